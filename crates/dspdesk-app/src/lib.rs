@@ -1,0 +1,11 @@
+//! Use cases of dspdesk: each combines the lake, the engine and the store.
+
+pub mod export;
+pub mod ingest;
+pub mod recompute;
+pub mod simulate;
+mod workspace;
+
+pub use dspdesk_lake::{DayMode, Kind, Progress};
+pub use dspdesk_store::{Store, StoreError};
+pub use workspace::{AppError, Workspace};

@@ -1,0 +1,586 @@
+//! Turning one source record into typed canonical values, per the contract and the
+//! import profile. Every failure becomes a `RowError` that names row and column.
+
+use crate::error::{IngestError, RowError};
+use crate::profile::ImportProfile;
+use crate::schema::{ColType, Column, Kind};
+use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono_tz::Tz;
+use csv::ByteRecord;
+use dspdesk_core::codes::validate_code;
+use dspdesk_core::time::{parse_date, parse_iso};
+use dspdesk_core::{Mot, Status, parse_amount};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// Where a canonical column's value comes from.
+#[derive(Debug, Clone)]
+enum Origin {
+    Column(usize),
+    Constant(Vec<u8>),
+    Absent,
+}
+
+/// A typed value of one canonical column.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Value<'a> {
+    Null,
+    Text(&'a str),
+    Date(NaiveDate),
+    /// Microseconds since the epoch, UTC.
+    Instant(i64),
+    Status(Status),
+    Mot(Mot),
+    /// Minor units (paise).
+    Money(i64),
+    Int(i32),
+    Float(f64),
+}
+
+/// A header resolved against the contract and a profile: ready to convert rows.
+pub struct Mapping {
+    pub kind: Kind,
+    origins: Vec<Origin>,
+    end_of_day: Vec<bool>,
+    status_map: HashMap<Vec<u8>, Status>,
+    mot_map: HashMap<Vec<u8>, Mot>,
+    skip: Vec<(usize, HashSet<Vec<u8>>)>,
+    date_format: Option<String>,
+    ts_format: Option<String>,
+    header_len: usize,
+    pub source_columns: Vec<usize>,
+}
+
+impl Mapping {
+    pub fn new(
+        kind: Kind,
+        headers: &[String],
+        profile: &ImportProfile,
+        path: &Path,
+    ) -> Result<Mapping, IngestError> {
+        let find = |name: &str| headers.iter().position(|h| h == name);
+        let mut origins = Vec::new();
+        let mut missing = Vec::new();
+        for col in kind.columns() {
+            let source_name = profile
+                .columns
+                .get(col.name)
+                .map(String::as_str)
+                .unwrap_or(col.name);
+            let origin = match (find(source_name), profile.constants.get(col.name)) {
+                (Some(i), _) => Origin::Column(i),
+                (None, Some(v)) => Origin::Constant(v.as_bytes().to_vec()),
+                (None, None) => {
+                    if col.required {
+                        missing.push(if source_name == col.name {
+                            col.name.to_owned()
+                        } else {
+                            format!("{} (mapped from `{source_name}`)", col.name)
+                        });
+                    }
+                    Origin::Absent
+                }
+            };
+            origins.push(origin);
+        }
+        if !missing.is_empty() {
+            return Err(IngestError::MissingColumns {
+                path: path.into(),
+                missing,
+                found: headers.to_vec(),
+            });
+        }
+        let mut skip = Vec::new();
+        for rule in &profile.skip {
+            let i = find(&rule.column).ok_or_else(|| IngestError::MissingColumns {
+                path: path.into(),
+                missing: vec![format!("{} (named by the profile's [[skip]])", rule.column)],
+                found: headers.to_vec(),
+            })?;
+            skip.push((
+                i,
+                rule.values.iter().map(|v| v.as_bytes().to_vec()).collect(),
+            ));
+        }
+        let value_map = |column: &str| -> HashMap<Vec<u8>, String> {
+            profile
+                .values
+                .get(column)
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| (k.as_bytes().to_vec(), v.clone()))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let status_map = value_map("status")
+            .into_iter()
+            .filter_map(|(k, v)| Status::parse(&v).map(|s| (k, s)))
+            .collect();
+        let mot_map = value_map("mot")
+            .into_iter()
+            .filter_map(|(k, v)| Mot::parse(&v).map(|m| (k, m)))
+            .collect();
+        let end_of_day = kind
+            .columns()
+            .iter()
+            .map(|c| profile.end_of_day.iter().any(|n| n == c.name))
+            .collect();
+        let mut source_columns: Vec<usize> = origins
+            .iter()
+            .filter_map(|o| match o {
+                Origin::Column(i) => Some(*i),
+                _ => None,
+            })
+            .chain(skip.iter().map(|(i, _)| *i))
+            .collect();
+        source_columns.sort_unstable();
+        source_columns.dedup();
+        Ok(Mapping {
+            kind,
+            origins,
+            end_of_day,
+            status_map,
+            mot_map,
+            skip,
+            date_format: profile.formats.date.clone(),
+            ts_format: profile.formats.timestamp.clone(),
+            header_len: headers.len(),
+            source_columns,
+        })
+    }
+
+    /// The source column feeding a canonical column, for type checks of typed formats.
+    pub fn source_of(&self, canonical: usize) -> Option<usize> {
+        match self.origins[canonical] {
+            Origin::Column(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// True when a profile's skip rule drops this record.
+    pub fn skips(&self, rec: &ByteRecord) -> bool {
+        self.skip
+            .iter()
+            .any(|(i, values)| values.contains(trim(rec.get(*i).unwrap_or(b""))))
+    }
+
+    fn raw<'r>(&'r self, rec: &'r ByteRecord, i: usize) -> &'r [u8] {
+        match &self.origins[i] {
+            Origin::Column(c) => trim(rec.get(*c).unwrap_or(b"")),
+            Origin::Constant(v) => v,
+            Origin::Absent => b"",
+        }
+    }
+
+    /// Converts a record into `out` (one value per canonical column). Errors go to
+    /// `errors`; returns false when the row is bad. `zone` gives a station's time zone.
+    pub fn convert<'r>(
+        &'r self,
+        rec: &'r ByteRecord,
+        row: u64,
+        zone: &mut dyn FnMut(&str) -> Tz,
+        out: &mut Vec<Value<'r>>,
+        errors: &mut Vec<RowError>,
+    ) -> bool {
+        out.clear();
+        let before = errors.len();
+        if rec.len() != self.header_len {
+            errors.push(RowError {
+                row,
+                column: "(row)".into(),
+                value: String::new(),
+                message: format!(
+                    "has {} fields and the header has {}; check for a stray comma or quote",
+                    rec.len(),
+                    self.header_len
+                ),
+            });
+            return false;
+        }
+        let columns = self.kind.columns();
+        // The station's zone is needed before timestamps: find the station first.
+        let station_zone = columns
+            .iter()
+            .position(|c| c.name == "station")
+            .and_then(|i| std::str::from_utf8(self.raw(rec, i)).ok())
+            .filter(|s| validate_code(s).is_ok())
+            .map(&mut *zone);
+        for (i, col) in columns.iter().enumerate() {
+            let raw = self.raw(rec, i);
+            match self.value(col, i, raw, station_zone) {
+                Ok(v) => out.push(v),
+                Err(message) => {
+                    errors.push(RowError {
+                        row,
+                        column: col.name.into(),
+                        value: String::from_utf8_lossy(raw).into_owned(),
+                        message,
+                    });
+                    out.push(Value::Null);
+                }
+            }
+        }
+        self.check_row(row, out, errors);
+        errors.len() == before
+    }
+
+    fn value<'r>(
+        &self,
+        col: &Column,
+        i: usize,
+        raw: &'r [u8],
+        zone: Option<Tz>,
+    ) -> Result<Value<'r>, String> {
+        if raw.is_empty() {
+            return if col.required {
+                Err(format!("is empty; `{}` is required", col.name))
+            } else {
+                Ok(default_for(col))
+            };
+        }
+        let text = || std::str::from_utf8(raw).map_err(|_| "is not valid UTF-8 text".to_owned());
+        match col.ty {
+            ColType::Text => Ok(Value::Text(text()?)),
+            ColType::Code => {
+                let t = text()?;
+                validate_code(t).map_err(|e| e.to_string())?;
+                Ok(Value::Text(t))
+            }
+            ColType::Date => self.date(raw).map(Value::Date),
+            ColType::Timestamp => {
+                let zone = zone.ok_or("cannot be placed in time: the row's station is not valid")?;
+                self.instant(raw, zone, self.end_of_day[i]).map(Value::Instant)
+            }
+            ColType::Status => match Status::parse(text()?) {
+                Some(s) => Ok(Value::Status(s)),
+                None => self.status_map.get(raw).map(|s| Value::Status(*s)).ok_or_else(|| {
+                    "is not a status; use one of delivered, attempted, rejected, rts, lost, damaged, or map it in the profile's [values.status]".to_owned()
+                }),
+            },
+            ColType::Mot => match Mot::parse(text()?) {
+                Some(m) => Ok(Value::Mot(m)),
+                None => self.mot_map.get(raw).map(|m| Value::Mot(*m)).ok_or_else(|| {
+                    "is not a mode of transport; use one of 2W, 3W, 4W, EV2W, EV3W, EV4W, or map it in the profile's [values.mot]".to_owned()
+                }),
+            },
+            ColType::Amount | ColType::PositiveAmount => {
+                let v = parse_amount(raw, false).map_err(|e| e.to_string())?;
+                if col.ty == ColType::PositiveAmount && v == 0 {
+                    return Err("is 0; it must be more than 0".into());
+                }
+                Ok(Value::Money(v))
+            }
+            ColType::Hours => {
+                let h: i32 = text()?
+                    .parse()
+                    .map_err(|_| "is not a whole number of hours".to_owned())?;
+                if !(1..=24).contains(&h) {
+                    return Err("is not between 1 and 24 hours".into());
+                }
+                Ok(Value::Int(h))
+            }
+            ColType::Km => {
+                let km: f64 = text()?.parse().map_err(|_| "is not a number".to_owned())?;
+                if !km.is_finite() || km < 0.0 {
+                    return Err("must be a number, 0 or more".into());
+                }
+                Ok(Value::Float(km))
+            }
+        }
+    }
+
+    fn date(&self, raw: &[u8]) -> Result<NaiveDate, String> {
+        if let Some(d) = parse_date(raw) {
+            return Ok(d);
+        }
+        // A midnight timestamp in a date column (what spreadsheets write) is its date.
+        if let Some(v) = parse_iso(raw)
+            && v.local.time() == NaiveTime::MIN
+            && v.offset_secs.is_none()
+        {
+            return Ok(v.local.date());
+        }
+        if let (Some(fmt), Ok(text)) = (&self.date_format, std::str::from_utf8(raw)) {
+            if let Ok(d) = NaiveDate::parse_from_str(text, fmt) {
+                return Ok(d);
+            }
+            return Err(format!("is not a date in the form YYYY-MM-DD or {fmt}"));
+        }
+        Err("is not a date in the form YYYY-MM-DD".into())
+    }
+
+    fn instant(&self, raw: &[u8], zone: Tz, end_of_day: bool) -> Result<i64, String> {
+        let parsed = parse_iso(raw)
+            .map(|v| (v.local, v.offset_secs, v.date_only))
+            .or_else(|| self.formatted(raw));
+        let Some((local, offset, date_only)) = parsed else {
+            return Err(match &self.ts_format {
+                Some(f) => format!("is not an ISO 8601 timestamp nor in the form {f}"),
+                None => "is not an ISO 8601 timestamp such as 2026-11-20T18:30:00+05:30".into(),
+            });
+        };
+        if end_of_day {
+            let next = local
+                .date()
+                .checked_add_days(Days::new(1))
+                .ok_or("is out of range")?;
+            return Ok(to_utc(next.and_time(NaiveTime::MIN), zone)? - 1);
+        }
+        if date_only {
+            return Err("is a date without a time; give the time, or, if the date means \"by the end of that day\", list the column in the profile's end_of_day".into());
+        }
+        match offset {
+            Some(secs) => Ok(local.and_utc().timestamp_micros() - i64::from(secs) * 1_000_000),
+            None => to_utc(local, zone),
+        }
+    }
+
+    fn formatted(&self, raw: &[u8]) -> Option<(NaiveDateTime, Option<i32>, bool)> {
+        let text = std::str::from_utf8(raw).ok()?;
+        let Some(fmt) = self.ts_format.as_deref() else {
+            let date_fmt = self.date_format.as_deref()?;
+            return NaiveDate::parse_from_str(text, date_fmt)
+                .ok()
+                .map(|d| (d.and_time(NaiveTime::MIN), None, true));
+        };
+        if let Ok(t) = DateTime::parse_from_str(text, fmt) {
+            return Some((t.naive_local(), Some(t.offset().local_minus_utc()), false));
+        }
+        if let Ok(t) = NaiveDateTime::parse_from_str(text, fmt) {
+            return Some((t, None, false));
+        }
+        // A date alone, in the timestamp format or the date format.
+        NaiveDate::parse_from_str(text, fmt)
+            .ok()
+            .or_else(|| {
+                let date_fmt = self.date_format.as_deref()?;
+                NaiveDate::parse_from_str(text, date_fmt).ok()
+            })
+            .map(|d| (d.and_time(NaiveTime::MIN), None, true))
+    }
+
+    /// Rules that tie columns together.
+    fn check_row(&self, row: u64, values: &[Value<'_>], errors: &mut Vec<RowError>) {
+        if self.kind == Kind::Deliveries
+            && values[6] == Value::Status(Status::Delivered)
+            && values[7] == Value::Null
+        {
+            errors.push(RowError {
+                row,
+                column: "delivered_at".into(),
+                value: String::new(),
+                message: "is empty; a delivered package needs its delivery time".into(),
+            });
+        }
+    }
+}
+
+fn default_for(col: &Column) -> Value<'static> {
+    match (col.ty, col.name) {
+        (ColType::Amount, "payout" | "cost") => Value::Null,
+        (ColType::Amount, _) => Value::Money(0),
+        (ColType::Km, _) => Value::Float(0.0),
+        _ => Value::Null,
+    }
+}
+
+fn to_utc(local: NaiveDateTime, zone: Tz) -> Result<i64, String> {
+    match zone.from_local_datetime(&local) {
+        chrono::LocalResult::Single(t) => Ok(t.timestamp_micros()),
+        // A wall-clock time that occurs twice (clocks going back): the earlier instant.
+        chrono::LocalResult::Ambiguous(early, _) => Ok(early.timestamp_micros()),
+        chrono::LocalResult::None => Err(format!(
+            "does not exist in {zone}: the clocks skip it; give the time with its offset"
+        )),
+    }
+}
+
+fn trim(b: &[u8]) -> &[u8] {
+    b.trim_ascii()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mapping(kind: Kind, header: &str, profile: &str) -> Mapping {
+        let headers: Vec<String> = header.split(',').map(String::from).collect();
+        let profile: ImportProfile = toml::from_str(profile).unwrap();
+        Mapping::new(kind, &headers, &profile, Path::new("f.csv")).unwrap()
+    }
+
+    const HEADER: &str = "package_id,route_id,date,station,partner,promised_by,status,delivered_at,cod_amount,declared_value,vas";
+
+    fn convert(m: &Mapping, line: &str) -> Result<Vec<String>, Vec<RowError>> {
+        let rec = ByteRecord::from(line.split(',').collect::<Vec<_>>());
+        let mut out = Vec::new();
+        let mut errors = Vec::new();
+        let mut zone = |_: &str| chrono_tz::Asia::Kolkata;
+        if m.convert(&rec, 2, &mut zone, &mut out, &mut errors) {
+            Ok(out.iter().map(|v| format!("{v:?}")).collect())
+        } else {
+            Err(errors)
+        }
+    }
+
+    #[test]
+    fn offsets_and_station_zones_give_the_same_instant() {
+        let m = mapping(Kind::Deliveries, HEADER, "");
+        let with_offset = convert(&m, "P1,R1,2026-11-20,DEL4,SWFT,2026-11-20T21:00:00+05:30,delivered,2026-11-20T15:30:00Z,0,0,").unwrap();
+        let local = convert(
+            &m,
+            "P1,R1,2026-11-20,DEL4,SWFT,2026-11-20 21:00,delivered,2026-11-20T21:00:00,0,0,",
+        )
+        .unwrap();
+        assert_eq!(with_offset[5], local[5]);
+        assert_eq!(with_offset[7], local[7]);
+    }
+
+    #[test]
+    fn every_bad_value_is_named() {
+        let m = mapping(Kind::Deliveries, HEADER, "");
+        let errs =
+            convert(&m, ",R1,2026-13-01,DEL 4,SWFT,tomorrow,shipped,,-5,1.234,").unwrap_err();
+        let cols: Vec<&str> = errs.iter().map(|e| e.column.as_str()).collect();
+        assert_eq!(
+            cols,
+            [
+                "package_id",
+                "date",
+                "station",
+                "promised_by",
+                "status",
+                "cod_amount",
+                "declared_value"
+            ]
+        );
+        assert!(
+            errs[4].to_string().contains("\"shipped\" is not a status"),
+            "{}",
+            errs[4]
+        );
+        assert!(errs[5].message.contains("negative"));
+    }
+
+    #[test]
+    fn delivered_needs_a_delivery_time() {
+        let m = mapping(Kind::Deliveries, HEADER, "");
+        let errs = convert(
+            &m,
+            "P1,R1,2026-11-20,DEL4,SWFT,2026-11-20T21:00:00+05:30,delivered,,0,0,",
+        )
+        .unwrap_err();
+        assert_eq!(errs[0].column, "delivered_at");
+        assert!(
+            convert(
+                &m,
+                "P1,R1,2026-11-20,DEL4,SWFT,2026-11-20T21:00:00+05:30,attempted,,0,0,"
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_date_only_promise_is_the_end_of_that_day_only_when_the_profile_says_so() {
+        let strict = mapping(Kind::Deliveries, HEADER, "");
+        let errs = convert(
+            &strict,
+            "P1,,2026-11-20,DEL4,SWFT,2026-11-20,attempted,,0,0,",
+        )
+        .unwrap_err();
+        assert!(errs[0].message.contains("end_of_day"), "{}", errs[0]);
+        let eod = mapping(Kind::Deliveries, HEADER, "end_of_day = [\"promised_by\"]");
+        let a = convert(&eod, "P1,,2026-11-20,DEL4,SWFT,2026-11-20,attempted,,0,0,").unwrap();
+        let b = convert(
+            &eod,
+            "P1,,2026-11-20,DEL4,SWFT,2026-11-20 00:00:00,attempted,,0,0,",
+        )
+        .unwrap();
+        assert_eq!(a[5], b[5]);
+        // 2026-11-21 00:00 IST is 2026-11-20 18:30 UTC; the promise is one microsecond before.
+        let expected = chrono::DateTime::parse_from_rfc3339("2026-11-20T18:30:00Z")
+            .unwrap()
+            .timestamp_micros()
+            - 1;
+        assert_eq!(a[5], format!("Instant({expected})"));
+    }
+
+    #[test]
+    fn profiles_rename_map_and_fill() {
+        let m = mapping(
+            Kind::Deliveries,
+            "id,day,hub,dsp,due,state,done_at",
+            r#"
+            [columns]
+            package_id = "id"
+            date = "day"
+            station = "hub"
+            partner = "dsp"
+            promised_by = "due"
+            status = "state"
+            delivered_at = "done_at"
+            [constants]
+            cod_amount = "10.5"
+            [values.status]
+            OK = "delivered"
+            [formats]
+            date = "%d/%m/%Y"
+            timestamp = "%d/%m/%Y %H:%M"
+            "#,
+        );
+        let rec = ByteRecord::from(vec![
+            "P1",
+            "20/11/2026",
+            "DEL4",
+            "SWFT",
+            "20/11/2026 21:00",
+            "OK",
+            "20/11/2026 20:00",
+        ]);
+        let mut out = Vec::new();
+        let mut errors = Vec::new();
+        let mut zone = |_: &str| chrono_tz::Asia::Kolkata;
+        assert!(
+            m.convert(&rec, 2, &mut zone, &mut out, &mut errors),
+            "{errors:?}"
+        );
+        assert_eq!(out[6], Value::Status(Status::Delivered));
+        assert_eq!(out[8], Value::Money(1050));
+        assert_eq!(
+            out[2],
+            Value::Date(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap())
+        );
+    }
+
+    #[test]
+    fn missing_required_columns_are_listed_with_what_the_file_has() {
+        let headers: Vec<String> = ["package_id", "date"].map(String::from).to_vec();
+        let err = Mapping::new(
+            Kind::Deliveries,
+            &headers,
+            &ImportProfile::default(),
+            Path::new("x.csv"),
+        )
+        .err()
+        .unwrap()
+        .to_string();
+        assert!(
+            err.contains("missing required columns station, partner, promised_by, status"),
+            "{err}"
+        );
+        assert!(err.contains("the file has package_id, date"), "{err}");
+    }
+
+    #[test]
+    fn ragged_rows_are_refused() {
+        let m = mapping(Kind::Deliveries, HEADER, "");
+        let errs = convert(&m, "P1,R1,2026-11-20").unwrap_err();
+        assert_eq!(errs[0].column, "(row)");
+        assert!(
+            errs[0]
+                .message
+                .contains("has 3 fields and the header has 11")
+        );
+    }
+}

@@ -1,0 +1,240 @@
+//! The columnar engine: daily facts of one station-day from its lake files, in one
+//! pass over Arrow arrays. Lake files are sorted by partner then route, so distinct
+//! routes are counted as runs without a hash set.
+
+use crate::error::IngestError;
+use crate::finalize::read_columns;
+use arrow::array::{Array, AsArray, DictionaryArray, StringArray};
+use arrow::datatypes::{Decimal128Type, Int32Type, TimestampMicrosecondType};
+use arrow::record_batch::RecordBatch;
+use dspdesk_core::{Counts, Status};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+/// The deliveries columns the metrics read (package_id is not one of them).
+pub const FACT_COLUMNS: [&str; 8] = [
+    "partner",
+    "route_id",
+    "status",
+    "promised_by",
+    "delivered_at",
+    "cod_amount",
+    "declared_value",
+    "vas",
+];
+
+/// Counts per partner of one station-day, before routes from a routes file.
+#[derive(Debug, Default)]
+pub struct DayAccumulator {
+    slots: HashMap<String, usize>,
+    counts: Vec<(String, Counts)>,
+    /// The last row's partner slot and route, to count route runs across batches.
+    last: Option<(usize, Option<String>)>,
+}
+
+fn dict(batch: &RecordBatch, name: &str) -> Result<DictionaryArray<Int32Type>, String> {
+    let col = batch
+        .column_by_name(name)
+        .ok_or_else(|| format!("no column {name}"))?;
+    match col.as_dictionary_opt::<Int32Type>() {
+        Some(d) => Ok(d.clone()),
+        None => {
+            let cast =
+                arrow::compute::cast(col, &crate::schema::dict()).map_err(|e| e.to_string())?;
+            Ok(cast.as_dictionary::<Int32Type>().clone())
+        }
+    }
+}
+
+impl DayAccumulator {
+    fn slot(&mut self, partner: &str) -> usize {
+        if let Some(&i) = self.slots.get(partner) {
+            return i;
+        }
+        self.counts.push((partner.to_owned(), Counts::default()));
+        self.slots.insert(partner.to_owned(), self.counts.len() - 1);
+        self.counts.len() - 1
+    }
+
+    /// Adds one batch of deliveries rows (lake schema, at least `FACT_COLUMNS`).
+    pub fn add_deliveries(&mut self, batch: &RecordBatch) -> Result<(), String> {
+        let n = batch.num_rows();
+        if n == 0 {
+            return Ok(());
+        }
+        let partner = dict(batch, "partner")?;
+        let route = dict(batch, "route_id")?;
+        let status = dict(batch, "status")?;
+        let vas = dict(batch, "vas")?;
+        let promised = batch
+            .column_by_name("promised_by")
+            .ok_or("no promised_by")?
+            .as_primitive::<TimestampMicrosecondType>();
+        let delivered_at = batch
+            .column_by_name("delivered_at")
+            .ok_or("no delivered_at")?
+            .as_primitive::<TimestampMicrosecondType>();
+        let cod = batch
+            .column_by_name("cod_amount")
+            .ok_or("no cod_amount")?
+            .as_primitive::<Decimal128Type>();
+        let declared = batch
+            .column_by_name("declared_value")
+            .ok_or("no declared_value")?
+            .as_primitive::<Decimal128Type>();
+
+        // Per dictionary value, once per batch: the partner slot, the status, whether a
+        // vas value is present.
+        let partner_values: &StringArray = partner.values().as_string::<i32>();
+        let slots: Vec<usize> = partner_values
+            .iter()
+            .map(|p| self.slot(p.unwrap_or("")))
+            .collect();
+        let status_values: &StringArray = status.values().as_string::<i32>();
+        let statuses: Vec<Status> = status_values
+            .iter()
+            .map(|s| {
+                s.and_then(Status::parse)
+                    .ok_or_else(|| format!("unknown status {s:?} in the lake"))
+            })
+            .collect::<Result<_, _>>()?;
+        let vas_values: &StringArray = vas.values().as_string::<i32>();
+        let vas_present: Vec<bool> = vas_values
+            .iter()
+            .map(|v| v.is_some_and(|v| !v.is_empty()))
+            .collect();
+        let route_values: &StringArray = route.values().as_string::<i32>();
+
+        let pk = partner.keys().values();
+        let sk = status.keys().values();
+        let rk = route.keys();
+        let vk = vas.keys();
+        let promised = promised.values();
+        let delivered_vals = delivered_at.values();
+        let cod = cod.values();
+        let declared = declared.values();
+
+        let (mut last_slot, mut last_route_key, mut last_route) = match self.last.take() {
+            Some((slot, route)) => (Some(slot), None, route),
+            None => (None, None, None),
+        };
+        for i in 0..n {
+            let slot = slots[pk[i] as usize];
+            let c = &mut self.counts[slot].1;
+            c.dispatched += 1;
+            let has_vas = vk.is_valid(i) && vas_present[vk.value(i) as usize];
+            match statuses[sk[i] as usize] {
+                Status::Delivered => {
+                    c.delivered += 1;
+                    c.cod_due_minor += cod[i] as i64;
+                    if delivered_at.is_valid(i) && delivered_vals[i] <= promised[i] {
+                        c.on_time += 1;
+                    }
+                    if has_vas {
+                        c.vas_delivered += 1;
+                    }
+                }
+                Status::Attempted => c.attempted += 1,
+                Status::Rejected => c.rejected += 1,
+                Status::Rts => c.rts += 1,
+                Status::Lost | Status::Damaged => {
+                    c.lost += 1;
+                    c.nl_value_minor += declared[i] as i64;
+                }
+            }
+            if has_vas {
+                c.vas_dispatched += 1;
+            }
+            if rk.is_valid(i) {
+                let key = rk.value(i);
+                let value = route_values.value(key as usize);
+                if value.is_empty() {
+                    continue;
+                }
+                c.packages_routed += 1;
+                let same_partner = last_slot == Some(slot);
+                let same_route = same_partner
+                    && (last_route_key == Some(key) || last_route.as_deref() == Some(value));
+                if !same_route {
+                    c.routes += 1;
+                    last_route = Some(value.to_owned());
+                }
+                last_route_key = Some(key);
+                last_slot = Some(slot);
+            }
+        }
+        self.last = last_slot.map(|s| (s, last_route));
+        Ok(())
+    }
+
+    /// The counts per partner, with routes replaced by a routes file's counts when the
+    /// station-day has one (a partner with routes and no packages gets a row too).
+    pub fn finish(
+        mut self,
+        routes_file: Option<&BTreeMap<String, i64>>,
+    ) -> BTreeMap<String, Counts> {
+        if let Some(routes) = routes_file {
+            for c in &mut self.counts {
+                c.1.routes = 0;
+            }
+            for (partner, n) in routes {
+                let slot = self.slot(partner);
+                self.counts[slot].1.routes = *n;
+            }
+        }
+        self.counts.into_iter().collect()
+    }
+}
+
+/// Routes rows per partner in a routes lake file.
+pub fn routes_per_partner(path: &Path) -> Result<BTreeMap<String, i64>, IngestError> {
+    let batch = read_columns(path, Some(&["partner"]))?;
+    let mut out = BTreeMap::new();
+    if batch.num_rows() == 0 {
+        return Ok(out);
+    }
+    let partner = dict(&batch, "partner").map_err(|m| lake_err(path, m))?;
+    let values = partner.values().as_string::<i32>();
+    let mut per_key = vec![0i64; values.len()];
+    for k in partner.keys().values() {
+        per_key[*k as usize] += 1;
+    }
+    for (i, n) in per_key.into_iter().enumerate() {
+        if n > 0 {
+            *out.entry(values.value(i).to_owned()).or_insert(0) += n;
+        }
+    }
+    Ok(out)
+}
+
+fn lake_err(path: &Path, m: impl std::fmt::Display) -> IngestError {
+    IngestError::Lake {
+        path: path.into(),
+        message: m.to_string(),
+    }
+}
+
+/// The daily facts of one station-day from its current lake files.
+pub fn station_day_facts(
+    deliveries: Option<&Path>,
+    routes: Option<&Path>,
+) -> Result<BTreeMap<String, Counts>, IngestError> {
+    let mut acc = DayAccumulator::default();
+    if let Some(path) = deliveries {
+        let file = std::fs::File::open(path).map_err(|e| IngestError::io(path, e))?;
+        let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+            .map_err(|e| lake_err(path, e))?;
+        let mask = parquet::arrow::ProjectionMask::columns(builder.parquet_schema(), FACT_COLUMNS);
+        let reader = builder
+            .with_projection(mask)
+            .with_batch_size(64 * 1024)
+            .build()
+            .map_err(|e| lake_err(path, e))?;
+        for batch in reader {
+            let batch = batch.map_err(|e| lake_err(path, e))?;
+            acc.add_deliveries(&batch).map_err(|m| lake_err(path, m))?;
+        }
+    }
+    let routes = routes.map(routes_per_partner).transpose()?;
+    Ok(acc.finish(routes.as_ref()))
+}

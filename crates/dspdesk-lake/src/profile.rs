@@ -1,0 +1,212 @@
+//! Import profiles: a TOML file that maps another system's export onto the canonical
+//! columns (renames, value maps, formats, constants, skipped rows, time zone).
+
+use crate::schema::{ColType, Kind};
+use chrono_tz::Tz;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// A rule that drops rows by the value of a source column (they are counted as
+/// skipped, not rejected).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SkipRule {
+    pub column: String,
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Formats {
+    /// A chrono `strftime` format for `date` columns, tried after ISO `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// A chrono format for timestamps, tried after ISO 8601. Without `%z` the value
+    /// is a wall-clock time in the station's zone.
+    pub timestamp: Option<String>,
+}
+
+/// The TOML form of an import profile. Every key is optional.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ImportProfile {
+    /// The input kind this profile is written for; checked when given.
+    pub kind: Option<String>,
+    /// Zone of stations this file introduces (known stations keep their own).
+    pub timezone: Option<String>,
+    /// Lines above the header row to ignore (CSV and Excel).
+    #[serde(default)]
+    pub skip_lines: usize,
+    /// Excel: the sheet to read; the first sheet when absent.
+    pub sheet: Option<String>,
+    /// Timestamp columns whose values are dates: the promise is the end of that local day.
+    #[serde(default)]
+    pub end_of_day: Vec<String>,
+    /// canonical column = source column
+    #[serde(default)]
+    pub columns: BTreeMap<String, String>,
+    /// canonical column = fixed value, for a column the source does not have
+    #[serde(default)]
+    pub constants: BTreeMap<String, String>,
+    /// `[values.status]` and `[values.mot]`: source value = canonical value
+    #[serde(default)]
+    pub values: BTreeMap<String, BTreeMap<String, String>>,
+    #[serde(default)]
+    pub formats: Formats,
+    #[serde(default)]
+    pub skip: Vec<SkipRule>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("import profile {path}: {message}")]
+pub struct ProfileError {
+    pub path: String,
+    pub message: String,
+}
+
+impl ImportProfile {
+    pub fn load(path: &Path) -> Result<ImportProfile, ProfileError> {
+        let err = |message: String| ProfileError {
+            path: path.display().to_string(),
+            message,
+        };
+        let text =
+            std::fs::read_to_string(path).map_err(|e| err(format!("cannot read it: {e}")))?;
+        toml::from_str(&text).map_err(|e| err(e.to_string()))
+    }
+
+    /// Checks every name and value against the contract for `kind`.
+    pub fn validate(&self, kind: Kind, path: &str) -> Result<(), ProfileError> {
+        let err = |message: String| ProfileError {
+            path: path.to_owned(),
+            message,
+        };
+        let known: Vec<&str> = kind.columns().iter().map(|c| c.name).collect();
+        let check_name = |section: &str, name: &str| {
+            if known.contains(&name) {
+                Ok(())
+            } else {
+                Err(err(format!(
+                    "{section}: `{name}` is not a {kind} column; the columns are {}",
+                    known.join(", ")
+                )))
+            }
+        };
+        if let Some(k) = &self.kind
+            && Kind::parse(k) != Some(kind)
+        {
+            return Err(err(format!(
+                "it is written for `{k}` files, and this is a {kind} ingest"
+            )));
+        }
+        if let Some(tz) = &self.timezone {
+            tz.parse::<Tz>().map_err(|_| {
+                err(format!(
+                    "timezone {tz:?} is not an IANA zone name such as Asia/Kolkata"
+                ))
+            })?;
+        }
+        for name in self.columns.keys() {
+            check_name("[columns]", name)?;
+        }
+        for name in self.constants.keys() {
+            check_name("[constants]", name)?;
+        }
+        for name in &self.end_of_day {
+            check_name("end_of_day", name)?;
+            let col = kind.columns().iter().find(|c| c.name == name);
+            if col.map(|c| c.ty) != Some(ColType::Timestamp) {
+                return Err(err(format!(
+                    "end_of_day: `{name}` is not a timestamp column"
+                )));
+            }
+        }
+        for (column, map) in &self.values {
+            let allowed: Vec<&str> = match column.as_str() {
+                "status" => dspdesk_core::Status::ALL
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect(),
+                "mot" => dspdesk_core::Mot::ALL.iter().map(|m| m.as_str()).collect(),
+                other => {
+                    return Err(err(format!(
+                        "[values.{other}]: value maps are for `status` and `mot` only"
+                    )));
+                }
+            };
+            for (from, to) in map {
+                if !allowed.contains(&to.as_str()) {
+                    return Err(err(format!(
+                        "[values.{column}]: {from:?} maps to {to:?}, which is not one of {}",
+                        allowed.join(", ")
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn default_zone(&self) -> Option<Tz> {
+        self.timezone.as_deref().and_then(|t| t.parse().ok())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> ImportProfile {
+        toml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn a_full_profile_parses_and_validates() {
+        let p = parse(
+            r#"
+            kind = "deliveries"
+            timezone = "America/Sao_Paulo"
+            skip_lines = 2
+            end_of_day = ["promised_by"]
+            [columns]
+            package_id = "order_id"
+            [constants]
+            cod_amount = "0"
+            [values.status]
+            shipped = "attempted"
+            [formats]
+            date = "%d/%m/%Y"
+            [[skip]]
+            column = "order_status"
+            values = ["canceled"]
+            "#,
+        );
+        p.validate(Kind::Deliveries, "p.toml").unwrap();
+        assert_eq!(p.skip_lines, 2);
+        assert_eq!(p.default_zone(), Some(chrono_tz::America::Sao_Paulo));
+    }
+
+    #[test]
+    fn mistakes_are_named() {
+        let e = parse("[columns]\nstatuss = \"x\"")
+            .validate(Kind::Deliveries, "p.toml")
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("`statuss` is not a deliveries column"),
+            "{e}"
+        );
+        let e = parse("[values.status]\nshipped = \"sent\"")
+            .validate(Kind::Deliveries, "p.toml")
+            .unwrap_err();
+        assert!(e.to_string().contains("\"sent\""), "{e}");
+        let e = parse("timezone = \"IST\"")
+            .validate(Kind::Deliveries, "p.toml")
+            .unwrap_err();
+        assert!(e.to_string().contains("IANA"), "{e}");
+        let e = parse("kind = \"routes\"")
+            .validate(Kind::Deliveries, "p.toml")
+            .unwrap_err();
+        assert!(e.to_string().contains("written for `routes`"), "{e}");
+        assert!(toml::from_str::<ImportProfile>("colums = {}").is_err());
+    }
+}

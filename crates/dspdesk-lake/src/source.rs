@@ -1,0 +1,445 @@
+//! Readers that turn CSV, Excel and Parquet files into a stream of byte records with
+//! the row numbers a person sees, so that one validator serves every format.
+
+use crate::error::IngestError;
+use crate::profile::ImportProfile;
+use arrow::array::{Array, ArrayRef, AsArray};
+use arrow::datatypes::DataType;
+use arrow::record_batch::RecordBatch;
+use calamine::{Data, Reader, open_workbook_auto};
+use csv::ByteRecord;
+use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use sha2::{Digest, Sha256};
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// How far a reader has got: bytes for CSV, rows for the others.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub done: AtomicU64,
+    pub total: AtomicU64,
+}
+
+pub trait RecordSource: Send {
+    fn headers(&self) -> &[String];
+    /// Reads the next data record into `rec`; its row number, or `None` at the end.
+    fn next_record(&mut self, rec: &mut ByteRecord) -> Result<Option<u64>, IngestError>;
+    /// The Arrow type of a column, for typed formats (Parquet).
+    fn column_type(&self, _index: usize) -> Option<&DataType> {
+        None
+    }
+    /// Only these columns are read; the others come back empty (Parquet skips them).
+    fn select(&mut self, _columns: &[usize]) {}
+    /// SHA-256 of the file's bytes, once every record has been read.
+    fn content_hash(&mut self) -> Result<String, IngestError>;
+}
+
+/// Opens a file by its extension.
+pub fn open(
+    path: &Path,
+    profile: &ImportProfile,
+    progress: Arc<Progress>,
+) -> Result<Box<dyn RecordSource>, IngestError> {
+    let meta = std::fs::metadata(path).map_err(|e| IngestError::io(path, e))?;
+    if meta.len() == 0 {
+        return Err(IngestError::EmptyFile { path: path.into() });
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    match ext.as_str() {
+        "csv" | "txt" => Ok(Box::new(CsvSource::open(
+            path,
+            profile,
+            progress,
+            meta.len(),
+        )?)),
+        "xlsx" | "xlsm" | "xls" | "ods" => {
+            Ok(Box::new(SheetSource::open(path, profile, progress)?))
+        }
+        "parquet" | "pq" => Ok(Box::new(ParquetSource::open(path, progress)?)),
+        _ => Err(IngestError::Unreadable {
+            path: path.into(),
+            message: format!(
+                "cannot tell the format from the extension {:?}; name the file .csv, .xlsx or .parquet",
+                ext
+            ),
+        }),
+    }
+}
+
+/// SHA-256 of a whole file, hex.
+pub fn file_sha256(path: &Path) -> Result<String, IngestError> {
+    let mut file = File::open(path).map_err(|e| IngestError::io(path, e))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        let n = file.read(&mut buf).map_err(|e| IngestError::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hex(&hasher.finalize()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn clean_header(raw: &[u8], first: bool) -> String {
+    let raw = if first {
+        raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw)
+    } else {
+        raw
+    };
+    String::from_utf8_lossy(raw).trim().to_owned()
+}
+
+struct HashingReader {
+    inner: BufReader<File>,
+    hasher: Sha256,
+    progress: Arc<Progress>,
+}
+
+impl Read for HashingReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.progress.done.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+pub struct CsvSource {
+    path: PathBuf,
+    reader: Option<csv::Reader<HashingReader>>,
+    headers: Vec<String>,
+    row: u64,
+}
+
+impl CsvSource {
+    fn open(
+        path: &Path,
+        profile: &ImportProfile,
+        progress: Arc<Progress>,
+        len: u64,
+    ) -> Result<CsvSource, IngestError> {
+        let file = File::open(path).map_err(|e| IngestError::io(path, e))?;
+        progress.total.store(len, Ordering::Relaxed);
+        let inner = HashingReader {
+            inner: BufReader::with_capacity(1 << 20, file),
+            hasher: Sha256::new(),
+            progress,
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(1 << 20)
+            .from_reader(inner);
+        let mut rec = ByteRecord::new();
+        let mut row = 0;
+        let csv_err = |e: csv::Error| IngestError::Unreadable {
+            path: path.into(),
+            message: format!("not a readable CSV file: {e}"),
+        };
+        for _ in 0..profile.skip_lines {
+            row += 1;
+            if !reader.read_byte_record(&mut rec).map_err(csv_err)? {
+                return Err(IngestError::NoRows { path: path.into() });
+            }
+        }
+        if !reader.read_byte_record(&mut rec).map_err(csv_err)? {
+            return Err(IngestError::EmptyFile { path: path.into() });
+        }
+        row += 1;
+        let headers = rec
+            .iter()
+            .enumerate()
+            .map(|(i, f)| clean_header(f, i == 0))
+            .collect();
+        Ok(CsvSource {
+            path: path.into(),
+            reader: Some(reader),
+            headers,
+            row,
+        })
+    }
+}
+
+impl RecordSource for CsvSource {
+    fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    fn next_record(&mut self, rec: &mut ByteRecord) -> Result<Option<u64>, IngestError> {
+        let Some(reader) = self.reader.as_mut() else {
+            return Ok(None);
+        };
+        let more = reader
+            .read_byte_record(rec)
+            .map_err(|e| IngestError::Unreadable {
+                path: self.path.clone(),
+                message: format!("row {}: not readable as CSV: {e}", self.row + 1),
+            })?;
+        if !more {
+            return Ok(None);
+        }
+        self.row += 1;
+        Ok(Some(self.row))
+    }
+
+    fn content_hash(&mut self) -> Result<String, IngestError> {
+        let reader = self.reader.take().ok_or_else(|| IngestError::Unreadable {
+            path: self.path.clone(),
+            message: "the content hash was asked for twice".into(),
+        })?;
+        let mut inner = reader.into_inner();
+        // Anything the CSV reader did not consume still belongs to the file's hash.
+        let mut rest = Vec::new();
+        inner
+            .read_to_end(&mut rest)
+            .map_err(|e| IngestError::io(&self.path, e))?;
+        Ok(hex(&inner.hasher.finalize()))
+    }
+}
+
+/// Excel and OpenDocument sheets (an `.xlsx` holds at most about a million rows, so the
+/// sheet is read whole).
+pub struct SheetSource {
+    path: PathBuf,
+    rows: Vec<Vec<Data>>,
+    first_row: u64,
+    next: usize,
+    headers: Vec<String>,
+    progress: Arc<Progress>,
+}
+
+impl SheetSource {
+    fn open(
+        path: &Path,
+        profile: &ImportProfile,
+        progress: Arc<Progress>,
+    ) -> Result<SheetSource, IngestError> {
+        let unreadable = |message: String| IngestError::Unreadable {
+            path: path.into(),
+            message,
+        };
+        let mut book = open_workbook_auto(path)
+            .map_err(|e| unreadable(format!("not a readable spreadsheet: {e}")))?;
+        let range = match &profile.sheet {
+            Some(name) => book.worksheet_range(name).map_err(|e| {
+                unreadable(format!(
+                    "no sheet {name:?} ({e}); the sheets are {}",
+                    book.sheet_names().join(", ")
+                ))
+            })?,
+            None => book
+                .worksheet_range_at(0)
+                .ok_or_else(|| unreadable("the workbook has no sheets".into()))?
+                .map_err(|e| unreadable(format!("the first sheet is not readable: {e}")))?,
+        };
+        let first_row = u64::from(range.start().map(|(r, _)| r).unwrap_or(0)) + 1;
+        let mut rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
+        if rows.len() <= profile.skip_lines {
+            return Err(IngestError::EmptyFile { path: path.into() });
+        }
+        let header_row = rows[profile.skip_lines].clone();
+        rows.drain(..=profile.skip_lines);
+        let headers = header_row
+            .iter()
+            .enumerate()
+            .map(|(i, d)| clean_header(cell_text(d).as_bytes(), i == 0))
+            .collect();
+        progress.total.store(rows.len() as u64, Ordering::Relaxed);
+        Ok(SheetSource {
+            path: path.into(),
+            rows,
+            first_row: first_row + profile.skip_lines as u64 + 1,
+            next: 0,
+            headers,
+            progress,
+        })
+    }
+}
+
+/// A cell as the text a person would type for it.
+fn cell_text(d: &Data) -> String {
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => {
+            if f.fract() == 0.0 && f.abs() < 9e15 {
+                format!("{}", *f as i64)
+            } else {
+                format!("{f}")
+            }
+        }
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => match dt.as_datetime() {
+            Some(t) => t.format("%Y-%m-%dT%H:%M:%S%.f").to_string(),
+            None => dt.as_f64().to_string(),
+        },
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+impl RecordSource for SheetSource {
+    fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    fn next_record(&mut self, rec: &mut ByteRecord) -> Result<Option<u64>, IngestError> {
+        let Some(cells) = self.rows.get(self.next) else {
+            return Ok(None);
+        };
+        rec.clear();
+        for cell in cells {
+            rec.push_field(cell_text(cell).as_bytes());
+        }
+        let row = self.first_row + self.next as u64;
+        self.next += 1;
+        self.progress
+            .done
+            .store(self.next as u64, Ordering::Relaxed);
+        Ok(Some(row))
+    }
+
+    fn content_hash(&mut self) -> Result<String, IngestError> {
+        file_sha256(&self.path)
+    }
+}
+
+/// Parquet files, read a batch at a time; every value goes through the same text
+/// validation as CSV so that the rules are one.
+pub struct ParquetSource {
+    path: PathBuf,
+    reader: ParquetRecordBatchReader,
+    headers: Vec<String>,
+    types: Vec<DataType>,
+    selected: Vec<bool>,
+    batch: Vec<Option<ArrayRef>>,
+    batch_len: usize,
+    at: usize,
+    row: u64,
+    progress: Arc<Progress>,
+}
+
+impl ParquetSource {
+    fn open(path: &Path, progress: Arc<Progress>) -> Result<ParquetSource, IngestError> {
+        let file = File::open(path).map_err(|e| IngestError::io(path, e))?;
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| {
+            IngestError::Unreadable {
+                path: path.into(),
+                message: format!("not a readable Parquet file: {e}"),
+            }
+        })?;
+        let schema = builder.schema().clone();
+        progress.total.store(
+            builder.metadata().file_metadata().num_rows() as u64,
+            Ordering::Relaxed,
+        );
+        let reader =
+            builder
+                .with_batch_size(16 * 1024)
+                .build()
+                .map_err(|e| IngestError::Unreadable {
+                    path: path.into(),
+                    message: format!("not a readable Parquet file: {e}"),
+                })?;
+        let headers: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+        let types = schema
+            .fields()
+            .iter()
+            .map(|f| f.data_type().clone())
+            .collect();
+        Ok(ParquetSource {
+            path: path.into(),
+            reader,
+            selected: vec![true; headers.len()],
+            headers,
+            types,
+            batch: Vec::new(),
+            batch_len: 0,
+            at: 0,
+            row: 1,
+            progress,
+        })
+    }
+
+    fn load_batch(&mut self, batch: RecordBatch) -> Result<(), IngestError> {
+        self.batch.clear();
+        for (i, column) in batch.columns().iter().enumerate() {
+            if !self.selected[i] {
+                self.batch.push(None);
+                continue;
+            }
+            let text = arrow::compute::cast(column, &DataType::Utf8).map_err(|e| {
+                IngestError::WrongType {
+                    path: self.path.clone(),
+                    column: self.headers[i].clone(),
+                    found: column.data_type().to_string(),
+                    expected: format!("a value that reads as text ({e})"),
+                }
+            })?;
+            self.batch.push(Some(text));
+        }
+        self.batch_len = batch.num_rows();
+        self.at = 0;
+        Ok(())
+    }
+}
+
+impl RecordSource for ParquetSource {
+    fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    fn column_type(&self, index: usize) -> Option<&DataType> {
+        self.types.get(index)
+    }
+
+    fn select(&mut self, columns: &[usize]) {
+        self.selected = (0..self.headers.len())
+            .map(|i| columns.contains(&i))
+            .collect();
+    }
+
+    fn next_record(&mut self, rec: &mut ByteRecord) -> Result<Option<u64>, IngestError> {
+        while self.at >= self.batch_len {
+            match self.reader.next() {
+                None => return Ok(None),
+                Some(Err(e)) => {
+                    return Err(IngestError::Unreadable {
+                        path: self.path.clone(),
+                        message: format!("row {}: not readable: {e}", self.row + 1),
+                    });
+                }
+                Some(Ok(batch)) => self.load_batch(batch)?,
+            }
+        }
+        rec.clear();
+        for column in &self.batch {
+            match column {
+                Some(a) if a.is_valid(self.at) => {
+                    rec.push_field(a.as_string::<i32>().value(self.at).as_bytes())
+                }
+                _ => rec.push_field(b""),
+            }
+        }
+        self.at += 1;
+        self.row += 1;
+        self.progress.done.fetch_add(1, Ordering::Relaxed);
+        Ok(Some(self.row))
+    }
+
+    fn content_hash(&mut self) -> Result<String, IngestError> {
+        file_sha256(&self.path)
+    }
+}

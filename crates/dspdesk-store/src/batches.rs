@@ -1,0 +1,214 @@
+//! The ingest log, and the one transaction that makes an ingest current.
+
+use crate::facts::{FactRow, insert_facts};
+use crate::lake_files::LakeFileRow;
+use crate::{Result, Store, on_pool};
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::Row;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Loaded,
+    Rejected,
+    Unchanged,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Loaded => "loaded",
+            Outcome::Rejected => "rejected",
+            Outcome::Unchanged => "unchanged",
+        }
+    }
+}
+
+/// What one ingest did, for the log.
+#[derive(Debug, Clone)]
+pub struct NewBatch {
+    pub kind: String,
+    pub file_name: String,
+    pub content_hash: String,
+    pub rows_read: i64,
+    pub rows_loaded: i64,
+    pub rows_skipped: i64,
+    pub rows_rejected: i64,
+    pub station_days: i64,
+    pub loaded_by: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    pub outcome: Outcome,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchRow {
+    pub id: i64,
+    pub kind: String,
+    pub file_name: String,
+    pub content_hash: String,
+    pub rows_read: i64,
+    pub rows_loaded: i64,
+    pub rows_rejected: i64,
+    pub station_days: i64,
+    pub loaded_by: String,
+    pub finished_at: DateTime<Utc>,
+    pub outcome: String,
+    pub message: String,
+}
+
+const INSERT_BATCH: &str = "INSERT INTO ingest_batches (kind, file_name, content_hash, rows_read, rows_loaded, rows_skipped, rows_rejected, station_days, loaded_by, started_at, finished_at, outcome, message)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id";
+
+macro_rules! bind_batch {
+    ($q:expr, $b:expr) => {
+        $q.bind(&$b.kind)
+            .bind(&$b.file_name)
+            .bind(&$b.content_hash)
+            .bind($b.rows_read)
+            .bind($b.rows_loaded)
+            .bind($b.rows_skipped)
+            .bind($b.rows_rejected)
+            .bind($b.station_days)
+            .bind(&$b.loaded_by)
+            .bind($b.started_at)
+            .bind($b.finished_at)
+            .bind($b.outcome.as_str())
+            .bind(&$b.message)
+    };
+}
+
+/// Everything an ingest makes current, written in one transaction.
+#[derive(Debug)]
+pub struct IngestCommit<'a> {
+    pub batch: NewBatch,
+    /// Stations the file introduces, with their zones; known ones are left as they are.
+    pub stations: &'a [(String, String)],
+    pub partners: &'a [String],
+    pub files: &'a [LakeFileRow],
+    /// The complete facts of every station-day in `fact_days`.
+    pub fact_days: &'a [(String, NaiveDate)],
+    pub facts: &'a [FactRow],
+}
+
+impl Store {
+    /// Records a batch that changed nothing (rejected or unchanged).
+    pub async fn record_batch(&self, batch: &NewBatch) -> Result<i64> {
+        let id = on_pool!(self, |pool| {
+            bind_batch!(sqlx::query(INSERT_BATCH), batch)
+                .fetch_one(pool)
+                .await?
+                .try_get("id")?
+        });
+        Ok(id)
+    }
+
+    /// Makes an ingest current: its log row, new stations and partners, the lake
+    /// manifest and the facts of the station-days it touched. All or nothing.
+    pub async fn commit_ingest(&self, c: &IngestCommit<'_>) -> Result<i64> {
+        let id = on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let id: i64 = bind_batch!(sqlx::query(INSERT_BATCH), c.batch)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("id")?;
+            let now = Utc::now();
+            for (code, zone) in c.stations {
+                sqlx::query(
+                    "INSERT INTO stations (code, name, timezone, created_at) VALUES ($1, $1, $2, $3) ON CONFLICT (code) DO NOTHING",
+                )
+                .bind(code)
+                .bind(zone)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for code in c.partners {
+                sqlx::query(
+                    "INSERT INTO partners (code, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (code) DO NOTHING",
+                )
+                .bind(code)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for f in c.files {
+                sqlx::query(
+                    "INSERT INTO lake_files (kind, station, date, path, rows, batch_id) VALUES ($1, $2, $3, $4, $5, $6)
+                     ON CONFLICT (kind, station, date) DO UPDATE SET path = excluded.path, rows = excluded.rows, batch_id = excluded.batch_id",
+                )
+                .bind(&f.kind)
+                .bind(&f.station)
+                .bind(f.date)
+                .bind(&f.path)
+                .bind(f.rows)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for (station, date) in c.fact_days {
+                sqlx::query("DELETE FROM daily_facts WHERE station = $1 AND date = $2")
+                    .bind(station)
+                    .bind(*date)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            insert_facts!(&mut *tx, c.facts);
+            tx.commit().await?;
+            id
+        });
+        Ok(id)
+    }
+
+    /// The latest loaded batch of this content whose station-day files are all still
+    /// current: loading the same file again would change nothing.
+    pub async fn unchanged_batch(&self, kind: &str, content_hash: &str) -> Result<Option<i64>> {
+        let id = on_pool!(self, |pool| {
+            sqlx::query(
+                "SELECT b.id FROM ingest_batches b
+                 WHERE b.kind = $1 AND b.content_hash = $2 AND b.outcome = 'loaded'
+                   AND b.station_days = (SELECT COUNT(*) FROM lake_files f WHERE f.batch_id = b.id)
+                 ORDER BY b.id DESC LIMIT 1",
+            )
+            .bind(kind)
+            .bind(content_hash)
+            .fetch_optional(pool)
+            .await?
+            .map(|r| r.try_get::<i64, _>("id"))
+            .transpose()?
+        });
+        Ok(id)
+    }
+
+    /// The ingest log, newest first.
+    pub async fn batches(&self, limit: i64) -> Result<Vec<BatchRow>> {
+        let rows = on_pool!(self, |pool| {
+            sqlx::query(
+                "SELECT id, kind, file_name, content_hash, rows_read, rows_loaded, rows_rejected, station_days, loaded_by, finished_at, outcome, message
+                 FROM ingest_batches ORDER BY id DESC LIMIT $1",
+            )
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .map(|r| {
+                Ok(BatchRow {
+                    id: r.try_get("id")?,
+                    kind: r.try_get("kind")?,
+                    file_name: r.try_get("file_name")?,
+                    content_hash: r.try_get("content_hash")?,
+                    rows_read: r.try_get("rows_read")?,
+                    rows_loaded: r.try_get("rows_loaded")?,
+                    rows_rejected: r.try_get("rows_rejected")?,
+                    station_days: r.try_get("station_days")?,
+                    loaded_by: r.try_get("loaded_by")?,
+                    finished_at: r.try_get("finished_at")?,
+                    outcome: r.try_get("outcome")?,
+                    message: r.try_get("message")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?
+        });
+        Ok(rows)
+    }
+}

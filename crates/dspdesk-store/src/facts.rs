@@ -1,0 +1,148 @@
+//! Daily facts per partner × station × date: the additive counts of `metrics.md`.
+
+use crate::{Result, Store, on_pool};
+use chrono::NaiveDate;
+use dspdesk_core::Counts;
+use sqlx::Row;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactRow {
+    pub partner: String,
+    pub station: String,
+    pub date: NaiveDate,
+    pub counts: Counts,
+}
+
+/// Rows per INSERT: 16 parameters a row stays well under both backends' limits.
+pub(crate) const FACTS_PER_INSERT: usize = 500;
+
+pub(crate) fn insert_sql(rows: usize) -> String {
+    let mut sql = String::from(
+        "INSERT INTO daily_facts (partner, station, date, dispatched, delivered, on_time, attempted, rejected, rts, lost, nl_value_minor, cod_due_minor, vas_dispatched, vas_delivered, routes, packages_routed) VALUES ",
+    );
+    for r in 0..rows {
+        if r > 0 {
+            sql.push(',');
+        }
+        sql.push('(');
+        for c in 0..16 {
+            if c > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!("${}", r * 16 + c + 1));
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+/// Inserts fact rows on an executor (a transaction), in chunks.
+macro_rules! insert_facts {
+    ($exec:expr, $facts:expr) => {
+        for chunk in $facts.chunks($crate::facts::FACTS_PER_INSERT) {
+            let sql = $crate::facts::insert_sql(chunk.len());
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for f in chunk {
+                let c = &f.counts;
+                q = q
+                    .bind(&f.partner)
+                    .bind(&f.station)
+                    .bind(f.date)
+                    .bind(c.dispatched)
+                    .bind(c.delivered)
+                    .bind(c.on_time)
+                    .bind(c.attempted)
+                    .bind(c.rejected)
+                    .bind(c.rts)
+                    .bind(c.lost)
+                    .bind(c.nl_value_minor)
+                    .bind(c.cod_due_minor)
+                    .bind(c.vas_dispatched)
+                    .bind(c.vas_delivered)
+                    .bind(c.routes)
+                    .bind(c.packages_routed);
+            }
+            q.execute($exec).await?;
+        }
+    };
+}
+pub(crate) use insert_facts;
+
+impl Store {
+    /// Replaces the facts of the given station-days with `facts`, in one transaction.
+    pub async fn replace_facts(
+        &self,
+        days: &[(String, NaiveDate)],
+        facts: &[FactRow],
+    ) -> Result<()> {
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            for (station, date) in days {
+                sqlx::query("DELETE FROM daily_facts WHERE station = $1 AND date = $2")
+                    .bind(station)
+                    .bind(*date)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            insert_facts!(&mut *tx, facts);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Facts with `from <= date <= to`, ordered by date, station, partner.
+    pub async fn facts_between(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<FactRow>> {
+        let rows = on_pool!(self, |pool| {
+            sqlx::query(
+                "SELECT partner, station, date, dispatched, delivered, on_time, attempted, rejected, rts, lost, nl_value_minor, cod_due_minor, vas_dispatched, vas_delivered, routes, packages_routed
+                 FROM daily_facts WHERE date >= $1 AND date <= $2 ORDER BY date, station, partner",
+            )
+            .bind(from)
+            .bind(to)
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .map(|r| {
+                Ok(FactRow {
+                    partner: r.try_get("partner")?,
+                    station: r.try_get("station")?,
+                    date: r.try_get("date")?,
+                    counts: Counts {
+                        dispatched: r.try_get("dispatched")?,
+                        delivered: r.try_get("delivered")?,
+                        on_time: r.try_get("on_time")?,
+                        attempted: r.try_get("attempted")?,
+                        rejected: r.try_get("rejected")?,
+                        rts: r.try_get("rts")?,
+                        lost: r.try_get("lost")?,
+                        nl_value_minor: r.try_get("nl_value_minor")?,
+                        cod_due_minor: r.try_get("cod_due_minor")?,
+                        vas_dispatched: r.try_get("vas_dispatched")?,
+                        vas_delivered: r.try_get("vas_delivered")?,
+                        routes: r.try_get("routes")?,
+                        packages_routed: r.try_get("packages_routed")?,
+                    },
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?
+        });
+        Ok(rows)
+    }
+
+    /// The first and last date with facts.
+    pub async fn facts_range(&self) -> Result<Option<(NaiveDate, NaiveDate)>> {
+        let range = on_pool!(self, |pool| {
+            let r = sqlx::query("SELECT MIN(date) AS lo, MAX(date) AS hi FROM daily_facts")
+                .fetch_one(pool)
+                .await?;
+            match (
+                r.try_get::<Option<NaiveDate>, _>("lo")?,
+                r.try_get::<Option<NaiveDate>, _>("hi")?,
+            ) {
+                (Some(lo), Some(hi)) => Some((lo, hi)),
+                _ => None,
+            }
+        });
+        Ok(range)
+    }
+}

@@ -1,0 +1,71 @@
+//! The lake's manifest: which Parquet file is current for each kind × station × date.
+
+use crate::{Result, Store, on_pool};
+use chrono::NaiveDate;
+use sqlx::Row;
+use std::collections::{HashMap, HashSet};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LakeFileRow {
+    pub kind: String,
+    pub station: String,
+    pub date: NaiveDate,
+    /// Relative to the lake's root.
+    pub path: String,
+    pub rows: i64,
+}
+
+impl Store {
+    /// The current file of each station-day of one kind.
+    pub async fn current_files(&self, kind: &str) -> Result<HashMap<(String, NaiveDate), String>> {
+        let rows = on_pool!(self, |pool| {
+            sqlx::query("SELECT station, date, path FROM lake_files WHERE kind = $1")
+                .bind(kind)
+                .fetch_all(pool)
+                .await?
+                .into_iter()
+                .map(|r| {
+                    Ok((
+                        (r.try_get("station")?, r.try_get("date")?),
+                        r.try_get("path")?,
+                    ))
+                })
+                .collect::<Result<HashMap<_, _>, sqlx::Error>>()?
+        });
+        Ok(rows)
+    }
+
+    /// Every current lake file, for garbage collection.
+    pub async fn all_lake_paths(&self) -> Result<HashSet<String>> {
+        let rows = on_pool!(self, |pool| {
+            sqlx::query("SELECT path FROM lake_files")
+                .fetch_all(pool)
+                .await?
+                .into_iter()
+                .map(|r| r.try_get("path"))
+                .collect::<Result<HashSet<String>, sqlx::Error>>()?
+        });
+        Ok(rows)
+    }
+
+    /// Every station-day with any lake file, with the current path per kind.
+    pub async fn lake_days(&self) -> Result<Vec<LakeFileRow>> {
+        let rows = on_pool!(self, |pool| {
+            sqlx::query("SELECT kind, station, date, path, rows FROM lake_files ORDER BY date, station, kind")
+                .fetch_all(pool)
+                .await?
+                .into_iter()
+                .map(|r| {
+                    Ok(LakeFileRow {
+                        kind: r.try_get("kind")?,
+                        station: r.try_get("station")?,
+                        date: r.try_get("date")?,
+                        path: r.try_get("path")?,
+                        rows: r.try_get("rows")?,
+                    })
+                })
+                .collect::<Result<Vec<_>, sqlx::Error>>()?
+        });
+        Ok(rows)
+    }
+}

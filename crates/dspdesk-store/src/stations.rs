@@ -1,0 +1,75 @@
+//! Stations and partners: codes, names and each station's time zone.
+
+use crate::{Result, Store, on_pool};
+use chrono::Utc;
+use sqlx::Row;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StationRow {
+    pub code: String,
+    pub name: String,
+    pub timezone: String,
+}
+
+impl Store {
+    /// Every station's time zone by code.
+    pub async fn station_zones(&self) -> Result<HashMap<String, String>> {
+        let rows = on_pool!(self, |pool| {
+            sqlx::query("SELECT code, timezone FROM stations")
+                .fetch_all(pool)
+                .await?
+                .into_iter()
+                .map(|r| Ok((r.try_get("code")?, r.try_get("timezone")?)))
+                .collect::<Result<HashMap<String, String>, sqlx::Error>>()?
+        });
+        Ok(rows)
+    }
+
+    pub async fn list_stations(&self) -> Result<Vec<StationRow>> {
+        let rows = on_pool!(self, |pool| {
+            sqlx::query("SELECT code, name, timezone FROM stations ORDER BY code")
+                .fetch_all(pool)
+                .await?
+                .into_iter()
+                .map(|r| {
+                    Ok(StationRow {
+                        code: r.try_get("code")?,
+                        name: r.try_get("name")?,
+                        timezone: r.try_get("timezone")?,
+                    })
+                })
+                .collect::<Result<Vec<_>, sqlx::Error>>()?
+        });
+        Ok(rows)
+    }
+
+    /// Sets a station's zone, creating the station if it is new. Lake rows already
+    /// loaded keep the instants they were read as; reload them to re-read local times.
+    pub async fn set_station_zone(&self, code: &str, timezone: &str) -> Result<()> {
+        on_pool!(self, |pool| {
+            sqlx::query(
+                "INSERT INTO stations (code, name, timezone, created_at) VALUES ($1, $1, $2, $3)
+                 ON CONFLICT (code) DO UPDATE SET timezone = excluded.timezone",
+            )
+            .bind(code)
+            .bind(timezone)
+            .bind(Utc::now())
+            .execute(pool)
+            .await?;
+        });
+        Ok(())
+    }
+
+    pub async fn partner_codes(&self) -> Result<Vec<String>> {
+        let rows = on_pool!(self, |pool| {
+            sqlx::query("SELECT code FROM partners ORDER BY code")
+                .fetch_all(pool)
+                .await?
+                .into_iter()
+                .map(|r| r.try_get("code"))
+                .collect::<Result<Vec<String>, sqlx::Error>>()?
+        });
+        Ok(rows)
+    }
+}

@@ -1,0 +1,95 @@
+//! Small commands: recompute, stations, batches.
+
+use super::{open, thousands};
+use crate::Cli;
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use clap::{Args, Subcommand};
+use std::process::ExitCode;
+
+/// Recompute daily facts from the lake (all station-days, or those in a date range).
+#[derive(Args, Debug)]
+#[command(after_help = "Example:\n  dspdesk recompute --from 2026-11-01 --to 2026-11-30")]
+pub struct RecomputeArgs {
+    #[arg(long)]
+    pub from: Option<NaiveDate>,
+    #[arg(long)]
+    pub to: Option<NaiveDate>,
+}
+
+pub async fn recompute(cli: &Cli, args: &RecomputeArgs) -> anyhow::Result<ExitCode> {
+    let ws = open(cli).await?;
+    let r = dspdesk_app::recompute::recompute(&ws, args.from, args.to).await?;
+    println!(
+        "recomputed {} station-days ({} rows) into {} daily facts: {:.2}s computing, {:.2}s storing",
+        thousands(r.station_days),
+        thousands(r.rows),
+        thousands(r.facts),
+        r.seconds_compute,
+        r.seconds_store
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Stations and their time zones.
+#[derive(Subcommand, Debug)]
+pub enum StationsCommand {
+    /// List stations with their time zones.
+    List,
+    /// Set a station's time zone (IANA name), creating the station if new.
+    ///
+    /// Timestamps without an offset are read in this zone from the next ingest on.
+    #[command(after_help = "Example:\n  dspdesk stations set-zone DXB1 Asia/Dubai")]
+    SetZone { code: String, zone: String },
+}
+
+pub async fn stations(cli: &Cli, cmd: &StationsCommand) -> anyhow::Result<ExitCode> {
+    let ws = open(cli).await?;
+    match cmd {
+        StationsCommand::List => {
+            println!("{:<12} {:<24} name", "station", "timezone");
+            for s in ws.store.list_stations().await? {
+                println!("{:<12} {:<24} {}", s.code, s.timezone, s.name);
+            }
+        }
+        StationsCommand::SetZone { code, zone } => {
+            dspdesk_core::StationCode::parse(code)
+                .map_err(|e| anyhow::anyhow!("station code {code:?} {e}"))?;
+            zone.parse::<Tz>().map_err(|_| {
+                anyhow::anyhow!("{zone:?} is not an IANA time zone such as Asia/Kolkata")
+            })?;
+            ws.store.set_station_zone(code, zone).await?;
+            println!("{code}: {zone}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The ingest log: every file loaded, rejected or found unchanged.
+#[derive(Args, Debug)]
+pub struct BatchesArgs {
+    #[arg(long, default_value_t = 20)]
+    pub limit: i64,
+}
+
+pub async fn batches(cli: &Cli, args: &BatchesArgs) -> anyhow::Result<ExitCode> {
+    let ws = open(cli).await?;
+    println!(
+        "{:>5} {:<16} {:<10} {:>12} {:>9} {:>6} {:<20} file",
+        "id", "kind", "outcome", "loaded", "rejected", "days", "when (UTC)"
+    );
+    for b in ws.store.batches(args.limit).await? {
+        println!(
+            "{:>5} {:<16} {:<10} {:>12} {:>9} {:>6} {:<20} {}",
+            b.id,
+            b.kind,
+            b.outcome,
+            thousands(b.rows_loaded as u64),
+            thousands(b.rows_rejected as u64),
+            b.station_days,
+            b.finished_at.format("%Y-%m-%d %H:%M:%S"),
+            b.file_name
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

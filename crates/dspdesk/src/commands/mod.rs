@@ -1,0 +1,72 @@
+//! One module per command; each parses its arguments, calls one use case, prints.
+
+pub mod bench;
+pub mod demo;
+pub mod export;
+pub mod ingest;
+pub mod misc;
+pub mod simulate;
+
+use crate::{Cli, Command};
+use dspdesk_app::Workspace;
+use std::process::ExitCode;
+
+pub async fn open(cli: &Cli) -> anyhow::Result<Workspace> {
+    Ok(Workspace::open(&cli.data_dir, cli.database_url.as_deref()).await?)
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match &cli.command {
+        Command::Ingest(args) => ingest::run(&cli, args).await,
+        Command::Export(cmd) => export::run(&cli, cmd).await,
+        Command::Simulate(args) => simulate::run(args),
+        Command::Recompute(args) => misc::recompute(&cli, args).await,
+        Command::Bench(args) => bench::run(&cli, args).await,
+        Command::Stations(cmd) => misc::stations(&cli, cmd).await,
+        Command::Batches(args) => misc::batches(&cli, args).await,
+        Command::Demo(args) => demo::run(&cli, args).await,
+    }
+}
+
+/// A progress bar on a terminal, following a reader's counters; none otherwise.
+pub fn progress_bar(
+    quiet: bool,
+    progress: std::sync::Arc<dspdesk_app::Progress>,
+    label: String,
+) -> Option<(indicatif::ProgressBar, tokio::task::JoinHandle<()>)> {
+    use std::io::IsTerminal;
+    use std::sync::atomic::Ordering;
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg} [{bar:30}] {percent}% {elapsed} (eta {eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar.set_message(label);
+    let b = bar.clone();
+    let handle = tokio::spawn(async move {
+        loop {
+            b.set_length(progress.total.load(Ordering::Relaxed));
+            b.set_position(progress.done.load(Ordering::Relaxed));
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    });
+    Some((bar, handle))
+}
+
+/// Formats a count with thousands separators: 10000000 → 10,000,000.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,83 @@
+//! The `dspdesk` command.
+
+mod commands;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// dspdesk: the workbench of a delivery-partner program.
+///
+/// Loads the network's delivery files into a Parquet lake, computes every partner's
+/// daily numbers exactly, and exports them.
+#[derive(Parser, Debug)]
+#[command(
+    name = "dspdesk",
+    version,
+    propagate_version = true,
+    after_help = "Example:\n  dspdesk simulate --stations 5 --partners 20 --days 14 --out sim\n  dspdesk ingest deliveries sim/deliveries.csv\n  dspdesk export metrics --grain week --by partner --from 2026-07-27 --to 2026-08-09"
+)]
+pub struct Cli {
+    /// The data folder: the lake and the default SQLite database.
+    #[arg(
+        long,
+        global = true,
+        env = "DSPDESK_DATA_DIR",
+        default_value = "./dspdesk-data"
+    )]
+    pub data_dir: PathBuf,
+    /// A database URL (sqlite://FILE or postgres://USER@HOST/DB); default: SQLite in the data folder.
+    #[arg(long, global = true, env = "DSPDESK_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// No progress bars.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Load files into the lake and compute their daily facts.
+    Ingest(commands::ingest::IngestArgs),
+    #[command(subcommand)]
+    Export(commands::export::ExportCommand),
+    Simulate(commands::simulate::SimulateArgs),
+    Recompute(commands::misc::RecomputeArgs),
+    Bench(commands::bench::BenchArgs),
+    #[command(subcommand)]
+    Stations(commands::misc::StationsCommand),
+    Batches(commands::misc::BatchesArgs),
+    Demo(commands::demo::DemoArgs),
+}
+
+/// Exit codes: 0 done, 1 failed, 2 wrong usage (clap), 65 bad input data.
+pub const EXIT_BAD_DATA: u8 = 65;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DSPDESK_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

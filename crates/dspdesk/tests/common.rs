@@ -1,0 +1,138 @@
+//! Helpers shared by the integration tests: run the real binary on real files.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn ok(self) -> Run {
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+    pub fn fails_with(self, code: i32) -> Run {
+        assert_eq!(
+            self.code, code,
+            "expected exit {code}\nstdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+/// A data folder and, optionally, a database URL (PostgreSQL tests).
+pub struct Env {
+    pub dir: tempfile::TempDir,
+    pub database_url: Option<String>,
+}
+
+impl Default for Env {
+    fn default() -> Env {
+        Env::new()
+    }
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().expect("tempdir"),
+            database_url: None,
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with(args, &[])
+    }
+
+    pub fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_dspdesk"));
+        cmd.arg("--data-dir").arg(self.data_dir()).arg("--quiet");
+        if let Some(url) = &self.database_url {
+            cmd.arg("--database-url").arg(url);
+        }
+        cmd.args(args)
+            .env_remove("DSPDESK_DATABASE_URL")
+            .env_remove("DSPDESK_CRASH_AT");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out: Output = cmd.output().expect("run dspdesk");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, text).expect("write");
+        p
+    }
+
+    /// Every file under the lake folder (not the lock or staging).
+    pub fn lake_files(&self) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        walk(&self.data_dir().join("lake"), &mut out);
+        out.retain(|p| p.extension().is_some_and(|e| e == "parquet"));
+        out.sort();
+        out
+    }
+
+    /// `export metrics` as parsed CSV records (header first).
+    pub fn export(&self, grain: &str, by: &str, from: &str, to: &str) -> Vec<Vec<String>> {
+        let mut args = vec![
+            "export", "metrics", "--grain", grain, "--from", from, "--to", to,
+        ];
+        if !by.is_empty() {
+            args.extend(["--by", by]);
+        }
+        let r = self.run(&args).ok();
+        let mut rd = csv::Reader::from_reader(r.stdout.as_bytes());
+        let mut rows = vec![
+            rd.headers()
+                .expect("header")
+                .iter()
+                .map(String::from)
+                .collect(),
+        ];
+        for rec in rd.records() {
+            rows.push(rec.expect("row").iter().map(String::from).collect());
+        }
+        rows
+    }
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            walk(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+pub const HEADER: &str = "package_id,route_id,date,station,partner,promised_by,status,delivered_at,cod_amount,declared_value,vas";
