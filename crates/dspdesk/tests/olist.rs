@@ -69,12 +69,19 @@ fn the_olist_sample_loads_with_its_profile_and_the_rejects_are_explained() {
     }
     let line = r.stdout.trim().to_string();
     println!("{line}");
-    let numbers: Vec<u64> = line
-        .split(|c: char| !c.is_ascii_digit() && c != ',')
-        .filter_map(|w| w.replace(',', "").parse().ok())
-        .collect();
-    // "loaded L deliveries rows, R rejected (see …), S skipped by the profile"
-    let (loaded, rejected) = (numbers[0], numbers[1]);
+    // "FILE: loaded L deliveries rows, R rejected (see …), S skipped by the profile; …"
+    let after = line.split_once(": loaded ").unwrap().1;
+    let number = |text: &str| text.trim().replace(',', "").parse::<u64>().unwrap();
+    let loaded = number(after.split_once(" deliveries rows").unwrap().0);
+    let rejected = number(
+        after
+            .split_once(", ")
+            .unwrap()
+            .1
+            .split_once(" rejected")
+            .unwrap()
+            .0,
+    );
     assert_eq!(rejected as usize, reasons.len());
     assert!(loaded > 6000, "{line}");
     let year = env.export("week", "", "2016-01-01", "2019-12-31");
