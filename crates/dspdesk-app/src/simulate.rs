@@ -171,7 +171,8 @@ pub fn simulate(cfg: &SimConfig, out_dir: &Path) -> Result<SimSummary, SimError>
     out.write(&buf)?;
     out.finish()?;
 
-    let truth = serde_json::to_vec_pretty(&net.truth()).expect("truth serializes");
+    let mut truth = serde_json::to_vec_pretty(&net.truth()).expect("truth serializes");
+    truth.push(b'\n');
     std::fs::write(&truth_path, truth).map_err(|source| SimError::Io {
         path: truth_path.clone(),
         source,
@@ -1521,7 +1522,6 @@ mod tests {
         let (_b, sb) = run(&small(7));
         let (_c, sc) = run(&small(8));
         assert_eq!(bytes(&sa), bytes(&sb));
-        assert_eq!(sa, SimSummary { ..sa.clone() });
         let (ba, bc) = (bytes(&sa), bytes(&sc));
         assert_ne!(ba[0], bc[0]);
         assert_ne!(ba[1], bc[1]);
@@ -1621,7 +1621,7 @@ mod tests {
         let delivered = statuses["delivered"] as f64;
         assert!(delivered / deliveries.len() as f64 > 0.85, "{statuses:?}");
         assert!(statuses["attempted"] > 0, "{statuses:?}");
-        let _ = at_promise;
+        assert!(at_promise > 0, "some deliveries exactly at the promise");
     }
 
     #[test]
@@ -1926,16 +1926,6 @@ mod tests {
         );
         let ids: HashSet<u64> = (0..10_000u64).map(|x| scramble60(x, 99)).collect();
         assert_eq!(ids.len(), 10_000);
-    }
-
-    #[test]
-    #[ignore]
-    fn tmp_sample() {
-        let cfg = SimConfig {
-            volume: 300,
-            ..SimConfig::default()
-        };
-        simulate(&cfg, Path::new("/tmp/dspdesk-sim-sample")).unwrap();
     }
 
     /// Throughput: `cargo test --release -p dspdesk-app -- --ignored --nocapture`.

@@ -305,7 +305,7 @@ fn sort_for_lake(kind: Kind, batch: &RecordBatch) -> Result<RecordBatch, arrow::
         _ => "route_id",
     };
     let mut columns = Vec::new();
-    for name in ["partner", second, kind.key_column()] {
+    for name in ["partner", second] {
         let col = batch.column_by_name(name).expect("sort columns exist");
         columns.push(SortColumn {
             values: arrow::compute::cast(col, &DataType::Utf8)?,

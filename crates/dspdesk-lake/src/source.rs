@@ -443,3 +443,104 @@ impl RecordSource for ParquetSource {
         file_sha256(&self.path)
     }
 }
+
+/// Runs a source on its own thread, a batch of records ahead of the reader, so that
+/// reading, hashing and tokenising use one core and converting the other.
+pub struct Prefetch {
+    headers: Vec<String>,
+    batches: std::sync::mpsc::Receiver<Result<Vec<(u64, ByteRecord)>, IngestError>>,
+    recycle: std::sync::mpsc::SyncSender<Vec<(u64, ByteRecord)>>,
+    current: std::vec::IntoIter<(u64, ByteRecord)>,
+    spent: Vec<(u64, ByteRecord)>,
+    hash: std::sync::mpsc::Receiver<Result<String, IngestError>>,
+    done: bool,
+}
+
+const PREFETCH_BATCH: usize = 4096;
+
+impl Prefetch {
+    /// Takes over a source whose columns are already selected.
+    pub fn spawn(mut src: Box<dyn RecordSource>) -> Prefetch {
+        let headers = src.headers().to_vec();
+        let (tx, batches) = std::sync::mpsc::sync_channel(4);
+        let (recycle, returned) = std::sync::mpsc::sync_channel::<Vec<(u64, ByteRecord)>>(8);
+        let (hash_tx, hash) = std::sync::mpsc::sync_channel(1);
+        std::thread::spawn(move || {
+            loop {
+                let mut batch = returned.try_recv().unwrap_or_default();
+                let mut filled = 0;
+                while filled < PREFETCH_BATCH {
+                    if batch.len() <= filled {
+                        batch.push((0, ByteRecord::new()));
+                    }
+                    match src.next_record(&mut batch[filled].1) {
+                        Ok(Some(row)) => {
+                            batch[filled].0 = row;
+                            filled += 1;
+                        }
+                        Ok(None) => break,
+                        Err(e) => {
+                            let _ = tx.send(Err(e));
+                            return;
+                        }
+                    }
+                }
+                batch.truncate(filled);
+                let last = filled < PREFETCH_BATCH;
+                if filled > 0 && tx.send(Ok(batch)).is_err() {
+                    return; // the reader stopped early
+                }
+                if last {
+                    drop(tx);
+                    let _ = hash_tx.send(src.content_hash());
+                    return;
+                }
+            }
+        });
+        Prefetch {
+            headers,
+            batches,
+            recycle,
+            current: Vec::new().into_iter(),
+            spent: Vec::new(),
+            hash,
+            done: false,
+        }
+    }
+}
+
+impl RecordSource for Prefetch {
+    fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    fn next_record(&mut self, rec: &mut ByteRecord) -> Result<Option<u64>, IngestError> {
+        loop {
+            if let Some((row, mut r)) = self.current.next() {
+                // Hand the caller this record and keep its old buffer for reuse.
+                std::mem::swap(rec, &mut r);
+                self.spent.push((0, r));
+                return Ok(Some(row));
+            }
+            if self.done {
+                return Ok(None);
+            }
+            let spent = std::mem::take(&mut self.spent);
+            let _ = self.recycle.try_send(spent);
+            match self.batches.recv() {
+                Ok(batch) => self.current = batch?.into_iter(),
+                Err(_) => {
+                    self.done = true;
+                    return Ok(None);
+                }
+            }
+        }
+    }
+
+    fn content_hash(&mut self) -> Result<String, IngestError> {
+        self.hash.recv().map_err(|_| IngestError::Unreadable {
+            path: std::path::PathBuf::new(),
+            message: "the reader stopped before the end of the file".into(),
+        })?
+    }
+}

@@ -5,7 +5,7 @@ use crate::convert::{Mapping, Value};
 use crate::error::{IngestError, RowError};
 use crate::profile::ImportProfile;
 use crate::schema::{ColType, Kind};
-use crate::source::{self, Progress};
+use crate::source::{self, Progress, RecordSource};
 use arrow::array::{
     ArrayBuilder, ArrayRef, Float64Builder, Int32Builder, Int64Builder, StringBuilder,
     UInt8Builder, UInt64Builder,
@@ -38,7 +38,7 @@ impl Default for StageOptions {
         StageOptions {
             skip_bad_rows: false,
             max_errors: 50,
-            spill_rows: 1_000_000,
+            spill_rows: 2_000_000,
         }
     }
 }
@@ -269,6 +269,7 @@ fn stage_inner(
     let mapping = Mapping::new(kind, src.headers(), profile, path)?;
     check_types(&*src, &mapping, path)?;
     src.select(&mapping.source_columns);
+    let mut src = source::Prefetch::spawn(src);
 
     let schema = staging_schema(kind);
     let columns = kind.columns();

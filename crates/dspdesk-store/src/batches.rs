@@ -1,8 +1,8 @@
 //! The ingest log, and the one transaction that makes an ingest current.
 
-use crate::facts::{FactRow, insert_facts};
+use crate::facts::{FactRow, delete_fact_days, insert_facts};
 use crate::lake_files::LakeFileRow;
-use crate::{Result, Store, on_pool};
+use crate::{ROWS_PER_STATEMENT, Result, Store, on_pool, placeholders};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 
@@ -113,46 +113,47 @@ impl Store {
                 .await?
                 .try_get("id")?;
             let now = Utc::now();
-            for (code, zone) in c.stations {
-                sqlx::query(
-                    "INSERT INTO stations (code, name, timezone, created_at) VALUES ($1, $1, $2, $3) ON CONFLICT (code) DO NOTHING",
-                )
-                .bind(code)
-                .bind(zone)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            for chunk in c.stations.chunks(ROWS_PER_STATEMENT) {
+                let sql = format!(
+                    "INSERT INTO stations (code, name, timezone, created_at) VALUES {} ON CONFLICT (code) DO NOTHING",
+                    placeholders(chunk.len(), 4)
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for (code, zone) in chunk {
+                    q = q.bind(code).bind(code).bind(zone).bind(now);
+                }
+                q.execute(&mut *tx).await?;
             }
-            for code in c.partners {
-                sqlx::query(
-                    "INSERT INTO partners (code, name, created_at) VALUES ($1, $1, $2) ON CONFLICT (code) DO NOTHING",
-                )
-                .bind(code)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
+            for chunk in c.partners.chunks(ROWS_PER_STATEMENT) {
+                let sql = format!(
+                    "INSERT INTO partners (code, name, created_at) VALUES {} ON CONFLICT (code) DO NOTHING",
+                    placeholders(chunk.len(), 3)
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for code in chunk {
+                    q = q.bind(code).bind(code).bind(now);
+                }
+                q.execute(&mut *tx).await?;
             }
-            for f in c.files {
-                sqlx::query(
-                    "INSERT INTO lake_files (kind, station, date, path, rows, batch_id) VALUES ($1, $2, $3, $4, $5, $6)
+            for chunk in c.files.chunks(ROWS_PER_STATEMENT) {
+                let sql = format!(
+                    "INSERT INTO lake_files (kind, station, date, path, rows, batch_id) VALUES {}
                      ON CONFLICT (kind, station, date) DO UPDATE SET path = excluded.path, rows = excluded.rows, batch_id = excluded.batch_id",
-                )
-                .bind(&f.kind)
-                .bind(&f.station)
-                .bind(f.date)
-                .bind(&f.path)
-                .bind(f.rows)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+                    placeholders(chunk.len(), 6)
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for f in chunk {
+                    q = q
+                        .bind(&f.kind)
+                        .bind(&f.station)
+                        .bind(f.date)
+                        .bind(&f.path)
+                        .bind(f.rows)
+                        .bind(id);
+                }
+                q.execute(&mut *tx).await?;
             }
-            for (station, date) in c.fact_days {
-                sqlx::query("DELETE FROM daily_facts WHERE station = $1 AND date = $2")
-                    .bind(station)
-                    .bind(*date)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            delete_fact_days!(&mut *tx, c.fact_days);
             insert_facts!(&mut *tx, c.facts);
             tx.commit().await?;
             id

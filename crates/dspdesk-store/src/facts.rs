@@ -13,33 +13,39 @@ pub struct FactRow {
     pub counts: Counts,
 }
 
-/// Rows per INSERT: 16 parameters a row stays well under both backends' limits.
-pub(crate) const FACTS_PER_INSERT: usize = 500;
-
 pub(crate) fn insert_sql(rows: usize) -> String {
-    let mut sql = String::from(
-        "INSERT INTO daily_facts (partner, station, date, dispatched, delivered, on_time, attempted, rejected, rts, lost, nl_value_minor, cod_due_minor, vas_dispatched, vas_delivered, routes, packages_routed) VALUES ",
-    );
-    for r in 0..rows {
-        if r > 0 {
-            sql.push(',');
-        }
-        sql.push('(');
-        for c in 0..16 {
-            if c > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&format!("${}", r * 16 + c + 1));
-        }
-        sql.push(')');
-    }
-    sql
+    format!(
+        "INSERT INTO daily_facts (partner, station, date, dispatched, delivered, on_time, attempted, rejected, rts, lost, nl_value_minor, cod_due_minor, vas_dispatched, vas_delivered, routes, packages_routed) VALUES {}",
+        crate::placeholders(rows, 16)
+    )
 }
+
+pub(crate) fn delete_days_sql(days: usize) -> String {
+    format!(
+        "DELETE FROM daily_facts WHERE (station, date) IN (VALUES {})",
+        crate::placeholders(days, 2)
+    )
+}
+
+/// Deletes the facts of station-days on an executor (a transaction), in chunks.
+macro_rules! delete_fact_days {
+    ($exec:expr, $days:expr) => {
+        for chunk in $days.chunks($crate::ROWS_PER_STATEMENT) {
+            let sql = $crate::facts::delete_days_sql(chunk.len());
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (station, date) in chunk {
+                q = q.bind(station).bind(*date);
+            }
+            q.execute($exec).await?;
+        }
+    };
+}
+pub(crate) use delete_fact_days;
 
 /// Inserts fact rows on an executor (a transaction), in chunks.
 macro_rules! insert_facts {
     ($exec:expr, $facts:expr) => {
-        for chunk in $facts.chunks($crate::facts::FACTS_PER_INSERT) {
+        for chunk in $facts.chunks($crate::ROWS_PER_STATEMENT) {
             let sql = $crate::facts::insert_sql(chunk.len());
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for f in chunk {
@@ -77,13 +83,7 @@ impl Store {
     ) -> Result<()> {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            for (station, date) in days {
-                sqlx::query("DELETE FROM daily_facts WHERE station = $1 AND date = $2")
-                    .bind(station)
-                    .bind(*date)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            delete_fact_days!(&mut *tx, days);
             insert_facts!(&mut *tx, facts);
             tx.commit().await?;
         });
