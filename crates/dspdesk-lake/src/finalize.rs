@@ -124,12 +124,15 @@ fn finalize_day(
 ) -> Result<LakeDay, DayFailure> {
     let schema = crate::stage::staging_schema(kind);
     let mut batches = Vec::new();
-    for part in &day.parts {
+    for (part, index) in &day.parts {
         let file = std::fs::File::open(part).map_err(|e| IngestError::io(part, e))?;
-        let reader =
-            arrow::ipc::reader::FileReader::try_new(file, None).map_err(|e| lake_err(part, e))?;
-        for b in reader {
-            batches.push(b.map_err(|e| lake_err(part, e))?);
+        let mut reader =
+            arrow::ipc::reader::FileReader::try_new(std::io::BufReader::new(file), None)
+                .map_err(|e| lake_err(part, e))?;
+        reader.set_index(*index).map_err(|e| lake_err(part, e))?;
+        match reader.next() {
+            Some(b) => batches.push(b.map_err(|e| lake_err(part, e))?),
+            None => return Err(lake_err(part, format!("no batch {index}")).into()),
         }
     }
     batches.extend(day.memory.iter().cloned());

@@ -47,7 +47,8 @@ impl Default for StageOptions {
 /// in memory.
 #[derive(Debug, Default)]
 pub struct DayStage {
-    pub parts: Vec<PathBuf>,
+    /// Spilled parts: an Arrow IPC file and the index of this day's batch in it.
+    pub parts: Vec<(PathBuf, usize)>,
     pub memory: Option<RecordBatch>,
     pub rows: u64,
 }
@@ -489,6 +490,8 @@ fn lake_err(path: &Path, e: impl std::fmt::Display) -> IngestError {
     }
 }
 
+/// Writes every buffered station-day as one batch of a single IPC file (one file per
+/// spill, not per day: creating thousands of small files costs more than the data).
 fn spill(
     bufs: &mut [(StationDay, DayBuf)],
     schema: &SchemaRef,
@@ -496,21 +499,23 @@ fn spill(
     n: usize,
     days: &mut BTreeMap<StationDay, DayStage>,
 ) -> Result<(), IngestError> {
-    for (i, (key, buf)) in bufs.iter_mut().enumerate() {
+    let part = dir.join(format!("spill-{n:05}.arrow"));
+    let file = std::fs::File::create(&part).map_err(|e| IngestError::io(&part, e))?;
+    let mut w = FileWriter::try_new(std::io::BufWriter::with_capacity(1 << 20, file), schema)
+        .map_err(|e| lake_err(&part, e))?;
+    let mut index = 0;
+    for (key, buf) in bufs.iter_mut() {
         if buf.is_empty() {
             continue;
         }
         let batch = buf.finish(schema).map_err(|e| lake_err(dir, e))?;
-        let part = dir.join(format!("part-{n:05}-{i:06}.arrow"));
-        let file = std::fs::File::create(&part).map_err(|e| IngestError::io(&part, e))?;
-        let mut w = FileWriter::try_new(std::io::BufWriter::new(file), schema)
-            .map_err(|e| lake_err(&part, e))?;
         w.write(&batch).map_err(|e| lake_err(&part, e))?;
-        w.finish().map_err(|e| lake_err(&part, e))?;
         let day = days.entry(key.clone()).or_default();
         day.rows += batch.num_rows() as u64;
-        day.parts.push(part);
+        day.parts.push((part.clone(), index));
+        index += 1;
     }
+    w.finish().map_err(|e| lake_err(&part, e))?;
     Ok(())
 }
 

@@ -116,7 +116,7 @@ impl Store {
             for chunk in c.stations.chunks(ROWS_PER_STATEMENT) {
                 let sql = format!(
                     "INSERT INTO stations (code, name, timezone, created_at) VALUES {} ON CONFLICT (code) DO NOTHING",
-                    placeholders(chunk.len(), 4)
+                    placeholders(pool, chunk.len(), 4)
                 );
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
                 for (code, zone) in chunk {
@@ -127,7 +127,7 @@ impl Store {
             for chunk in c.partners.chunks(ROWS_PER_STATEMENT) {
                 let sql = format!(
                     "INSERT INTO partners (code, name, created_at) VALUES {} ON CONFLICT (code) DO NOTHING",
-                    placeholders(chunk.len(), 3)
+                    placeholders(pool, chunk.len(), 3)
                 );
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
                 for code in chunk {
@@ -139,7 +139,7 @@ impl Store {
                 let sql = format!(
                     "INSERT INTO lake_files (kind, station, date, path, rows, batch_id) VALUES {}
                      ON CONFLICT (kind, station, date) DO UPDATE SET path = excluded.path, rows = excluded.rows, batch_id = excluded.batch_id",
-                    placeholders(chunk.len(), 6)
+                    placeholders(pool, chunk.len(), 6)
                 );
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
                 for f in chunk {
@@ -153,8 +153,8 @@ impl Store {
                 }
                 q.execute(&mut *tx).await?;
             }
-            delete_fact_days!(&mut *tx, c.fact_days);
-            insert_facts!(&mut *tx, c.facts);
+            delete_fact_days!(pool, &mut *tx, c.fact_days);
+            insert_facts!(pool, &mut *tx, c.facts);
             tx.commit().await?;
             id
         });

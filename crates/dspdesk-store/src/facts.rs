@@ -13,25 +13,25 @@ pub struct FactRow {
     pub counts: Counts,
 }
 
-pub(crate) fn insert_sql(rows: usize) -> String {
+pub(crate) fn insert_sql<D: crate::Dialect>(pool: &D, rows: usize) -> String {
     format!(
         "INSERT INTO daily_facts (partner, station, date, dispatched, delivered, on_time, attempted, rejected, rts, lost, nl_value_minor, cod_due_minor, vas_dispatched, vas_delivered, routes, packages_routed) VALUES {}",
-        crate::placeholders(rows, 16)
+        crate::placeholders(pool, rows, 16)
     )
 }
 
-pub(crate) fn delete_days_sql(days: usize) -> String {
+pub(crate) fn delete_days_sql<D: crate::Dialect>(pool: &D, days: usize) -> String {
     format!(
         "DELETE FROM daily_facts WHERE (station, date) IN (VALUES {})",
-        crate::placeholders(days, 2)
+        crate::placeholders(pool, days, 2)
     )
 }
 
 /// Deletes the facts of station-days on an executor (a transaction), in chunks.
 macro_rules! delete_fact_days {
-    ($exec:expr, $days:expr) => {
+    ($pool:expr, $exec:expr, $days:expr) => {
         for chunk in $days.chunks($crate::ROWS_PER_STATEMENT) {
-            let sql = $crate::facts::delete_days_sql(chunk.len());
+            let sql = $crate::facts::delete_days_sql($pool, chunk.len());
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for (station, date) in chunk {
                 q = q.bind(station).bind(*date);
@@ -44,9 +44,9 @@ pub(crate) use delete_fact_days;
 
 /// Inserts fact rows on an executor (a transaction), in chunks.
 macro_rules! insert_facts {
-    ($exec:expr, $facts:expr) => {
+    ($pool:expr, $exec:expr, $facts:expr) => {
         for chunk in $facts.chunks($crate::ROWS_PER_STATEMENT) {
-            let sql = $crate::facts::insert_sql(chunk.len());
+            let sql = $crate::facts::insert_sql($pool, chunk.len());
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for f in chunk {
                 let c = &f.counts;
@@ -83,8 +83,8 @@ impl Store {
     ) -> Result<()> {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            delete_fact_days!(&mut *tx, days);
-            insert_facts!(&mut *tx, facts);
+            delete_fact_days!(pool, &mut *tx, days);
+            insert_facts!(pool, &mut *tx, facts);
             tx.commit().await?;
         });
         Ok(())

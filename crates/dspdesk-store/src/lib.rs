@@ -127,8 +127,24 @@ impl Store {
     }
 }
 
-/// `($1,$2),($3,$4),…`: placeholders for `rows` rows of `cols` values.
-pub(crate) fn placeholders(rows: usize, cols: usize) -> String {
+/// How a backend writes bound parameters in generated multi-row statements.
+pub(crate) trait Dialect {
+    /// SQLite looks `$N` names up one by one (quadratic in their number), so long
+    /// statements use plain positional `?` there; PostgreSQL needs `$N`.
+    const POSITIONAL: bool;
+}
+
+impl Dialect for SqlitePool {
+    const POSITIONAL: bool = true;
+}
+
+impl Dialect for PgPool {
+    const POSITIONAL: bool = false;
+}
+
+/// `($1,$2),($3,$4),…` (PostgreSQL) or `(?,?),(?,?),…` (SQLite): placeholders for
+/// `rows` rows of `cols` values, for the backend of `_pool`.
+pub(crate) fn placeholders<D: Dialect>(_pool: &D, rows: usize, cols: usize) -> String {
     let mut sql = String::with_capacity(rows * cols * 5);
     for r in 0..rows {
         if r > 0 {
@@ -139,7 +155,11 @@ pub(crate) fn placeholders(rows: usize, cols: usize) -> String {
             if c > 0 {
                 sql.push(',');
             }
-            sql.push_str(&format!("${}", r * cols + c + 1));
+            if D::POSITIONAL {
+                sql.push('?');
+            } else {
+                sql.push_str(&format!("${}", r * cols + c + 1));
+            }
         }
         sql.push(')');
     }
