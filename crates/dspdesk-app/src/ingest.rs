@@ -75,32 +75,41 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| AppError::Task(e.to_string()))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn batch_row(
+/// What every ingest log row of one ingest shares.
+struct BatchLog<'a> {
     kind: Kind,
-    path: &Path,
-    hash: &str,
-    counts: (u64, u64, u64, u64),
-    station_days: u64,
-    opts: &IngestOptions,
+    path: &'a Path,
+    loaded_by: &'a str,
     started: DateTime<Utc>,
-    outcome: Outcome,
-    message: String,
-) -> NewBatch {
-    NewBatch {
-        kind: kind.as_str().into(),
-        file_name: path.display().to_string(),
-        content_hash: hash.into(),
-        rows_read: counts.0 as i64,
-        rows_loaded: counts.1 as i64,
-        rows_skipped: counts.2 as i64,
-        rows_rejected: counts.3 as i64,
-        station_days: station_days as i64,
-        loaded_by: opts.loaded_by.clone(),
-        started_at: started,
-        finished_at: Utc::now(),
-        outcome,
-        message,
+}
+
+/// Rows read, loaded, skipped, rejected.
+type RowCounts = (u64, u64, u64, u64);
+
+impl BatchLog<'_> {
+    fn row(
+        &self,
+        hash: &str,
+        counts: RowCounts,
+        station_days: u64,
+        outcome: Outcome,
+        message: String,
+    ) -> NewBatch {
+        NewBatch {
+            kind: self.kind.as_str().into(),
+            file_name: self.path.display().to_string(),
+            content_hash: hash.into(),
+            rows_read: counts.0 as i64,
+            rows_loaded: counts.1 as i64,
+            rows_skipped: counts.2 as i64,
+            rows_rejected: counts.3 as i64,
+            station_days: station_days as i64,
+            loaded_by: self.loaded_by.into(),
+            started_at: self.started,
+            finished_at: Utc::now(),
+            outcome,
+            message,
+        }
     }
 }
 
@@ -115,7 +124,12 @@ pub async fn ingest(
     progress: Arc<Progress>,
 ) -> Result<IngestReport, AppError> {
     let t0 = Instant::now();
-    let started = Utc::now();
+    let log = BatchLog {
+        kind,
+        path,
+        loaded_by: &opts.loaded_by,
+        started: Utc::now(),
+    };
     let profile = match &opts.profile {
         Some(p) => ImportProfile::load(p).map_err(IngestError::from)?,
         None => ImportProfile::default(),
@@ -177,14 +191,10 @@ pub async fn ingest(
                 IngestError::Rows { total, .. } => (0, *total),
                 _ => (0, 0),
             };
-            let row = batch_row(
-                kind,
-                path,
+            let row = log.row(
                 "",
                 (read, 0, 0, rejected),
                 0,
-                opts,
-                started,
                 Outcome::Rejected,
                 e.to_string(),
             );
@@ -228,14 +238,10 @@ pub async fn ingest(
         .await?
     {
         let _ = std::fs::remove_dir_all(&staging);
-        let row = batch_row(
-            kind,
-            path,
+        let row = log.row(
             &staged.content_hash,
             counts,
             0,
-            opts,
-            started,
             Outcome::Unchanged,
             format!(
                 "the same content as batch {previous}, whose station-days are all still current"
@@ -260,14 +266,10 @@ pub async fn ingest(
     let written = match written {
         Ok(w) => w,
         Err(e) => {
-            let row = batch_row(
-                kind,
-                path,
+            let row = log.row(
                 &staged.content_hash,
                 counts,
                 0,
-                opts,
-                started,
                 Outcome::Rejected,
                 e.to_string(),
             );
@@ -334,14 +336,10 @@ pub async fn ingest(
         }
     }
     crash_point("before_commit");
-    let batch = batch_row(
-        kind,
-        path,
+    let batch = log.row(
         &staged.content_hash,
         counts,
         files.len() as u64,
-        opts,
-        started,
         Outcome::Loaded,
         String::new(),
     );
