@@ -2,8 +2,10 @@
 
 pub mod export;
 pub mod ingest;
+pub mod people;
 pub mod recompute;
 pub mod simulate;
+pub mod views;
 mod workspace;
 
 pub use dspdesk_lake::{DayMode, Kind, Progress};

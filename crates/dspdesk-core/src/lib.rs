@@ -5,6 +5,7 @@
 pub mod codes;
 pub mod facts;
 pub mod money;
+pub mod scope;
 pub mod status;
 pub mod time;
 pub mod week;
@@ -12,5 +13,6 @@ pub mod week;
 pub use codes::{CodeError, PartnerCode, StationCode};
 pub use facts::{Counts, Outcome};
 pub use money::{AmountError, format_minor, minor_to_decimal, parse_amount};
+pub use scope::{Role, Scope};
 pub use status::{Mot, Status};
 pub use week::IsoWeek;

@@ -2,7 +2,7 @@
 
 use crate::{Result, Store, on_pool};
 use chrono::NaiveDate;
-use dspdesk_core::Counts;
+use dspdesk_core::{Counts, Scope};
 use sqlx::Row;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,39 +92,66 @@ impl Store {
 
     /// Facts with `from <= date <= to`, ordered by date, station, partner.
     pub async fn facts_between(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<FactRow>> {
+        self.facts_in_scope(from, to, &Scope::All).await
+    }
+
+    /// Facts with `from <= date <= to` that `scope` may see, ordered by date, station,
+    /// partner. Every screen and API reads facts through this.
+    pub async fn facts_in_scope(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        scope: &Scope,
+    ) -> Result<Vec<FactRow>> {
+        let (column, codes): (&str, Vec<&String>) = match scope {
+            Scope::All => ("", Vec::new()),
+            Scope::Partners(p) => ("partner", p.iter().collect()),
+            Scope::Stations(s) => ("station", s.iter().collect()),
+        };
+        if !column.is_empty() && codes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let filter = if column.is_empty() {
+            String::new()
+        } else {
+            let list: Vec<String> = (0..codes.len()).map(|i| format!("${}", i + 3)).collect();
+            format!(" AND {column} IN ({})", list.join(","))
+        };
+        let sql = format!(
+            "SELECT partner, station, date, dispatched, delivered, on_time, attempted, rejected, rts, lost, nl_value_minor, cod_due_minor, vas_dispatched, vas_delivered, routes, packages_routed
+             FROM daily_facts WHERE date >= $1 AND date <= $2{filter} ORDER BY date, station, partner"
+        );
         let rows = on_pool!(self, |pool| {
-            sqlx::query(
-                "SELECT partner, station, date, dispatched, delivered, on_time, attempted, rejected, rts, lost, nl_value_minor, cod_due_minor, vas_dispatched, vas_delivered, routes, packages_routed
-                 FROM daily_facts WHERE date >= $1 AND date <= $2 ORDER BY date, station, partner",
-            )
-            .bind(from)
-            .bind(to)
-            .fetch_all(pool)
-            .await?
-            .into_iter()
-            .map(|r| {
-                Ok(FactRow {
-                    partner: r.try_get("partner")?,
-                    station: r.try_get("station")?,
-                    date: r.try_get("date")?,
-                    counts: Counts {
-                        dispatched: r.try_get("dispatched")?,
-                        delivered: r.try_get("delivered")?,
-                        on_time: r.try_get("on_time")?,
-                        attempted: r.try_get("attempted")?,
-                        rejected: r.try_get("rejected")?,
-                        rts: r.try_get("rts")?,
-                        lost: r.try_get("lost")?,
-                        nl_value_minor: r.try_get("nl_value_minor")?,
-                        cod_due_minor: r.try_get("cod_due_minor")?,
-                        vas_dispatched: r.try_get("vas_dispatched")?,
-                        vas_delivered: r.try_get("vas_delivered")?,
-                        routes: r.try_get("routes")?,
-                        packages_routed: r.try_get("packages_routed")?,
-                    },
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(from).bind(to);
+            for c in &codes {
+                q = q.bind(*c);
+            }
+            q.fetch_all(pool)
+                .await?
+                .into_iter()
+                .map(|r| {
+                    Ok(FactRow {
+                        partner: r.try_get("partner")?,
+                        station: r.try_get("station")?,
+                        date: r.try_get("date")?,
+                        counts: Counts {
+                            dispatched: r.try_get("dispatched")?,
+                            delivered: r.try_get("delivered")?,
+                            on_time: r.try_get("on_time")?,
+                            attempted: r.try_get("attempted")?,
+                            rejected: r.try_get("rejected")?,
+                            rts: r.try_get("rts")?,
+                            lost: r.try_get("lost")?,
+                            nl_value_minor: r.try_get("nl_value_minor")?,
+                            cod_due_minor: r.try_get("cod_due_minor")?,
+                            vas_dispatched: r.try_get("vas_dispatched")?,
+                            vas_delivered: r.try_get("vas_delivered")?,
+                            routes: r.try_get("routes")?,
+                            packages_routed: r.try_get("packages_routed")?,
+                        },
+                    })
                 })
-            })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?
+                .collect::<Result<Vec<_>, sqlx::Error>>()?
         });
         Ok(rows)
     }

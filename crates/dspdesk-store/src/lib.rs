@@ -10,6 +10,7 @@ mod facts;
 mod lake_files;
 mod stations;
 pub mod testing;
+mod users;
 
 pub use batches::{BatchRow, NewBatch, Outcome};
 /// The ingest commit and its parts.
@@ -19,6 +20,7 @@ pub mod batches_api {
 pub use facts::FactRow;
 pub use lake_files::LakeFileRow;
 pub use stations::StationRow;
+pub use users::{AuditRow, NewUser, UserRow};
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{

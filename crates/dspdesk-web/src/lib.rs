@@ -1,1 +1,85 @@
-//! placeholder
+//! The web application: server-rendered pages, a JSON API under `/api/v1`, sessions
+//! and roles. Handlers are thin: parse, call one use case, render. Scope is enforced
+//! by the store's queries; handlers only pass the caller's scope along.
+
+mod api;
+mod auth;
+mod charts;
+mod pages;
+mod telemetry;
+
+use axum::Router;
+use axum::routing::{MethodRouter, get, post};
+use dspdesk_app::Workspace;
+use std::future::Future;
+use std::sync::Arc;
+
+pub use auth::SESSION_COOKIE;
+
+/// `?week=2026-W47`: absent or empty means the default week.
+pub(crate) fn parse_week(raw: Option<&str>) -> Result<Option<dspdesk_core::IsoWeek>, String> {
+    raw.filter(|w| !w.is_empty())
+        .map(dspdesk_core::IsoWeek::parse)
+        .transpose()
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub ws: Workspace,
+    /// Mark cookies `Secure` (serve behind HTTPS).
+    pub secure_cookies: bool,
+    pub metrics: Arc<telemetry::Metrics>,
+}
+
+impl AppState {
+    pub fn new(ws: Workspace, secure_cookies: bool) -> AppState {
+        AppState {
+            ws,
+            secure_cookies,
+            metrics: Arc::default(),
+        }
+    }
+}
+
+/// Every route of the application: the router is built from this list, and the tests
+/// walk it, so a new route cannot miss the scope tests.
+pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![
+        ("/", get(pages::overview)),
+        ("/login", get(pages::login_form).post(pages::login)),
+        ("/logout", post(pages::logout)),
+        ("/partners", get(pages::partners)),
+        ("/partners/{code}", get(pages::partner)),
+        ("/static/app.css", get(pages::css)),
+        ("/static/app.js", get(pages::js)),
+        ("/healthz", get(telemetry::healthz)),
+        ("/metrics", get(telemetry::metrics)),
+        ("/api/v1/overview", get(api::overview)),
+        ("/api/v1/partners", get(api::partners)),
+        ("/api/v1/partners/{code}", get(api::partner)),
+    ]
+}
+
+pub fn router(state: AppState) -> Router {
+    routes()
+        .into_iter()
+        .fold(Router::new(), |r, (path, route)| r.route(path, route))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            telemetry::track,
+        ))
+        .layer(axum::middleware::from_fn(telemetry::security_headers))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` completes.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

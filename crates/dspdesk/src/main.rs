@@ -49,6 +49,9 @@ pub enum Command {
     Stations(commands::misc::StationsCommand),
     Batches(commands::misc::BatchesArgs),
     Demo(commands::demo::DemoArgs),
+    Serve(commands::serve::ServeArgs),
+    #[command(subcommand)]
+    Users(commands::serve::UsersCommand),
 }
 
 /// Exit codes: 0 done, 1 failed, 2 wrong usage (clap), 65 bad input data.

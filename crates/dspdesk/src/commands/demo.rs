@@ -36,6 +36,90 @@ pub struct DemoArgs {
     /// Generate and load again even if the demo is already loaded.
     #[arg(long)]
     pub fresh: bool,
+    /// Load and summarise, then stop instead of serving.
+    #[arg(long)]
+    pub no_serve: bool,
+    #[command(flatten)]
+    pub serve: super::serve::ServeArgs,
+}
+
+/// One user per role (once), with fixed demo passwords; the partner user is the
+/// partner with the lowest DOT last week, the coach holds the five lowest.
+async fn demo_users(
+    ws: &Workspace,
+    lowest: &[dspdesk_app::views::PartnerLine],
+) -> anyhow::Result<Vec<(String, String, String)>> {
+    use dspdesk_core::Role;
+    let codes: Vec<String> = lowest.iter().take(5).map(|p| p.partner.clone()).collect();
+    let first_station = ws
+        .store
+        .list_stations()
+        .await?
+        .into_iter()
+        .next()
+        .map(|s| s.code)
+        .unwrap_or_default();
+    // (username, role, partners, stations, password)
+    let people = [
+        ("admin", Role::Admin, vec![], vec![], "admin-demo-password"),
+        (
+            "program",
+            Role::Program,
+            vec![],
+            vec![],
+            "program-demo-password",
+        ),
+        (
+            "coach",
+            Role::Coach,
+            codes.clone(),
+            vec![],
+            "coach-demo-password",
+        ),
+        (
+            "station",
+            Role::Station,
+            vec![],
+            vec![first_station],
+            "station-demo-password",
+        ),
+        (
+            "partner",
+            Role::Partner,
+            codes.iter().take(1).cloned().collect(),
+            vec![],
+            "partner-demo-password",
+        ),
+    ];
+    let mut out = Vec::new();
+    for (name, role, partners, stations, pw) in people {
+        if ws.store.user_by_name(name).await?.is_none() {
+            let scopes = dspdesk_app::people::scopes_for(role, &partners, &stations)?;
+            dspdesk_app::people::create_user(
+                ws,
+                "demo",
+                name,
+                &format!("Demo {role}"),
+                role,
+                scopes,
+                pw,
+            )
+            .await?;
+        }
+        let scope: Vec<String> = ws
+            .store
+            .user_by_name(name)
+            .await?
+            .map(|u| u.scopes.iter().map(|(_, c)| c.clone()).collect())
+            .unwrap_or_default();
+        let label = if scope.is_empty() {
+            role.to_string()
+        } else {
+            format!("{role} ({})", scope.join(", "))
+        };
+        out.push((name.to_string(), label, pw.to_string()));
+    }
+    Ok(out)
 }
 
 pub async fn run(_cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
@@ -103,15 +187,14 @@ pub async fn run(_cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
             c.cod_due(),
         );
     }
-    let mut partners = metrics(&ws, &spec(true)).await?;
-    partners.retain(|r| r.counts.dispatched >= 200);
-    partners.sort_by(|a, b| {
-        a.counts
-            .dot_pct()
-            .partial_cmp(&b.counts.dot_pct())
-            .unwrap_or(std::cmp::Ordering::Equal)
-    });
-    println!("\nlowest on-time delivery, {week} (partners with 200+ packages):");
+    let partners = dspdesk_app::views::overview(&ws, &dspdesk_core::Scope::All, Some(week))
+        .await?
+        .map(|o| o.attention)
+        .unwrap_or_default();
+    println!(
+        "\nlowest on-time delivery, {week} (partners with {}+ packages):",
+        dspdesk_app::views::ATTENTION_MIN_DISPATCHED
+    );
     println!(
         "  {:<8} {:>10} {:>9} {:>9}",
         "partner", "dispatched", "DOT", "DCR"
@@ -120,7 +203,7 @@ pub async fn run(_cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         let c = &r.counts;
         println!(
             "  {:<8} {:>10} {:>9} {:>9}",
-            r.partner.as_deref().unwrap_or(""),
+            r.partner,
             thousands(c.dispatched as u64),
             pct(c.dot_pct()),
             pct(c.dcr_pct())
@@ -133,8 +216,15 @@ pub async fn run(_cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         week.sunday(),
         data.display()
     );
-    println!(
-        "(the web dashboard comes with the web application; until then, the numbers are on the command line)"
-    );
+    if args.no_serve {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let logins = demo_users(&ws, &partners).await?;
+    println!("\nlog in as (passwords are for this demo only):");
+    for (user, role, pw) in &logins {
+        println!("  {user:<10} {role:<40} {pw}");
+    }
+    println!();
+    super::serve::serve_workspace(ws, &args.serve).await?;
     Ok(ExitCode::SUCCESS)
 }

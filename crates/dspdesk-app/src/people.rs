@@ -1,0 +1,206 @@
+//! People: creating users, logging in (argon2, throttled), sessions stored in the
+//! database. Session tokens are random; only their SHA-256 is stored.
+
+use crate::workspace::{AppError, Workspace};
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use chrono::{Duration, Utc};
+use dspdesk_core::{PartnerCode, Role, StationCode};
+use dspdesk_store::{NewUser, UserRow};
+use sha2::{Digest, Sha256};
+
+/// Failed logins of one username within `THROTTLE_WINDOW` before logins are refused.
+pub const MAX_FAILED_LOGINS: i64 = 5;
+pub const THROTTLE_MINUTES: i64 = 15;
+pub const SESSION_HOURS: i64 = 12;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    #[error("wrong username or password")]
+    Wrong,
+    #[error(
+        "too many failed logins for this user; wait {THROTTLE_MINUTES} minutes or ask an admin"
+    )]
+    Throttled,
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+/// A logged-in session: the token goes in a cookie, the CSRF token in forms.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub token: String,
+    pub csrf: String,
+    pub user: UserRow,
+}
+
+/// 32 random bytes as hex.
+pub fn random_token() -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Invalid(format!("no randomness: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    if password.chars().count() < 10 {
+        return Err(AppError::Invalid(
+            "a password has at least 10 characters".into(),
+        ));
+    }
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| AppError::Invalid(format!("no randomness: {e}")))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| AppError::Invalid(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Invalid(format!("cannot hash the password: {e}")))
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Checks a new user's role and scope codes: a partner user has exactly one partner.
+pub fn scopes_for(
+    role: Role,
+    partners: &[String],
+    stations: &[String],
+) -> Result<Vec<(String, String)>, AppError> {
+    for p in partners {
+        PartnerCode::parse(p).map_err(|e| AppError::Invalid(format!("partner code {p:?} {e}")))?;
+    }
+    for s in stations {
+        StationCode::parse(s).map_err(|e| AppError::Invalid(format!("station code {s:?} {e}")))?;
+    }
+    let partner_scopes = || partners.iter().map(|p| ("partner".to_string(), p.clone()));
+    let station_scopes = || stations.iter().map(|s| ("station".to_string(), s.clone()));
+    match role {
+        Role::Admin | Role::Program if partners.is_empty() && stations.is_empty() => Ok(Vec::new()),
+        Role::Admin | Role::Program => Err(AppError::Invalid(format!(
+            "a {role} sees everything: give no --partner or --station"
+        ))),
+        Role::Partner if partners.len() == 1 && stations.is_empty() => {
+            Ok(partner_scopes().collect())
+        }
+        Role::Partner => Err(AppError::Invalid(
+            "a partner user belongs to exactly one partner: give one --partner".into(),
+        )),
+        Role::Coach if !partners.is_empty() && stations.is_empty() => {
+            Ok(partner_scopes().collect())
+        }
+        Role::Coach => Err(AppError::Invalid(
+            "a coach has a portfolio of partners: give one or more --partner".into(),
+        )),
+        Role::Station if !stations.is_empty() && partners.is_empty() => {
+            Ok(station_scopes().collect())
+        }
+        Role::Station => Err(AppError::Invalid(
+            "a station manager has stations: give one or more --station".into(),
+        )),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn create_user(
+    ws: &Workspace,
+    actor: &str,
+    username: &str,
+    display_name: &str,
+    role: Role,
+    scopes: Vec<(String, String)>,
+    password: &str,
+) -> Result<i64, AppError> {
+    if username.is_empty()
+        || username.len() > 64
+        || !username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-@".contains(c))
+    {
+        return Err(AppError::Invalid(format!(
+            "username {username:?}: use 1 to 64 letters, digits, '.', '_', '-' or '@'"
+        )));
+    }
+    if ws.store.user_by_name(username).await?.is_some() {
+        return Err(AppError::Invalid(format!(
+            "a user named {username:?} exists already"
+        )));
+    }
+    let user = NewUser {
+        username: username.into(),
+        display_name: display_name.into(),
+        role,
+        password_hash: hash_password(password)?,
+        scopes,
+    };
+    Ok(ws.store.create_user(actor, &user).await?)
+}
+
+/// Checks a password and opens a session; refuses after too many failures.
+pub async fn login(ws: &Workspace, username: &str, password: &str) -> Result<Session, LoginError> {
+    let since = Utc::now() - Duration::minutes(THROTTLE_MINUTES);
+    let failed = ws
+        .store
+        .failed_logins_since(username, since)
+        .await
+        .map_err(AppError::from)?;
+    if failed >= MAX_FAILED_LOGINS {
+        return Err(LoginError::Throttled);
+    }
+    let user = ws
+        .store
+        .user_by_name(username)
+        .await
+        .map_err(AppError::from)?;
+    let ok = match &user {
+        Some(u) => !u.disabled && verify_password(password, &u.password_hash),
+        // Spend the same time as a real check, so timing does not reveal usernames.
+        None => {
+            verify_password(
+                password,
+                "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI",
+            );
+            false
+        }
+    };
+    ws.store
+        .record_login(username, ok)
+        .await
+        .map_err(AppError::from)?;
+    let Some(user) = user.filter(|_| ok) else {
+        return Err(LoginError::Wrong);
+    };
+    let token = random_token()?;
+    let csrf = random_token()?;
+    ws.store
+        .create_session(
+            &token_hash(&token),
+            user.id,
+            &csrf,
+            Utc::now() + Duration::hours(SESSION_HOURS),
+        )
+        .await
+        .map_err(AppError::from)?;
+    Ok(Session { token, csrf, user })
+}
+
+/// The user and CSRF token behind a session token.
+pub async fn session(ws: &Workspace, token: &str) -> Result<Option<(UserRow, String)>, AppError> {
+    Ok(ws.store.session_user(&token_hash(token)).await?)
+}
+
+pub async fn logout(ws: &Workspace, token: &str) -> Result<(), AppError> {
+    Ok(ws.store.delete_session(&token_hash(token)).await?)
+}

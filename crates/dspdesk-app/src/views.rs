@@ -1,0 +1,200 @@
+//! What the screens and the API show, computed from daily facts within the caller's
+//! scope. One function per view, so a page and its JSON never disagree.
+
+use crate::workspace::{AppError, Workspace};
+use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use dspdesk_core::{Counts, IsoWeek, Scope};
+use dspdesk_store::FactRow;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Days of history the trend charts show.
+pub const TREND_DAYS: i64 = 56;
+/// Partners with fewer packages in a week are left out of "needs attention".
+pub const ATTENTION_MIN_DISPATCHED: i64 = 100;
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PartnerLine {
+    pub partner: String,
+    pub stations: usize,
+    pub counts: Counts,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Overview {
+    pub week: IsoWeek,
+    pub last_day: NaiveDate,
+    pub week_counts: Counts,
+    pub day_counts: Counts,
+    pub daily: Vec<(NaiveDate, Counts)>,
+    /// Lowest on-time delivery in the week, worst first.
+    pub attention: Vec<PartnerLine>,
+    pub partners: usize,
+    pub stations: usize,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PartnerView {
+    pub partner: String,
+    pub week: IsoWeek,
+    pub week_counts: Counts,
+    pub weeks: Vec<(IsoWeek, Counts)>,
+    pub daily: Vec<(NaiveDate, Counts)>,
+    pub by_station: Vec<(String, Counts)>,
+}
+
+/// The week to show by default: the last complete ISO week with data.
+pub async fn default_week(ws: &Workspace) -> Result<Option<(IsoWeek, NaiveDate)>, AppError> {
+    let Some((_, last)) = ws.store.facts_range().await? else {
+        return Ok(None);
+    };
+    let week = if last.weekday() == Weekday::Sun {
+        IsoWeek::of(last)
+    } else {
+        IsoWeek::of(last - Duration::days(7))
+    };
+    Ok(Some((week, last)))
+}
+
+fn rollup<K: Ord>(facts: &[FactRow], key: impl Fn(&FactRow) -> K) -> BTreeMap<K, Counts> {
+    let mut out = BTreeMap::new();
+    for f in facts {
+        *out.entry(key(f)).or_default() += f.counts;
+    }
+    out
+}
+
+pub async fn overview(
+    ws: &Workspace,
+    scope: &Scope,
+    week: Option<IsoWeek>,
+) -> Result<Option<Overview>, AppError> {
+    let Some((default, last)) = default_week(ws).await? else {
+        return Ok(None);
+    };
+    let week = week.unwrap_or(default);
+    let last_day = last.min(week.sunday());
+    let from = (week.sunday() - Duration::days(TREND_DAYS - 1)).min(week.monday());
+    let facts = ws
+        .store
+        .facts_in_scope(from, week.sunday().max(last_day), scope)
+        .await?;
+    let daily: Vec<(NaiveDate, Counts)> = rollup(&facts, |f| f.date).into_iter().collect();
+    let in_week: Vec<FactRow> = facts
+        .iter()
+        .filter(|f| IsoWeek::of(f.date) == week)
+        .cloned()
+        .collect();
+    let week_counts: Counts = in_week.iter().map(|f| f.counts).sum();
+    let day_counts = facts
+        .iter()
+        .filter(|f| f.date == last_day)
+        .map(|f| f.counts)
+        .sum();
+    let mut attention = partner_lines(&in_week);
+    attention.retain(|p| p.counts.dispatched >= ATTENTION_MIN_DISPATCHED);
+    attention.sort_by(|a, b| {
+        a.counts
+            .dot_pct()
+            .partial_cmp(&b.counts.dot_pct())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    attention.truncate(10);
+    Ok(Some(Overview {
+        week,
+        last_day,
+        week_counts,
+        day_counts,
+        daily,
+        attention,
+        partners: in_week
+            .iter()
+            .map(|f| &f.partner)
+            .collect::<BTreeSet<_>>()
+            .len(),
+        stations: in_week
+            .iter()
+            .map(|f| &f.station)
+            .collect::<BTreeSet<_>>()
+            .len(),
+    }))
+}
+
+fn partner_lines(facts: &[FactRow]) -> Vec<PartnerLine> {
+    let mut stations: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for f in facts {
+        stations.entry(&f.partner).or_default().insert(&f.station);
+    }
+    rollup(facts, |f| f.partner.clone())
+        .into_iter()
+        .map(|(partner, counts)| PartnerLine {
+            stations: stations.get(partner.as_str()).map_or(0, BTreeSet::len),
+            partner,
+            counts,
+        })
+        .collect()
+}
+
+/// Every partner the scope may see, with the week's numbers.
+pub async fn partners(
+    ws: &Workspace,
+    scope: &Scope,
+    week: Option<IsoWeek>,
+) -> Result<(Option<IsoWeek>, Vec<PartnerLine>), AppError> {
+    let week = match week {
+        Some(w) => w,
+        None => match default_week(ws).await? {
+            Some((w, _)) => w,
+            None => return Ok((None, Vec::new())),
+        },
+    };
+    let facts = ws
+        .store
+        .facts_in_scope(week.monday(), week.sunday(), scope)
+        .await?;
+    Ok((Some(week), partner_lines(&facts)))
+}
+
+/// One partner's page, or `None` when it has no data or the scope may not see it
+/// (the two are indistinguishable, so guessing codes reveals nothing).
+pub async fn partner(
+    ws: &Workspace,
+    scope: &Scope,
+    code: &str,
+    week: Option<IsoWeek>,
+) -> Result<Option<PartnerView>, AppError> {
+    if !scope.allows_partner(code) {
+        return Ok(None);
+    }
+    let Some((default, _)) = default_week(ws).await? else {
+        return Ok(None);
+    };
+    let week = week.unwrap_or(default);
+    let from = week.sunday() - Duration::days(TREND_DAYS - 1);
+    let facts: Vec<FactRow> = ws
+        .store
+        .facts_in_scope(from, week.sunday(), scope)
+        .await?
+        .into_iter()
+        .filter(|f| f.partner == code)
+        .collect();
+    if facts.is_empty() {
+        return Ok(None);
+    }
+    let in_week: Vec<FactRow> = facts
+        .iter()
+        .filter(|f| IsoWeek::of(f.date) == week)
+        .cloned()
+        .collect();
+    Ok(Some(PartnerView {
+        partner: code.into(),
+        week,
+        week_counts: in_week.iter().map(|f| f.counts).sum(),
+        weeks: rollup(&facts, |f| IsoWeek::of(f.date))
+            .into_iter()
+            .collect(),
+        daily: rollup(&facts, |f| f.date).into_iter().collect(),
+        by_station: rollup(&in_week, |f| f.station.clone())
+            .into_iter()
+            .collect(),
+    }))
+}

@@ -1,0 +1,79 @@
+//! The JSON API under `/api/v1`: the same views as the pages, as JSON.
+
+use crate::AppState;
+use crate::auth::ApiUser;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use dspdesk_app::views;
+use serde_json::json;
+
+/// The API's one error shape: `{"error": {"status": 404, "message": "…"}}`.
+pub fn error(status: StatusCode, message: &str) -> Response {
+    (
+        status,
+        Json(json!({"error": {"status": status.as_u16(), "message": message}})),
+    )
+        .into_response()
+}
+
+fn internal(e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "api request failed");
+    error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal error; it has been logged",
+    )
+}
+
+#[derive(serde::Deserialize)]
+pub struct WeekQuery {
+    week: Option<String>,
+}
+
+pub async fn overview(
+    State(s): State<AppState>,
+    ApiUser(u): ApiUser,
+    Query(q): Query<WeekQuery>,
+) -> Response {
+    let w = match crate::parse_week(q.week.as_deref()) {
+        Ok(w) => w,
+        Err(e) => return error(StatusCode::BAD_REQUEST, &e),
+    };
+    match views::overview(&s.ws, &u.scope(), w).await {
+        Ok(v) => Json(json!({ "overview": v })).into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+pub async fn partners(
+    State(s): State<AppState>,
+    ApiUser(u): ApiUser,
+    Query(q): Query<WeekQuery>,
+) -> Response {
+    let w = match crate::parse_week(q.week.as_deref()) {
+        Ok(w) => w,
+        Err(e) => return error(StatusCode::BAD_REQUEST, &e),
+    };
+    match views::partners(&s.ws, &u.scope(), w).await {
+        Ok((week, list)) => Json(json!({ "week": week, "partners": list })).into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+pub async fn partner(
+    State(s): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(code): Path<String>,
+    Query(q): Query<WeekQuery>,
+) -> Response {
+    let w = match crate::parse_week(q.week.as_deref()) {
+        Ok(w) => w,
+        Err(e) => return error(StatusCode::BAD_REQUEST, &e),
+    };
+    match views::partner(&s.ws, &u.scope(), &code, w).await {
+        Ok(Some(v)) => Json(json!({ "partner": v })).into_response(),
+        Ok(None) => error(StatusCode::NOT_FOUND, "no such partner in your scope"),
+        Err(e) => internal(e),
+    }
+}

@@ -1,0 +1,465 @@
+//! HTML pages. Each handler parses, calls one view, renders a template.
+
+use crate::AppState;
+use crate::auth::{LOGIN_CSRF_COOKIE, SESSION_COOKIE, User, cookie, set_cookie};
+use crate::charts::{Series, line_chart};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use dspdesk_app::people::{LoginError, SESSION_HOURS};
+use dspdesk_app::views;
+use dspdesk_core::{Counts, IsoWeek};
+
+pub fn pct(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.2}%")).unwrap_or_else(|| "–".into())
+}
+
+pub fn int(n: i64) -> String {
+    let s = n.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// Money with thousands separators and two decimals: 64,883,642.90.
+pub fn money(d: rust_decimal::Decimal) -> String {
+    let s = format!("{:.2}", d);
+    let (whole, frac) = s.split_once('.').unwrap_or((&s, "00"));
+    let n: i64 = whole.parse().unwrap_or(0);
+    let sign = if whole.starts_with('-') && n == 0 {
+        "-"
+    } else {
+        ""
+    };
+    format!("{sign}{}.{frac}", int(n))
+}
+
+/// A table row of formatted metrics.
+pub struct Line {
+    pub label: String,
+    pub href: String,
+    pub stations: String,
+    pub dispatched: String,
+    pub dot: String,
+    pub dot_raw: String,
+    pub dcr: String,
+    pub nl_dpmo: String,
+    pub cod_due: String,
+    pub routes: String,
+    pub ppr: String,
+}
+
+fn line(label: &str, href: String, stations: Option<usize>, c: &Counts) -> Line {
+    Line {
+        label: label.into(),
+        href,
+        stations: stations.map(|s| s.to_string()).unwrap_or_default(),
+        dispatched: int(c.dispatched),
+        dot: pct(c.dot_pct()),
+        dot_raw: c.dot_pct().map(|x| format!("{x:.4}")).unwrap_or_default(),
+        dcr: pct(c.dcr_pct()),
+        nl_dpmo: c
+            .nl_dpmo()
+            .map(|x| format!("{x:.0}"))
+            .unwrap_or_else(|| "–".into()),
+        cod_due: money(c.cod_due()),
+        routes: int(c.routes),
+        ppr: c
+            .packages_per_route()
+            .map(|x| format!("{x:.1}"))
+            .unwrap_or_else(|| "–".into()),
+    }
+}
+
+fn trend(daily: &[(NaiveDate, Counts)]) -> String {
+    let points = |f: fn(&Counts) -> Option<f64>| {
+        daily
+            .iter()
+            .map(|(d, c)| (d.format("%d %b").to_string(), f(c)))
+            .collect()
+    };
+    line_chart(
+        "On-time delivery (DOT) and completion (DCR), % by day",
+        &[
+            Series {
+                name: "DOT",
+                class: "s1",
+                points: points(Counts::dot_pct),
+            },
+            Series {
+                name: "DCR",
+                class: "s2",
+                points: points(Counts::dcr_pct),
+            },
+        ],
+    )
+}
+
+fn render(t: impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+fn server_error(e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "request failed");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong; it has been logged.",
+    )
+        .into_response()
+}
+
+/// Header and menu facts every page shows.
+pub struct Chrome {
+    pub user: String,
+    pub role: String,
+    pub csrf: String,
+    pub nav: &'static str,
+}
+
+fn chrome(u: &User, nav: &'static str) -> Chrome {
+    Chrome {
+        user: u.user.display_name.clone(),
+        role: u.user.role.to_string(),
+        csrf: u.csrf.clone(),
+        nav,
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct WeekQuery {
+    week: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "overview.html")]
+struct OverviewPage {
+    c: Chrome,
+    empty: bool,
+    week: String,
+    prev_week: String,
+    last_day: String,
+    tiles: Vec<(&'static str, String, String)>,
+    chart: String,
+    attention: Vec<Line>,
+    partners: usize,
+    stations: usize,
+}
+
+pub async fn overview(State(s): State<AppState>, u: User, Query(q): Query<WeekQuery>) -> Response {
+    let week = match crate::parse_week(q.week.as_deref()) {
+        Ok(w) => w,
+        Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
+    };
+    let ov = match views::overview(&s.ws, &u.scope(), week).await {
+        Ok(v) => v,
+        Err(e) => return server_error(e),
+    };
+    let Some(ov) = ov else {
+        return render(OverviewPage {
+            c: chrome(&u, "overview"),
+            empty: true,
+            week: String::new(),
+            prev_week: String::new(),
+            last_day: String::new(),
+            tiles: Vec::new(),
+            chart: String::new(),
+            attention: Vec::new(),
+            partners: 0,
+            stations: 0,
+        });
+    };
+    let w = &ov.week_counts;
+    let d = &ov.day_counts;
+    let tiles = vec![
+        ("Dispatched", int(w.dispatched), int(d.dispatched)),
+        ("DOT", pct(w.dot_pct()), pct(d.dot_pct())),
+        ("DCR", pct(w.dcr_pct()), pct(d.dcr_pct())),
+        (
+            "NL DPMO",
+            w.nl_dpmo().map(|x| format!("{x:.0}")).unwrap_or_default(),
+            d.nl_dpmo().map(|x| format!("{x:.0}")).unwrap_or_default(),
+        ),
+        ("COD due", money(w.cod_due()), money(d.cod_due())),
+    ];
+    let prev = IsoWeek::of(ov.week.monday() - chrono::Duration::days(7)).to_string();
+    render(OverviewPage {
+        c: chrome(&u, "overview"),
+        empty: false,
+        week: ov.week.to_string(),
+        prev_week: prev,
+        last_day: ov.last_day.to_string(),
+        tiles,
+        chart: trend(&ov.daily),
+        attention: ov
+            .attention
+            .iter()
+            .map(|p| {
+                line(
+                    &p.partner,
+                    format!("/partners/{}?week={}", p.partner, ov.week),
+                    Some(p.stations),
+                    &p.counts,
+                )
+            })
+            .collect(),
+        partners: ov.partners,
+        stations: ov.stations,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "partners.html")]
+struct PartnersPage {
+    c: Chrome,
+    week: String,
+    rows: Vec<Line>,
+}
+
+pub async fn partners(State(s): State<AppState>, u: User, Query(q): Query<WeekQuery>) -> Response {
+    let week = match crate::parse_week(q.week.as_deref()) {
+        Ok(w) => w,
+        Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
+    };
+    match views::partners(&s.ws, &u.scope(), week).await {
+        Ok((week, list)) => {
+            let wk = week.map(|w| w.to_string()).unwrap_or_default();
+            let rows = list
+                .iter()
+                .map(|p| {
+                    line(
+                        &p.partner,
+                        format!("/partners/{}?week={wk}", p.partner),
+                        Some(p.stations),
+                        &p.counts,
+                    )
+                })
+                .collect();
+            render(PartnersPage {
+                c: chrome(&u, "partners"),
+                week: wk,
+                rows,
+            })
+        }
+        Err(e) => server_error(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "partner.html")]
+struct PartnerPage {
+    c: Chrome,
+    partner: String,
+    week: String,
+    summary: Line,
+    chart: String,
+    weeks: Vec<Line>,
+    stations: Vec<Line>,
+    days: Vec<Line>,
+}
+
+pub async fn partner(
+    State(s): State<AppState>,
+    u: User,
+    Path(code): Path<String>,
+    Query(q): Query<WeekQuery>,
+) -> Response {
+    let week = match crate::parse_week(q.week.as_deref()) {
+        Ok(w) => w,
+        Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
+    };
+    match views::partner(&s.ws, &u.scope(), &code, week).await {
+        Ok(Some(v)) => render(PartnerPage {
+            c: chrome(&u, "partners"),
+            partner: v.partner.clone(),
+            week: v.week.to_string(),
+            summary: line(&v.partner, String::new(), None, &v.week_counts),
+            chart: trend(&v.daily),
+            weeks: v
+                .weeks
+                .iter()
+                .rev()
+                .map(|(w, c)| {
+                    line(
+                        &w.to_string(),
+                        format!("/partners/{}?week={w}", v.partner),
+                        None,
+                        c,
+                    )
+                })
+                .collect(),
+            stations: v
+                .by_station
+                .iter()
+                .map(|(st, c)| line(st, String::new(), None, c))
+                .collect(),
+            days: v
+                .daily
+                .iter()
+                .rev()
+                .take(14)
+                .map(|(d, c)| line(&d.to_string(), String::new(), None, c))
+                .collect(),
+        }),
+        Ok(None) => not_found_for(&u),
+        Err(e) => server_error(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "not_found.html")]
+struct NotFoundPage {
+    c: Option<Chrome>,
+}
+
+fn not_found_for(u: &User) -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        render(NotFoundPage {
+            c: Some(chrome(u, "")),
+        }),
+    )
+        .into_response()
+}
+
+pub async fn not_found() -> Response {
+    (StatusCode::NOT_FOUND, render(NotFoundPage { c: None })).into_response()
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    csrf: String,
+    error: String,
+}
+
+fn login_page(s: &AppState, error: &str, status: StatusCode) -> Response {
+    let csrf = match dspdesk_app::people::random_token() {
+        Ok(t) => t,
+        Err(e) => return server_error(e),
+    };
+    let mut resp = (
+        status,
+        render(LoginPage {
+            csrf: csrf.clone(),
+            error: error.into(),
+        }),
+    )
+        .into_response();
+    if let Ok(v) = set_cookie(LOGIN_CSRF_COOKIE, &csrf, 3600, s.secure_cookies).parse() {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+pub async fn login_form(State(s): State<AppState>) -> Response {
+    login_page(&s, "", StatusCode::OK)
+}
+
+#[derive(serde::Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    csrf: String,
+}
+
+pub async fn login(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    // Double-submit: the form's token must match the cookie set with the form.
+    if cookie(&headers, LOGIN_CSRF_COOKIE) != Some(f.csrf.as_str()) {
+        return login_page(
+            &s,
+            "The form expired; please log in again.",
+            StatusCode::FORBIDDEN,
+        );
+    }
+    match dspdesk_app::people::login(&s.ws, f.username.trim(), &f.password).await {
+        Ok(session) => {
+            let mut resp = Redirect::to("/").into_response();
+            if let Ok(v) = set_cookie(
+                SESSION_COOKIE,
+                &session.token,
+                SESSION_HOURS * 3600,
+                s.secure_cookies,
+            )
+            .parse()
+            {
+                resp.headers_mut().append(header::SET_COOKIE, v);
+            }
+            resp
+        }
+        Err(LoginError::App(e)) => server_error(e),
+        Err(e @ LoginError::Throttled) => {
+            login_page(&s, &e.to_string(), StatusCode::TOO_MANY_REQUESTS)
+        }
+        Err(e) => login_page(
+            &s,
+            &format!("{}.", capitalise(&e.to_string())),
+            StatusCode::UNAUTHORIZED,
+        ),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+#[derive(serde::Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+pub async fn logout(State(s): State<AppState>, u: User, Form(f): Form<CsrfForm>) -> Response {
+    if f.csrf != u.csrf {
+        return (StatusCode::FORBIDDEN, "The form expired; reload the page.").into_response();
+    }
+    if let Err(e) = dspdesk_app::people::logout(&s.ws, &u.token).await {
+        return server_error(e);
+    }
+    let mut resp = Redirect::to("/login").into_response();
+    if let Ok(v) = set_cookie(SESSION_COOKIE, "", 0, s.secure_cookies).parse() {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+pub async fn css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/app.css"),
+    )
+        .into_response()
+}
+
+pub async fn js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/app.js"),
+    )
+        .into_response()
+}

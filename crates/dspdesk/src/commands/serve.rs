@@ -1,0 +1,151 @@
+//! `dspdesk serve` and `dspdesk users …`.
+
+use super::open;
+use crate::Cli;
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use dspdesk_app::Workspace;
+use dspdesk_core::Role;
+use std::process::ExitCode;
+
+/// Serve the web application and the JSON API.
+#[derive(Args, Debug)]
+#[command(after_help = "Example:\n  dspdesk serve --addr 127.0.0.1:8080")]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "DSPDESK_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// Mark cookies Secure (when served behind HTTPS).
+    #[arg(long, env = "DSPDESK_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+pub async fn serve_workspace(ws: Workspace, args: &ServeArgs) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(&args.addr)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot listen on {}; is another server using it? Try --addr 127.0.0.1:8181",
+                args.addr
+            )
+        })?;
+    println!(
+        "dspdesk is serving on http://{} (Ctrl-C stops it)",
+        listener.local_addr()?
+    );
+    let state = dspdesk_web::AppState::new(ws, args.secure_cookies);
+    dspdesk_web::serve(listener, state, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}
+
+pub async fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    serve_workspace(open(cli).await?, args).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// People who may log in, with their role and scope.
+#[derive(Subcommand, Debug)]
+pub enum UsersCommand {
+    /// Add a user; the password is read from DSPDESK_PASSWORD or printed when generated.
+    #[command(
+        after_help = "Examples:\n  dspdesk users add asha --role coach --partner SWFT --partner ZIPX\n  dspdesk users add swft-owner --role partner --partner SWFT"
+    )]
+    Add {
+        username: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// A partner in scope (coach: several; partner user: exactly one).
+        #[arg(long)]
+        partner: Vec<String>,
+        /// A station in scope (station manager).
+        #[arg(long)]
+        station: Vec<String>,
+    },
+    /// List users.
+    List,
+    /// Disable a user; their sessions end at once.
+    Disable { username: String },
+    /// Set a new password (generated and printed unless DSPDESK_PASSWORD is set).
+    ResetPassword { username: String },
+}
+
+fn password() -> anyhow::Result<(String, bool)> {
+    match std::env::var("DSPDESK_PASSWORD") {
+        Ok(p) => Ok((p, false)),
+        Err(_) => Ok((dspdesk_app::people::random_token()?[..20].to_string(), true)),
+    }
+}
+
+fn actor() -> String {
+    format!(
+        "cli:{}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+    )
+}
+
+pub async fn users(cli: &Cli, cmd: &UsersCommand) -> anyhow::Result<ExitCode> {
+    let ws = open(cli).await?;
+    match cmd {
+        UsersCommand::Add {
+            username,
+            role,
+            name,
+            partner,
+            station,
+        } => {
+            let role = Role::parse(role).with_context(|| {
+                format!("--role {role:?}: use admin, program, coach, station or partner")
+            })?;
+            let scopes = dspdesk_app::people::scopes_for(role, partner, station)?;
+            let (pw, generated) = password()?;
+            dspdesk_app::people::create_user(
+                &ws,
+                &actor(),
+                username,
+                name.as_deref().unwrap_or(username),
+                role,
+                scopes,
+                &pw,
+            )
+            .await?;
+            println!("added {username} ({role})");
+            if generated {
+                println!("password: {pw}");
+            }
+        }
+        UsersCommand::List => {
+            println!("{:<20} {:<8} {:<9} scope", "username", "role", "status");
+            for u in ws.store.list_users().await? {
+                let scope: Vec<String> = u.scopes.iter().map(|(k, c)| format!("{k}:{c}")).collect();
+                println!(
+                    "{:<20} {:<8} {:<9} {}",
+                    u.username,
+                    u.role,
+                    if u.disabled { "disabled" } else { "active" },
+                    scope.join(" ")
+                );
+            }
+        }
+        UsersCommand::Disable { username } => {
+            ws.store.set_user_disabled(&actor(), username, true).await?;
+            println!("disabled {username}; their sessions have ended");
+        }
+        UsersCommand::ResetPassword { username } => {
+            let (pw, generated) = password()?;
+            let hash = dspdesk_app::people::hash_password(&pw)?;
+            ws.store
+                .set_user_password(&actor(), username, &hash)
+                .await?;
+            println!("new password set for {username}; their sessions have ended");
+            if generated {
+                println!("password: {pw}");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,139 @@
+//! `dspdesk users …` and `dspdesk demo` through the binary.
+
+mod common;
+
+use common::Env;
+
+#[test]
+fn users_are_added_listed_disabled_and_reset_with_clear_errors() {
+    let env = Env::new();
+    let pw = [("DSPDESK_PASSWORD", "a long enough password")];
+    let r = env
+        .run_with(
+            &[
+                "users",
+                "add",
+                "asha",
+                "--role",
+                "coach",
+                "--partner",
+                "SWFT",
+                "--partner",
+                "ZIPX",
+            ],
+            &pw,
+        )
+        .ok();
+    assert!(
+        r.stdout.contains("added asha (coach)") && !r.stdout.contains("password:"),
+        "{}",
+        r.stdout
+    );
+    let r = env
+        .run(&[
+            "users",
+            "add",
+            "owner",
+            "--role",
+            "partner",
+            "--partner",
+            "SWFT",
+        ])
+        .ok();
+    assert!(
+        r.stdout.contains("password: "),
+        "a generated password is printed once: {}",
+        r.stdout
+    );
+    let list = env.run(&["users", "list"]).ok().stdout;
+    assert!(
+        list.contains("asha")
+            && list.contains("partner:SWFT partner:ZIPX")
+            && list.contains("active"),
+        "{list}"
+    );
+
+    let r = env.run_with(
+        &[
+            "users",
+            "add",
+            "bad",
+            "--role",
+            "partner",
+            "--partner",
+            "A",
+            "--partner",
+            "B",
+        ],
+        &pw,
+    );
+    assert!(
+        r.code != 0 && r.stderr.contains("exactly one partner"),
+        "{}",
+        r.stderr
+    );
+    let r = env.run_with(&["users", "add", "bad", "--role", "chief"], &pw);
+    assert!(
+        r.code != 0
+            && r.stderr
+                .contains("use admin, program, coach, station or partner"),
+        "{}",
+        r.stderr
+    );
+    let r = env.run_with(&["users", "add", "asha", "--role", "admin"], &pw);
+    assert!(
+        r.code != 0 && r.stderr.contains("exists already"),
+        "{}",
+        r.stderr
+    );
+    let r = env.run_with(
+        &["users", "add", "short", "--role", "admin"],
+        &[("DSPDESK_PASSWORD", "short")],
+    );
+    assert!(
+        r.code != 0 && r.stderr.contains("at least 10 characters"),
+        "{}",
+        r.stderr
+    );
+
+    env.run(&["users", "disable", "asha"]).ok();
+    assert!(env.run(&["users", "list"]).ok().stdout.contains("disabled"));
+    env.run_with(&["users", "reset-password", "owner"], &pw)
+        .ok();
+    let r = env.run(&["users", "disable", "nobody"]);
+    assert!(
+        r.code != 0 && r.stderr.contains("no user named \"nobody\""),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn demo_generates_loads_and_summarises() {
+    let env = Env::new();
+    let dir = env.path("demo");
+    let args = [
+        "demo",
+        "--no-serve",
+        "--dir",
+        dir.to_str().unwrap(),
+        "--stations",
+        "3",
+        "--partners",
+        "8",
+        "--days",
+        "21",
+        "--volume",
+        "120",
+    ];
+    let r = env.run(&args).ok();
+    assert!(
+        r.stdout.contains("loaded") && r.stdout.contains("deliveries"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("network, 2026-W"), "{}", r.stdout);
+    // A second run reuses what is loaded.
+    let again = env.run(&args).ok();
+    assert!(!again.stdout.contains("generating"), "{}", again.stdout);
+}
