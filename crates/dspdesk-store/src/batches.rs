@@ -155,6 +155,9 @@ impl Store {
             }
             delete_fact_days!(pool, &mut *tx, c.fact_days);
             insert_facts!(pool, &mut *tx, c.facts);
+            sqlx::query(crate::facts::BUMP_VERSION)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
             id
         });

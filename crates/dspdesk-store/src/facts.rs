@@ -4,6 +4,7 @@ use crate::{Result, Store, on_pool};
 use chrono::NaiveDate;
 use dspdesk_core::{Counts, Scope};
 use sqlx::Row;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FactRow {
@@ -11,6 +12,15 @@ pub struct FactRow {
     pub station: String,
     pub date: NaiveDate,
     pub counts: Counts,
+}
+
+/// Marks the facts as changed; in the same transaction as the change.
+pub(crate) const BUMP_VERSION: &str = "UPDATE data_version SET version = version + 1 WHERE id = 1";
+
+/// The facts as last read, with the data version they were read at.
+#[derive(Debug, Default)]
+pub(crate) struct FactsCache {
+    inner: std::sync::RwLock<Option<(i64, Arc<Vec<FactRow>>)>>,
 }
 
 pub(crate) fn insert_sql<D: crate::Dialect>(pool: &D, rows: usize) -> String {
@@ -85,6 +95,7 @@ impl Store {
             let mut tx = pool.begin().await?;
             delete_fact_days!(pool, &mut *tx, days);
             insert_facts!(pool, &mut *tx, facts);
+            sqlx::query(BUMP_VERSION).execute(&mut *tx).await?;
             tx.commit().await?;
         });
         Ok(())
@@ -96,80 +107,90 @@ impl Store {
     }
 
     /// Facts with `from <= date <= to` that `scope` may see, ordered by date, station,
-    /// partner. Every screen and API reads facts through this.
+    /// partner. Every screen and API reads facts through this; the scope is applied
+    /// here, never left to a caller.
     pub async fn facts_in_scope(
         &self,
         from: NaiveDate,
         to: NaiveDate,
         scope: &Scope,
     ) -> Result<Vec<FactRow>> {
-        let (column, codes): (&str, Vec<&String>) = match scope {
-            Scope::All => ("", Vec::new()),
-            Scope::Partners(p) => ("partner", p.iter().collect()),
-            Scope::Stations(s) => ("station", s.iter().collect()),
-        };
-        if !column.is_empty() && codes.is_empty() {
-            return Ok(Vec::new());
-        }
-        let filter = if column.is_empty() {
-            String::new()
-        } else {
-            let list: Vec<String> = (0..codes.len()).map(|i| format!("${}", i + 3)).collect();
-            format!(" AND {column} IN ({})", list.join(","))
-        };
-        let sql = format!(
-            "SELECT partner, station, date, dispatched, delivered, on_time, attempted, rejected, rts, lost, nl_value_minor, cod_due_minor, vas_dispatched, vas_delivered, routes, packages_routed
-             FROM daily_facts WHERE date >= $1 AND date <= $2{filter} ORDER BY date, station, partner"
-        );
-        let rows = on_pool!(self, |pool| {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(from).bind(to);
-            for c in &codes {
-                q = q.bind(*c);
-            }
-            q.fetch_all(pool)
+        let all = self.all_facts().await?;
+        let start = all.partition_point(|f| f.date < from);
+        let end = all.partition_point(|f| f.date <= to);
+        Ok(all[start..end.max(start)]
+            .iter()
+            .filter(|f| scope.allows(&f.partner, &f.station))
+            .cloned()
+            .collect())
+    }
+
+    async fn data_version(&self) -> Result<i64> {
+        let v = on_pool!(self, |pool| {
+            sqlx::query("SELECT version FROM data_version WHERE id = 1")
+                .fetch_one(pool)
                 .await?
-                .into_iter()
-                .map(|r| {
-                    Ok(FactRow {
-                        partner: r.try_get("partner")?,
-                        station: r.try_get("station")?,
-                        date: r.try_get("date")?,
-                        counts: Counts {
-                            dispatched: r.try_get("dispatched")?,
-                            delivered: r.try_get("delivered")?,
-                            on_time: r.try_get("on_time")?,
-                            attempted: r.try_get("attempted")?,
-                            rejected: r.try_get("rejected")?,
-                            rts: r.try_get("rts")?,
-                            lost: r.try_get("lost")?,
-                            nl_value_minor: r.try_get("nl_value_minor")?,
-                            cod_due_minor: r.try_get("cod_due_minor")?,
-                            vas_dispatched: r.try_get("vas_dispatched")?,
-                            vas_delivered: r.try_get("vas_delivered")?,
-                            routes: r.try_get("routes")?,
-                            packages_routed: r.try_get("packages_routed")?,
-                        },
-                    })
+                .try_get::<i64, _>("version")?
+        });
+        Ok(v)
+    }
+
+    /// Every fact, from the cache while the data version is unchanged. A transaction
+    /// that changes facts bumps the version, in whichever process it runs.
+    async fn all_facts(&self) -> Result<Arc<Vec<FactRow>>> {
+        let version = self.data_version().await?;
+        if let Ok(cached) = self.facts.inner.read()
+            && let Some((v, rows)) = cached.as_ref()
+            && *v == version
+        {
+            return Ok(rows.clone());
+        }
+        let rows = Arc::new(self.load_facts().await?);
+        if let Ok(mut cached) = self.facts.inner.write() {
+            *cached = Some((version, rows.clone()));
+        }
+        Ok(rows)
+    }
+
+    async fn load_facts(&self) -> Result<Vec<FactRow>> {
+        let rows = on_pool!(self, |pool| {
+            sqlx::query(
+                "SELECT partner, station, date, dispatched, delivered, on_time, attempted, rejected, rts, lost, nl_value_minor, cod_due_minor, vas_dispatched, vas_delivered, routes, packages_routed
+                 FROM daily_facts ORDER BY date, station, partner",
+            )
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .map(|r| {
+                Ok(FactRow {
+                    partner: r.try_get("partner")?,
+                    station: r.try_get("station")?,
+                    date: r.try_get("date")?,
+                    counts: Counts {
+                        dispatched: r.try_get("dispatched")?,
+                        delivered: r.try_get("delivered")?,
+                        on_time: r.try_get("on_time")?,
+                        attempted: r.try_get("attempted")?,
+                        rejected: r.try_get("rejected")?,
+                        rts: r.try_get("rts")?,
+                        lost: r.try_get("lost")?,
+                        nl_value_minor: r.try_get("nl_value_minor")?,
+                        cod_due_minor: r.try_get("cod_due_minor")?,
+                        vas_dispatched: r.try_get("vas_dispatched")?,
+                        vas_delivered: r.try_get("vas_delivered")?,
+                        routes: r.try_get("routes")?,
+                        packages_routed: r.try_get("packages_routed")?,
+                    },
                 })
-                .collect::<Result<Vec<_>, sqlx::Error>>()?
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?
         });
         Ok(rows)
     }
 
     /// The first and last date with facts.
     pub async fn facts_range(&self) -> Result<Option<(NaiveDate, NaiveDate)>> {
-        let range = on_pool!(self, |pool| {
-            let r = sqlx::query("SELECT MIN(date) AS lo, MAX(date) AS hi FROM daily_facts")
-                .fetch_one(pool)
-                .await?;
-            match (
-                r.try_get::<Option<NaiveDate>, _>("lo")?,
-                r.try_get::<Option<NaiveDate>, _>("hi")?,
-            ) {
-                (Some(lo), Some(hi)) => Some((lo, hi)),
-                _ => None,
-            }
-        });
-        Ok(range)
+        let all = self.all_facts().await?;
+        Ok(all.first().zip(all.last()).map(|(a, b)| (a.date, b.date)))
     }
 }

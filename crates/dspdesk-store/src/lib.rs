@@ -49,17 +49,24 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// A connection pool to one of the two backends.
 #[derive(Debug, Clone)]
-pub enum Store {
+pub enum Db {
     Sqlite(SqlitePool),
     Postgres(PgPool),
+}
+
+/// The database, and a copy of the daily facts kept while no transaction changes them.
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: Db,
+    facts: std::sync::Arc<facts::FactsCache>,
 }
 
 /// Runs the same body on whichever pool the store holds; `$pool` is the typed pool.
 macro_rules! on_pool {
     ($store:expr, |$pool:ident| $body:expr) => {
-        match $store {
-            $crate::Store::Sqlite($pool) => $body,
-            $crate::Store::Postgres($pool) => $body,
+        match &$store.db {
+            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Postgres($pool) => $body,
         }
     };
 }
@@ -87,7 +94,7 @@ impl Store {
                     url: url.into(),
                     source,
                 })?;
-            Store::Sqlite(pool)
+            Db::Sqlite(pool)
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let pool = PgPoolOptions::new()
                 .max_connections(10)
@@ -98,29 +105,33 @@ impl Store {
                     url: redact(url),
                     source,
                 })?;
-            Store::Postgres(pool)
+            Db::Postgres(pool)
         } else {
             return Err(StoreError::BadUrl {
                 url: redact(url),
                 message: "unknown scheme".into(),
             });
         };
+        let store = Store {
+            db: store,
+            facts: Default::default(),
+        };
         store.migrate().await?;
         Ok(store)
     }
 
     pub async fn migrate(&self) -> Result<()> {
-        match self {
-            Store::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
-            Store::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
+        match &self.db {
+            Db::Sqlite(pool) => sqlx::migrate!("./migrations/sqlite").run(pool).await?,
+            Db::Postgres(pool) => sqlx::migrate!("./migrations/postgres").run(pool).await?,
         }
         Ok(())
     }
 
     pub fn backend(&self) -> &'static str {
-        match self {
-            Store::Sqlite(_) => "sqlite",
-            Store::Postgres(_) => "postgres",
+        match &self.db {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
         }
     }
 
