@@ -52,6 +52,8 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/partners/{code}", get(pages::partner)),
         ("/static/app.css", get(pages::css)),
         ("/static/app.js", get(pages::js)),
+        ("/static/favicon.svg", get(pages::favicon)),
+        ("/favicon.ico", get(pages::favicon)),
         ("/healthz", get(telemetry::healthz)),
         ("/metrics", get(telemetry::metrics)),
         ("/api/v1/overview", get(api::overview)),

@@ -408,10 +408,11 @@ pub async fn login(
         Err(e @ LoginError::Throttled) => {
             login_page(&s, &e.to_string(), StatusCode::TOO_MANY_REQUESTS)
         }
+        // A form is answered with its message (200), as a person expects; the API says 401.
         Err(e) => login_page(
             &s,
             &format!("{}.", capitalise(&e.to_string())),
-            StatusCode::UNAUTHORIZED,
+            StatusCode::OK,
         ),
     }
 }
@@ -449,6 +450,17 @@ pub async fn css() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../static/app.css"),
+    )
+        .into_response()
+}
+
+pub async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../static/favicon.svg"),
     )
         .into_response()
 }

@@ -1,97 +1,12 @@
 //! The real application on a random port, a fresh database per test (SQLite, and
 //! PostgreSQL where a server answers), a real HTTP client.
 
-use dspdesk_app::ingest::{IngestOptions, ingest};
-use dspdesk_app::{Kind, Progress, Workspace};
-use dspdesk_core::Role;
+mod common;
+
+use common::{App, PASSWORD, spawn};
 use dspdesk_store::testing::TestStore;
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
-use std::sync::Arc;
-
-struct App {
-    base: String,
-    _dir: tempfile::TempDir,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-}
-
-impl Drop for App {
-    fn drop(&mut self) {
-        if let Some(s) = self.stop.take() {
-            let _ = s.send(());
-        }
-    }
-}
-
-const PASSWORD: &str = "correct horse battery";
-
-/// A week of rows (2026-W47) for SWFT at DEL4 and ZIPX at BOM1.
-fn rows() -> String {
-    let mut s = String::from(
-        "package_id,route_id,date,station,partner,promised_by,status,delivered_at,cod_amount,declared_value,vas\n",
-    );
-    for day in 16..=22 {
-        for (i, (station, partner)) in [("DEL4", "SWFT"), ("BOM1", "ZIPX")].iter().enumerate() {
-            for p in 0..4 {
-                let late = if p == 0 && i == 1 { "23:00" } else { "20:00" };
-                s.push_str(&format!(
-                    "P{day}{i}{p},R{i},2026-11-{day},{station},{partner},2026-11-{day}T21:00:00+05:30,delivered,2026-11-{day}T{late}:00+05:30,10,100,\n"
-                ));
-            }
-        }
-    }
-    s
-}
-
-async fn spawn(t: &TestStore) -> App {
-    let dir = tempfile::tempdir().unwrap();
-    let ws = Workspace::open(dir.path(), Some(&t.url)).await.unwrap();
-    let file = dir.path().join("d.csv");
-    std::fs::write(&file, rows()).unwrap();
-    let opts = IngestOptions {
-        loaded_by: "test".into(),
-        ..IngestOptions::default()
-    };
-    ingest(
-        &ws,
-        Kind::Deliveries,
-        &file,
-        &opts,
-        Arc::new(Progress::default()),
-    )
-    .await
-    .unwrap();
-    let people: [(&str, Role, &[&str], &[&str]); 5] = [
-        ("admin", Role::Admin, &[], &[]),
-        ("program", Role::Program, &[], &[]),
-        ("coach", Role::Coach, &["SWFT"], &[]),
-        ("station", Role::Station, &[], &["BOM1"]),
-        ("partner", Role::Partner, &["SWFT"], &[]),
-    ];
-    for (name, role, partners, stations) in people {
-        let p: Vec<String> = partners.iter().map(|s| s.to_string()).collect();
-        let s: Vec<String> = stations.iter().map(|s| s.to_string()).collect();
-        let scopes = dspdesk_app::people::scopes_for(role, &p, &s).unwrap();
-        dspdesk_app::people::create_user(&ws, "test", name, name, role, scopes, PASSWORD)
-            .await
-            .unwrap();
-    }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(dspdesk_web::serve(
-        listener,
-        dspdesk_web::AppState::new(ws, false),
-        async {
-            let _ = stopped.await;
-        },
-    ));
-    App {
-        base,
-        _dir: dir,
-        stop: Some(stop),
-    }
-}
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder()
@@ -143,7 +58,7 @@ async fn logged_in(app: &App, user: &str) -> reqwest::Client {
 #[tokio::test(flavor = "multi_thread")]
 async fn login_sessions_csrf_throttling_and_headers() {
     for t in TestStore::all().await {
-        let app = spawn(&t).await;
+        let app = spawn(&t, 4).await;
         // Pages send strangers to the login page; the API answers 401 in its format.
         let anon = client();
         let r = anon
@@ -176,7 +91,16 @@ async fn login_sessions_csrf_throttling_and_headers() {
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
         let (_, r) = login(&app, "admin", "wrong password!").await;
-        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            r.status(),
+            StatusCode::OK,
+            "the form again, with its message"
+        );
+        assert!(
+            r.headers()
+                .get("set-cookie")
+                .is_none_or(|c| !c.to_str().unwrap().contains("dspdesk_session="))
+        );
         assert!(
             r.text()
                 .await
@@ -267,7 +191,7 @@ async fn login_sessions_csrf_throttling_and_headers() {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
     for t in TestStore::all().await {
-        let app = spawn(&t).await;
+        let app = spawn(&t, 4).await;
         // (user, partners it may see, partners it may not)
         let cases = [
             ("admin", vec!["SWFT", "ZIPX"], vec![]),
@@ -334,7 +258,7 @@ async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_api_matches_the_numbers_and_reports_bad_input_in_one_shape() {
     let t = TestStore::sqlite().await;
-    let app = spawn(&t).await;
+    let app = spawn(&t, 4).await;
     let c = logged_in(&app, "admin").await;
     let v: serde_json::Value = c
         .get(format!("{}/api/v1/partners/ZIPX?week=2026-W47", app.base))

@@ -1,0 +1,67 @@
+//! A person's walk through the pages in a real headless Chromium (Debian's), driven by
+//! `tests/browser/walk.mjs` (playwright-core): log in, overview, sort and filter the
+//! partners, drill down, log out; any console error fails it. Skipped loudly where
+//! node, Chromium or playwright-core is missing, unless `DSPDESK_REQUIRE_BROWSER=1`
+//! (CI), which makes that a failure.
+
+mod common;
+
+use dspdesk_store::testing::TestStore;
+use std::path::PathBuf;
+
+fn missing() -> Option<String> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/browser");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        return Some("node is not installed".into());
+    }
+    if !PathBuf::from(&chromium).exists() {
+        return Some(format!(
+            "no Chromium at {chromium} (apt-get install chromium)"
+        ));
+    }
+    if !root.join("node_modules/playwright-core").exists() {
+        return Some(format!(
+            "playwright-core is not installed (npm ci --prefix {})",
+            root.display()
+        ));
+    }
+    None
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_person_logs_in_reads_drills_down_and_logs_out_in_chromium() {
+    if let Some(why) = missing() {
+        if std::env::var("DSPDESK_REQUIRE_BROWSER").as_deref() == Ok("1") {
+            panic!("DSPDESK_REQUIRE_BROWSER=1 but {why}");
+        }
+        eprintln!("\n*** SKIPPED: browser test: {why} ***\n");
+        return;
+    }
+    let t = TestStore::sqlite().await;
+    let app = common::spawn(&t, 20).await;
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/browser/walk.mjs");
+    let base = app.base.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .arg(script)
+            .args([base.as_str(), "admin", common::PASSWORD])
+            .output()
+            .expect("run node")
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "the browser walk failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("browser walk: ok"), "{stdout}");
+    drop(app);
+    t.finish().await;
+}

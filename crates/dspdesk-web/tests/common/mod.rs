@@ -1,0 +1,95 @@
+//! The real application on a random port with a fresh database and a week of data.
+
+#![allow(dead_code)]
+
+use dspdesk_app::ingest::{IngestOptions, ingest};
+use dspdesk_app::{Kind, Progress, Workspace};
+use dspdesk_core::Role;
+use dspdesk_store::testing::TestStore;
+use std::sync::Arc;
+
+pub struct App {
+    pub base: String,
+    _dir: tempfile::TempDir,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+    }
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A week of rows (2026-W47) for SWFT at DEL4 and ZIPX at BOM1, `per_day` packages
+/// each a day; ZIPX's first package of each day is late.
+pub fn rows(per_day: usize) -> String {
+    let mut s = String::from(
+        "package_id,route_id,date,station,partner,promised_by,status,delivered_at,cod_amount,declared_value,vas\n",
+    );
+    for day in 16..=22 {
+        for (i, (station, partner)) in [("DEL4", "SWFT"), ("BOM1", "ZIPX")].iter().enumerate() {
+            for p in 0..per_day {
+                let late = if p == 0 && i == 1 { "23:00" } else { "20:00" };
+                s.push_str(&format!(
+                    "P{day}{i}{p},R{i},2026-11-{day},{station},{partner},2026-11-{day}T21:00:00+05:30,delivered,2026-11-{day}T{late}:00+05:30,10,100,\n"
+                ));
+            }
+        }
+    }
+    s
+}
+
+/// Serves a fresh workspace on `t` with one user per role (password `PASSWORD`).
+pub async fn spawn(t: &TestStore, per_day: usize) -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = Workspace::open(dir.path(), Some(&t.url)).await.unwrap();
+    let file = dir.path().join("d.csv");
+    std::fs::write(&file, rows(per_day)).unwrap();
+    let opts = IngestOptions {
+        loaded_by: "test".into(),
+        ..IngestOptions::default()
+    };
+    ingest(
+        &ws,
+        Kind::Deliveries,
+        &file,
+        &opts,
+        Arc::new(Progress::default()),
+    )
+    .await
+    .unwrap();
+    let people: [(&str, Role, &[&str], &[&str]); 5] = [
+        ("admin", Role::Admin, &[], &[]),
+        ("program", Role::Program, &[], &[]),
+        ("coach", Role::Coach, &["SWFT"], &[]),
+        ("station", Role::Station, &[], &["BOM1"]),
+        ("partner", Role::Partner, &["SWFT"], &[]),
+    ];
+    for (name, role, partners, stations) in people {
+        let p: Vec<String> = partners.iter().map(|s| s.to_string()).collect();
+        let s: Vec<String> = stations.iter().map(|s| s.to_string()).collect();
+        let scopes = dspdesk_app::people::scopes_for(role, &p, &s).unwrap();
+        dspdesk_app::people::create_user(&ws, "test", name, name, role, scopes, PASSWORD)
+            .await
+            .unwrap();
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(dspdesk_web::serve(
+        listener,
+        dspdesk_web::AppState::new(ws, false),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    App {
+        base,
+        _dir: dir,
+        stop: Some(stop),
+    }
+}

@@ -1,0 +1,60 @@
+// A person's walk through dspdesk in headless Chromium: log in, read the overview, sort
+// and filter the partners, drill down to a partner, log out. Any console error fails it.
+// Usage: node walk.mjs BASE_URL USER PASSWORD
+import { chromium } from "playwright-core";
+
+const [base, user, password] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const errors = [];
+const page = await (await browser.newContext()).newPage();
+page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+page.on("pageerror", (e) => errors.push(e.message));
+function check(cond, what) { if (!cond) throw new Error(`failed: ${what} (at ${page.url()})`); }
+
+try {
+  await page.goto(base + "/");
+  check(page.url().endsWith("/login"), "a stranger is sent to the login page");
+  await page.fill("input[name=username]", user);
+  await page.fill("input[name=password]", "not the password");
+  await page.click("button[type=submit]");
+  check((await page.textContent("[role=alert]")).includes("Wrong username or password"), "a wrong password is said plainly");
+  await page.fill("input[name=username]", user);
+  await page.fill("input[name=password]", password);
+  await page.click("button[type=submit]");
+  await page.waitForURL(base + "/");
+  check((await page.textContent("h1")).includes("Overview"), "the overview opens");
+  check(await page.locator("svg.chart path.line").count() === 2, "the trend chart has DOT and DCR lines");
+  check(await page.locator(".tile").count() === 5, "five headline tiles");
+
+  await page.click("nav >> text=Partners");
+  await page.waitForURL(/\/partners/);
+  const rows = page.locator("table.sortable tbody tr");
+  check(await rows.count() >= 2, "the partners list has rows");
+  await page.click("th >> text=DOT");
+  const dots = await page.locator("table.sortable tbody tr td:nth-child(4)").evaluateAll((tds) => tds.map((t) => parseFloat(t.dataset.value)));
+  check(dots.every((v, i) => i === 0 || dots[i - 1] <= v), "sorting by DOT orders the rows");
+  const first = (await rows.first().locator("td").first().textContent()).trim();
+  await page.fill("input.filter", first);
+  check(await page.locator("table.sortable tbody tr:not([hidden])").count() === 1, "the filter keeps the one partner");
+
+  await page.click(`table.sortable a >> text=${first}`);
+  await page.waitForURL(new RegExp(`/partners/${first}`));
+  check((await page.textContent("h1")).includes(first), "the partner page opens");
+  check(await page.locator("svg.chart circle title").count() > 0, "chart points carry hover values");
+  check(await page.locator("h2 >> text=By station").count() === 1, "the partner page breaks down by station");
+
+  await page.click("button >> text=Log out");
+  await page.waitForURL(/\/login$/);
+  await page.goto(base + "/partners");
+  check(page.url().endsWith("/login"), "after logging out, pages need a login again");
+  if (errors.length) throw new Error("console errors:\n" + errors.join("\n"));
+  console.log("browser walk: ok");
+} catch (e) {
+  console.error(e.message);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
