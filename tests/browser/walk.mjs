@@ -46,6 +46,16 @@ try {
   check(await page.locator("svg.chart circle title").count() > 0, "chart points carry hover values");
   check(await page.locator("h2 >> text=By station").count() === 1, "the partner page breaks down by station");
 
+  // Down to a day's routes, then to a route's packages.
+  await page.click("h2:has-text('Last 14 days') + table tbody tr:first-child a");
+  await page.waitForURL(/\/days\//);
+  check((await page.textContent("h1")).includes("routes on"), "the day's routes open");
+  await page.click("table.sortable tbody tr:first-child td:nth-child(2) a");
+  await page.waitForURL(/\/routes\//);
+  check((await page.textContent("h1")).startsWith("Route"), "the route opens");
+  check(await page.locator("table.sortable tbody tr").count() >= 1, "the route lists its packages");
+  check((await page.textContent("main")).includes("+05:30"), "package times are local to the station");
+
   await page.click("button >> text=Log out");
   await page.waitForURL(/\/login$/);
   await page.goto(base + "/partners");

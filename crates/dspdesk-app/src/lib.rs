@@ -1,5 +1,6 @@
 //! Use cases of dspdesk: each combines the lake, the engine and the store.
 
+pub mod drill;
 pub mod export;
 pub mod ingest;
 pub mod people;

@@ -8,6 +8,7 @@ pub mod error;
 pub mod finalize;
 pub mod layout;
 pub mod profile;
+pub mod records;
 pub mod schema;
 pub mod source;
 pub mod stage;

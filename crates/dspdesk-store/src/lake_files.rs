@@ -35,6 +35,28 @@ impl Store {
         Ok(rows)
     }
 
+    /// The current file of one kind × station × date.
+    pub async fn lake_file(
+        &self,
+        kind: &str,
+        station: &str,
+        date: NaiveDate,
+    ) -> Result<Option<String>> {
+        let path = on_pool!(self, |pool| {
+            sqlx::query(
+                "SELECT path FROM lake_files WHERE kind = $1 AND station = $2 AND date = $3",
+            )
+            .bind(kind)
+            .bind(station)
+            .bind(date)
+            .fetch_optional(pool)
+            .await?
+            .map(|r| r.try_get::<String, _>("path"))
+            .transpose()?
+        });
+        Ok(path)
+    }
+
     /// Every current lake file, for garbage collection.
     pub async fn all_lake_paths(&self) -> Result<HashSet<String>> {
         let rows = on_pool!(self, |pool| {

@@ -77,3 +77,45 @@ pub async fn partner(
         Err(e) => internal(e),
     }
 }
+
+fn bad_date(raw: &str) -> Response {
+    error(
+        StatusCode::BAD_REQUEST,
+        &format!("{raw:?} is not a date; write it like 2026-11-20"),
+    )
+}
+
+pub async fn partner_day(
+    State(s): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path((code, date)): Path<(String, String)>,
+) -> Response {
+    let Ok(d) = chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d") else {
+        return bad_date(&date);
+    };
+    match dspdesk_app::drill::partner_day(&s.ws, &u.scope(), &code, d).await {
+        Ok(Some(routes)) => {
+            Json(json!({ "partner": code, "date": d, "routes": routes })).into_response()
+        }
+        Ok(None) => error(
+            StatusCode::NOT_FOUND,
+            "no routes of this partner on this day in your scope",
+        ),
+        Err(e) => internal(e),
+    }
+}
+
+pub async fn route(
+    State(s): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path((station, date, route)): Path<(String, String, String)>,
+) -> Response {
+    let Ok(d) = chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d") else {
+        return bad_date(&date);
+    };
+    match dspdesk_app::drill::route(&s.ws, &u.scope(), &station, d, &route).await {
+        Ok(Some(v)) => Json(json!({ "route": v })).into_response(),
+        Ok(None) => error(StatusCode::NOT_FOUND, "no such route in your scope"),
+        Err(e) => internal(e),
+    }
+}

@@ -50,6 +50,11 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/logout", post(pages::logout)),
         ("/partners", get(pages::partners)),
         ("/partners/{code}", get(pages::partner)),
+        ("/partners/{code}/days/{date}", get(pages::partner_day)),
+        (
+            "/stations/{station}/days/{date}/routes/{route}",
+            get(pages::route),
+        ),
         ("/static/app.css", get(pages::css)),
         ("/static/app.js", get(pages::js)),
         ("/static/favicon.svg", get(pages::favicon)),
@@ -59,6 +64,11 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/api/v1/overview", get(api::overview)),
         ("/api/v1/partners", get(api::partners)),
         ("/api/v1/partners/{code}", get(api::partner)),
+        ("/api/v1/partners/{code}/days/{date}", get(api::partner_day)),
+        (
+            "/api/v1/stations/{station}/days/{date}/routes/{route}",
+            get(api::route),
+        ),
     ]
 }
 

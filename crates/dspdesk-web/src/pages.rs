@@ -311,7 +311,14 @@ pub async fn partner(
                 .iter()
                 .rev()
                 .take(14)
-                .map(|(d, c)| line(&d.to_string(), String::new(), None, c))
+                .map(|(d, c)| {
+                    line(
+                        &d.to_string(),
+                        format!("/partners/{}/days/{d}", v.partner),
+                        None,
+                        c,
+                    )
+                })
                 .collect(),
         }),
         Ok(None) => not_found_for(&u),
@@ -474,4 +481,105 @@ pub async fn js() -> Response {
         include_str!("../static/app.js"),
     )
         .into_response()
+}
+
+fn parse_date(raw: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok()
+}
+
+pub struct RouteRow {
+    pub href: String,
+    pub station: String,
+    pub route_id: String,
+    pub block: String,
+    pub mot: String,
+    pub km: String,
+    pub supervisor: String,
+    pub driver: String,
+    pub dispatched: String,
+    pub delivered: String,
+    pub dot: String,
+    pub dot_raw: String,
+}
+
+#[derive(Template)]
+#[template(path = "day.html")]
+struct DayPage {
+    c: Chrome,
+    partner: String,
+    date: String,
+    routes: Vec<RouteRow>,
+}
+
+pub async fn partner_day(
+    State(s): State<AppState>,
+    u: User,
+    Path((code, date)): Path<(String, String)>,
+) -> Response {
+    let Some(day) = parse_date(&date) else {
+        return not_found_for(&u);
+    };
+    match dspdesk_app::drill::partner_day(&s.ws, &u.scope(), &code, day).await {
+        Ok(Some(lines)) => render(DayPage {
+            c: chrome(&u, "partners"),
+            partner: code.clone(),
+            date: date.clone(),
+            routes: lines
+                .iter()
+                .map(|r| RouteRow {
+                    href: format!("/stations/{}/days/{date}/routes/{}", r.station, r.route_id),
+                    station: r.station.clone(),
+                    route_id: r.route_id.clone(),
+                    block: r
+                        .block_hours
+                        .map(|h| format!("{h} h"))
+                        .unwrap_or_else(|| "–".into()),
+                    mot: r.mot.clone().unwrap_or_else(|| "–".into()),
+                    km: r
+                        .distance_km
+                        .map(|k| format!("{k:.1}"))
+                        .unwrap_or_else(|| "–".into()),
+                    supervisor: r.supervisor.clone().unwrap_or_default(),
+                    driver: r.driver.clone().unwrap_or_default(),
+                    dispatched: int(r.counts.dispatched),
+                    delivered: int(r.counts.delivered),
+                    dot: pct(r.counts.dot_pct()),
+                    dot_raw: r
+                        .counts
+                        .dot_pct()
+                        .map(|x| format!("{x:.4}"))
+                        .unwrap_or_default(),
+                })
+                .collect(),
+        }),
+        Ok(None) => not_found_for(&u),
+        Err(e) => server_error(e),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "route.html")]
+struct RoutePage {
+    c: Chrome,
+    v: dspdesk_app::drill::RouteView,
+    dot: String,
+}
+
+pub async fn route(
+    State(s): State<AppState>,
+    u: User,
+    Path((station, date, route)): Path<(String, String, String)>,
+) -> Response {
+    let Some(day) = parse_date(&date) else {
+        return not_found_for(&u);
+    };
+    match dspdesk_app::drill::route(&s.ws, &u.scope(), &station, day, &route).await {
+        Ok(Some(v)) => render(RoutePage {
+            c: chrome(&u, "partners"),
+            dot: pct(v.counts.dot_pct()),
+            v,
+        }),
+        Ok(None) => not_found_for(&u),
+        Err(e) => server_error(e),
+    }
 }

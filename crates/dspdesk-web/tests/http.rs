@@ -206,10 +206,23 @@ async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
                 if matches!(path, "/login" | "/logout") {
                     continue;
                 }
-                let targets: Vec<(String, Option<&str>)> = if path.contains("{code}") {
-                    ["SWFT", "ZIPX", "NOPE"]
+                // Each subject: a partner, its station and one of its routes (NOPE exists nowhere).
+                let subjects = [
+                    ("SWFT", "DEL4", "R0"),
+                    ("ZIPX", "BOM1", "R1"),
+                    ("NOPE", "DEL4", "RX"),
+                ];
+                let targets: Vec<(String, Option<&str>)> = if path.contains('{') {
+                    subjects
                         .iter()
-                        .map(|code| (path.replace("{code}", code), Some(*code)))
+                        .map(|(code, station, route)| {
+                            let url = path
+                                .replace("{code}", code)
+                                .replace("{station}", station)
+                                .replace("{route}", route)
+                                .replace("{date}", "2026-11-20");
+                            (url, Some(*code))
+                        })
                         .collect()
                 } else {
                     vec![(path.to_string(), None)]

@@ -1,0 +1,213 @@
+//! Drill-down below daily facts: a partner's routes on a day, and a route's packages,
+//! read from the lake's station-day files. Scope is checked on the rows' own partner
+//! and station, so a guessed URL shows nothing it may not.
+
+use crate::workspace::{AppError, Workspace};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use dspdesk_core::{Counts, Outcome, Scope, Status};
+use dspdesk_lake::{Kind, records};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RouteLine {
+    pub station: String,
+    pub route_id: String,
+    pub block_hours: Option<i32>,
+    pub mot: Option<String>,
+    pub distance_km: Option<f64>,
+    pub supervisor: Option<String>,
+    pub driver: Option<String>,
+    pub counts: Counts,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PackageLine {
+    pub package_id: String,
+    pub status: Status,
+    /// Local time at the station, with its offset.
+    pub promised_by: String,
+    pub delivered_at: Option<String>,
+    pub on_time: bool,
+    pub cod_amount: String,
+    pub declared_value: String,
+    pub vas: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RouteView {
+    pub station: String,
+    pub date: NaiveDate,
+    pub route_id: String,
+    pub partner: String,
+    pub timezone: String,
+    pub counts: Counts,
+    pub packages: Vec<PackageLine>,
+}
+
+fn outcome(d: &records::DeliveryRecord) -> Outcome {
+    Outcome {
+        status: d.status,
+        delivered_in_time: d.delivered_at.is_some_and(|t| t <= d.promised_by),
+        declared_value_minor: d.declared_value_minor,
+        cod_amount_minor: d.cod_amount_minor,
+        has_vas: d.vas.is_some(),
+        has_route: d.route_id.is_some(),
+    }
+}
+
+async fn file(
+    ws: &Workspace,
+    kind: Kind,
+    station: &str,
+    date: NaiveDate,
+) -> Result<Option<std::path::PathBuf>, AppError> {
+    Ok(ws
+        .store
+        .lake_file(kind.as_str(), station, date)
+        .await?
+        .map(|p| ws.lake.absolute(&p)))
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, dspdesk_lake::IngestError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Task(e.to_string()))?
+        .map_err(AppError::from)
+}
+
+/// A partner's routes on a day, at every station the scope may see; `None` when there
+/// are none (or none it may see).
+pub async fn partner_day(
+    ws: &Workspace,
+    scope: &Scope,
+    partner: &str,
+    date: NaiveDate,
+) -> Result<Option<Vec<RouteLine>>, AppError> {
+    if !scope.allows_partner(partner) {
+        return Ok(None);
+    }
+    let stations: Vec<String> = ws
+        .store
+        .facts_in_scope(date, date, scope)
+        .await?
+        .into_iter()
+        .filter(|f| f.partner == partner)
+        .map(|f| f.station)
+        .collect();
+    let mut lines = Vec::new();
+    for station in stations {
+        let mut by_route: BTreeMap<String, RouteLine> = BTreeMap::new();
+        let blank = |route_id: &str| RouteLine {
+            station: station.clone(),
+            route_id: route_id.into(),
+            block_hours: None,
+            mot: None,
+            distance_km: None,
+            supervisor: None,
+            driver: None,
+            counts: Counts::default(),
+        };
+        if let Some(path) = file(ws, Kind::Deliveries, &station, date).await? {
+            for d in blocking(move || records::deliveries(&path)).await? {
+                if d.partner != partner {
+                    continue;
+                }
+                let route = d.route_id.clone().unwrap_or_else(|| "(no route)".into());
+                by_route
+                    .entry(route.clone())
+                    .or_insert_with(|| blank(&route))
+                    .counts
+                    .add_outcome(&outcome(&d));
+            }
+        }
+        if let Some(path) = file(ws, Kind::Routes, &station, date).await? {
+            for r in blocking(move || records::routes(&path)).await? {
+                if r.partner != partner {
+                    continue;
+                }
+                let line = by_route
+                    .entry(r.route_id.clone())
+                    .or_insert_with(|| blank(&r.route_id));
+                line.block_hours = Some(r.block_hours);
+                line.mot = Some(r.mot);
+                line.distance_km = Some(r.distance_km);
+                line.supervisor = r.supervisor;
+                line.driver = r.driver;
+            }
+        }
+        lines.extend(by_route.into_values());
+    }
+    Ok((!lines.is_empty()).then_some(lines))
+}
+
+fn local(micros: i64, tz: Tz) -> String {
+    DateTime::<Utc>::from_timestamp_micros(micros)
+        .map(|t| {
+            t.with_timezone(&tz)
+                .format("%Y-%m-%d %H:%M:%S %:z")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// A route's packages; `None` when the route does not exist or belongs to a partner
+/// the scope may not see.
+pub async fn route(
+    ws: &Workspace,
+    scope: &Scope,
+    station: &str,
+    date: NaiveDate,
+    route_id: &str,
+) -> Result<Option<RouteView>, AppError> {
+    let Some(path) = file(ws, Kind::Deliveries, station, date).await? else {
+        return Ok(None);
+    };
+    let rows: Vec<records::DeliveryRecord> = blocking(move || records::deliveries(&path))
+        .await?
+        .into_iter()
+        .filter(|d| d.route_id.as_deref() == Some(route_id))
+        .collect();
+    let Some(partner) = rows.first().map(|d| d.partner.clone()) else {
+        return Ok(None);
+    };
+    if !scope.allows(&partner, station) {
+        return Ok(None);
+    }
+    let zone: Tz = ws
+        .store
+        .station_zones()
+        .await?
+        .get(station)
+        .and_then(|z| z.parse().ok())
+        .unwrap_or(ws.default_zone);
+    let mut counts = Counts::default();
+    let packages = rows
+        .iter()
+        .map(|d| {
+            let o = outcome(d);
+            counts.add_outcome(&o);
+            PackageLine {
+                package_id: d.package_id.clone(),
+                status: d.status,
+                promised_by: local(d.promised_by, zone),
+                delivered_at: d.delivered_at.map(|t| local(t, zone)),
+                on_time: d.status == Status::Delivered && o.delivered_in_time,
+                cod_amount: dspdesk_core::format_minor(d.cod_amount_minor),
+                declared_value: dspdesk_core::format_minor(d.declared_value_minor),
+                vas: d.vas.clone(),
+            }
+        })
+        .collect();
+    Ok(Some(RouteView {
+        station: station.into(),
+        date,
+        route_id: route_id.into(),
+        partner,
+        timezone: zone.name().into(),
+        counts,
+        packages,
+    }))
+}
