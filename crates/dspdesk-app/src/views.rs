@@ -5,7 +5,8 @@ use crate::workspace::{AppError, Workspace};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use dspdesk_core::{Counts, IsoWeek, Scope};
 use dspdesk_store::FactRow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// Days of history the trend charts show.
 pub const TREND_DAYS: i64 = 56;
@@ -42,6 +43,49 @@ pub struct PartnerView {
     pub by_station: Vec<(String, Counts)>,
 }
 
+/// Views already computed, for the data version they were computed at: the same
+/// overview is asked for by every admin, and facts change only when an ingest commits.
+#[derive(Debug, Default)]
+pub struct ViewCache {
+    inner: std::sync::Mutex<(i64, HashMap<String, CachedView>)>,
+}
+
+type CachedView = Arc<dyn std::any::Any + Send + Sync>;
+
+/// Entries kept per data version before the cache starts over.
+const VIEW_CACHE_ENTRIES: usize = 4096;
+
+impl ViewCache {
+    async fn get_or<T, F, Fut>(
+        &self,
+        ws: &Workspace,
+        key: String,
+        compute: F,
+    ) -> Result<Arc<T>, AppError>
+    where
+        T: Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<T, AppError>>,
+    {
+        let version = ws.store.data_version().await?;
+        if let Ok(c) = self.inner.lock()
+            && c.0 == version
+            && let Some(v) = c.1.get(&key)
+            && let Ok(v) = v.clone().downcast::<T>()
+        {
+            return Ok(v);
+        }
+        let value = Arc::new(compute().await?);
+        if let Ok(mut c) = self.inner.lock() {
+            if c.0 != version || c.1.len() >= VIEW_CACHE_ENTRIES {
+                *c = (version, HashMap::new());
+            }
+            c.1.insert(key, value.clone());
+        }
+        Ok(value)
+    }
+}
+
 /// The week to show by default: the last complete ISO week with data.
 pub async fn default_week(ws: &Workspace) -> Result<Option<(IsoWeek, NaiveDate)>, AppError> {
     let Some((_, last)) = ws.store.facts_range().await? else {
@@ -63,7 +107,19 @@ fn rollup<K: Ord>(facts: &[FactRow], key: impl Fn(&FactRow) -> K) -> BTreeMap<K,
     out
 }
 
+/// The overview of a week (default: the last complete one) within a scope.
 pub async fn overview(
+    ws: &Workspace,
+    scope: &Scope,
+    week: Option<IsoWeek>,
+) -> Result<Arc<Option<Overview>>, AppError> {
+    let key = format!("overview|{scope:?}|{week:?}");
+    ws.views
+        .get_or(ws, key, || compute_overview(ws, scope, week))
+        .await
+}
+
+async fn compute_overview(
     ws: &Workspace,
     scope: &Scope,
     week: Option<IsoWeek>,
@@ -157,6 +213,18 @@ pub async fn partners(
 /// One partner's page, or `None` when it has no data or the scope may not see it
 /// (the two are indistinguishable, so guessing codes reveals nothing).
 pub async fn partner(
+    ws: &Workspace,
+    scope: &Scope,
+    code: &str,
+    week: Option<IsoWeek>,
+) -> Result<Arc<Option<PartnerView>>, AppError> {
+    let key = format!("partner|{scope:?}|{code}|{week:?}");
+    ws.views
+        .get_or(ws, key, || compute_partner(ws, scope, code, week))
+        .await
+}
+
+async fn compute_partner(
     ws: &Workspace,
     scope: &Scope,
     code: &str,

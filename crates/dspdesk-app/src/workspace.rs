@@ -25,6 +25,8 @@ pub struct Workspace {
     pub lake: Lake,
     /// The zone of stations first seen in a file without a profile zone.
     pub default_zone: Tz,
+    /// Computed views, shared by every request of this process.
+    pub views: std::sync::Arc<crate::views::ViewCache>,
 }
 
 impl Workspace {
@@ -43,6 +45,7 @@ impl Workspace {
             store,
             lake,
             default_zone: chrono_tz::Asia::Kolkata,
+            views: Default::default(),
         })
     }
 }

@@ -125,7 +125,8 @@ impl Store {
             .collect())
     }
 
-    async fn data_version(&self) -> Result<i64> {
+    /// A number that changes whenever daily facts change, in any process.
+    pub async fn data_version(&self) -> Result<i64> {
         let v = on_pool!(self, |pool| {
             sqlx::query("SELECT version FROM data_version WHERE id = 1")
                 .fetch_one(pool)

@@ -40,7 +40,10 @@ pub async fn overview(
         Ok(w) => w,
         Err(e) => return error(StatusCode::BAD_REQUEST, &e),
     };
-    match views::overview(&s.ws, &u.scope(), w).await {
+    match views::overview(&s.ws, &u.scope(), w)
+        .await
+        .map(|v| (*v).clone())
+    {
         Ok(v) => Json(json!({ "overview": v })).into_response(),
         Err(e) => internal(e),
     }
@@ -71,7 +74,10 @@ pub async fn partner(
         Ok(w) => w,
         Err(e) => return error(StatusCode::BAD_REQUEST, &e),
     };
-    match views::partner(&s.ws, &u.scope(), &code, w).await {
+    match views::partner(&s.ws, &u.scope(), &code, w)
+        .await
+        .map(|v| (*v).clone())
+    {
         Ok(Some(v)) => Json(json!({ "partner": v })).into_response(),
         Ok(None) => error(StatusCode::NOT_FOUND, "no such partner in your scope"),
         Err(e) => internal(e),

@@ -164,7 +164,10 @@ pub async fn overview(State(s): State<AppState>, u: User, Query(q): Query<WeekQu
         Ok(w) => w,
         Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
     };
-    let ov = match views::overview(&s.ws, &u.scope(), week).await {
+    let ov = match views::overview(&s.ws, &u.scope(), week)
+        .await
+        .map(|v| (*v).clone())
+    {
         Ok(v) => v,
         Err(e) => return server_error(e),
     };
@@ -281,7 +284,10 @@ pub async fn partner(
         Ok(w) => w,
         Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
     };
-    match views::partner(&s.ws, &u.scope(), &code, week).await {
+    match views::partner(&s.ws, &u.scope(), &code, week)
+        .await
+        .map(|v| (*v).clone())
+    {
         Ok(Some(v)) => render(PartnerPage {
             c: chrome(&u, "partners"),
             partner: v.partner.clone(),

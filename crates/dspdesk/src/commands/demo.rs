@@ -188,7 +188,8 @@ pub async fn run(_cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let partners = dspdesk_app::views::overview(&ws, &dspdesk_core::Scope::All, Some(week))
-        .await?
+        .await
+        .map(|v| (*v).clone())?
         .map(|o| o.attention)
         .unwrap_or_default();
     println!(
