@@ -56,6 +56,20 @@ try {
   check(await page.locator("table.sortable tbody tr").count() >= 1, "the route lists its packages");
   check((await page.textContent("main")).includes("+05:30"), "package times are local to the station");
 
+  // Load a file with a bad row: nothing is loaded and the row and column are named.
+  await page.click("nav >> text=Load files");
+  await page.waitForURL(/\/upload$/);
+  await page.selectOption("select[name=kind]", "deliveries");
+  await page.setInputFiles("input[type=file]", {
+    name: "bad.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from("package_id,route_id,date,station,partner,promised_by,status,delivered_at,cod_amount,declared_value,vas\nX1,R1,2026-11-20,DEL4,SWFT,2026-11-20T21:00:00+05:30,shipped,,0,0,\n"),
+  });
+  await page.click("button >> text=Load");
+  await page.waitForSelector("[role=status]");
+  const outcome = await page.textContent("[role=status]");
+  check(outcome.includes("nothing was loaded") && outcome.includes("row 2, column status"), "the upload's error names the row and column");
+
   await page.click("button >> text=Log out");
   await page.waitForURL(/\/login$/);
   await page.goto(base + "/partners");

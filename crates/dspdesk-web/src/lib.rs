@@ -23,6 +23,9 @@ pub(crate) fn parse_week(raw: Option<&str>) -> Result<Option<dspdesk_core::IsoWe
         .transpose()
 }
 
+/// The largest file the upload page takes; larger files load with `dspdesk ingest`.
+pub const UPLOAD_LIMIT: usize = 512 * 1024 * 1024;
+
 #[derive(Clone)]
 pub struct AppState {
     pub ws: Workspace,
@@ -51,6 +54,12 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/partners", get(pages::partners)),
         ("/partners/{code}", get(pages::partner)),
         ("/partners/{code}/days/{date}", get(pages::partner_day)),
+        (
+            "/upload",
+            get(pages::upload_form)
+                .post(pages::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        ),
         (
             "/stations/{station}/days/{date}/routes/{route}",
             get(pages::route),

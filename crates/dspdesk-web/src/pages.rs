@@ -589,3 +589,148 @@ pub async fn route(
         Err(e) => server_error(e),
     }
 }
+
+#[derive(Template)]
+#[template(path = "upload.html")]
+struct UploadPage {
+    c: Chrome,
+    /// What happened to the last upload: (ok, text).
+    result: Option<(bool, String)>,
+}
+
+fn may_upload(u: &User) -> bool {
+    matches!(
+        u.user.role,
+        dspdesk_core::Role::Admin | dspdesk_core::Role::Program
+    )
+}
+
+pub async fn upload_form(u: User) -> Response {
+    if !may_upload(&u) {
+        return (StatusCode::FORBIDDEN, "Only the program team loads files.").into_response();
+    }
+    render(UploadPage {
+        c: chrome(&u, "upload"),
+        result: None,
+    })
+}
+
+/// Receives a file, loads it like `dspdesk ingest`, and shows the outcome or every error.
+pub async fn upload(
+    State(s): State<AppState>,
+    u: User,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    if !may_upload(&u) {
+        return (StatusCode::FORBIDDEN, "Only the program team loads files.").into_response();
+    }
+    let (mut kind, mut csrf, mut skip, mut saved) = (None, None, false, None);
+    let dir = s.ws.data_dir.join("uploads");
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        return server_error(e);
+    }
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                return (
+                    StatusCode::BAD_REQUEST,
+                    format!("The upload was cut short: {e}"),
+                )
+                    .into_response();
+            }
+        };
+        match field.name().unwrap_or("") {
+            "kind" => {
+                kind = field
+                    .text()
+                    .await
+                    .ok()
+                    .and_then(|k| dspdesk_app::Kind::parse(&k))
+            }
+            "csrf" => csrf = field.text().await.ok(),
+            "skip_bad_rows" => skip = true,
+            "file" => {
+                // Keep the extension (it names the format) and nothing else of the name.
+                let name = field.file_name().unwrap_or("upload.csv").to_string();
+                let ext = std::path::Path::new(&name)
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .unwrap_or("csv")
+                    .to_ascii_lowercase();
+                let token = match dspdesk_app::people::random_token() {
+                    Ok(t) => t,
+                    Err(e) => return server_error(e),
+                };
+                let path = dir.join(format!("{}.{ext}", &token[..16]));
+                let bytes = match field.bytes().await {
+                    Ok(b) => b,
+                    Err(e) => {
+                        return (
+                            StatusCode::BAD_REQUEST,
+                            format!("The upload was cut short: {e}"),
+                        )
+                            .into_response();
+                    }
+                };
+                if let Err(e) = std::fs::write(&path, &bytes) {
+                    return server_error(e);
+                }
+                saved = Some((path, name));
+            }
+            _ => {}
+        }
+    }
+    if csrf.as_deref() != Some(u.csrf.as_str()) {
+        return (StatusCode::FORBIDDEN, "The form expired; reload the page.").into_response();
+    }
+    let (Some(kind), Some((path, name))) = (kind, saved) else {
+        return render(UploadPage {
+            c: chrome(&u, "upload"),
+            result: Some((
+                false,
+                "Choose what the file holds and the file itself.".into(),
+            )),
+        });
+    };
+    let opts = dspdesk_app::ingest::IngestOptions {
+        skip_bad_rows: skip,
+        loaded_by: u.user.username.clone(),
+        ..Default::default()
+    };
+    let outcome = dspdesk_app::ingest::ingest(&s.ws, kind, &path, &opts, Default::default()).await;
+    let result = match outcome {
+        Ok(r) if r.outcome == "unchanged" => (
+            true,
+            format!("{name}: unchanged: the same content is already loaded and current."),
+        ),
+        Ok(r) => (
+            true,
+            format!(
+                "{name}: loaded {} {} rows{}; {} station-days replaced; {} daily facts.",
+                int(r.rows_loaded as i64),
+                r.kind,
+                if r.rows_rejected > 0 {
+                    format!(", {} rejected", int(r.rows_rejected as i64))
+                } else {
+                    String::new()
+                },
+                int(r.station_days as i64),
+                int(r.facts as i64)
+            ),
+        ),
+        // The error names the stored file; show the name the person chose instead.
+        Err(e) => (
+            false,
+            e.to_string().replace(&path.display().to_string(), &name),
+        ),
+    };
+    if !result.0 || !skip {
+        let _ = std::fs::remove_file(&path);
+    }
+    render(UploadPage {
+        c: chrome(&u, "upload"),
+        result: Some(result),
+    })
+}
