@@ -720,11 +720,19 @@ pub async fn upload(
                 int(r.facts as i64)
             ),
         ),
-        // The error names the stored file; show the name the person chose instead.
-        Err(e) => (
-            false,
-            e.to_string().replace(&path.display().to_string(), &name),
-        ),
+        // The error names the stored file: show the name the person chose, and the
+        // CLI's advice in the page's words.
+        Err(e) => {
+            let text = e.to_string().replace(&path.display().to_string(), &name);
+            let text = match text.split_once("Correct the file, or run again with --skip-bad-rows")
+            {
+                Some((head, _)) => format!(
+                    "{head}Correct the file, or tick “Load the good rows” and load it again."
+                ),
+                None => text,
+            };
+            (false, text)
+        }
     };
     if !result.0 || !skip {
         let _ = std::fs::remove_file(&path);

@@ -362,8 +362,12 @@ async fn the_program_team_uploads_files_and_sees_every_error() {
         "{html}"
     );
     assert!(
-        html.contains("row 2, column status: &quot;shipped&quot; is not a status"),
+        html.contains("row 2, column status: &#34;shipped&#34; is not a status"),
         "{html}"
+    );
+    assert!(
+        html.contains("tick “Load the good rows”") && !html.contains("--skip-bad-rows"),
+        "web wording: {html}"
     );
     let html = upload(admin.clone(), csrf, "good.csv", good)
         .await
