@@ -6,6 +6,7 @@ mod api;
 mod auth;
 mod charts;
 mod pages;
+mod tables;
 mod telemetry;
 
 use axum::Router;

@@ -142,6 +142,15 @@ fn chrome(u: &User, nav: &'static str) -> Chrome {
 #[derive(serde::Deserialize)]
 pub struct WeekQuery {
     week: Option<String>,
+    /// `csv` or `xlsx`: the page's table as a file.
+    download: Option<String>,
+    /// Which table, on pages with several.
+    table: Option<String>,
+}
+
+/// The link prefix of a table's downloads: append `csv` or `xlsx`.
+fn dl(week: &str, table: &str) -> String {
+    format!("?week={week}&table={table}&download=")
 }
 
 #[derive(Template)]
@@ -157,6 +166,7 @@ struct OverviewPage {
     attention: Vec<Line>,
     partners: usize,
     stations: usize,
+    dl: String,
 }
 
 pub async fn overview(State(s): State<AppState>, u: User, Query(q): Query<WeekQuery>) -> Response {
@@ -183,6 +193,7 @@ pub async fn overview(State(s): State<AppState>, u: User, Query(q): Query<WeekQu
             attention: Vec::new(),
             partners: 0,
             stations: 0,
+            dl: String::new(),
         });
     };
     let w = &ov.week_counts;
@@ -199,8 +210,19 @@ pub async fn overview(State(s): State<AppState>, u: User, Query(q): Query<WeekQu
         ("COD due", money(w.cod_due()), money(d.cod_due())),
     ];
     let prev = IsoWeek::of(ov.week.monday() - chrono::Duration::days(7)).to_string();
+    if let Some(format) = &q.download {
+        let rows = ov
+            .attention
+            .iter()
+            .map(|p| (vec![p.partner.clone()], p.counts));
+        return crate::tables::download(
+            &crate::tables::counts_table(&format!("attention-{}", ov.week), &["partner"], rows),
+            format,
+        );
+    }
     render(OverviewPage {
         c: chrome(&u, "overview"),
+        dl: dl(&ov.week.to_string(), "attention"),
         empty: false,
         week: ov.week.to_string(),
         prev_week: prev,
@@ -230,6 +252,7 @@ struct PartnersPage {
     c: Chrome,
     week: String,
     rows: Vec<Line>,
+    dl: String,
 }
 
 pub async fn partners(State(s): State<AppState>, u: User, Query(q): Query<WeekQuery>) -> Response {
@@ -240,6 +263,13 @@ pub async fn partners(State(s): State<AppState>, u: User, Query(q): Query<WeekQu
     match views::partners(&s.ws, &u.scope(), week).await {
         Ok((week, list)) => {
             let wk = week.map(|w| w.to_string()).unwrap_or_default();
+            if let Some(format) = &q.download {
+                let rows = list.iter().map(|p| (vec![p.partner.clone()], p.counts));
+                return crate::tables::download(
+                    &crate::tables::counts_table(&format!("partners-{wk}"), &["partner"], rows),
+                    format,
+                );
+            }
             let rows = list
                 .iter()
                 .map(|p| {
@@ -253,6 +283,7 @@ pub async fn partners(State(s): State<AppState>, u: User, Query(q): Query<WeekQu
                 .collect();
             render(PartnersPage {
                 c: chrome(&u, "partners"),
+                dl: dl(&wk, "partners"),
                 week: wk,
                 rows,
             })
@@ -272,6 +303,9 @@ struct PartnerPage {
     weeks: Vec<Line>,
     stations: Vec<Line>,
     days: Vec<Line>,
+    dl_stations: String,
+    dl_weeks: String,
+    dl_days: String,
 }
 
 pub async fn partner(
@@ -288,8 +322,32 @@ pub async fn partner(
         .await
         .map(|v| (*v).clone())
     {
+        Ok(Some(v)) if q.download.is_some() => {
+            let format = q.download.as_deref().unwrap_or("csv");
+            let table = match q.table.as_deref() {
+                Some("weeks") => crate::tables::counts_table(
+                    &format!("{}-weeks", v.partner),
+                    &["week"],
+                    v.weeks.iter().map(|(w, c)| (vec![w.to_string()], *c)),
+                ),
+                Some("days") => crate::tables::counts_table(
+                    &format!("{}-days", v.partner),
+                    &["date"],
+                    v.daily.iter().map(|(d, c)| (vec![d.to_string()], *c)),
+                ),
+                _ => crate::tables::counts_table(
+                    &format!("{}-stations-{}", v.partner, v.week),
+                    &["station"],
+                    v.by_station.iter().map(|(st, c)| (vec![st.clone()], *c)),
+                ),
+            };
+            crate::tables::download(&table, format)
+        }
         Ok(Some(v)) => render(PartnerPage {
             c: chrome(&u, "partners"),
+            dl_stations: dl(&v.week.to_string(), "stations"),
+            dl_weeks: dl(&v.week.to_string(), "weeks"),
+            dl_days: dl(&v.week.to_string(), "days"),
             partner: v.partner.clone(),
             week: v.week.to_string(),
             summary: line(&v.partner, String::new(), None, &v.week_counts),
@@ -515,19 +573,63 @@ struct DayPage {
     partner: String,
     date: String,
     routes: Vec<RouteRow>,
+    dl: String,
 }
 
 pub async fn partner_day(
     State(s): State<AppState>,
     u: User,
     Path((code, date)): Path<(String, String)>,
+    Query(q): Query<WeekQuery>,
 ) -> Response {
     let Some(day) = parse_date(&date) else {
         return not_found_for(&u);
     };
     match dspdesk_app::drill::partner_day(&s.ws, &u.scope(), &code, day).await {
+        Ok(Some(lines)) if q.download.is_some() => {
+            use crate::tables::{COUNT_COLUMNS, Cell, Table, count_cells};
+            let mut header: Vec<String> = [
+                "station",
+                "route_id",
+                "block_hours",
+                "mot",
+                "distance_km",
+                "supervisor",
+                "driver",
+            ]
+            .map(String::from)
+            .to_vec();
+            header.extend(COUNT_COLUMNS.iter().map(|c| c.to_string()));
+            let rows = lines
+                .iter()
+                .map(|r| {
+                    let mut row = vec![
+                        Cell::Text(r.station.clone()),
+                        Cell::Text(r.route_id.clone()),
+                        r.block_hours
+                            .map(|h| Cell::Int(h.into()))
+                            .unwrap_or(Cell::Num(None)),
+                        Cell::Text(r.mot.clone().unwrap_or_default()),
+                        Cell::Num(r.distance_km),
+                        Cell::Text(r.supervisor.clone().unwrap_or_default()),
+                        Cell::Text(r.driver.clone().unwrap_or_default()),
+                    ];
+                    row.extend(count_cells(&r.counts));
+                    row
+                })
+                .collect();
+            crate::tables::download(
+                &Table {
+                    name: format!("{code}-routes-{date}"),
+                    header,
+                    rows,
+                },
+                q.download.as_deref().unwrap_or("csv"),
+            )
+        }
         Ok(Some(lines)) => render(DayPage {
             c: chrome(&u, "partners"),
+            dl: "?download=".into(),
             partner: code.clone(),
             date: date.clone(),
             routes: lines
@@ -569,19 +671,61 @@ struct RoutePage {
     c: Chrome,
     v: dspdesk_app::drill::RouteView,
     dot: String,
+    dl: String,
 }
 
 pub async fn route(
     State(s): State<AppState>,
     u: User,
     Path((station, date, route)): Path<(String, String, String)>,
+    Query(q): Query<WeekQuery>,
 ) -> Response {
     let Some(day) = parse_date(&date) else {
         return not_found_for(&u);
     };
     match dspdesk_app::drill::route(&s.ws, &u.scope(), &station, day, &route).await {
+        Ok(Some(v)) if q.download.is_some() => {
+            use crate::tables::{Cell, Table};
+            let header = [
+                "package_id",
+                "status",
+                "promised_by",
+                "delivered_at",
+                "on_time",
+                "cod_amount",
+                "declared_value",
+                "vas",
+            ]
+            .map(String::from)
+            .to_vec();
+            let rows = v
+                .packages
+                .iter()
+                .map(|p| {
+                    vec![
+                        Cell::Text(p.package_id.clone()),
+                        Cell::Text(p.status.to_string()),
+                        Cell::Text(p.promised_by.clone()),
+                        Cell::Text(p.delivered_at.clone().unwrap_or_default()),
+                        Cell::Text(if p.on_time { "yes" } else { "no" }.into()),
+                        Cell::Text(p.cod_amount.clone()),
+                        Cell::Text(p.declared_value.clone()),
+                        Cell::Text(p.vas.clone().unwrap_or_default()),
+                    ]
+                })
+                .collect();
+            crate::tables::download(
+                &Table {
+                    name: format!("route-{}-{}", v.route_id, v.date),
+                    header,
+                    rows,
+                },
+                q.download.as_deref().unwrap_or("csv"),
+            )
+        }
         Ok(Some(v)) => render(RoutePage {
             c: chrome(&u, "partners"),
+            dl: "?download=".into(),
             dot: pct(v.counts.dot_pct()),
             v,
         }),

@@ -248,6 +248,28 @@ async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
                             "{where_} shows {hidden_code}:\n{body}"
                         );
                     }
+                    // A page's downloads show no more than the page.
+                    let page = status == StatusCode::OK
+                        && ![
+                            "/api", "/static", "/favicon", "/upload", "/metrics", "/healthz",
+                        ]
+                        .iter()
+                        .any(|p| url.starts_with(p));
+                    if page {
+                        let csv = c
+                            .get(format!("{}{url}?download=csv", app.base))
+                            .send()
+                            .await
+                            .unwrap();
+                        assert_eq!(csv.status(), StatusCode::OK, "{where_} download");
+                        let text = csv.text().await.unwrap();
+                        for hidden_code in &hidden_codes {
+                            assert!(
+                                !text.contains(hidden_code),
+                                "{where_} download shows {hidden_code}:\n{text}"
+                            );
+                        }
+                    }
                 }
             }
             let list: serde_json::Value = c
@@ -288,6 +310,66 @@ async fn the_api_matches_the_numbers_and_reports_bad_input_in_one_shape() {
     assert_eq!(week["dispatched"], 28);
     assert_eq!(week["on_time"], 21, "one late package a day");
     assert_eq!(v["partner"]["by_station"][0][0], "BOM1");
+    // Downloads carry the same numbers, with the contract's column names.
+    let csv = c
+        .get(format!("{}/partners?week=2026-W47&download=csv", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(
+        csv.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("partners-2026-W47.csv")
+    );
+    let text = csv.text().await.unwrap();
+    assert!(
+        text.starts_with("partner,dispatched,delivered,on_time,dot_pct,dcr_pct,"),
+        "{text}"
+    );
+    assert!(text.contains("\nZIPX,28,28,21,75,100,"), "{text}");
+    let xlsx = c
+        .get(format!(
+            "{}/partners/ZIPX?table=weeks&download=xlsx",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        xlsx.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    assert_eq!(
+        &xlsx.bytes().await.unwrap()[..4],
+        b"PK\x03\x04",
+        "an .xlsx is a zip"
+    );
+    let packages = c
+        .get(format!(
+            "{}/stations/BOM1/days/2026-11-20/routes/R1?download=csv",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        packages.lines().count(),
+        5,
+        "a header and four packages: {packages}"
+    );
+    let r = c
+        .get(format!("{}/partners?download=pdf", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let r = c
         .get(format!("{}/api/v1/partners?week=W47", app.base))
         .send()
