@@ -204,3 +204,23 @@ pub async fn session(ws: &Workspace, token: &str) -> Result<Option<(UserRow, Str
 pub async fn logout(ws: &Workspace, token: &str) -> Result<(), AppError> {
     Ok(ws.store.delete_session(&token_hash(token)).await?)
 }
+
+/// Creates an API token for a user; the token is returned once and only its hash kept.
+pub async fn create_token(
+    ws: &Workspace,
+    actor: &str,
+    username: &str,
+    name: &str,
+) -> Result<(i64, String), AppError> {
+    let token = format!("dspd_{}", random_token()?);
+    let id = ws
+        .store
+        .create_token(actor, username, name, &token_hash(&token))
+        .await?;
+    Ok((id, token))
+}
+
+/// The user behind a bearer token.
+pub async fn token_user(ws: &Workspace, token: &str) -> Result<Option<UserRow>, AppError> {
+    Ok(ws.store.token_user(&token_hash(token)).await?)
+}

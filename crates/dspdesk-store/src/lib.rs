@@ -20,7 +20,7 @@ pub mod batches_api {
 pub use facts::FactRow;
 pub use lake_files::LakeFileRow;
 pub use stations::StationRow;
-pub use users::{AuditRow, NewUser, UserRow};
+pub use users::{AuditRow, NewUser, TokenRow, UserRow};
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{

@@ -79,6 +79,28 @@ impl FromRequestParts<AppState> for ApiUser {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        if let Some(token) = bearer {
+            return match dspdesk_app::people::token_user(&state.ws, token.trim()).await {
+                Ok(Some(user)) => Ok(ApiUser(User {
+                    user,
+                    csrf: String::new(),
+                    token: String::new(),
+                })),
+                Ok(None) => Err(crate::api::error(
+                    StatusCode::UNAUTHORIZED,
+                    "the bearer token is unknown or revoked",
+                )),
+                Err(e) => {
+                    tracing::error!(error = %e, "token lookup failed");
+                    Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
+                }
+            };
+        }
         match current(parts, state).await? {
             Some(u) => Ok(ApiUser(u)),
             None => Err(crate::api::error(

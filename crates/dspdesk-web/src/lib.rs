@@ -5,6 +5,7 @@
 mod api;
 mod auth;
 mod charts;
+mod openapi;
 mod pages;
 mod tables;
 mod telemetry;
@@ -16,6 +17,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 pub use auth::SESSION_COOKIE;
+pub use openapi::{describe as describe_api_route, document as openapi_document};
 
 /// `?week=2026-W47`: absent or empty means the default week.
 pub(crate) fn parse_week(raw: Option<&str>) -> Result<Option<dspdesk_core::IsoWeek>, String> {
@@ -71,6 +73,7 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/favicon.ico", get(pages::favicon)),
         ("/healthz", get(telemetry::healthz)),
         ("/metrics", get(telemetry::metrics)),
+        ("/api/v1/openapi.json", get(openapi::serve)),
         ("/api/v1/overview", get(api::overview)),
         ("/api/v1/partners", get(api::partners)),
         ("/api/v1/partners/{code}", get(api::partner)),

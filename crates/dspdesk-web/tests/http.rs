@@ -489,3 +489,88 @@ async fn the_program_team_uploads_files_and_sees_every_error() {
     drop(app);
     t.finish().await;
 }
+
+#[test]
+fn the_openapi_document_lists_exactly_the_api_routes_of_the_router() {
+    let doc = dspdesk_web::openapi_document();
+    let mut documented: Vec<String> = doc["paths"].as_object().unwrap().keys().cloned().collect();
+    let mut routed: Vec<String> = dspdesk_web::routes()
+        .into_iter()
+        .map(|(p, _)| p.to_string())
+        .filter(|p| p.starts_with("/api/v1"))
+        .collect();
+    documented.sort();
+    routed.sort();
+    assert_eq!(documented, routed);
+    for path in &routed {
+        assert!(
+            dspdesk_web::describe_api_route(path).is_some(),
+            "{path} has no description in openapi.rs"
+        );
+        let params: Vec<&str> = doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["in"] == "path")
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        for p in &params {
+            assert!(path.contains(&format!("{{{p}}}")), "{path}: {p}");
+        }
+        assert_eq!(
+            params.len(),
+            path.matches('{').count(),
+            "{path}: every path parameter is declared"
+        );
+    }
+    assert_eq!(doc["openapi"], "3.1.0");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bearer_tokens_act_as_their_user_until_revoked() {
+    let t = TestStore::sqlite().await;
+    let app = spawn(&t, 4).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dspdesk_app::Workspace::open(dir.path(), Some(&t.url))
+        .await
+        .unwrap();
+    let (id, token) = dspdesk_app::people::create_token(&ws, "test", "partner", "script")
+        .await
+        .unwrap();
+    let c = reqwest::Client::new();
+    let get = |auth: String| {
+        c.get(format!("{}/api/v1/partners", app.base))
+            .header("authorization", auth)
+            .send()
+    };
+    let r = get(format!("Bearer {token}")).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: serde_json::Value = r.json().await.unwrap();
+    let codes: Vec<&str> = v["partners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["partner"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["SWFT"], "a token has its user's scope");
+    assert_eq!(
+        get("Bearer dspd_nope".into()).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    ws.store.revoke_token("test", id).await.unwrap();
+    assert_eq!(
+        get(format!("Bearer {token}")).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let doc: serde_json::Value = c
+        .get(format!("{}/api/v1/openapi.json", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["paths"]["/api/v1/partners/{code}"].is_object());
+    drop(app);
+    t.finish().await;
+}

@@ -52,6 +52,8 @@ pub enum Command {
     Serve(commands::serve::ServeArgs),
     #[command(subcommand)]
     Users(commands::serve::UsersCommand),
+    #[command(subcommand)]
+    Tokens(commands::serve::TokensCommand),
 }
 
 /// Exit codes: 0 done, 1 failed, 2 wrong usage (clap), 65 bad input data.

@@ -100,6 +100,37 @@ fn users_are_added_listed_disabled_and_reset_with_clear_errors() {
     assert!(env.run(&["users", "list"]).ok().stdout.contains("disabled"));
     env.run_with(&["users", "reset-password", "owner"], &pw)
         .ok();
+    let r = env
+        .run(&["tokens", "create", "owner", "--name", "nightly"])
+        .ok();
+    let token = r.stdout.lines().last().unwrap().to_string();
+    assert!(
+        token.starts_with("dspd_") && token.len() > 60,
+        "{}",
+        r.stdout
+    );
+    let list = env.run(&["tokens", "list"]).ok().stdout;
+    assert!(
+        list.contains("owner")
+            && list.contains("nightly")
+            && list.contains("active")
+            && !list.contains(&token),
+        "{list}"
+    );
+    env.run(&["tokens", "revoke", "1"]).ok();
+    assert!(env.run(&["tokens", "list"]).ok().stdout.contains("revoked"));
+    let r = env.run(&["tokens", "revoke", "99"]);
+    assert!(
+        r.code != 0 && r.stderr.contains("no token 99"),
+        "{}",
+        r.stderr
+    );
+    let r = env.run(&["tokens", "create", "nobody", "--name", "x"]);
+    assert!(
+        r.code != 0 && r.stderr.contains("no user named"),
+        "{}",
+        r.stderr
+    );
     let r = env.run(&["users", "disable", "nobody"]);
     assert!(
         r.code != 0 && r.stderr.contains("no user named \"nobody\""),

@@ -28,6 +28,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo(args) => demo::run(&cli, args).await,
         Command::Serve(args) => serve::serve(&cli, args).await,
         Command::Users(cmd) => serve::users(&cli, cmd).await,
+        Command::Tokens(cmd) => serve::tokens(&cli, cmd).await,
     }
 }
 

@@ -149,3 +149,53 @@ pub async fn users(cli: &Cli, cmd: &UsersCommand) -> anyhow::Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// API tokens for scripts: `Authorization: Bearer TOKEN` on /api/v1.
+#[derive(Subcommand, Debug)]
+pub enum TokensCommand {
+    /// Create a token acting as USER (with USER's role and scope); printed once.
+    #[command(
+        after_help = "Example:\n  dspdesk tokens create asha --name nightly-export\n  curl -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8080/api/v1/partners"
+    )]
+    Create {
+        username: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// List tokens (never their values).
+    List,
+    /// Revoke a token at once.
+    Revoke { id: i64 },
+}
+
+pub async fn tokens(cli: &Cli, cmd: &TokensCommand) -> anyhow::Result<ExitCode> {
+    let ws = open(cli).await?;
+    match cmd {
+        TokensCommand::Create { username, name } => {
+            let (id, token) =
+                dspdesk_app::people::create_token(&ws, &actor(), username, name).await?;
+            println!("token {id} for {username} ({name}); it is shown once:\n{token}");
+        }
+        TokensCommand::List => {
+            println!(
+                "{:>4} {:<20} {:<24} {:<9} created (UTC)",
+                "id", "user", "name", "status"
+            );
+            for t in ws.store.list_tokens().await? {
+                println!(
+                    "{:>4} {:<20} {:<24} {:<9} {}",
+                    t.id,
+                    t.username,
+                    t.name,
+                    if t.revoked { "revoked" } else { "active" },
+                    t.created_at.format("%Y-%m-%d %H:%M")
+                );
+            }
+        }
+        TokensCommand::Revoke { id } => {
+            ws.store.revoke_token(&actor(), *id).await?;
+            println!("revoked token {id}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,9 @@
+-- Bearer tokens for scripts: only a token's SHA-256 is stored.
+CREATE TABLE api_tokens (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id     INTEGER NOT NULL REFERENCES users (id),
+    name        TEXT NOT NULL,
+    token_hash  TEXT NOT NULL UNIQUE,
+    created_at  TEXT NOT NULL,
+    revoked     BOOLEAN NOT NULL DEFAULT FALSE
+);
