@@ -56,6 +56,13 @@ try {
   check(await page.locator("table.sortable tbody tr").count() >= 1, "the route lists its packages");
   check((await page.textContent("main")).includes("+05:30"), "package times are local to the station");
 
+  // The stations list, and one station's page.
+  await page.click("nav >> text=Stations");
+  await page.waitForURL(/\/stations/);
+  await page.click("table.sortable tbody tr:first-child a");
+  await page.waitForURL(/\/stations\/[A-Z0-9]+/);
+  check(await page.locator("h2 >> text=Partners at").count() === 1, "a station's page lists its partners");
+
   // Load a file with a bad row: nothing is loaded and the row and column are named.
   await page.click("nav >> text=Load files");
   await page.waitForURL(/\/upload$/);

@@ -266,3 +266,98 @@ async fn compute_partner(
             .collect(),
     }))
 }
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StationLine {
+    pub station: String,
+    pub partners: usize,
+    pub counts: Counts,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StationView {
+    pub station: String,
+    pub week: IsoWeek,
+    pub week_counts: Counts,
+    pub daily: Vec<(NaiveDate, Counts)>,
+    pub partners: Vec<PartnerLine>,
+}
+
+/// Every station the scope may see (a partner user: the stations it works at), with
+/// the week's numbers of what the scope may see there.
+pub async fn stations(
+    ws: &Workspace,
+    scope: &Scope,
+    week: Option<IsoWeek>,
+) -> Result<Arc<(Option<IsoWeek>, Vec<StationLine>)>, AppError> {
+    let key = format!("stations|{scope:?}|{week:?}");
+    ws.views
+        .get_or(ws, key, || async {
+            let week = match week {
+                Some(w) => w,
+                None => match default_week(ws).await? {
+                    Some((w, _)) => w,
+                    None => return Ok((None, Vec::new())),
+                },
+            };
+            let facts = ws
+                .store
+                .facts_in_scope(week.monday(), week.sunday(), scope)
+                .await?;
+            let mut partners: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+            for f in &facts {
+                partners.entry(&f.station).or_default().insert(&f.partner);
+            }
+            let lines = rollup(&facts, |f| f.station.clone())
+                .into_iter()
+                .map(|(station, counts)| StationLine {
+                    partners: partners.get(station.as_str()).map_or(0, BTreeSet::len),
+                    station,
+                    counts,
+                })
+                .collect();
+            Ok((Some(week), lines))
+        })
+        .await
+}
+
+/// One station: its trend and its partners (those the scope may see).
+pub async fn station(
+    ws: &Workspace,
+    scope: &Scope,
+    code: &str,
+    week: Option<IsoWeek>,
+) -> Result<Arc<Option<StationView>>, AppError> {
+    let key = format!("station|{scope:?}|{code}|{week:?}");
+    ws.views
+        .get_or(ws, key, || async {
+            let Some((default, _)) = default_week(ws).await? else {
+                return Ok(None);
+            };
+            let week = week.unwrap_or(default);
+            let from = week.sunday() - Duration::days(TREND_DAYS - 1);
+            let facts: Vec<FactRow> = ws
+                .store
+                .facts_in_scope(from, week.sunday(), scope)
+                .await?
+                .into_iter()
+                .filter(|f| f.station == code)
+                .collect();
+            if facts.is_empty() {
+                return Ok(None);
+            }
+            let in_week: Vec<FactRow> = facts
+                .iter()
+                .filter(|f| IsoWeek::of(f.date) == week)
+                .cloned()
+                .collect();
+            Ok(Some(StationView {
+                station: code.into(),
+                week,
+                week_counts: in_week.iter().map(|f| f.counts).sum(),
+                daily: rollup(&facts, |f| f.date).into_iter().collect(),
+                partners: partner_lines(&in_week),
+            }))
+        })
+        .await
+}

@@ -125,3 +125,37 @@ pub async fn route(
         Err(e) => internal(e),
     }
 }
+
+pub async fn stations(
+    State(s): State<AppState>,
+    ApiUser(u): ApiUser,
+    Query(q): Query<WeekQuery>,
+) -> Response {
+    let w = match crate::parse_week(q.week.as_deref()) {
+        Ok(w) => w,
+        Err(e) => return error(StatusCode::BAD_REQUEST, &e),
+    };
+    match views::stations(&s.ws, &u.scope(), w).await {
+        Ok(v) => Json(json!({ "week": v.0, "stations": v.1 })).into_response(),
+        Err(e) => internal(e),
+    }
+}
+
+pub async fn station(
+    State(s): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(code): Path<String>,
+    Query(q): Query<WeekQuery>,
+) -> Response {
+    let w = match crate::parse_week(q.week.as_deref()) {
+        Ok(w) => w,
+        Err(e) => return error(StatusCode::BAD_REQUEST, &e),
+    };
+    match views::station(&s.ws, &u.scope(), &code, w).await {
+        Ok(v) => match v.as_ref() {
+            Some(v) => Json(json!({ "station": v })).into_response(),
+            None => error(StatusCode::NOT_FOUND, "no such station in your scope"),
+        },
+        Err(e) => internal(e),
+    }
+}

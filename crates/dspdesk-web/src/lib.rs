@@ -57,6 +57,8 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/partners", get(pages::partners)),
         ("/partners/{code}", get(pages::partner)),
         ("/partners/{code}/days/{date}", get(pages::partner_day)),
+        ("/stations", get(pages::stations)),
+        ("/stations/{station}", get(pages::station)),
         (
             "/upload",
             get(pages::upload_form)
@@ -78,6 +80,8 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/api/v1/partners", get(api::partners)),
         ("/api/v1/partners/{code}", get(api::partner)),
         ("/api/v1/partners/{code}/days/{date}", get(api::partner_day)),
+        ("/api/v1/stations", get(api::stations)),
+        ("/api/v1/stations/{station}", get(api::station)),
         (
             "/api/v1/stations/{station}/days/{date}/routes/{route}",
             get(api::route),

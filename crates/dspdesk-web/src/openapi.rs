@@ -21,6 +21,14 @@ pub fn describe(path: &str) -> Option<(&'static str, bool)> {
             "One partner: the week, by station, by week and by day (404 outside the caller's scope).",
             true,
         ),
+        "/api/v1/stations" => (
+            "Every station in the caller's scope with the week's counts (of what the caller may see there).",
+            true,
+        ),
+        "/api/v1/stations/{station}" => (
+            "One station: the week, its daily trend, its partners (404 outside the caller's scope).",
+            true,
+        ),
         "/api/v1/partners/{code}/days/{date}" => {
             ("A partner's routes on a day, with their counts.", false)
         }

@@ -886,3 +886,115 @@ pub async fn upload(
         result: Some(result),
     })
 }
+
+#[derive(Template)]
+#[template(path = "stations.html")]
+struct StationsPage {
+    c: Chrome,
+    week: String,
+    rows: Vec<Line>,
+    dl: String,
+}
+
+pub async fn stations(State(s): State<AppState>, u: User, Query(q): Query<WeekQuery>) -> Response {
+    let week = match crate::parse_week(q.week.as_deref()) {
+        Ok(w) => w,
+        Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
+    };
+    let v = match views::stations(&s.ws, &u.scope(), week).await {
+        Ok(v) => v,
+        Err(e) => return server_error(e),
+    };
+    let (week, list) = v.as_ref();
+    let wk = week.map(|w| w.to_string()).unwrap_or_default();
+    if let Some(format) = &q.download {
+        let rows = list.iter().map(|l| (vec![l.station.clone()], l.counts));
+        return crate::tables::download(
+            &crate::tables::counts_table(&format!("stations-{wk}"), &["station"], rows),
+            format,
+        );
+    }
+    let rows = list
+        .iter()
+        .map(|l| {
+            line(
+                &l.station,
+                format!("/stations/{}?week={wk}", l.station),
+                Some(l.partners),
+                &l.counts,
+            )
+        })
+        .collect();
+    render(StationsPage {
+        c: chrome(&u, "stations"),
+        dl: dl(&wk, "stations"),
+        week: wk,
+        rows,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "station.html")]
+struct StationPage {
+    c: Chrome,
+    station: String,
+    week: String,
+    summary: Line,
+    chart: String,
+    partners: Vec<Line>,
+    dl: String,
+}
+
+pub async fn station(
+    State(s): State<AppState>,
+    u: User,
+    Path(code): Path<String>,
+    Query(q): Query<WeekQuery>,
+) -> Response {
+    let week = match crate::parse_week(q.week.as_deref()) {
+        Ok(w) => w,
+        Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
+    };
+    let v = match views::station(&s.ws, &u.scope(), &code, week).await {
+        Ok(v) => v,
+        Err(e) => return server_error(e),
+    };
+    let Some(v) = v.as_ref() else {
+        return not_found_for(&u);
+    };
+    let wk = v.week.to_string();
+    if let Some(format) = &q.download {
+        let rows = v
+            .partners
+            .iter()
+            .map(|p| (vec![p.partner.clone()], p.counts));
+        return crate::tables::download(
+            &crate::tables::counts_table(
+                &format!("{}-partners-{wk}", v.station),
+                &["partner"],
+                rows,
+            ),
+            format,
+        );
+    }
+    render(StationPage {
+        c: chrome(&u, "stations"),
+        station: v.station.clone(),
+        summary: line(&v.station, String::new(), None, &v.week_counts),
+        chart: trend(&v.daily),
+        partners: v
+            .partners
+            .iter()
+            .map(|p| {
+                line(
+                    &p.partner,
+                    format!("/partners/{}?week={wk}", p.partner),
+                    Some(p.stations),
+                    &p.counts,
+                )
+            })
+            .collect(),
+        dl: dl(&wk, "partners"),
+        week: wk,
+    })
+}

@@ -210,7 +210,7 @@ async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
                 let subjects = [
                     ("SWFT", "DEL4", "R0"),
                     ("ZIPX", "BOM1", "R1"),
-                    ("NOPE", "DEL4", "RX"),
+                    ("NOPE", "NOPE1", "RX"),
                 ];
                 let targets: Vec<(String, Option<&str>)> = if path.contains('{') {
                     subjects
@@ -310,6 +310,36 @@ async fn the_api_matches_the_numbers_and_reports_bad_input_in_one_shape() {
     assert_eq!(week["dispatched"], 28);
     assert_eq!(week["on_time"], 21, "one late package a day");
     assert_eq!(v["partner"]["by_station"][0][0], "BOM1");
+    let st: serde_json::Value = c
+        .get(format!("{}/api/v1/stations", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let got: Vec<(String, i64)> = st["stations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["station"].as_str().unwrap().to_string(),
+                l["counts"]["dispatched"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got, [("BOM1".to_string(), 28), ("DEL4".to_string(), 28)]);
+    let one: serde_json::Value = c
+        .get(format!("{}/api/v1/stations/BOM1", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(one["station"]["partners"][0]["partner"], "ZIPX");
+    assert_eq!(one["station"]["week_counts"]["on_time"], 21);
     // Downloads carry the same numbers, with the contract's column names.
     let csv = c
         .get(format!("{}/partners?week=2026-W47&download=csv", app.base))
