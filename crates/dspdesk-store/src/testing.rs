@@ -60,7 +60,11 @@ impl TestStore {
     pub async fn postgres() -> Option<TestStore> {
         let admin_url = std::env::var("DSPDESK_TEST_POSTGRES")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let admin = match sqlx::PgPool::connect(&admin_url).await {
+        let admin = match sqlx::postgres::PgPoolOptions::new()
+            .acquire_timeout(std::time::Duration::from_secs(3))
+            .connect(&admin_url)
+            .await
+        {
             Ok(p) => p,
             Err(e) => {
                 if std::env::var("DSPDESK_REQUIRE_POSTGRES").as_deref() == Ok("1") {
@@ -68,9 +72,9 @@ impl TestStore {
                         "DSPDESK_REQUIRE_POSTGRES=1 and PostgreSQL at {admin_url} does not answer: {e}"
                     );
                 }
-                eprintln!(
+                skip_notice(&format!(
                     "\n*** SKIPPED: PostgreSQL tests: no server at {admin_url} ({e}). Set DSPDESK_TEST_POSTGRES to run them. ***\n"
-                );
+                ));
                 return None;
             }
         };
@@ -124,4 +128,11 @@ impl TestStore {
             admin.close().await;
         }
     }
+}
+
+/// Says a skip where a person sees it: straight to stderr, past the test harness's
+/// capture of `eprintln!` (which hides the output of passing tests).
+pub fn skip_notice(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
 }

@@ -39,7 +39,7 @@ async fn a_person_logs_in_reads_drills_down_and_logs_out_in_chromium() {
         if std::env::var("DSPDESK_REQUIRE_BROWSER").as_deref() == Ok("1") {
             panic!("DSPDESK_REQUIRE_BROWSER=1 but {why}");
         }
-        eprintln!("\n*** SKIPPED: browser test: {why} ***\n");
+        dspdesk_store::testing::skip_notice(&format!("\n*** SKIPPED: browser test: {why} ***\n"));
         return;
     }
     let t = TestStore::sqlite().await;

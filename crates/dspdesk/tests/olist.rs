@@ -13,10 +13,10 @@ fn olist_dir() -> Option<PathBuf> {
     if dir.join("olist_orders_dataset.csv").exists() {
         Some(dir)
     } else {
-        eprintln!(
+        dspdesk_store::testing::skip_notice(&format!(
             "\n*** SKIPPED: the Olist sample is not at {} ***\n",
             dir.display()
-        );
+        ));
         None
     }
 }
