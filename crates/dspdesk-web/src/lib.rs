@@ -58,6 +58,8 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/partners/{code}", get(pages::partner)),
         ("/partners/{code}/days/{date}", get(pages::partner_day)),
         ("/stations", get(pages::stations)),
+        ("/admin/users", get(pages::users).post(pages::add_user)),
+        ("/admin/users/{username}/disable", post(pages::disable_user)),
         ("/stations/{station}", get(pages::station)),
         (
             "/upload",

@@ -998,3 +998,153 @@ pub async fn station(
         week: wk,
     })
 }
+
+pub struct UserRowView {
+    pub username: String,
+    pub name: String,
+    pub role: String,
+    pub scope: String,
+    pub active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage {
+    c: Chrome,
+    users: Vec<UserRowView>,
+    /// What the last action did: (ok, text).
+    result: Option<(bool, String)>,
+}
+
+async fn users_page(s: &AppState, u: &User, result: Option<(bool, String)>) -> Response {
+    match s.ws.store.list_users().await {
+        Ok(list) => render(UsersPage {
+            c: chrome(u, "users"),
+            users: list
+                .into_iter()
+                .map(|x| UserRowView {
+                    scope: x
+                        .scopes
+                        .iter()
+                        .map(|(k, c)| format!("{k}:{c}"))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    username: x.username,
+                    name: x.display_name,
+                    role: x.role.to_string(),
+                    active: !x.disabled,
+                })
+                .collect(),
+            result,
+        }),
+        Err(e) => server_error(e),
+    }
+}
+
+fn admin_only(u: &User) -> Option<Response> {
+    (u.user.role != dspdesk_core::Role::Admin)
+        .then(|| (StatusCode::FORBIDDEN, "Only an admin manages users.").into_response())
+}
+
+pub async fn users(State(s): State<AppState>, u: User) -> Response {
+    if let Some(r) = admin_only(&u) {
+        return r;
+    }
+    users_page(&s, &u, None).await
+}
+
+#[derive(serde::Deserialize)]
+pub struct NewUserForm {
+    csrf: String,
+    username: String,
+    name: String,
+    role: String,
+    #[serde(default)]
+    partners: String,
+    #[serde(default)]
+    stations: String,
+}
+
+fn codes(raw: &str) -> Vec<String> {
+    raw.split([',', ' '])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+pub async fn add_user(State(s): State<AppState>, u: User, Form(f): Form<NewUserForm>) -> Response {
+    if let Some(r) = admin_only(&u) {
+        return r;
+    }
+    if f.csrf != u.csrf {
+        return (StatusCode::FORBIDDEN, "The form expired; reload the page.").into_response();
+    }
+    let actor = format!("web:{}", u.user.username);
+    let result = async {
+        let role = dspdesk_core::Role::parse(&f.role)
+            .ok_or_else(|| format!("{:?} is not a role", f.role))?;
+        let scopes =
+            dspdesk_app::people::scopes_for(role, &codes(&f.partners), &codes(&f.stations))
+                .map_err(|e| e.to_string())?;
+        let password =
+            dspdesk_app::people::random_token().map_err(|e| e.to_string())?[..20].to_string();
+        let name = if f.name.trim().is_empty() {
+            f.username.trim()
+        } else {
+            f.name.trim()
+        };
+        dspdesk_app::people::create_user(
+            &s.ws,
+            &actor,
+            f.username.trim(),
+            name,
+            role,
+            scopes,
+            &password,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        Ok::<_, String>(format!(
+            "Added {} ({role}). Their password, shown once: {password}",
+            f.username.trim()
+        ))
+    }
+    .await;
+    users_page(
+        &s,
+        &u,
+        Some(match result {
+            Ok(t) => (true, t),
+            Err(e) => (false, e),
+        }),
+    )
+    .await
+}
+
+pub async fn disable_user(
+    State(s): State<AppState>,
+    u: User,
+    Path(name): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    if let Some(r) = admin_only(&u) {
+        return r;
+    }
+    if f.csrf != u.csrf {
+        return (StatusCode::FORBIDDEN, "The form expired; reload the page.").into_response();
+    }
+    if name == u.user.username {
+        return users_page(&s, &u, Some((false, "You cannot disable yourself.".into()))).await;
+    }
+    let result = match s
+        .ws
+        .store
+        .set_user_disabled(&format!("web:{}", u.user.username), &name, true)
+        .await
+    {
+        Ok(()) => (true, format!("Disabled {name}; their sessions have ended.")),
+        Err(e) => (false, e.to_string()),
+    };
+    users_page(&s, &u, Some(result)).await
+}

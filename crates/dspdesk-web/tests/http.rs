@@ -203,7 +203,11 @@ async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
         for (user, visible, hidden_codes) in cases {
             let c = logged_in(&app, user).await;
             for (path, _) in dspdesk_web::routes() {
-                if matches!(path, "/login" | "/logout") {
+                // Form posts are tested on their own; the walk reads.
+                if matches!(
+                    path,
+                    "/login" | "/logout" | "/admin/users/{username}/disable"
+                ) {
                     continue;
                 }
                 // Each subject: a partner, its station and one of its routes (NOPE exists nowhere).
@@ -237,6 +241,9 @@ async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
                             assert_eq!(status, StatusCode::OK, "{where_}")
                         }
                         Some(_) => assert_eq!(status, StatusCode::NOT_FOUND, "{where_}"),
+                        None if url == "/admin/users" && user != "admin" => {
+                            assert_eq!(status, StatusCode::FORBIDDEN, "{where_}")
+                        }
                         None if url == "/upload" && !matches!(user, "admin" | "program") => {
                             assert_eq!(status, StatusCode::FORBIDDEN, "{where_}")
                         }
@@ -603,4 +610,127 @@ async fn bearer_tokens_act_as_their_user_until_revoked() {
     assert!(doc["paths"]["/api/v1/partners/{code}"].is_object());
     drop(app);
     t.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_admin_adds_and_disables_users_from_the_browser() {
+    for t in TestStore::all().await {
+        let app = spawn(&t, 4).await;
+        let admin = logged_in(&app, "admin").await;
+        let page = admin
+            .get(format!("{}/admin/users", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = hidden(&page, "csrf");
+        let add = |form: Vec<(&'static str, String)>| {
+            admin
+                .post(format!("{}/admin/users", app.base))
+                .form(&form)
+                .send()
+        };
+        let html = add(vec![
+            ("csrf", csrf.clone()),
+            ("username", "zed".into()),
+            ("name", "Zed".into()),
+            ("role", "partner".into()),
+            ("partners", "ZIPX".into()),
+            ("stations", "".into()),
+        ])
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+        let password = html
+            .split("shown once: ")
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .trim()
+            .to_string();
+        let (zed, r) = login(&app, "zed", &password).await;
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "the new user logs in with the shown password"
+        );
+        let list: serde_json::Value = zed
+            .get(format!("{}/api/v1/partners", app.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(list["partners"][0]["partner"], "ZIPX");
+        let html = add(vec![
+            ("csrf", csrf.clone()),
+            ("username", "two".into()),
+            ("name", "".into()),
+            ("role", "partner".into()),
+            ("partners", "SWFT, ZIPX".into()),
+            ("stations", "".into()),
+        ])
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+        assert!(html.contains("exactly one partner"), "{html}");
+        let r = add(vec![
+            ("csrf", "forged".into()),
+            ("username", "x".into()),
+            ("name", "".into()),
+            ("role", "admin".into()),
+        ])
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+        let html = admin
+            .post(format!("{}/admin/users/zed/disable", app.base))
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("Disabled zed"), "{html}");
+        let r = zed
+            .get(format!("{}/api/v1/partners", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::UNAUTHORIZED,
+            "a disabled user's session ends at once"
+        );
+
+        let coach = logged_in(&app, "coach").await;
+        let page = coach
+            .get(format!("{}/", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let r = coach
+            .post(format!("{}/admin/users/partner/disable", app.base))
+            .form(&[("csrf", hidden(&page, "csrf").as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{}", t.backend());
+        drop(app);
+        t.finish().await;
+    }
 }
