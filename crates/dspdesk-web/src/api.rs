@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use dspdesk_app::views;
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// The API's one error shape: `{"error": {"status": 404, "message": "…"}}`.
 pub fn error(status: StatusCode, message: &str) -> Response {
@@ -29,6 +29,33 @@ fn internal(e: impl std::fmt::Display) -> Response {
 #[derive(serde::Deserialize)]
 pub struct WeekQuery {
     week: Option<String>,
+    page: Option<usize>,
+    per_page: Option<usize>,
+}
+
+pub const DEFAULT_PER_PAGE: usize = 100;
+pub const MAX_PER_PAGE: usize = 1000;
+
+/// One page of a list, and where it sits: `{"page", "per_page", "total", "pages"}`.
+fn page<T: serde::Serialize>(q: &WeekQuery, items: &[T]) -> Result<Value, Box<Response>> {
+    let per_page = q.per_page.unwrap_or(DEFAULT_PER_PAGE);
+    if per_page == 0 || per_page > MAX_PER_PAGE {
+        return Err(Box::new(error(
+            StatusCode::BAD_REQUEST,
+            &format!("per_page must be 1 to {MAX_PER_PAGE}"),
+        )));
+    }
+    let page = q.page.unwrap_or(1);
+    if page == 0 {
+        return Err(Box::new(error(
+            StatusCode::BAD_REQUEST,
+            "page counts from 1",
+        )));
+    }
+    let start = (page - 1).saturating_mul(per_page).min(items.len());
+    let end = start.saturating_add(per_page).min(items.len());
+    let meta = json!({"page": page, "per_page": per_page, "total": items.len(), "pages": items.len().div_ceil(per_page)});
+    Ok(json!({"items": &items[start..end], "pagination": meta}))
 }
 
 pub async fn overview(
@@ -59,7 +86,13 @@ pub async fn partners(
         Err(e) => return error(StatusCode::BAD_REQUEST, &e),
     };
     match views::partners(&s.ws, &u.scope(), w).await {
-        Ok((week, list)) => Json(json!({ "week": week, "partners": list })).into_response(),
+        Ok((week, list)) => match page(&q, &list) {
+            Ok(p) => {
+                Json(json!({ "week": week, "partners": p["items"], "pagination": p["pagination"] }))
+                    .into_response()
+            }
+            Err(r) => *r,
+        },
         Err(e) => internal(e),
     }
 }
@@ -136,7 +169,13 @@ pub async fn stations(
         Err(e) => return error(StatusCode::BAD_REQUEST, &e),
     };
     match views::stations(&s.ws, &u.scope(), w).await {
-        Ok(v) => Json(json!({ "week": v.0, "stations": v.1 })).into_response(),
+        Ok(v) => match page(&q, &v.1) {
+            Ok(p) => {
+                Json(json!({ "week": v.0, "stations": p["items"], "pagination": p["pagination"] }))
+                    .into_response()
+            }
+            Err(r) => *r,
+        },
         Err(e) => internal(e),
     }
 }

@@ -59,6 +59,10 @@ pub fn document() -> Value {
                 json!({"name": name, "in": "path", "required": true, "schema": fmt})
             })
             .collect();
+        if matches!(path, "/api/v1/partners" | "/api/v1/stations") {
+            params.push(json!({"name": "page", "in": "query", "required": false, "description": "Counting from 1.", "schema": {"type": "integer", "minimum": 1, "default": 1}}));
+            params.push(json!({"name": "per_page", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": crate::api::MAX_PER_PAGE, "default": crate::api::DEFAULT_PER_PAGE}}));
+        }
         if week {
             params.push(json!({"name": "week", "in": "query", "required": false, "description": "An ISO week such as 2026-W47; default: the last complete week with data.", "schema": {"type": "string", "pattern": "^[0-9]{4}-W[0-9]{2}$"}}));
         }

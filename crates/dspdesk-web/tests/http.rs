@@ -407,6 +407,36 @@ async fn the_api_matches_the_numbers_and_reports_bad_input_in_one_shape() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let p2: serde_json::Value = c
+        .get(format!("{}/api/v1/partners?per_page=1&page=2", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(p2["partners"][0]["partner"], "ZIPX");
+    assert_eq!(p2["pagination"]["total"], 2);
+    assert_eq!(p2["pagination"]["pages"], 2);
+    let past: serde_json::Value = c
+        .get(format!("{}/api/v1/stations?per_page=5&page=9", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        past["stations"].as_array().unwrap().len(),
+        0,
+        "past the end: an empty page"
+    );
+    let r = c
+        .get(format!("{}/api/v1/partners?per_page=0", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let r = c
         .get(format!("{}/api/v1/partners?week=W47", app.base))
         .send()
