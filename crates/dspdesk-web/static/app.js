@@ -32,3 +32,40 @@ document.querySelectorAll("input[data-filter]").forEach((input) => {
     for (const row of table.tBodies[0].rows) row.hidden = q !== "" && !row.cells[0].textContent.toLowerCase().includes(q);
   });
 });
+
+// Uploads: show the transfer's progress, then that the server is loading the file;
+// the page's answer replaces the content. Without JavaScript the form posts as usual.
+document.querySelectorAll("form[enctype='multipart/form-data']").forEach((form) => {
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const note = document.createElement("p");
+    note.className = "progress";
+    note.setAttribute("aria-live", "polite");
+    const bar = document.createElement("progress");
+    bar.max = 100;
+    bar.value = 0;
+    note.append(bar, document.createTextNode(" sending the file…"));
+    form.append(note);
+    form.querySelector("button[type=submit]").disabled = true;
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action);
+    xhr.upload.addEventListener("progress", (e) => {
+      if (e.lengthComputable) bar.value = Math.round((100 * e.loaded) / e.total);
+    });
+    xhr.upload.addEventListener("load", () => {
+      bar.removeAttribute("value");
+      note.lastChild.textContent = " sent; checking every row and loading it…";
+    });
+    xhr.addEventListener("load", () => {
+      const doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
+      const main = doc.querySelector("main");
+      if (main) document.querySelector("main").replaceWith(main);
+      else document.body.textContent = xhr.responseText;
+    });
+    xhr.addEventListener("error", () => {
+      note.textContent = "The upload failed: the connection was lost. Try again.";
+      form.querySelector("button[type=submit]").disabled = false;
+    });
+    xhr.send(new FormData(form));
+  });
+});
