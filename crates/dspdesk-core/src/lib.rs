@@ -6,6 +6,7 @@ pub mod codes;
 pub mod facts;
 pub mod money;
 pub mod scope;
+pub mod score;
 pub mod status;
 pub mod time;
 pub mod week;
