@@ -175,16 +175,94 @@ async fn compute_overview(
     }))
 }
 
-fn partner_lines(facts: &[FactRow]) -> Vec<PartnerLine> {
-    let mut stations: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for f in facts {
-        stations.entry(&f.partner).or_default().insert(&f.station);
-    }
-    rollup(facts, |f| f.partner.clone())
+/// The week asked for (default: the last complete one with data) and its facts in
+/// scope; `None` when there is no data at all.
+async fn week_facts(
+    ws: &Workspace,
+    scope: &Scope,
+    week: Option<IsoWeek>,
+) -> Result<Option<(IsoWeek, Vec<FactRow>)>, AppError> {
+    let week = match week {
+        Some(w) => w,
+        None => match default_week(ws).await? {
+            Some((w, _)) => w,
+            None => return Ok(None),
+        },
+    };
+    let facts = ws
+        .store
+        .facts_in_scope(week.monday(), week.sunday(), scope)
+        .await?;
+    Ok(Some((week, facts)))
+}
+
+/// One slice (a partner, a station) over the trend window ending with the week.
+struct Window {
+    week: IsoWeek,
+    facts: Vec<FactRow>,
+    in_week: Vec<FactRow>,
+}
+
+/// The facts `keep` selects over the trend window ending with `week` (default: the last
+/// complete one), and those of the week itself; `None` when the slice has no data.
+async fn slice_window(
+    ws: &Workspace,
+    scope: &Scope,
+    week: Option<IsoWeek>,
+    keep: impl Fn(&FactRow) -> bool,
+) -> Result<Option<Window>, AppError> {
+    let Some((default, _)) = default_week(ws).await? else {
+        return Ok(None);
+    };
+    let week = week.unwrap_or(default);
+    let from = week.sunday() - Duration::days(TREND_DAYS - 1);
+    let facts: Vec<FactRow> = ws
+        .store
+        .facts_in_scope(from, week.sunday(), scope)
+        .await?
         .into_iter()
-        .map(|(partner, counts)| PartnerLine {
-            stations: stations.get(partner.as_str()).map_or(0, BTreeSet::len),
+        .filter(keep)
+        .collect();
+    if facts.is_empty() {
+        return Ok(None);
+    }
+    let in_week = facts
+        .iter()
+        .filter(|f| IsoWeek::of(f.date) == week)
+        .cloned()
+        .collect();
+    Ok(Some(Window {
+        week,
+        facts,
+        in_week,
+    }))
+}
+
+/// Counts per `key` (a partner, a station) with how many distinct `other`s it spans.
+fn lines_by(
+    facts: &[FactRow],
+    key: fn(&FactRow) -> &str,
+    other: fn(&FactRow) -> &str,
+) -> Vec<(String, usize, Counts)> {
+    let mut others: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for f in facts {
+        others.entry(key(f)).or_default().insert(other(f));
+    }
+    rollup(facts, |f| key(f).to_owned())
+        .into_iter()
+        .map(|(k, counts)| {
+            let n = others.get(k.as_str()).map_or(0, BTreeSet::len);
+            (k, n, counts)
+        })
+        .collect()
+}
+
+fn partner_lines(facts: &[FactRow]) -> Vec<PartnerLine> {
+    lines_by(facts, |f| &f.partner, |f| &f.station)
+        .into_iter()
+        .map(|(partner, stations, counts)| PartnerLine {
             partner,
+            stations,
             counts,
         })
         .collect()
@@ -196,18 +274,10 @@ pub async fn partners(
     scope: &Scope,
     week: Option<IsoWeek>,
 ) -> Result<(Option<IsoWeek>, Vec<PartnerLine>), AppError> {
-    let week = match week {
-        Some(w) => w,
-        None => match default_week(ws).await? {
-            Some((w, _)) => w,
-            None => return Ok((None, Vec::new())),
-        },
-    };
-    let facts = ws
-        .store
-        .facts_in_scope(week.monday(), week.sunday(), scope)
-        .await?;
-    Ok((Some(week), partner_lines(&facts)))
+    Ok(match week_facts(ws, scope, week).await? {
+        Some((week, facts)) => (Some(week), partner_lines(&facts)),
+        None => (None, Vec::new()),
+    })
 }
 
 /// One partner's page, or `None` when it has no data or the scope may not see it
@@ -233,26 +303,14 @@ async fn compute_partner(
     if !scope.allows_partner(code) {
         return Ok(None);
     }
-    let Some((default, _)) = default_week(ws).await? else {
+    let Some(Window {
+        week,
+        facts,
+        in_week,
+    }) = slice_window(ws, scope, week, |f| f.partner == code).await?
+    else {
         return Ok(None);
     };
-    let week = week.unwrap_or(default);
-    let from = week.sunday() - Duration::days(TREND_DAYS - 1);
-    let facts: Vec<FactRow> = ws
-        .store
-        .facts_in_scope(from, week.sunday(), scope)
-        .await?
-        .into_iter()
-        .filter(|f| f.partner == code)
-        .collect();
-    if facts.is_empty() {
-        return Ok(None);
-    }
-    let in_week: Vec<FactRow> = facts
-        .iter()
-        .filter(|f| IsoWeek::of(f.date) == week)
-        .cloned()
-        .collect();
     Ok(Some(PartnerView {
         partner: code.into(),
         week,
@@ -293,26 +351,14 @@ pub async fn stations(
     let key = format!("stations|{scope:?}|{week:?}");
     ws.views
         .get_or(ws, key, || async {
-            let week = match week {
-                Some(w) => w,
-                None => match default_week(ws).await? {
-                    Some((w, _)) => w,
-                    None => return Ok((None, Vec::new())),
-                },
+            let Some((week, facts)) = week_facts(ws, scope, week).await? else {
+                return Ok((None, Vec::new()));
             };
-            let facts = ws
-                .store
-                .facts_in_scope(week.monday(), week.sunday(), scope)
-                .await?;
-            let mut partners: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-            for f in &facts {
-                partners.entry(&f.station).or_default().insert(&f.partner);
-            }
-            let lines = rollup(&facts, |f| f.station.clone())
+            let lines = lines_by(&facts, |f| &f.station, |f| &f.partner)
                 .into_iter()
-                .map(|(station, counts)| StationLine {
-                    partners: partners.get(station.as_str()).map_or(0, BTreeSet::len),
+                .map(|(station, partners, counts)| StationLine {
                     station,
+                    partners,
                     counts,
                 })
                 .collect();
@@ -331,26 +377,14 @@ pub async fn station(
     let key = format!("station|{scope:?}|{code}|{week:?}");
     ws.views
         .get_or(ws, key, || async {
-            let Some((default, _)) = default_week(ws).await? else {
+            let Some(Window {
+                week,
+                facts,
+                in_week,
+            }) = slice_window(ws, scope, week, |f| f.station == code).await?
+            else {
                 return Ok(None);
             };
-            let week = week.unwrap_or(default);
-            let from = week.sunday() - Duration::days(TREND_DAYS - 1);
-            let facts: Vec<FactRow> = ws
-                .store
-                .facts_in_scope(from, week.sunday(), scope)
-                .await?
-                .into_iter()
-                .filter(|f| f.station == code)
-                .collect();
-            if facts.is_empty() {
-                return Ok(None);
-            }
-            let in_week: Vec<FactRow> = facts
-                .iter()
-                .filter(|f| IsoWeek::of(f.date) == week)
-                .cloned()
-                .collect();
             Ok(Some(StationView {
                 station: code.into(),
                 week,
