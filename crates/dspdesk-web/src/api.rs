@@ -28,7 +28,6 @@ fn internal(e: impl std::fmt::Display) -> Response {
 
 #[derive(serde::Deserialize)]
 pub struct WeekQuery {
-    week: Option<String>,
     page: Option<usize>,
     per_page: Option<usize>,
 }
@@ -61,12 +60,8 @@ fn page<T: serde::Serialize>(q: &WeekQuery, items: &[T]) -> Result<Value, Box<Re
 pub async fn overview(
     State(s): State<AppState>,
     ApiUser(u): ApiUser,
-    Query(q): Query<WeekQuery>,
+    crate::ApiWeek(w): crate::ApiWeek,
 ) -> Response {
-    let w = match crate::parse_week(q.week.as_deref()) {
-        Ok(w) => w,
-        Err(e) => return error(StatusCode::BAD_REQUEST, &e),
-    };
     match views::overview(&s.ws, &u.scope(), w)
         .await
         .map(|v| (*v).clone())
@@ -79,12 +74,9 @@ pub async fn overview(
 pub async fn partners(
     State(s): State<AppState>,
     ApiUser(u): ApiUser,
+    crate::ApiWeek(w): crate::ApiWeek,
     Query(q): Query<WeekQuery>,
 ) -> Response {
-    let w = match crate::parse_week(q.week.as_deref()) {
-        Ok(w) => w,
-        Err(e) => return error(StatusCode::BAD_REQUEST, &e),
-    };
     match views::partners(&s.ws, &u.scope(), w).await {
         Ok((week, list)) => match page(&q, &list) {
             Ok(p) => {
@@ -100,13 +92,9 @@ pub async fn partners(
 pub async fn partner(
     State(s): State<AppState>,
     ApiUser(u): ApiUser,
+    crate::ApiWeek(w): crate::ApiWeek,
     Path(code): Path<String>,
-    Query(q): Query<WeekQuery>,
 ) -> Response {
-    let w = match crate::parse_week(q.week.as_deref()) {
-        Ok(w) => w,
-        Err(e) => return error(StatusCode::BAD_REQUEST, &e),
-    };
     match views::partner(&s.ws, &u.scope(), &code, w)
         .await
         .map(|v| (*v).clone())
@@ -162,12 +150,9 @@ pub async fn route(
 pub async fn stations(
     State(s): State<AppState>,
     ApiUser(u): ApiUser,
+    crate::ApiWeek(w): crate::ApiWeek,
     Query(q): Query<WeekQuery>,
 ) -> Response {
-    let w = match crate::parse_week(q.week.as_deref()) {
-        Ok(w) => w,
-        Err(e) => return error(StatusCode::BAD_REQUEST, &e),
-    };
     match views::stations(&s.ws, &u.scope(), w).await {
         Ok(v) => match page(&q, &v.1) {
             Ok(p) => {
@@ -183,13 +168,9 @@ pub async fn stations(
 pub async fn station(
     State(s): State<AppState>,
     ApiUser(u): ApiUser,
+    crate::ApiWeek(w): crate::ApiWeek,
     Path(code): Path<String>,
-    Query(q): Query<WeekQuery>,
 ) -> Response {
-    let w = match crate::parse_week(q.week.as_deref()) {
-        Ok(w) => w,
-        Err(e) => return error(StatusCode::BAD_REQUEST, &e),
-    };
     match views::station(&s.ws, &u.scope(), &code, w).await {
         Ok(v) => match v.as_ref() {
             Some(v) => Json(json!({ "station": v })).into_response(),

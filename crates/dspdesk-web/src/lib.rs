@@ -26,6 +26,50 @@ pub(crate) fn parse_week(raw: Option<&str>) -> Result<Option<dspdesk_core::IsoWe
         .transpose()
 }
 
+#[derive(serde::Deserialize)]
+struct WeekOnly {
+    week: Option<String>,
+}
+
+fn week_of(parts: &axum::http::request::Parts) -> Result<Option<dspdesk_core::IsoWeek>, String> {
+    let q =
+        axum::extract::Query::<WeekOnly>::try_from_uri(&parts.uri).map_err(|e| e.body_text())?;
+    parse_week(q.0.week.as_deref())
+}
+
+/// The `?week=` of a page; a malformed week is a plain-text 400.
+pub struct PageWeek(pub Option<dspdesk_core::IsoWeek>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PageWeek {
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
+        week_of(parts)
+            .map(PageWeek)
+            .map_err(|e| (axum::http::StatusCode::BAD_REQUEST, e).into_response())
+    }
+}
+
+/// The `?week=` of an API call; a malformed week is a 400 in the API's error shape.
+pub struct ApiWeek(pub Option<dspdesk_core::IsoWeek>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ApiWeek {
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        week_of(parts)
+            .map(ApiWeek)
+            .map_err(|e| api::error(axum::http::StatusCode::BAD_REQUEST, &e))
+    }
+}
+
 /// The largest file the upload page takes; larger files load with `dspdesk ingest`.
 pub const UPLOAD_LIMIT: usize = 512 * 1024 * 1024;
 

@@ -141,7 +141,6 @@ fn chrome(u: &User, nav: &'static str) -> Chrome {
 
 #[derive(serde::Deserialize)]
 pub struct WeekQuery {
-    week: Option<String>,
     /// `csv` or `xlsx`: the page's table as a file.
     download: Option<String>,
     /// Which table, on pages with several.
@@ -169,11 +168,12 @@ struct OverviewPage {
     dl: String,
 }
 
-pub async fn overview(State(s): State<AppState>, u: User, Query(q): Query<WeekQuery>) -> Response {
-    let week = match crate::parse_week(q.week.as_deref()) {
-        Ok(w) => w,
-        Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
-    };
+pub async fn overview(
+    State(s): State<AppState>,
+    u: User,
+    crate::PageWeek(week): crate::PageWeek,
+    Query(q): Query<WeekQuery>,
+) -> Response {
     let ov = match views::overview(&s.ws, &u.scope(), week)
         .await
         .map(|v| (*v).clone())
@@ -255,11 +255,12 @@ struct PartnersPage {
     dl: String,
 }
 
-pub async fn partners(State(s): State<AppState>, u: User, Query(q): Query<WeekQuery>) -> Response {
-    let week = match crate::parse_week(q.week.as_deref()) {
-        Ok(w) => w,
-        Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
-    };
+pub async fn partners(
+    State(s): State<AppState>,
+    u: User,
+    crate::PageWeek(week): crate::PageWeek,
+    Query(q): Query<WeekQuery>,
+) -> Response {
     match views::partners(&s.ws, &u.scope(), week).await {
         Ok((week, list)) => {
             let wk = week.map(|w| w.to_string()).unwrap_or_default();
@@ -311,13 +312,10 @@ struct PartnerPage {
 pub async fn partner(
     State(s): State<AppState>,
     u: User,
+    crate::PageWeek(week): crate::PageWeek,
     Path(code): Path<String>,
     Query(q): Query<WeekQuery>,
 ) -> Response {
-    let week = match crate::parse_week(q.week.as_deref()) {
-        Ok(w) => w,
-        Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
-    };
     match views::partner(&s.ws, &u.scope(), &code, week)
         .await
         .map(|v| (*v).clone())
@@ -896,11 +894,12 @@ struct StationsPage {
     dl: String,
 }
 
-pub async fn stations(State(s): State<AppState>, u: User, Query(q): Query<WeekQuery>) -> Response {
-    let week = match crate::parse_week(q.week.as_deref()) {
-        Ok(w) => w,
-        Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
-    };
+pub async fn stations(
+    State(s): State<AppState>,
+    u: User,
+    crate::PageWeek(week): crate::PageWeek,
+    Query(q): Query<WeekQuery>,
+) -> Response {
     let v = match views::stations(&s.ws, &u.scope(), week).await {
         Ok(v) => v,
         Err(e) => return server_error(e),
@@ -948,13 +947,10 @@ struct StationPage {
 pub async fn station(
     State(s): State<AppState>,
     u: User,
+    crate::PageWeek(week): crate::PageWeek,
     Path(code): Path<String>,
     Query(q): Query<WeekQuery>,
 ) -> Response {
-    let week = match crate::parse_week(q.week.as_deref()) {
-        Ok(w) => w,
-        Err(e) => return (StatusCode::BAD_REQUEST, e).into_response(),
-    };
     let v = match views::station(&s.ws, &u.scope(), &code, week).await {
         Ok(v) => v,
         Err(e) => return server_error(e),
