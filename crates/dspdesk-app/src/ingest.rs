@@ -6,13 +6,13 @@
 //! previous manifest, and so the previous data, in force; the next ingest removes the
 //! orphaned files.
 
-use crate::recompute::facts_for_days;
+use crate::recompute::{facts_for_days, remitted_for_days};
 use crate::workspace::{AppError, Workspace};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use dspdesk_lake::{DayMode, ImportProfile, IngestError, Kind, Progress, StageOptions, Zones};
 use dspdesk_store::batches_api::{IngestCommit, NewBatch, Outcome};
-use dspdesk_store::{FactRow, LakeFileRow};
+use dspdesk_store::{BlockRow, FactRow, LakeFileRow, RemitRow};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -295,27 +295,40 @@ pub async fn ingest(
         .iter()
         .map(|d| (d.station.clone(), d.date))
         .collect();
-    let (fact_days, facts): (Vec<(String, NaiveDate)>, Vec<FactRow>) = if kind == Kind::Remittances
-    {
-        (Vec::new(), Vec::new())
-    } else {
-        let mut deliveries = ws.store.current_files(Kind::Deliveries.as_str()).await?;
-        let mut routes = ws.store.current_files(Kind::Routes.as_str()).await?;
-        let fresh = if kind == Kind::Deliveries {
-            &mut deliveries
+    let mut remit_days: Vec<(String, NaiveDate)> = Vec::new();
+    let mut remitted: Vec<RemitRow> = Vec::new();
+    type Derived = (Vec<FactRow>, Vec<BlockRow>);
+    let (fact_days, (facts, blocks)): (Vec<(String, NaiveDate)>, Derived) =
+        if kind == Kind::Remittances {
+            let list: Vec<(String, NaiveDate, String)> = files
+                .iter()
+                .map(|f| (f.station.clone(), f.date, f.path.clone()))
+                .collect();
+            remitted = blocking({
+                let lake = lake.clone();
+                move || remitted_for_days(&lake, &list)
+            })
+            .await??;
+            remit_days = days.clone();
+            (Vec::new(), (Vec::new(), Vec::new()))
         } else {
-            &mut routes
+            let mut deliveries = ws.store.current_files(Kind::Deliveries.as_str()).await?;
+            let mut routes = ws.store.current_files(Kind::Routes.as_str()).await?;
+            let fresh = if kind == Kind::Deliveries {
+                &mut deliveries
+            } else {
+                &mut routes
+            };
+            for f in &files {
+                fresh.insert((f.station.clone(), f.date), f.path.clone());
+            }
+            let facts = blocking({
+                let (lake, days) = (lake.clone(), days.clone());
+                move || facts_for_days(&lake, &days, &deliveries, &routes)
+            })
+            .await??;
+            (days.clone(), facts)
         };
-        for f in &files {
-            fresh.insert((f.station.clone(), f.date), f.path.clone());
-        }
-        let facts = blocking({
-            let (lake, days) = (lake.clone(), days.clone());
-            move || facts_for_days(&lake, &days, &deliveries, &routes)
-        })
-        .await??;
-        (days.clone(), facts)
-    };
     report.seconds_facts = t2.elapsed().as_secs_f64();
     report.facts = facts.len() as u64;
 
@@ -350,6 +363,9 @@ pub async fn ingest(
         files: &files,
         fact_days: &fact_days,
         facts: &facts,
+        blocks: &blocks,
+        remit_days: &remit_days,
+        remitted: &remitted,
     };
     report.batch_id = ws.store.commit_ingest(&commit).await?;
     report.seconds_commit = t3.elapsed().as_secs_f64();

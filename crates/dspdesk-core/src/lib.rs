@@ -5,6 +5,7 @@
 pub mod codes;
 pub mod facts;
 pub mod money;
+pub mod profit;
 pub mod scope;
 pub mod score;
 pub mod status;

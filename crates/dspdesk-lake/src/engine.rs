@@ -5,8 +5,9 @@
 use crate::error::IngestError;
 use crate::finalize::read_columns;
 use arrow::array::{Array, AsArray, DictionaryArray, StringArray};
-use arrow::datatypes::{Decimal128Type, Int32Type, TimestampMicrosecondType};
+use arrow::datatypes::{Decimal128Type, Float64Type, Int32Type, TimestampMicrosecondType};
 use arrow::record_batch::RecordBatch;
+use dspdesk_core::profit::BlockCounts;
 use dspdesk_core::{Counts, Status};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -30,6 +31,8 @@ pub struct DayAccumulator {
     counts: Vec<(String, Counts)>,
     /// The last row's partner slot and route, to count route runs across batches.
     last: Option<(usize, Option<String>)>,
+    /// Delivered packages per route id, kept only when a routes file will price them.
+    route_delivered: Option<HashMap<String, i64>>,
 }
 
 fn dict(batch: &RecordBatch, name: &str) -> Result<DictionaryArray<Int32Type>, String> {
@@ -47,6 +50,14 @@ fn dict(batch: &RecordBatch, name: &str) -> Result<DictionaryArray<Int32Type>, S
 }
 
 impl DayAccumulator {
+    /// An accumulator that also counts delivered packages per route, for pricing.
+    pub fn with_route_delivered() -> DayAccumulator {
+        DayAccumulator {
+            route_delivered: Some(HashMap::new()),
+            ..DayAccumulator::default()
+        }
+    }
+
     fn slot(&mut self, partner: &str) -> usize {
         if let Some(&i) = self.slots.get(partner) {
             return i;
@@ -114,6 +125,11 @@ impl DayAccumulator {
         let cod = cod.values();
         let declared = declared.values();
 
+        let mut delivered_per_key: Vec<i64> = if self.route_delivered.is_some() {
+            vec![0; route_values.len()]
+        } else {
+            Vec::new()
+        };
         let (mut last_slot, mut last_route_key, mut last_route) = match self.last.take() {
             Some((slot, route)) => (Some(slot), None, route),
             None => (None, None, None),
@@ -123,7 +139,8 @@ impl DayAccumulator {
             let c = &mut self.counts[slot].1;
             c.dispatched += 1;
             let has_vas = vk.is_valid(i) && vas_present[vk.value(i) as usize];
-            match statuses[sk[i] as usize] {
+            let status = statuses[sk[i] as usize];
+            match status {
                 Status::Delivered => {
                     c.delivered += 1;
                     c.cod_due_minor += cod[i] as i64;
@@ -152,6 +169,9 @@ impl DayAccumulator {
                     continue;
                 }
                 c.packages_routed += 1;
+                if status == Status::Delivered && !delivered_per_key.is_empty() {
+                    delivered_per_key[key as usize] += 1;
+                }
                 let same_partner = last_slot == Some(slot);
                 let same_route = same_partner
                     && (last_route_key == Some(key) || last_route.as_deref() == Some(value));
@@ -164,6 +184,13 @@ impl DayAccumulator {
             }
         }
         self.last = last_slot.map(|s| (s, last_route));
+        if let Some(map) = self.route_delivered.as_mut() {
+            for (k, n) in delivered_per_key.into_iter().enumerate() {
+                if n > 0 {
+                    *map.entry(route_values.value(k).to_owned()).or_insert(0) += n;
+                }
+            }
+        }
         Ok(())
     }
 
@@ -214,12 +241,145 @@ fn lake_err(path: &Path, m: impl std::fmt::Display) -> IngestError {
     }
 }
 
+/// One partner's routes of one block and MOT at a station-day, summed for pricing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockGroup {
+    pub partner: String,
+    pub block_hours: i32,
+    pub mot: String,
+    pub counts: BlockCounts,
+}
+
+/// Reads a routes lake file into block groups, with each route's delivered packages.
+pub fn route_blocks(
+    path: &Path,
+    delivered: &HashMap<String, i64>,
+) -> Result<Vec<BlockGroup>, IngestError> {
+    let cols = [
+        "route_id",
+        "partner",
+        "block_hours",
+        "mot",
+        "distance_km",
+        "payout",
+        "cost",
+    ];
+    let batch = read_columns(path, Some(&cols))?;
+    let mut groups: BTreeMap<(String, i32, String), BlockCounts> = BTreeMap::new();
+    if batch.num_rows() == 0 {
+        return Ok(Vec::new());
+    }
+    let err = |m: &str| lake_err(path, m);
+    let route = batch
+        .column_by_name("route_id")
+        .ok_or_else(|| err("no route_id"))?
+        .as_string::<i32>();
+    let partner = dict(&batch, "partner").map_err(|m| lake_err(path, m))?;
+    let mot = dict(&batch, "mot").map_err(|m| lake_err(path, m))?;
+    let hours = batch
+        .column_by_name("block_hours")
+        .ok_or_else(|| err("no block_hours"))?
+        .as_primitive::<Int32Type>();
+    let distance = batch
+        .column_by_name("distance_km")
+        .ok_or_else(|| err("no distance_km"))?
+        .as_primitive::<Float64Type>();
+    let payout = batch
+        .column_by_name("payout")
+        .ok_or_else(|| err("no payout"))?
+        .as_primitive::<Decimal128Type>();
+    let cost = batch
+        .column_by_name("cost")
+        .ok_or_else(|| err("no cost"))?
+        .as_primitive::<Decimal128Type>();
+    let partners = partner.values().as_string::<i32>();
+    let mots = mot.values().as_string::<i32>();
+    for i in 0..batch.num_rows() {
+        let key = (
+            partners.value(partner.keys().value(i) as usize).to_owned(),
+            hours.value(i),
+            mots.value(mot.keys().value(i) as usize).to_owned(),
+        );
+        let b = groups.entry(key).or_default();
+        let d = delivered.get(route.value(i)).copied().unwrap_or(0);
+        let metres = (distance.value(i) * 1000.0).round() as i64;
+        b.routes += 1;
+        b.delivered += d;
+        b.distance_m += metres;
+        if payout.is_valid(i) {
+            b.payout_given_routes += 1;
+            b.payout_given_minor += payout.value(i) as i64;
+        } else {
+            b.delivered_unpaid_rows += d;
+        }
+        if cost.is_valid(i) {
+            b.cost_given_routes += 1;
+            b.cost_given_minor += cost.value(i) as i64;
+        } else {
+            b.distance_m_uncosted += metres;
+        }
+    }
+    Ok(groups
+        .into_iter()
+        .map(|((partner, block_hours, mot), counts)| BlockGroup {
+            partner,
+            block_hours,
+            mot,
+            counts,
+        })
+        .collect())
+}
+
+/// Cash deposited per partner in a remittances lake file: (amount in minor units,
+/// deposits).
+pub fn remitted_per_partner(path: &Path) -> Result<BTreeMap<String, (i64, i64)>, IngestError> {
+    let batch = read_columns(path, Some(&["partner", "amount"]))?;
+    let mut out: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    if batch.num_rows() == 0 {
+        return Ok(out);
+    }
+    let partner = dict(&batch, "partner").map_err(|m| lake_err(path, m))?;
+    let amount = batch
+        .column_by_name("amount")
+        .ok_or_else(|| lake_err(path, "no amount"))?
+        .as_primitive::<Decimal128Type>();
+    let values = partner.values().as_string::<i32>();
+    for i in 0..batch.num_rows() {
+        let e = out
+            .entry(values.value(partner.keys().value(i) as usize).to_owned())
+            .or_default();
+        e.0 += amount.value(i) as i64;
+        e.1 += 1;
+    }
+    Ok(out)
+}
+
+/// The derived data of one station-day: facts per partner, and route blocks where a
+/// routes file covers the day.
+#[derive(Debug, Default)]
+pub struct StationDayData {
+    pub facts: BTreeMap<String, Counts>,
+    pub blocks: Vec<BlockGroup>,
+}
+
 /// The daily facts of one station-day from its current lake files.
 pub fn station_day_facts(
     deliveries: Option<&Path>,
     routes: Option<&Path>,
 ) -> Result<BTreeMap<String, Counts>, IngestError> {
-    let mut acc = DayAccumulator::default();
+    Ok(station_day(deliveries, routes)?.facts)
+}
+
+/// The facts and route blocks of one station-day from its current lake files.
+pub fn station_day(
+    deliveries: Option<&Path>,
+    routes: Option<&Path>,
+) -> Result<StationDayData, IngestError> {
+    let mut acc = if routes.is_some() {
+        DayAccumulator::with_route_delivered()
+    } else {
+        DayAccumulator::default()
+    };
     if let Some(path) = deliveries {
         let file = std::fs::File::open(path).map_err(|e| IngestError::io(path, e))?;
         let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
@@ -235,6 +395,23 @@ pub fn station_day_facts(
             acc.add_deliveries(&batch).map_err(|m| lake_err(path, m))?;
         }
     }
-    let routes = routes.map(routes_per_partner).transpose()?;
-    Ok(acc.finish(routes.as_ref()))
+    let blocks = match routes {
+        Some(path) => {
+            let delivered = acc.route_delivered.take().unwrap_or_default();
+            route_blocks(path, &delivered)?
+        }
+        None => Vec::new(),
+    };
+    // A partner's routes are its routes rows: the sum over its blocks.
+    let per_partner = routes.map(|_| {
+        let mut m: BTreeMap<String, i64> = BTreeMap::new();
+        for b in &blocks {
+            *m.entry(b.partner.clone()).or_insert(0) += b.counts.routes;
+        }
+        m
+    });
+    Ok(StationDayData {
+        facts: acc.finish(per_partner.as_ref()),
+        blocks,
+    })
 }

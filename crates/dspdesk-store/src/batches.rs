@@ -89,6 +89,11 @@ pub struct IngestCommit<'a> {
     /// The complete facts of every station-day in `fact_days`.
     pub fact_days: &'a [(String, NaiveDate)],
     pub facts: &'a [FactRow],
+    /// The route blocks of the same station-days.
+    pub blocks: &'a [crate::BlockRow],
+    /// The complete deposits of every station-day in `remit_days`.
+    pub remit_days: &'a [(String, NaiveDate)],
+    pub remitted: &'a [crate::RemitRow],
 }
 
 impl Store {
@@ -155,6 +160,10 @@ impl Store {
             }
             delete_fact_days!(pool, &mut *tx, c.fact_days);
             insert_facts!(pool, &mut *tx, c.facts);
+            crate::scorecard::delete_days_from!(pool, &mut *tx, "daily_blocks", c.fact_days);
+            crate::scorecard::insert_blocks!(pool, &mut *tx, c.blocks);
+            crate::scorecard::delete_days_from!(pool, &mut *tx, "daily_remitted", c.remit_days);
+            crate::scorecard::insert_remitted!(pool, &mut *tx, c.remitted);
             sqlx::query(crate::facts::BUMP_VERSION)
                 .execute(&mut *tx)
                 .await?;

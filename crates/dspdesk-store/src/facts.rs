@@ -21,6 +21,7 @@ pub(crate) const BUMP_VERSION: &str = "UPDATE data_version SET version = version
 #[derive(Debug, Default)]
 pub(crate) struct FactsCache {
     inner: std::sync::RwLock<Option<(i64, Arc<Vec<FactRow>>)>>,
+    pub(crate) remitted: std::sync::RwLock<Option<(i64, Arc<Vec<crate::scorecard::RemitRow>>)>>,
 }
 
 pub(crate) fn insert_sql<D: crate::Dialect>(pool: &D, rows: usize) -> String {
@@ -85,16 +86,20 @@ macro_rules! insert_facts {
 pub(crate) use insert_facts;
 
 impl Store {
-    /// Replaces the facts of the given station-days with `facts`, in one transaction.
+    /// Replaces the facts and route blocks of the given station-days, in one
+    /// transaction.
     pub async fn replace_facts(
         &self,
         days: &[(String, NaiveDate)],
         facts: &[FactRow],
+        blocks: &[crate::BlockRow],
     ) -> Result<()> {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             delete_fact_days!(pool, &mut *tx, days);
             insert_facts!(pool, &mut *tx, facts);
+            crate::scorecard::delete_days_from!(pool, &mut *tx, "daily_blocks", days);
+            crate::scorecard::insert_blocks!(pool, &mut *tx, blocks);
             sqlx::query(BUMP_VERSION).execute(&mut *tx).await?;
             tx.commit().await?;
         });

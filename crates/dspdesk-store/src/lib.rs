@@ -8,6 +8,7 @@
 mod batches;
 mod facts;
 mod lake_files;
+mod scorecard;
 mod stations;
 pub mod testing;
 mod users;
@@ -19,6 +20,10 @@ pub mod batches_api {
 }
 pub use facts::FactRow;
 pub use lake_files::LakeFileRow;
+pub use scorecard::{
+    BlockRow, ConfigVersion, FlagRow, FlagSync, GoalRow, NewFlag, NewGoal, RemitRow, ScoreRun,
+    ScoreSnapshot,
+};
 pub use stations::StationRow;
 pub use users::{AuditRow, NewUser, TokenRow, UserRow};
 

@@ -72,6 +72,9 @@ async fn commit(store: &Store, hash: &str, files: &[LakeFileRow], facts: &[FactR
             files,
             fact_days: &days,
             facts,
+            blocks: &[],
+            remit_days: &[],
+            remitted: &[],
         })
         .await
         .unwrap()
@@ -161,6 +164,9 @@ async fn a_failed_commit_changes_nothing() {
                 files: &[file("DEL4", 20, "z")],
                 fact_days: &days,
                 facts: &[fact("NOPE", "DEL4", 20, 1)],
+                blocks: &[],
+                remit_days: &[],
+                remitted: &[],
             })
             .await;
         assert!(err.is_err(), "{}", t.backend());
@@ -218,10 +224,13 @@ async fn stations_batches_and_recompute_behave_alike() {
             files: &[],
             fact_days: &[],
             facts: &[],
+            blocks: &[],
+            remit_days: &[],
+            remitted: &[],
         })
         .await
         .unwrap();
-        s.replace_facts(&[("DXB1".into(), d(20))], &many)
+        s.replace_facts(&[("DXB1".into(), d(20))], &many, &[])
             .await
             .unwrap();
         let facts = s.facts_between(d(20), d(20)).await.unwrap();
@@ -266,7 +275,11 @@ async fn cached_facts_follow_changes_made_by_another_process() {
             t.backend()
         );
         writer
-            .replace_facts(&[("DEL4".into(), d(20))], &[fact("SWFT", "DEL4", 20, 13)])
+            .replace_facts(
+                &[("DEL4".into(), d(20))],
+                &[fact("SWFT", "DEL4", 20, 13)],
+                &[],
+            )
             .await
             .unwrap();
         assert_eq!(
@@ -287,6 +300,129 @@ async fn cached_facts_follow_changes_made_by_another_process() {
             .unwrap();
         assert!(scoped.is_empty(), "the scope filters cached rows too");
         writer.close().await;
+        t.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn scorecard_tables_behave_alike() {
+    use dspdesk_store::{NewFlag, NewGoal, RemitRow, ScoreSnapshot};
+    for t in TestStore::all().await {
+        let s = &t.store;
+        let b = t.backend();
+        // Deposits are replaced per station-day and cached per data version.
+        commit(
+            s,
+            "h1",
+            &[file("DEL4", 20, "a")],
+            &[fact("SWFT", "DEL4", 20, 10)],
+        )
+        .await;
+        let r = |day, amount| RemitRow {
+            partner: "SWFT".into(),
+            station: "DEL4".into(),
+            date: d(day),
+            amount_minor: amount,
+            deposits: 1,
+        };
+        s.replace_remitted(&[("DEL4".into(), d(21))], &[r(21, 500)])
+            .await
+            .unwrap();
+        s.replace_remitted(&[("DEL4".into(), d(21))], &[r(21, 700)])
+            .await
+            .unwrap();
+        let all = s.all_remitted().await.unwrap();
+        assert_eq!(all.len(), 1, "{b}");
+        assert_eq!(all[0].amount_minor, 700, "{b}");
+
+        // A new configuration version pins the weeks already scored.
+        let v1 = s
+            .add_config_version("admin", "score", d(2), "a = 1", "first", &[])
+            .await
+            .unwrap();
+        let v2 = s
+            .add_config_version(
+                "admin",
+                "score",
+                d(16),
+                "a = 2",
+                "second",
+                &[("2026-W47".into(), v1)],
+            )
+            .await
+            .unwrap();
+        assert_eq!((v1, v2), (1, 2), "{b}");
+        assert_eq!(s.config_versions("score").await.unwrap().len(), 2);
+        assert_eq!(s.score_pins().await.unwrap()["2026-W47"], 1, "{b}");
+
+        // A re-score keeps the earlier run and its scores.
+        let snap = |score| ScoreSnapshot {
+            partner: "SWFT".into(),
+            station: String::new(),
+            score: Some(score),
+            tier: Some("great".into()),
+            rank: Some(1),
+            components: "{}".into(),
+        };
+        let first = s
+            .record_score_run("admin", "2026-W47", 1, "scored", &[snap(71.0)])
+            .await
+            .unwrap();
+        assert_eq!(first.previous_version, Some(1));
+        let second = s
+            .record_score_run("admin", "2026-W47", 2, "new weights", &[snap(64.5)])
+            .await
+            .unwrap();
+        assert_eq!(second.previous_version, Some(1), "{b}");
+        assert_eq!(s.score_pins().await.unwrap()["2026-W47"], 2, "{b}");
+        let runs = s.score_runs("2026-W47").await.unwrap();
+        assert_eq!(runs.len(), 2, "{b}");
+        assert_eq!(
+            s.score_snapshots(runs[0].id).await.unwrap()[0].score,
+            Some(71.0),
+            "history is kept"
+        );
+        let audit = s.audit_entries(10).await.unwrap();
+        assert!(audit.iter().any(|a| a.action == "score.rescore"), "{b}");
+
+        // A goal replaces an overlapping one and is audited.
+        let goal = |p50, from, to| NewGoal {
+            partner: "SWFT".into(),
+            station: "DEL4".into(),
+            valid_from: d(from),
+            valid_to: d(to),
+            p50,
+            p90: p50 + 2.0,
+            source: "set".into(),
+        };
+        s.set_goals("coach", &[goal(4.0, 1, 30)]).await.unwrap();
+        s.set_goals("coach", &[goal(5.0, 16, 30)]).await.unwrap();
+        let goals = s.route_goals().await.unwrap();
+        assert_eq!(goals.len(), 1, "{b}");
+        assert_eq!(goals[0].p50, 5.0, "{b}");
+
+        // Flags open, stay open while shown, and clear when no longer shown.
+        let flag = |partner: &str| NewFlag {
+            kind: "defaulting".into(),
+            partner: partner.into(),
+            station: String::new(),
+            subject: String::new(),
+            reason: "DOT below 95% on 4 of the last 7 days".into(),
+            numbers: "{}".into(),
+            data_date: d(21),
+        };
+        let s1 = s.sync_flags(&[flag("SWFT"), flag("ZIPX")]).await.unwrap();
+        assert_eq!((s1.opened, s1.kept, s1.cleared), (2, 0, 0), "{b}");
+        let s2 = s.sync_flags(&[flag("SWFT")]).await.unwrap();
+        assert_eq!((s2.opened, s2.kept, s2.cleared), (0, 1, 1), "{b}");
+        let s3 = s.sync_flags(&[flag("SWFT"), flag("ZIPX")]).await.unwrap();
+        assert_eq!(
+            (s3.opened, s3.kept),
+            (1, 1),
+            "a cleared flag seen again is new"
+        );
+        assert_eq!(s.flags(false).await.unwrap().len(), 2, "{b}");
+        assert_eq!(s.flags(true).await.unwrap().len(), 3, "{b}");
         t.finish().await;
     }
 }
