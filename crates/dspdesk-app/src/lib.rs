@@ -4,8 +4,12 @@ pub mod drill;
 pub mod export;
 pub mod ingest;
 pub mod people;
+pub mod profit;
 pub mod recompute;
+pub mod scorecard;
+pub mod scoring;
 pub mod simulate;
+pub mod tables;
 pub mod views;
 mod workspace;
 

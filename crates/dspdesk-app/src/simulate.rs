@@ -776,7 +776,7 @@ fn build_quality(cfg: &SimConfig, partners: &mut [Partner]) {
         let base_dot = if p.traits.low_dot {
             rng.uniform(0.70, 0.85)
         } else {
-            0.99 - 0.11 * rng.unit().powi(2)
+            0.995 - 0.07 * rng.unit().powi(2)
         };
         let base_dcr = 0.995 - 0.055 * rng.unit().powi(2);
         if p.traits.degrading {
@@ -1124,7 +1124,10 @@ impl Network {
                 prefix.push(b',');
 
                 // A route has good and bad days of its own.
-                let p_on = (dot + 0.03 * rng.normal()).clamp(0.3, 0.995);
+                // `dot` is the day's on-time share of dispatched packages; only
+                // delivered ones can be on time, so the chance per delivered package
+                // is dot / dcr.
+                let p_on = (dot / dcr + 0.03 * rng.normal()).clamp(0.3, 0.999);
 
                 let d = &mut out.deliveries;
                 for _ in 0..spec.load {

@@ -56,7 +56,7 @@ type CachedView = Arc<dyn std::any::Any + Send + Sync>;
 const VIEW_CACHE_ENTRIES: usize = 4096;
 
 impl ViewCache {
-    async fn get_or<T, F, Fut>(
+    pub(crate) async fn get_or<T, F, Fut>(
         &self,
         ws: &Workspace,
         key: String,

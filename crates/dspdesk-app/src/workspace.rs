@@ -13,6 +13,8 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Invalid(String),
+    #[error("the configuration is not valid:\n{0}")]
+    Config(String),
     #[error("a background task failed: {0}")]
     Task(String),
 }

@@ -18,7 +18,7 @@ pub fn error(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
-fn internal(e: impl std::fmt::Display) -> Response {
+pub(crate) fn internal(e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "api request failed");
     error(
         StatusCode::INTERNAL_SERVER_ERROR,

@@ -7,6 +7,7 @@ mod auth;
 mod charts;
 mod openapi;
 mod pages;
+mod scorepages;
 mod tables;
 mod telemetry;
 
@@ -102,6 +103,12 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/partners/{code}", get(pages::partner)),
         ("/partners/{code}/days/{date}", get(pages::partner_day)),
         ("/stations", get(pages::stations)),
+        ("/scores", get(scorepages::scores)),
+        ("/partners/{code}/scorecard", get(scorepages::scorecard)),
+        ("/flags", get(scorepages::flags)),
+        ("/goals", get(scorepages::goals)),
+        ("/profit", get(scorepages::profit_page)),
+        ("/cod", get(scorepages::cod)),
         ("/admin/users", get(pages::users).post(pages::add_user)),
         ("/admin/users/{username}/disable", post(pages::disable_user)),
         ("/stations/{station}", get(pages::station)),
@@ -127,6 +134,15 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/api/v1/partners/{code}", get(api::partner)),
         ("/api/v1/partners/{code}/days/{date}", get(api::partner_day)),
         ("/api/v1/stations", get(api::stations)),
+        ("/api/v1/scores", get(scorepages::api_scores)),
+        (
+            "/api/v1/partners/{code}/scorecard",
+            get(scorepages::api_scorecard),
+        ),
+        ("/api/v1/flags", get(scorepages::api_flags)),
+        ("/api/v1/goals", get(scorepages::api_goals)),
+        ("/api/v1/profit", get(scorepages::api_profit)),
+        ("/api/v1/cod", get(scorepages::api_cod)),
         ("/api/v1/stations/{station}", get(api::station)),
         (
             "/api/v1/stations/{station}/days/{date}/routes/{route}",

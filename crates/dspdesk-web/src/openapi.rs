@@ -35,6 +35,30 @@ pub fn describe(path: &str) -> Option<(&'static str, bool)> {
         "/api/v1/stations/{station}/days/{date}/routes/{route}" => {
             ("A route's packages, times local to the station.", false)
         }
+        "/api/v1/scores" => (
+            "The week's health scores: rank, tier, score and components per partner. Partner users get every rank and score with the other partners' names and numbers withheld.",
+            true,
+        ),
+        "/api/v1/partners/{code}/scorecard" => (
+            "A partner's score, components and the explanation of its change against the week before (components, stations, days).",
+            true,
+        ),
+        "/api/v1/flags" => (
+            "Open flags (everything that needs a person) with reason, numbers and first and last seen; ?all=1 includes cleared ones, ?kind= filters.",
+            false,
+        ),
+        "/api/v1/goals" => (
+            "Route goals per partner x station: goal in force, attainment (goal_p50_met_pct, goal_p90_met_pct), next period's suggestion.",
+            true,
+        ),
+        "/api/v1/profit" => (
+            "Payout, cost, profit and margin_pct for the week, grouped by ?by= (any of partner, station, block, mot, day, week; default block,mot).",
+            true,
+        ),
+        "/api/v1/cod" => (
+            "The COD ledger of the week: due, remitted, shortfall and overdue per partner x station x day.",
+            true,
+        ),
         _ => return None,
     })
 }

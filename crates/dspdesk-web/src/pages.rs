@@ -103,7 +103,7 @@ fn trend(daily: &[(NaiveDate, Counts)]) -> String {
     )
 }
 
-fn render(t: impl Template) -> Response {
+pub(crate) fn render(t: impl Template) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
@@ -113,7 +113,7 @@ fn render(t: impl Template) -> Response {
     }
 }
 
-fn server_error(e: impl std::fmt::Display) -> Response {
+pub(crate) fn server_error(e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "request failed");
     (
         StatusCode::INTERNAL_SERVER_ERROR,
@@ -130,7 +130,7 @@ pub struct Chrome {
     pub nav: &'static str,
 }
 
-fn chrome(u: &User, nav: &'static str) -> Chrome {
+pub(crate) fn chrome(u: &User, nav: &'static str) -> Chrome {
     Chrome {
         user: u.user.display_name.clone(),
         role: u.user.role.to_string(),

@@ -167,3 +167,32 @@ pub fn download(t: &Table, format: &str) -> Response {
         }
     }
 }
+
+/// A scorecard table (`dspdesk_app::tables`) as a download.
+pub fn from_app(name: &str, t: &dspdesk_app::tables::Table) -> Table {
+    use dspdesk_app::tables::Cell as A;
+    Table {
+        name: name.into(),
+        header: t.columns.iter().map(|c| c.to_string()).collect(),
+        rows: t
+            .rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| match c {
+                        A::Text(s) => Cell::Text(s.clone()),
+                        A::Int(i) => Cell::Int(*i),
+                        A::Num(v) => Cell::Num(*v),
+                        // Shown amounts are rounded to 2 places, so this is exact.
+                        A::Money(d) => Cell::Money(
+                            (d.round_dp(2) * rust_decimal::Decimal::from(100))
+                                .try_into()
+                                .unwrap_or(i64::MAX),
+                        ),
+                        A::Bool(b) => Cell::Text(b.to_string()),
+                    })
+                    .collect()
+            })
+            .collect(),
+    }
+}

@@ -54,6 +54,18 @@ pub enum Command {
     Users(commands::serve::UsersCommand),
     #[command(subcommand)]
     Tokens(commands::serve::TokensCommand),
+    /// Score a week (health score, tiers, rank) and keep the run.
+    Score(commands::scorecard::ScoreArgs),
+    /// Explain a partner's score change against the week before.
+    Explain(commands::scorecard::ExplainArgs),
+    /// Check, load, list and show versioned configuration (score, rates).
+    #[command(subcommand)]
+    Config(commands::scorecard::ConfigCommand),
+    /// Suggest, adopt and set route goals.
+    #[command(subcommand)]
+    Goals(commands::scorecard::GoalsCommand),
+    /// List (and refresh) the flags: everything that needs a person.
+    Flags(commands::scorecard::FlagsArgs),
 }
 
 /// Exit codes: 0 done, 1 failed, 2 wrong usage (clap), 65 bad input data.

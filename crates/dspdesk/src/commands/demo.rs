@@ -122,6 +122,9 @@ async fn demo_users(
     Ok(out)
 }
 
+/// The example rate book the demo loads, so profitability has numbers.
+const DEMO_RATES: &str = include_str!("../../../../examples/config/rates.toml");
+
 pub async fn run(_cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let data = args.dir.join("data");
     if args.fresh && args.dir.exists() {
@@ -162,7 +165,33 @@ pub async fn run(_cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
                 r.seconds
             );
         }
+        let (version, _) = dspdesk_app::scoring::load(
+            &ws,
+            dspdesk_app::scoring::ConfigKind::Rates,
+            DEMO_RATES,
+            "demo rates (examples/config/rates.toml)",
+            "demo",
+        )
+        .await?;
+        println!("loaded the example rate cards and cost models as rates version {version}");
     }
+    let flags = dspdesk_app::scoring::refresh_flags(&ws).await?;
+    let open = ws.store.flags(false).await?;
+    let mut kinds: std::collections::BTreeMap<&str, usize> = Default::default();
+    for f in &open {
+        *kinds.entry(f.kind.as_str()).or_default() += 1;
+    }
+    println!(
+        "flags: {} open ({}); {} new, {} cleared",
+        open.len(),
+        kinds
+            .iter()
+            .map(|(k, n)| format!("{n} {k}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        flags.opened,
+        flags.cleared
+    );
     let Some((_, last)) = ws.store.facts_range().await? else {
         anyhow::bail!("the demo loaded no facts");
     };

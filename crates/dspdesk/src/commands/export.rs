@@ -13,6 +13,58 @@ use std::process::ExitCode;
 #[derive(Subcommand, Debug)]
 pub enum ExportCommand {
     Metrics(MetricsArgs),
+    /// Weekly health scores with components, tier, rank and the bottom share; one row
+    /// per partner (--by partner, the default) or partner × station (--by partner,station)
+    /// for every ISO week overlapping the dates.
+    #[command(
+        after_help = "Example:\n  dspdesk export scores --from 2026-11-16 --to 2026-11-22 --format json"
+    )]
+    Scores(SliceArgs),
+    /// Route goals, attainment and next period's suggestion per partner × station × week.
+    #[command(after_help = "Example:\n  dspdesk export goals --from 2026-11-16 --to 2026-11-22")]
+    Goals(SliceArgs),
+    /// Payout, cost, profit and margin_pct by any of partner, station, block, mot, day,
+    /// week (--by); the block mix is share_of_routes_pct by station,block,mot.
+    #[command(
+        after_help = "Examples:\n  dspdesk export profit --from 2026-11-16 --to 2026-11-22 --by station,block,mot\n  dspdesk export profit --from 2026-11-01 --to 2026-11-30 --by partner,week"
+    )]
+    Profit(SliceArgs),
+    /// The COD ledger: due, remitted, shortfall and overdue per partner × station × day.
+    #[command(after_help = "Example:\n  dspdesk export cod --from 2026-11-16 --to 2026-11-22")]
+    Cod(SliceArgs),
+    /// The flags table (open ones; --by all includes cleared ones).
+    #[command(after_help = "Example:\n  dspdesk export flags --format json")]
+    Flags(FlagsExportArgs),
+}
+
+/// The date range, grouping and output of a scorecard export.
+#[derive(Args, Debug)]
+pub struct SliceArgs {
+    /// First date (YYYY-MM-DD), included.
+    #[arg(long)]
+    pub from: NaiveDate,
+    /// Last date (YYYY-MM-DD), included.
+    #[arg(long)]
+    pub to: NaiveDate,
+    /// Grouping, comma-separated (see each export).
+    #[arg(long)]
+    pub by: Option<String>,
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: FileFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct FlagsExportArgs {
+    /// Include cleared flags.
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: FileFormat,
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -72,8 +124,106 @@ fn parse_by(by: Option<&str>) -> anyhow::Result<(bool, bool)> {
     Ok((partner, station))
 }
 
+fn writer(out: &Option<PathBuf>) -> anyhow::Result<Box<dyn Write>> {
+    Ok(match out {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?,
+        )),
+        None => Box::new(std::io::stdout().lock()),
+    })
+}
+
+fn write_table(
+    table: &dspdesk_app::tables::Table,
+    format: FileFormat,
+    out: &Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    let mut w = writer(out)?;
+    match format {
+        FileFormat::Csv => table.write_csv(&mut w)?,
+        FileFormat::Json => table.write_json(&mut w)?,
+    }
+    w.flush()?;
+    if let Some(path) = out {
+        eprintln!("wrote {} rows to {}", table.rows.len(), path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn scorecard_export(cli: &Cli, cmd: &ExportCommand) -> anyhow::Result<ExitCode> {
+    use dspdesk_app::profit::{ProfitBy, profit};
+    use dspdesk_app::scorecard::Model;
+    use dspdesk_app::tables;
+    let ws = open(cli).await?;
+    if let ExportCommand::Flags(args) = cmd {
+        let rows = ws.store.flags(args.all).await?;
+        let rows: Vec<&dspdesk_store::FlagRow> = rows.iter().collect();
+        return write_table(&tables::flags(&rows), args.format, &args.out);
+    }
+    let args = match cmd {
+        ExportCommand::Scores(a)
+        | ExportCommand::Goals(a)
+        | ExportCommand::Profit(a)
+        | ExportCommand::Cod(a) => a,
+        _ => bail!("not a scorecard export"),
+    };
+    if args.from > args.to {
+        bail!(
+            "--from {} is after --to {}; give the earlier date first",
+            args.from,
+            args.to
+        );
+    }
+    let by: Vec<&str> = args
+        .by
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let model = Model::load(&ws).await?;
+    let weeks = tables::weeks_between(args.from, args.to);
+    let table = match cmd {
+        ExportCommand::Scores(_) => {
+            let by_station = match by.as_slice() {
+                [] | ["partner"] => false,
+                ["partner", "station"] | ["station", "partner"] => true,
+                _ => bail!("--by: use partner (the default) or partner,station"),
+            };
+            let scored: Vec<_> = weeks.iter().map(|w| model.week(*w)).collect();
+            let rows: Vec<&dspdesk_app::scorecard::ScoreRow> = scored
+                .iter()
+                .flat_map(|s| if by_station { &s.pairs } else { &s.partners })
+                .collect();
+            tables::scores(&rows, by_station)
+        }
+        ExportCommand::Goals(_) => {
+            let lines: Vec<_> = weeks.iter().flat_map(|w| model.goals_week(*w)).collect();
+            tables::goals(&lines.iter().collect::<Vec<_>>())
+        }
+        ExportCommand::Cod(_) => {
+            let lines = model.cod_ledger(args.from, args.to);
+            tables::cod(&lines.iter().collect::<Vec<_>>())
+        }
+        _ => {
+            let by: Vec<ProfitBy> = by
+                .iter()
+                .map(|b| ProfitBy::parse(b))
+                .collect::<Result<_, _>>()
+                .map_err(anyhow::Error::msg)?;
+            let lines = profit(&ws, args.from, args.to, &by, &dspdesk_core::Scope::All).await?;
+            tables::profit(&lines)
+        }
+    };
+    write_table(&table, args.format, &args.out)
+}
+
 pub async fn run(cli: &Cli, cmd: &ExportCommand) -> anyhow::Result<ExitCode> {
-    let ExportCommand::Metrics(args) = cmd;
+    let ExportCommand::Metrics(args) = cmd else {
+        return scorecard_export(cli, cmd).await;
+    };
     let (by_partner, by_station) = parse_by(args.by.as_deref())?;
     let spec = MetricsSpec {
         grain: match args.grain {

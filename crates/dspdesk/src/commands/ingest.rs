@@ -131,6 +131,15 @@ pub async fn run(cli: &Cli, args: &IngestArgs) -> anyhow::Result<ExitCode> {
             Err(e) => return Err(e.into()),
         }
     }
+    if reports.iter().any(|r| r.outcome == "loaded") {
+        let sync = dspdesk_app::scoring::refresh_flags(&ws).await?;
+        if matches!(args.format, OutputFormat::Text) {
+            println!(
+                "flags: {} opened, {} cleared, {} still open (dspdesk flags lists them)",
+                sync.opened, sync.cleared, sync.kept
+            );
+        }
+    }
     if matches!(args.format, OutputFormat::Json) {
         println!("{}", serde_json::to_string_pretty(&reports)?);
     }

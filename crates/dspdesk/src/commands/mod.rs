@@ -5,6 +5,7 @@ pub mod demo;
 pub mod export;
 pub mod ingest;
 pub mod misc;
+pub mod scorecard;
 pub mod serve;
 pub mod simulate;
 
@@ -29,6 +30,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => serve::serve(&cli, args).await,
         Command::Users(cmd) => serve::users(&cli, cmd).await,
         Command::Tokens(cmd) => serve::tokens(&cli, cmd).await,
+        Command::Score(args) => scorecard::score(&cli, args).await,
+        Command::Explain(args) => scorecard::explain(&cli, args).await,
+        Command::Config(cmd) => scorecard::config(&cli, cmd).await,
+        Command::Goals(cmd) => scorecard::goals(&cli, cmd).await,
+        Command::Flags(args) => scorecard::flags(&cli, args).await,
     }
 }
 

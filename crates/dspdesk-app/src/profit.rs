@@ -1,0 +1,174 @@
+//! Profitability over any slice (`metrics.md`, "Profitability"): route blocks priced
+//! with the rate book loaded last, summed by any of partner, station, block, MOT, day
+//! and week. Money stays exact until shown, then rounds to 2 places.
+
+use crate::workspace::{AppError, Workspace};
+use chrono::NaiveDate;
+use dspdesk_core::profit::{Money, RateBook, round_money};
+use dspdesk_core::{IsoWeek, Scope};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What a profit line is grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProfitBy {
+    Partner,
+    Station,
+    Block,
+    Mot,
+    Day,
+    Week,
+}
+
+impl ProfitBy {
+    pub fn parse(raw: &str) -> Result<ProfitBy, String> {
+        Ok(match raw {
+            "partner" => ProfitBy::Partner,
+            "station" => ProfitBy::Station,
+            "block" | "block_hours" => ProfitBy::Block,
+            "mot" => ProfitBy::Mot,
+            "day" | "date" => ProfitBy::Day,
+            "week" => ProfitBy::Week,
+            other => {
+                return Err(format!(
+                    "{other:?} is not a grouping; use partner, station, block, mot, day or week"
+                ));
+            }
+        })
+    }
+}
+
+/// Payout, cost and profit of one slice.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfitLine {
+    pub partner: Option<String>,
+    pub station: Option<String>,
+    pub block_hours: Option<i32>,
+    pub mot: Option<String>,
+    pub date: Option<NaiveDate>,
+    pub week: Option<IsoWeek>,
+    #[serde(skip)]
+    pub money: Money,
+    pub routes: i64,
+    pub delivered: i64,
+    pub payout: Decimal,
+    pub cost: Decimal,
+    pub profit: Decimal,
+    pub margin_pct: Option<f64>,
+    /// This slice's share of the routes of its group without the block and MOT
+    /// (the block mix, when grouped by station, block and MOT).
+    pub share_of_routes_pct: Option<f64>,
+    pub unpriced_routes: i64,
+    pub uncosted_routes: i64,
+}
+
+impl ProfitLine {
+    pub fn profit_text(&self) -> String {
+        self.profit.to_string()
+    }
+}
+
+/// The rate book loaded last, and its version; `None` before any is loaded.
+pub async fn rate_book(ws: &Workspace) -> Result<Option<(i64, RateBook)>, AppError> {
+    let versions = ws.store.config_versions("rates").await?;
+    match versions.last() {
+        Some(v) => Ok(Some((
+            v.version,
+            RateBook::from_toml(&v.body).map_err(AppError::Config)?,
+        ))),
+        None => Ok(None),
+    }
+}
+
+/// Profit lines for `from..=to` in `scope`, grouped by `by`, largest payout first
+/// within each key order.
+pub async fn profit(
+    ws: &Workspace,
+    from: NaiveDate,
+    to: NaiveDate,
+    by: &[ProfitBy],
+    scope: &Scope,
+) -> Result<Vec<ProfitLine>, AppError> {
+    let book = rate_book(ws).await?.map(|b| b.1).unwrap_or_default();
+    let blocks = ws.store.blocks_in_scope(from, to, scope).await?;
+    type Key = (
+        Option<String>,
+        Option<String>,
+        Option<i32>,
+        Option<String>,
+        Option<NaiveDate>,
+        Option<IsoWeek>,
+    );
+    let has = |b: ProfitBy| by.contains(&b);
+    let mut groups: BTreeMap<Key, (Money, i64)> = BTreeMap::new();
+    for b in &blocks {
+        let m = book.price(&b.station, b.date, b.block_hours, &b.mot, &b.counts);
+        let key: Key = (
+            has(ProfitBy::Partner).then(|| b.partner.clone()),
+            has(ProfitBy::Station).then(|| b.station.clone()),
+            has(ProfitBy::Block).then_some(b.block_hours),
+            has(ProfitBy::Mot).then(|| b.mot.clone()),
+            has(ProfitBy::Day).then_some(b.date),
+            has(ProfitBy::Week).then(|| IsoWeek::of(b.date)),
+        );
+        let e = groups.entry(key).or_default();
+        e.0 += m;
+        e.1 += b.counts.delivered;
+    }
+    // Routes of each group without block and MOT, for the mix.
+    let mut parents: BTreeMap<Key, i64> = BTreeMap::new();
+    for (k, (m, _)) in &groups {
+        let parent = (k.0.clone(), k.1.clone(), None, None, k.4, k.5);
+        *parents.entry(parent).or_default() += m.routes;
+    }
+    Ok(groups
+        .into_iter()
+        .map(|(k, (m, delivered))| {
+            let parent = (k.0.clone(), k.1.clone(), None, None, k.4, k.5);
+            let total = parents.get(&parent).copied().unwrap_or(0);
+            ProfitLine {
+                share_of_routes_pct: (total > 0 && (k.2.is_some() || k.3.is_some()))
+                    .then(|| 100.0 * m.routes as f64 / total as f64),
+                partner: k.0,
+                station: k.1,
+                block_hours: k.2,
+                mot: k.3,
+                date: k.4,
+                week: k.5,
+                routes: m.routes,
+                delivered,
+                payout: round_money(m.payout),
+                cost: round_money(m.cost),
+                profit: round_money(m.profit()),
+                margin_pct: m.margin_pct(),
+                unpriced_routes: m.unpriced_routes,
+                uncosted_routes: m.uncosted_routes,
+                money: m,
+            }
+        })
+        .collect())
+}
+
+/// Station blocks (block hours × MOT) that lost money over the dates.
+pub async fn loss_making_blocks(
+    ws: &Workspace,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<ProfitLine>, AppError> {
+    let lines = profit(
+        ws,
+        from,
+        to,
+        &[ProfitBy::Station, ProfitBy::Block, ProfitBy::Mot],
+        &Scope::All,
+    )
+    .await?;
+    Ok(lines
+        .into_iter()
+        .filter(|l| {
+            l.money.profit() < Decimal::ZERO && l.unpriced_routes == 0 && l.uncosted_routes == 0
+        })
+        .collect())
+}

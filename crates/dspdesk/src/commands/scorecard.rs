@@ -1,0 +1,492 @@
+//! `dspdesk score`, `explain`, `config`, `goals` and `flags`.
+
+use super::open;
+use crate::Cli;
+use anyhow::{Context, bail};
+use chrono::NaiveDate;
+use clap::{Args, Subcommand, ValueEnum};
+use dspdesk_app::scorecard::Model;
+use dspdesk_app::scoring::{self, ConfigKind};
+use dspdesk_core::IsoWeek;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TextOrJson {
+    Text,
+    Json,
+}
+
+fn actor() -> String {
+    std::env::var("DSPDESK_USER")
+        .or_else(|_| std::env::var("USER"))
+        .map(|u| format!("cli:{u}"))
+        .unwrap_or_else(|_| "cli:unknown".into())
+}
+
+fn week_arg(raw: &str) -> Result<IsoWeek, String> {
+    IsoWeek::parse(raw)
+}
+
+/// Scores a week and keeps the result as a run (the history of a week's scores).
+///
+/// A week is scored with the configuration version it is held to: the one in force
+/// when it was first scored or when a newer version was loaded. `--rescore` moves it
+/// to the version in force for its date now (or `--version N`), keeping the earlier
+/// runs.
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Examples:\n  dspdesk score --week 2026-W47\n  dspdesk score --week 2026-W47 --rescore\n  dspdesk score --week 2026-W47 --history"
+)]
+pub struct ScoreArgs {
+    /// The ISO week, e.g. 2026-W47 (default: the last complete week with data).
+    #[arg(long, value_parser = week_arg)]
+    pub week: Option<IsoWeek>,
+    /// Move the week to a new configuration version.
+    #[arg(long)]
+    pub rescore: bool,
+    /// The version to re-score with (default: the one in force for the week's date).
+    #[arg(long, requires = "rescore")]
+    pub version: Option<i64>,
+    /// List the week's scoring runs instead of scoring.
+    #[arg(long, conflicts_with = "rescore")]
+    pub history: bool,
+    /// How many partners to print (text).
+    #[arg(long, default_value_t = 20)]
+    pub top: usize,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TextOrJson,
+}
+
+/// Why a partner's score changed against the week before: each component's share of
+/// the change, the stations and the days that moved it most.
+#[derive(Args, Debug)]
+#[command(after_help = "Example:\n  dspdesk explain --partner SWFT --week 2026-W47")]
+pub struct ExplainArgs {
+    #[arg(long)]
+    pub partner: String,
+    /// The ISO week (default: the last complete week with data).
+    #[arg(long, value_parser = week_arg)]
+    pub week: Option<IsoWeek>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TextOrJson,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    /// Health score weights, floors, targets, tiers, caps and list rules.
+    Score,
+    /// Rate cards and cost models.
+    Rates,
+}
+
+impl KindArg {
+    fn kind(self) -> ConfigKind {
+        match self {
+            KindArg::Score => ConfigKind::Score,
+            KindArg::Rates => ConfigKind::Rates,
+        }
+    }
+}
+
+/// Versioned configuration: the health score and the rate book.
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    /// Checks a file; every problem is listed with its key. Exit 65 when invalid.
+    #[command(
+        after_help = "Examples:\n  dspdesk config check score examples/config/score.toml\n  dspdesk config check rates examples/config/rates.toml"
+    )]
+    Check { kind: KindArg, file: PathBuf },
+    /// Loads a checked file as a new version (the old ones are kept).
+    #[command(
+        after_help = "Example:\n  dspdesk config load rates rates.toml --note \"2027 rates\""
+    )]
+    Load {
+        kind: KindArg,
+        file: PathBuf,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Lists the versions loaded.
+    List { kind: KindArg },
+    /// Prints a version's text (default: the newest).
+    Show {
+        kind: KindArg,
+        #[arg(long)]
+        version: Option<i64>,
+    },
+}
+
+/// Route goals per partner × station.
+#[derive(Subcommand, Debug)]
+pub enum GoalsCommand {
+    /// Prints the suggested P50 and P90 of each pair over the window ending on a date.
+    #[command(after_help = "Example:\n  dspdesk goals suggest --date 2026-11-22")]
+    Suggest {
+        #[arg(long)]
+        date: NaiveDate,
+        #[arg(long, default_value_t = 28)]
+        window: u32,
+    },
+    /// Adopts the suggestions (window ending the day before --from) for a period.
+    #[command(after_help = "Example:\n  dspdesk goals adopt --from 2026-11-23 --to 2026-12-20")]
+    Adopt {
+        #[arg(long)]
+        from: NaiveDate,
+        #[arg(long)]
+        to: NaiveDate,
+    },
+    /// Sets one pair's goals for a period by hand.
+    #[command(
+        after_help = "Example:\n  dspdesk goals set --partner SWFT --station DEL4 --from 2026-11-23 --to 2026-12-20 --p50 6 --p90 8"
+    )]
+    Set {
+        #[arg(long)]
+        partner: String,
+        #[arg(long)]
+        station: String,
+        #[arg(long)]
+        from: NaiveDate,
+        #[arg(long)]
+        to: NaiveDate,
+        #[arg(long)]
+        p50: f64,
+        #[arg(long)]
+        p90: f64,
+    },
+}
+
+/// The flags: everything that needs a person, with the reason.
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:\n  dspdesk flags --refresh\n  dspdesk flags --kind defaulting")]
+pub struct FlagsArgs {
+    /// Recompute the flags from the data first.
+    #[arg(long)]
+    pub refresh: bool,
+    /// Include cleared flags.
+    #[arg(long)]
+    pub all: bool,
+    /// Only this kind: defaulting, bottom, goal_shortfall, cod_overdue, unusual_day,
+    /// loss_making_block.
+    #[arg(long)]
+    pub kind: Option<String>,
+}
+
+fn default_week(model: &Model, week: Option<IsoWeek>) -> anyhow::Result<IsoWeek> {
+    match week.or_else(|| model.last_complete_week()) {
+        Some(w) => Ok(w),
+        None => {
+            bail!("there is no data yet; load deliveries first (dspdesk ingest deliveries FILE)")
+        }
+    }
+}
+
+fn num(v: Option<f64>) -> String {
+    v.map_or("–".into(), |x| format!("{x:.1}"))
+}
+
+pub async fn score(cli: &Cli, args: &ScoreArgs) -> anyhow::Result<ExitCode> {
+    let ws = open(cli).await?;
+    let model = Model::load(&ws).await?;
+    let week = default_week(&model, args.week)?;
+    if args.history {
+        let runs = ws.store.score_runs(&week.to_string()).await?;
+        if runs.is_empty() {
+            println!("{week} has no scoring runs yet; `dspdesk score --week {week}` makes one");
+        }
+        for r in runs {
+            println!(
+                "run {} at {} by {}: version {} ({})",
+                r.id,
+                r.run_at.format("%Y-%m-%d %H:%M UTC"),
+                r.run_by,
+                r.config_version,
+                r.reason
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let report = scoring::score_week(&ws, week, args.rescore, args.version, &actor()).await?;
+    match args.format {
+        TextOrJson::Json => println!("{}", serde_json::to_string_pretty(&report.scores)?),
+        TextOrJson::Text => {
+            let moved = match report.previous_version {
+                Some(p) if p != report.version => format!(" (was version {p})"),
+                _ => String::new(),
+            };
+            println!(
+                "{week}: {} partners scored with configuration version {}{moved}; run {}",
+                report.partners, report.version, report.run_id
+            );
+            println!(
+                "{:>4}  {:<8} {:>6}  {:<14} {:>6} {:>6} {:>7} {:>6} {:>6}",
+                "rank", "partner", "score", "tier", "DOT", "DCR", "NL dpmo", "COD%", "P50%"
+            );
+            for r in report.scores.partners.iter().take(args.top) {
+                println!(
+                    "{:>4}  {:<8} {:>6}  {:<14} {:>6} {:>6} {:>7} {:>6} {:>6}{}",
+                    r.rank.map_or("–".into(), |x| x.to_string()),
+                    r.partner,
+                    num(r.score),
+                    r.tier.map_or("", |t| t.as_str()),
+                    num(r.value("dot_pct")),
+                    num(r.value("dcr_pct")),
+                    r.value("nl_dpmo").map_or("–".into(), |x| format!("{x:.0}")),
+                    num(r.value("cod_shortfall_pct")),
+                    num(r.value("goal_p50_met_pct")),
+                    if r.bottom { "  bottom" } else { "" }
+                );
+            }
+            if report.scores.partners.len() > args.top {
+                println!(
+                    "… {} more; `dspdesk export scores` writes them all",
+                    report.scores.partners.len() - args.top
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn explain(cli: &Cli, args: &ExplainArgs) -> anyhow::Result<ExitCode> {
+    let ws = open(cli).await?;
+    let model = Model::load(&ws).await?;
+    let week = default_week(&model, args.week)?;
+    let Some(e) = model.explain(&args.partner, week) else {
+        bail!(
+            "partner {:?} has no data; check the code (dspdesk export metrics --grain week --by partner lists them)",
+            args.partner
+        );
+    };
+    if matches!(args.format, TextOrJson::Json) {
+        println!("{}", serde_json::to_string_pretty(&e)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let tier = |t: Option<dspdesk_core::score::Tier>| t.map_or("–", |t| t.label());
+    println!(
+        "{} {}: score {} ({}) against {} ({}) in {}; change {}",
+        e.partner,
+        e.week,
+        num(e.score_now),
+        tier(e.tier_now),
+        num(e.score_before),
+        tier(e.tier_before),
+        e.previous_week,
+        e.change().map_or("–".into(), |c| format!("{c:+.1}"))
+    );
+    println!("\ncomponent            before      now   points");
+    for c in &e.components {
+        println!(
+            "{:<18} {:>8} {:>8} {:>+8.1}",
+            c.component,
+            num(c.value_before),
+            num(c.value_now),
+            c.delta
+        );
+    }
+    println!(
+        "\nstations (this week's score minus the score had the station stayed as the week before):"
+    );
+    for s in e.stations.iter().take(5) {
+        println!(
+            "  {:<8} {:+.1} points (DOT {}%, {} packages)",
+            s.what,
+            s.effect,
+            num(s.dot_pct),
+            s.dispatched
+        );
+    }
+    println!("\ndays that pulled the score down most (score minus the score without the day):");
+    for d in e.days.iter().filter(|d| d.effect < 0.0) {
+        println!(
+            "  {:<20} {:+.1} points (DOT {}%, {} packages)",
+            d.what,
+            d.effect,
+            num(d.dot_pct),
+            d.dispatched
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn config(cli: &Cli, cmd: &ConfigCommand) -> anyhow::Result<ExitCode> {
+    let read = |file: &PathBuf| {
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))
+    };
+    match cmd {
+        ConfigCommand::Check { kind, file } => {
+            let text = read(file)?;
+            match scoring::check(kind.kind(), &text) {
+                Ok(s) => {
+                    println!(
+                        "{}: a valid {} configuration: {}",
+                        file.display(),
+                        s.kind,
+                        s.summary
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("error: {}: {e}", file.display());
+                    Ok(ExitCode::from(crate::EXIT_BAD_DATA))
+                }
+            }
+        }
+        ConfigCommand::Load { kind, file, note } => {
+            let text = read(file)?;
+            let ws = open(cli).await?;
+            match scoring::load(&ws, kind.kind(), &text, note, &actor()).await {
+                Ok((version, s)) => {
+                    println!(
+                        "loaded {} as {} version {version}: {}",
+                        file.display(),
+                        s.kind,
+                        s.summary
+                    );
+                    if kind.kind() == ConfigKind::Score {
+                        println!(
+                            "weeks already scored keep their version; `dspdesk score --week W --rescore` moves one"
+                        );
+                    }
+                    let sync = scoring::refresh_flags(&ws).await?;
+                    println!(
+                        "flags: {} opened, {} cleared, {} still open",
+                        sync.opened, sync.cleared, sync.kept
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(dspdesk_app::AppError::Config(e)) => {
+                    eprintln!("error: {}: {e}", file.display());
+                    Ok(ExitCode::from(crate::EXIT_BAD_DATA))
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+        ConfigCommand::List { kind } => {
+            let ws = open(cli).await?;
+            let versions = ws.store.config_versions(kind.kind().as_str()).await?;
+            if versions.is_empty() {
+                println!(
+                    "no {} configuration loaded; the built-in defaults of metrics.md apply",
+                    kind.kind().as_str()
+                );
+            }
+            for v in versions {
+                println!(
+                    "version {}: effective {} loaded {} by {}{}",
+                    v.version,
+                    v.effective_from,
+                    v.created_at.format("%Y-%m-%d %H:%M UTC"),
+                    v.created_by,
+                    if v.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", v.note)
+                    }
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        ConfigCommand::Show { kind, version } => {
+            let ws = open(cli).await?;
+            let versions = ws.store.config_versions(kind.kind().as_str()).await?;
+            let v = match version {
+                Some(n) => versions.iter().find(|v| v.version == *n),
+                None => versions.last(),
+            };
+            match v {
+                Some(v) => print!("{}", v.body),
+                None if kind.kind() == ConfigKind::Score && version.is_none_or(|n| n == 0) => {
+                    print!(
+                        "{}",
+                        toml::to_string_pretty(&dspdesk_core::score::ScoreConfig::default())?
+                    )
+                }
+                None => bail!("no such version; `dspdesk config list` lists them"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+pub async fn goals(cli: &Cli, cmd: &GoalsCommand) -> anyhow::Result<ExitCode> {
+    let ws = open(cli).await?;
+    match cmd {
+        GoalsCommand::Suggest { date, window } => {
+            let model = Model::load(&ws).await?;
+            let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+            w.write_record([
+                "partner",
+                "station",
+                "window_end",
+                "days",
+                "suggested_p50",
+                "suggested_p90",
+            ])?;
+            for (p, s, p50, p90, n) in model.suggestions(*date, *window) {
+                w.write_record([
+                    p,
+                    s,
+                    date.to_string(),
+                    n.to_string(),
+                    p50.to_string(),
+                    p90.to_string(),
+                ])?;
+            }
+            w.flush()?;
+        }
+        GoalsCommand::Adopt { from, to } => {
+            let n = scoring::adopt_goals(&ws, *from, *to, &actor()).await?;
+            println!("adopted the suggested goals of {n} partner-station pairs for {from} to {to}");
+        }
+        GoalsCommand::Set {
+            partner,
+            station,
+            from,
+            to,
+            p50,
+            p90,
+        } => {
+            scoring::set_goal(&ws, partner, station, *from, *to, *p50, *p90, &actor()).await?;
+            println!("set {partner} at {station}: P50 {p50}, P90 {p90} for {from} to {to}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn flags(cli: &Cli, args: &FlagsArgs) -> anyhow::Result<ExitCode> {
+    let ws = open(cli).await?;
+    if args.refresh {
+        let s = scoring::refresh_flags(&ws).await?;
+        println!(
+            "flags refreshed: {} opened, {} cleared, {} still open",
+            s.opened, s.cleared, s.kept
+        );
+    }
+    let rows = ws.store.flags(args.all).await?;
+    let rows: Vec<&dspdesk_store::FlagRow> = rows
+        .iter()
+        .filter(|f| args.kind.as_deref().is_none_or(|k| f.kind == k))
+        .collect();
+    for f in &rows {
+        let who = match (f.partner.as_str(), f.station.as_str()) {
+            ("", s) => s.to_owned(),
+            (p, "") => p.to_owned(),
+            (p, s) => format!("{p}@{s}"),
+        };
+        println!(
+            "#{:<5} {:<18} {:<14} {}{}",
+            f.id,
+            f.kind,
+            who,
+            f.reason,
+            f.cleared_at
+                .map(|c| format!(" (cleared {})", c.format("%Y-%m-%d")))
+                .unwrap_or_default()
+        );
+    }
+    if rows.is_empty() {
+        println!("no flags");
+    }
+    Ok(ExitCode::SUCCESS)
+}
