@@ -23,6 +23,7 @@ pub fn percentile_inc(values: &[f64], p: f64) -> Option<f64> {
 /// One component's rule: 0 at `floor`, 100 at `target`, linear between, clamped.
 /// A target below the floor means lower is better.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Component {
     pub weight: f64,
     pub floor: f64,

@@ -16,7 +16,9 @@ use std::time::Instant;
 /// into a fresh data folder, then recomputes every daily fact from the lake. Use a
 /// release build: `cargo run --release -p dspdesk -- bench`.
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Example:\n  dspdesk bench --rows 10000000 --keep /tmp/dspdesk-bench")]
+#[command(
+    after_help = "Examples:\n  dspdesk bench --rows 10000000 --keep /tmp/dspdesk-bench\n  dspdesk bench --scorecard --stations 100 --partners 500 --days 364"
+)]
 pub struct BenchArgs {
     /// About how many delivery rows to generate.
     #[arg(long, default_value_t = 10_000_000)]
@@ -28,6 +30,16 @@ pub struct BenchArgs {
     /// Keep the generated files and data folder here (for comparisons); default: a temporary folder, removed.
     #[arg(long)]
     pub keep: Option<PathBuf>,
+    /// Measure the scorecard instead: a year (--days) of the network at a low volume,
+    /// then score every week, explain every partner, and refresh the flags.
+    #[arg(long)]
+    pub scorecard: bool,
+    /// Days to simulate for --scorecard.
+    #[arg(long, default_value_t = 364)]
+    pub days: u32,
+    /// Mean packages per station per day for --scorecard.
+    #[arg(long, default_value_t = 150)]
+    pub volume: u32,
 }
 
 fn peak_rss_mib() -> Option<f64> {
@@ -37,7 +49,10 @@ fn peak_rss_mib() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-pub async fn run(_cli: &Cli, args: &BenchArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(cli: &Cli, args: &BenchArgs) -> anyhow::Result<ExitCode> {
+    if args.scorecard {
+        return scorecard(cli, args).await;
+    }
     let root = args.keep.clone().unwrap_or_else(|| {
         std::env::temp_dir().join(format!("dspdesk-bench-{}", std::process::id()))
     });
@@ -129,6 +144,164 @@ pub async fn run(_cli: &Cli, args: &BenchArgs) -> anyhow::Result<ExitCode> {
         std::fs::remove_dir_all(&root)?;
     } else {
         println!("kept {} (sim/ and data/)", root.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Loads a year of the network, then times every scorecard computation.
+async fn scorecard(_cli: &Cli, args: &BenchArgs) -> anyhow::Result<ExitCode> {
+    use dspdesk_app::scorecard::Model;
+    use dspdesk_app::scoring;
+    let root = args.keep.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("dspdesk-bench-score-{}", std::process::id()))
+    });
+    if root.join("data").exists() {
+        std::fs::remove_dir_all(root.join("data"))?;
+    }
+    let cfg = SimConfig {
+        stations: args.stations,
+        partners: args.partners,
+        days: args.days,
+        volume: args.volume,
+        ..SimConfig::default()
+    };
+    let t = Instant::now();
+    let sim = simulate(&cfg, &root.join("sim"))?;
+    println!(
+        "generated {} stations, {} partners, {} days: {} deliveries, {} routes, {} remittances in {:.1}s",
+        cfg.stations,
+        cfg.partners,
+        cfg.days,
+        thousands(sim.deliveries),
+        thousands(sim.routes),
+        thousands(sim.remittances),
+        t.elapsed().as_secs_f64()
+    );
+    let ws = Workspace::open(&root.join("data"), None).await?;
+    let opts = IngestOptions {
+        loaded_by: "bench".into(),
+        ..IngestOptions::default()
+    };
+    let t = Instant::now();
+    for (kind, path) in [
+        (Kind::Routes, &sim.routes_path),
+        (Kind::Deliveries, &sim.deliveries_path),
+        (Kind::Remittances, &sim.remittances_path),
+    ] {
+        ingest(&ws, kind, path, &opts, Arc::new(Progress::default())).await?;
+    }
+    scoring::load(
+        &ws,
+        scoring::ConfigKind::Rates,
+        include_str!("../../../../examples/config/rates.toml"),
+        "bench",
+        "bench",
+    )
+    .await?;
+    println!("loaded in {:.1}s", t.elapsed().as_secs_f64());
+
+    let mut lines: Vec<(String, f64, String)> = Vec::new();
+    let t = Instant::now();
+    let model = Model::load(&ws).await?;
+    lines.push((
+        "build the model (all facts, deposits, goals)".into(),
+        t.elapsed().as_secs_f64(),
+        String::new(),
+    ));
+    let (first, last) = (
+        model.first.unwrap_or_default(),
+        model.last.unwrap_or_default(),
+    );
+    let weeks = dspdesk_app::tables::weeks_between(first, last);
+    let t = Instant::now();
+    let mut scored = 0usize;
+    for w in &weeks {
+        scored += model.week(*w).partners.len();
+    }
+    lines.push((
+        format!("score every week ({} weeks)", weeks.len()),
+        t.elapsed().as_secs_f64(),
+        format!("{} partner-weeks", thousands(scored as u64)),
+    ));
+    let week = model.last_complete_week().unwrap_or(weeks[0]);
+    let t = Instant::now();
+    let partners: Vec<String> = model.partners().cloned().collect();
+    for p in &partners {
+        let _ = model.explain(p, week);
+    }
+    lines.push((
+        format!("explain every partner ({week})"),
+        t.elapsed().as_secs_f64(),
+        format!("{} partners", partners.len()),
+    ));
+    let t = Instant::now();
+    let bottom = model.consistently_bottom(week);
+    lines.push((
+        "consistently bottom (6 weeks)".into(),
+        t.elapsed().as_secs_f64(),
+        format!("{} partners", bottom.len()),
+    ));
+    let t = Instant::now();
+    let goals = model.goals_week(week);
+    lines.push((
+        "route goals of the week".into(),
+        t.elapsed().as_secs_f64(),
+        format!("{} pairs", goals.len()),
+    ));
+    let t = Instant::now();
+    let cod = model.cod_ledger(first, last);
+    lines.push((
+        "COD ledger, whole year".into(),
+        t.elapsed().as_secs_f64(),
+        format!("{} rows", thousands(cod.len() as u64)),
+    ));
+    let t = Instant::now();
+    let unusual = model.unusual_days(first, last);
+    lines.push((
+        "unusual days, whole year".into(),
+        t.elapsed().as_secs_f64(),
+        format!("{} days", unusual.len()),
+    ));
+    let t = Instant::now();
+    let profit = dspdesk_app::profit::profit(
+        &ws,
+        first,
+        last,
+        &[
+            dspdesk_app::profit::ProfitBy::Station,
+            dspdesk_app::profit::ProfitBy::Block,
+            dspdesk_app::profit::ProfitBy::Mot,
+        ],
+        &dspdesk_core::Scope::All,
+    )
+    .await?;
+    lines.push((
+        "profit by station, block, MOT, whole year".into(),
+        t.elapsed().as_secs_f64(),
+        format!("{} lines", profit.len()),
+    ));
+    let t = Instant::now();
+    let sync = scoring::refresh_flags(&ws).await?;
+    lines.push((
+        "refresh flags (all kinds)".into(),
+        t.elapsed().as_secs_f64(),
+        format!("{} open", sync.opened + sync.kept),
+    ));
+    let t = Instant::now();
+    let run = scoring::score_week(&ws, week, false, None, "bench").await?;
+    lines.push((
+        format!("dspdesk score --week {week} (stored run)"),
+        t.elapsed().as_secs_f64(),
+        format!("{} partners", run.partners),
+    ));
+    println!();
+    for (name, s, what) in &lines {
+        println!("{name:<48} {s:>8.3}s  {what}");
+    }
+    println!("peak memory {:.0} MiB", peak_rss_mib().unwrap_or(f64::NAN));
+    ws.store.close().await;
+    if args.keep.is_none() {
+        std::fs::remove_dir_all(&root)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -45,9 +45,10 @@ pub struct ScoreArgs {
     /// Move the week to a new configuration version.
     #[arg(long)]
     pub rescore: bool,
-    /// The version to re-score with (default: the one in force for the week's date).
+    /// The configuration version to re-score with (default: the one in force for the
+    /// week's date).
     #[arg(long, requires = "rescore")]
-    pub version: Option<i64>,
+    pub config_version: Option<i64>,
     /// List the week's scoring runs instead of scoring.
     #[arg(long, conflicts_with = "rescore")]
     pub history: bool,
@@ -206,7 +207,8 @@ pub async fn score(cli: &Cli, args: &ScoreArgs) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let report = scoring::score_week(&ws, week, args.rescore, args.version, &actor()).await?;
+    let report =
+        scoring::score_week(&ws, week, args.rescore, args.config_version, &actor()).await?;
     match args.format {
         TextOrJson::Json => println!("{}", serde_json::to_string_pretty(&report.scores)?),
         TextOrJson::Text => {
