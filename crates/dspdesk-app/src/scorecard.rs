@@ -938,8 +938,14 @@ impl Model {
                 station: u.station.clone(),
                 subject: format!("{} {}", u.date, u.metric),
                 reason: format!(
-                    "{} {:.1}% on {}, against a median of {:.1}% over its previous {} days (robust z {:.1})",
-                    u.metric, u.value, u.date, u.median, u.history_days, u.z
+                    "{} {:.1}% on {}, against a median of {:.1}% over its {} station-days in the previous {} days (robust z {:.1})",
+                    u.metric,
+                    u.value,
+                    u.date,
+                    u.median,
+                    u.history_days,
+                    cfg.unusual.window_days,
+                    u.z
                 ),
                 numbers: json(serde_json::json!({
                     "metric": u.metric, "value": u.value, "median": u.median, "z": u.z, "date": u.date,
@@ -958,11 +964,12 @@ impl Model {
                     p.mot.clone().unwrap_or_default()
                 ),
                 reason: format!(
-                    "{}h {} routes lost {} over {} routes in {week} (margin {})",
+                    "{}h {} routes lost {} on {} route{} in {week} (margin {})",
                     p.block_hours.unwrap_or_default(),
                     p.mot.clone().unwrap_or_default(),
                     p.profit_text().trim_start_matches('-'),
                     p.money.routes,
+                    if p.money.routes == 1 { "" } else { "s" },
                     p.margin_pct
                         .map(|m| format!("{m:.1}%"))
                         .unwrap_or_else(|| "n/a".into())

@@ -43,6 +43,8 @@ pub struct Grid {
 
 pub struct GridCell {
     pub text: String,
+    /// A tier: the text shows as a coloured badge.
+    pub badge: String,
     pub raw: String,
     pub href: String,
     pub class: String,
@@ -89,6 +91,11 @@ fn label(column: &str) -> String {
         "block_hours" => "Block".into(),
         "mot" => "MOT".into(),
         "cod_due" => "COD due".into(),
+        "cod_overdue" => "COD overdue".into(),
+        "loss_making_block" => "Loss-making block".into(),
+        "unusual_day" => "Unusual day".into(),
+        "bottom" => "Consistently bottom".into(),
+        "defaulting" => "Defaulting on DOT".into(),
         other => {
             let s = other.replace('_', " ");
             let mut c = s.chars();
@@ -138,19 +145,21 @@ fn grid(
                 idx.iter()
                     .map(|&i| {
                         let name = table.columns[i];
-                        let mut class = if r[i].is_numeric() {
-                            "n".to_owned()
-                        } else {
-                            String::new()
+                        let class = match name {
+                            "reason" => "wrap".to_owned(),
+                            _ if r[i].is_numeric() => "n".to_owned(),
+                            _ => String::new(),
                         };
-                        if name == "tier" {
-                            class = format!("tier {}", r[i].export_text());
-                        }
                         GridCell {
-                            text: if name == "tier" {
-                                tier_label(&r[i].export_text())
+                            badge: if name == "tier" {
+                                r[i].export_text()
                             } else {
-                                cell_text(&r[i])
+                                String::new()
+                            },
+                            text: match name {
+                                "tier" => tier_label(&r[i].export_text()),
+                                "kind" => label(&r[i].export_text()),
+                                _ => cell_text(&r[i]),
                             },
                             raw: r[i].export_text(),
                             href: link(name, r).unwrap_or_default(),
