@@ -332,13 +332,18 @@ pub fn flags(rows: &[&FlagRow]) -> Table {
                     text(&f.reason),
                     text(&f.numbers),
                     text(f.data_date.to_string()),
-                    text(f.first_seen.to_rfc3339()),
-                    text(f.last_seen.to_rfc3339()),
-                    text(f.cleared_at.map(|c| c.to_rfc3339()).unwrap_or_default()),
+                    text(stamp(f.first_seen)),
+                    text(stamp(f.last_seen)),
+                    text(f.cleared_at.map(stamp).unwrap_or_default()),
                 ]
             })
             .collect(),
     }
+}
+
+/// A UTC time to the second: `2026-11-23T14:04:08Z`.
+fn stamp(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// The ISO weeks that overlap `from..=to`.

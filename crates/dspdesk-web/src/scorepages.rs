@@ -91,11 +91,7 @@ fn label(column: &str) -> String {
         "block_hours" => "Block".into(),
         "mot" => "MOT".into(),
         "cod_due" => "COD due".into(),
-        "cod_overdue" => "COD overdue".into(),
-        "loss_making_block" => "Loss-making block".into(),
-        "unusual_day" => "Unusual day".into(),
-        "bottom" => "Consistently bottom".into(),
-        "defaulting" => "Defaulting on DOT".into(),
+        "bottom" => "Bottom 10%".into(),
         other => {
             let s = other.replace('_', " ");
             let mut c = s.chars();
@@ -103,6 +99,19 @@ fn label(column: &str) -> String {
                 .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
                 .unwrap_or_default()
         }
+    }
+}
+
+/// A flag kind in words.
+fn kind_label(kind: &str) -> String {
+    match kind {
+        "cod_overdue" => "COD overdue".into(),
+        "loss_making_block" => "Loss-making block".into(),
+        "unusual_day" => "Unusual day".into(),
+        "bottom" => "Consistently bottom".into(),
+        "defaulting" => "Defaulting on DOT".into(),
+        "goal_shortfall" => "Goal shortfall".into(),
+        other => label(other),
     }
 }
 
@@ -158,7 +167,7 @@ fn grid(
                             },
                             text: match name {
                                 "tier" => tier_label(&r[i].export_text()),
-                                "kind" => label(&r[i].export_text()),
+                                "kind" => kind_label(&r[i].export_text()),
                                 _ => cell_text(&r[i]),
                             },
                             raw: r[i].export_text(),
@@ -298,6 +307,26 @@ pub async fn scores(
             "score under 40".to_owned(),
         ),
     ];
+    if u.user.role == Role::Partner
+        && let Some(w) = week
+    {
+        for r in model
+            .week(w)
+            .partners
+            .iter()
+            .filter(|r| scope.allows_partner(&r.partner))
+        {
+            tiles.insert(
+                0,
+                (
+                    format!("Your rank ({})", r.partner),
+                    r.rank
+                        .map_or("–".into(), |k| format!("{k} of {}", r.ranked)),
+                    format!("score {}", f1(r.score)),
+                ),
+            );
+        }
+    }
     let mut grids = vec![grid(
         "ranking",
         "Network ranking",
@@ -705,7 +734,7 @@ pub async fn flags(State(s): State<AppState>, u: User, Query(q): Query<GridQuery
                 .iter()
                 .filter(|r| r[ki].export_text() == *k)
                 .count();
-            (label(k), n.to_string(), format!("/flags?kind={k}"))
+            (kind_label(k), n.to_string(), format!("/flags?kind={k}"))
         })
         .collect();
     let link = |col: &str, row: &[Cell]| {
@@ -717,7 +746,11 @@ pub async fn flags(State(s): State<AppState>, u: User, Query(q): Query<GridQuery
     render(GridPage {
         c: chrome(&u, "scores"),
         title: "Flags".into(),
-        subtitle: if kind.is_empty() { "everything that needs a person".into() } else { label(&kind) },
+        subtitle: if kind.is_empty() {
+            "everything that needs a person".into()
+        } else {
+            kind_label(&kind)
+        },
         intro: "Computed from the data after every load, as of the last day and the last complete week; a flag clears by itself when the data no longer shows it. Cases (a later feature) are opened from flags.".into(),
         week: String::new(),
         prev: String::new(),
