@@ -106,11 +106,15 @@ pub fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/scores", get(scorepages::scores)),
         ("/partners/{code}/scorecard", get(scorepages::scorecard)),
         ("/flags", get(scorepages::flags)),
-        ("/goals", get(scorepages::goals)),
+        ("/goals", get(scorepages::goals).post(scorepages::set_goals)),
         ("/profit", get(scorepages::profit_page)),
         ("/cod", get(scorepages::cod)),
         ("/admin/users", get(pages::users).post(pages::add_user)),
         ("/admin/users/{username}/disable", post(pages::disable_user)),
+        (
+            "/admin/config",
+            get(scorepages::config).post(scorepages::config_post),
+        ),
         ("/stations/{station}", get(pages::station)),
         (
             "/upload",

@@ -63,6 +63,17 @@ struct GridPage {
     tabs: Vec<(&'static str, &'static str, bool)>,
     tiles: Vec<(String, String, String)>,
     grids: Vec<Grid>,
+    /// The outcome of a form just sent.
+    result: Option<(bool, String)>,
+    goal_form: Option<GoalFormView>,
+}
+
+/// The goal forms' defaults: the period after the week shown.
+pub struct GoalFormView {
+    csrf: String,
+    from: String,
+    to: String,
+    may_adopt: bool,
 }
 
 const TABS: [(&str, &str); 5] = [
@@ -434,6 +445,8 @@ pub async fn scores(
     }
     let (prev, next) = neighbours(week);
     render(GridPage {
+        result: None,
+        goal_form: None,
         c: chrome(&u, "scores"),
         title: "Network health".into(),
         subtitle: wk.clone(),
@@ -549,8 +562,15 @@ pub async fn scorecard(
             })
             .collect(),
     };
+    let pair_rows: Vec<&ScoreRow> = scored
+        .pairs
+        .iter()
+        .filter(|r| r.partner == code && scope.allows(&code, r.station.as_deref().unwrap_or("")))
+        .collect();
+    let st = tables::scores(&pair_rows, true);
     if let Some(f) = &q.download {
         let (t, name) = match q.table.as_deref() {
+            Some("stations") => (&st, "stations"),
             Some("cod") => (&ct, "cod"),
             Some("unusual") => (&ut, "unusual"),
             _ => (&gt, "goals"),
@@ -558,7 +578,30 @@ pub async fn scorecard(
         return download(t, &format!("{code}-{name}-{wk}"), f);
     }
     let none = |_: &str, _: &[Cell]| None;
+    let station_link = |col: &str, row: &[Cell]| {
+        (col == "station").then(|| format!("/stations/{}?week={wk}", text_of(&st, row, "station")))
+    };
     let grids = vec![
+        grid(
+            "stations",
+            "Score at each station",
+            "The same score computed from the partner's numbers at one station; the partner's score above sums its stations' counts first (never an average of scores).",
+            &st,
+            &[
+                "station",
+                "score",
+                "tier",
+                "rank",
+                "dot_pct",
+                "dcr_pct",
+                "nl_dpmo",
+                "cod_shortfall_pct",
+                "goal_p50_met_pct",
+                "dispatched",
+            ],
+            &station_link,
+            format!("?week={wk}&table=stations&download="),
+        ),
         grid(
             "goals",
             "Route goals",
@@ -744,6 +787,8 @@ pub async fn flags(State(s): State<AppState>, u: User, Query(q): Query<GridQuery
     let all = if q.all.is_some() { "&all=1" } else { "" };
     let kind = q.kind.clone().unwrap_or_default();
     render(GridPage {
+        result: None,
+        goal_form: None,
         c: chrome(&u, "scores"),
         title: "Flags".into(),
         subtitle: if kind.is_empty() {
@@ -775,6 +820,105 @@ pub async fn goals(
     crate::PageWeek(week): crate::PageWeek,
     Query(q): Query<GridQuery>,
 ) -> Response {
+    goals_page(&s, &u, week, &q, None).await
+}
+
+fn may_set_goals(u: &User) -> bool {
+    matches!(u.user.role, Role::Admin | Role::Program | Role::Coach)
+}
+
+#[derive(serde::Deserialize)]
+pub struct GoalForm {
+    csrf: String,
+    action: String,
+    from: String,
+    to: String,
+    #[serde(default)]
+    partner: String,
+    #[serde(default)]
+    station: String,
+    #[serde(default)]
+    p50: String,
+    #[serde(default)]
+    p90: String,
+}
+
+/// Adopts the suggestions (admin, program) or sets one pair's goals (and a coach, for
+/// the partners of its portfolio); audited.
+pub async fn set_goals(
+    State(s): State<AppState>,
+    u: User,
+    axum::Form(f): axum::Form<GoalForm>,
+) -> Response {
+    if !may_set_goals(&u) {
+        return (StatusCode::FORBIDDEN, "Your role does not set goals.").into_response();
+    }
+    if f.csrf != u.csrf {
+        return (StatusCode::FORBIDDEN, "The form expired; reload the page.").into_response();
+    }
+    let actor = format!("web:{}", u.user.username);
+    let result = async {
+        let date = |what: &str, raw: &str| {
+            chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+                .map_err(|_| format!("{what}: {raw:?} is not a date; write it like 2026-11-23"))
+        };
+        let (from, to) = (date("from", &f.from)?, date("to", &f.to)?);
+        match f.action.as_str() {
+            "adopt" => {
+                if !matches!(u.user.role, Role::Admin | Role::Program) {
+                    return Err("Only the program team adopts goals for the whole network.".into());
+                }
+                let n = dspdesk_app::scoring::adopt_goals(&s.ws, from, to, &actor)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(format!(
+                    "Adopted the suggested goals of {n} partner-station pairs for {from} to {to}."
+                ))
+            }
+            "set" => {
+                let partner = f.partner.trim().to_uppercase();
+                let station = f.station.trim().to_uppercase();
+                if !u.scope().allows(&partner, &station) {
+                    return Err(format!("{partner} at {station} is not in your scope."));
+                }
+                let num = |what: &str, raw: &str| {
+                    raw.trim()
+                        .parse::<f64>()
+                        .map_err(|_| format!("{what}: {raw:?} is not a number of routes"))
+                };
+                let (p50, p90) = (num("P50", &f.p50)?, num("P90", &f.p90)?);
+                dspdesk_app::scoring::set_goal(
+                    &s.ws, &partner, &station, from, to, p50, p90, &actor,
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+                Ok(format!(
+                    "Set {partner} at {station}: P50 {p50}, P90 {p90} for {from} to {to}."
+                ))
+            }
+            other => Err(format!("unknown action {other:?}")),
+        }
+    }
+    .await;
+    let ok = result.is_ok();
+    let text = result.unwrap_or_else(|e: String| e);
+    let week = chrono::NaiveDate::parse_from_str(f.from.trim(), "%Y-%m-%d")
+        .ok()
+        .map(|d| IsoWeek::of(d - chrono::Duration::days(1)));
+    let mut r = goals_page(&s, &u, week, &GridQuery::default(), Some((ok, text))).await;
+    if !ok {
+        *r.status_mut() = StatusCode::BAD_REQUEST;
+    }
+    r
+}
+
+async fn goals_page(
+    s: &AppState,
+    u: &User,
+    week: Option<IsoWeek>,
+    q: &GridQuery,
+    result: Option<(bool, String)>,
+) -> Response {
     let model = match Model::load(&s.ws).await {
         Ok(m) => m,
         Err(e) => return server_error(e),
@@ -802,8 +946,22 @@ pub async fn goals(
     };
     let short = lines.iter().filter(|g| g.shortfall_days > 0).count();
     let (prev, next) = neighbours(week);
+    let goal_form = may_set_goals(u).then(|| {
+        let from = week.map_or_else(
+            || chrono::Utc::now().date_naive(),
+            |w| w.sunday() + chrono::Duration::days(1),
+        );
+        GoalFormView {
+            csrf: u.csrf.clone(),
+            from: from.to_string(),
+            to: (from + chrono::Duration::days(27)).to_string(),
+            may_adopt: matches!(u.user.role, Role::Admin | Role::Program),
+        }
+    });
     render(GridPage {
-        c: chrome(&u, "scores"),
+        result,
+        goal_form,
+        c: chrome(u, "scores"),
         title: "Route goals".into(),
         subtitle: wk.clone(),
         intro: "Each partner commits to a P50 (typical) and P90 (peak) number of daily routes per station. The goal in force is the one set or adopted for the period, else the suggestion from the 28 days before the week (PERCENTILE.INC of daily routes, counting 0 on days the station ran routes and the partner none). The suggestion for the next period uses the 28 days ending with this week. `dspdesk goals adopt` or `dspdesk goals set` stores goals.".into(),
@@ -952,6 +1110,8 @@ pub async fn profit_page(
     };
     let (prev, next) = neighbours(week);
     render(GridPage {
+        result: None,
+        goal_form: None,
         c: chrome(&u, "scores"),
         title: "Profitability".into(),
         subtitle: wk.clone(),
@@ -1008,6 +1168,8 @@ pub async fn cod(
     };
     let (prev, next) = neighbours(week);
     render(GridPage {
+        result: None,
+        goal_form: None,
         c: chrome(&u, "scores"),
         title: "COD ledger".into(),
         subtitle: wk.clone(),
@@ -1200,4 +1362,159 @@ pub async fn api_profit(
             )
         }
     }
+}
+
+// ---- Configuration (admin) ----------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "config.html")]
+struct ConfigPage {
+    c: Chrome,
+    result: Option<(bool, String)>,
+    kinds: Vec<ConfigKindView>,
+}
+
+struct ConfigKindView {
+    kind: &'static str,
+    title: &'static str,
+    help: &'static str,
+    versions: Vec<(i64, String, String, String, String)>,
+    text: String,
+}
+
+#[derive(serde::Deserialize)]
+pub struct ConfigForm {
+    csrf: String,
+    kind: String,
+    action: String,
+    text: String,
+    #[serde(default)]
+    note: String,
+}
+
+async fn config_page(
+    s: &AppState,
+    u: &User,
+    result: Option<(bool, String)>,
+    draft: Option<(&str, &str)>,
+) -> Response {
+    let mut kinds = Vec::new();
+    for (kind, title, help) in [
+        (
+            "score",
+            "Health score",
+            "Weights, floors and targets of the components, tiers, the lapsed-document cap and the rules of the defaulting, bottom, unusual-day and goal lists. A new version applies to weeks not yet scored; weeks already shown keep their version until `dspdesk score --week W --rescore`.",
+        ),
+        (
+            "rates",
+            "Rate cards and cost models",
+            "What a route pays (block rate by MOT and block hours, per delivered package) and costs (driver per hour, vehicle per day, energy per km), with dates of validity and station overrides. Profitability always uses the newest version; a route row's own payout or cost wins.",
+        ),
+    ] {
+        let versions = match s.ws.store.config_versions(kind).await {
+            Ok(v) => v,
+            Err(e) => return server_error(e),
+        };
+        let text = match draft {
+            Some((k, t)) if k == kind => t.to_owned(),
+            _ => match versions.last() {
+                Some(v) => v.body.clone(),
+                None if kind == "score" => {
+                    toml::to_string_pretty(&dspdesk_core::score::ScoreConfig::default())
+                        .unwrap_or_default()
+                }
+                None => include_str!("../../../examples/config/rates.toml").to_owned(),
+            },
+        };
+        kinds.push(ConfigKindView {
+            kind,
+            title,
+            help,
+            versions: versions
+                .iter()
+                .rev()
+                .map(|v| {
+                    (
+                        v.version,
+                        v.effective_from.to_string(),
+                        v.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                        v.created_by.clone(),
+                        v.note.clone(),
+                    )
+                })
+                .collect(),
+            text,
+        });
+    }
+    render(ConfigPage {
+        c: chrome(u, "config"),
+        result,
+        kinds,
+    })
+}
+
+fn admin(u: &User) -> Option<Response> {
+    (u.user.role != Role::Admin).then(|| {
+        (
+            StatusCode::FORBIDDEN,
+            "Only an admin changes rate cards and score weights.",
+        )
+            .into_response()
+    })
+}
+
+pub async fn config(State(s): State<AppState>, u: User) -> Response {
+    if let Some(r) = admin(&u) {
+        return r;
+    }
+    config_page(&s, &u, None, None).await
+}
+
+/// Checks a document, or loads it as a new version (then refreshes the flags).
+pub async fn config_post(
+    State(s): State<AppState>,
+    u: User,
+    axum::Form(f): axum::Form<ConfigForm>,
+) -> Response {
+    if let Some(r) = admin(&u) {
+        return r;
+    }
+    if f.csrf != u.csrf {
+        return (StatusCode::FORBIDDEN, "The form expired; reload the page.").into_response();
+    }
+    use dspdesk_app::scoring::{self, ConfigKind};
+    let result = async {
+        let kind = ConfigKind::parse(&f.kind).map_err(|e| e.to_string())?;
+        match f.action.as_str() {
+            "check" => scoring::check(kind, &f.text)
+                .map(|s| format!("Valid: {}. Nothing was saved.", s.summary))
+                .map_err(|e| e.to_string()),
+            "load" => {
+                let actor = format!("web:{}", u.user.username);
+                let (version, summary) = scoring::load(&s.ws, kind, &f.text, f.note.trim(), &actor)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let flags = scoring::refresh_flags(&s.ws)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(format!(
+                    "Loaded as {} version {version}: {}. Flags: {} opened, {} cleared.",
+                    kind.as_str(),
+                    summary.summary,
+                    flags.opened,
+                    flags.cleared
+                ))
+            }
+            other => Err(format!("unknown action {other:?}")),
+        }
+    }
+    .await;
+    let ok = result.is_ok();
+    let text = result.unwrap_or_else(|e| e);
+    let draft = (!ok || f.action == "check").then_some((f.kind.as_str(), f.text.as_str()));
+    let mut r = config_page(&s, &u, Some((ok, text)), draft).await;
+    if !ok {
+        *r.status_mut() = StatusCode::BAD_REQUEST;
+    }
+    r
 }

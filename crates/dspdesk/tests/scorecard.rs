@@ -26,8 +26,7 @@ struct Network {
     to: String,
 }
 
-fn load() -> Network {
-    let env = Env::new();
+fn load(env: Env) -> Network {
     let out = env.path("sim");
     env.run(&[
         "simulate",
@@ -106,7 +105,36 @@ fn dec(v: &serde_json::Value) -> Decimal {
 
 #[test]
 fn planted_partners_land_on_the_right_lists_and_the_numbers_agree() {
-    let n = load();
+    check_lists(Env::new());
+}
+
+#[test]
+fn a_new_score_version_keeps_scored_weeks_until_a_rescore_and_explain_adds_up() {
+    check_versions_and_goals(Env::new());
+}
+
+/// The same flows with the database on PostgreSQL (skipped loudly where none answers).
+#[tokio::test(flavor = "multi_thread")]
+async fn postgres_runs_the_scorecard_the_same() {
+    let checks: [fn(Env); 2] = [check_lists, check_versions_and_goals];
+    for check in checks {
+        let Some(pg) = dspdesk_store::testing::TestStore::postgres().await else {
+            return;
+        };
+        let url = pg.url.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut env = Env::new();
+            env.database_url = Some(url);
+            check(env);
+        })
+        .await
+        .unwrap();
+        pg.finish().await;
+    }
+}
+
+fn check_lists(env: Env) {
+    let n = load(env);
     let env = &n.env;
     assert!(
         env.run(&["config", "check", "rates", RATES])
@@ -346,9 +374,8 @@ fn planted_partners_land_on_the_right_lists_and_the_numbers_agree() {
     }
 }
 
-#[test]
-fn a_new_score_version_keeps_scored_weeks_until_a_rescore_and_explain_adds_up() {
-    let n = load();
+fn check_versions_and_goals(env: Env) {
+    let n = load(env);
     let env = &n.env;
     let first = env.run(&["score", "--week", &n.week]).ok();
     assert!(
