@@ -19,6 +19,14 @@ pub struct RouteLine {
     pub supervisor: Option<String>,
     pub driver: Option<String>,
     pub counts: Counts,
+    /// From the routes row, or else the rate book and cost model in force (exact,
+    /// rounded to 2 places); `None` without a routes row or a rate for its block.
+    pub payout: Option<rust_decimal::Decimal>,
+    pub cost: Option<rust_decimal::Decimal>,
+    pub profit: Option<rust_decimal::Decimal>,
+    pub margin_pct: Option<f64>,
+    #[serde(skip)]
+    given: (Option<i64>, Option<i64>),
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -109,6 +117,11 @@ pub async fn partner_day(
             supervisor: None,
             driver: None,
             counts: Counts::default(),
+            payout: None,
+            cost: None,
+            profit: None,
+            margin_pct: None,
+            given: (None, None),
         };
         if let Some(path) = file(ws, Kind::Deliveries, &station, date).await? {
             for d in blocking(move || records::deliveries(&path)).await? {
@@ -136,11 +149,52 @@ pub async fn partner_day(
                 line.distance_km = Some(r.distance_km);
                 line.supervisor = r.supervisor;
                 line.driver = r.driver;
+                line.given = (r.payout_minor, r.cost_minor);
             }
         }
         lines.extend(by_route.into_values());
     }
+    let book = crate::profit::rate_book(ws)
+        .await?
+        .map(|b| b.1)
+        .unwrap_or_default();
+    for line in &mut lines {
+        price(&book, date, line);
+    }
     Ok((!lines.is_empty()).then_some(lines))
+}
+
+/// A route's payout, cost, profit and margin (`metrics.md`, "Profitability").
+fn price(book: &dspdesk_core::profit::RateBook, date: NaiveDate, line: &mut RouteLine) {
+    use dspdesk_core::profit::{BlockCounts, round_money};
+    let (Some(hours), Some(mot), Some(km)) =
+        (line.block_hours, line.mot.as_deref(), line.distance_km)
+    else {
+        return;
+    };
+    let metres = (km * 1000.0).round() as i64;
+    let delivered = line.counts.delivered;
+    let (payout, cost) = line.given;
+    let b = BlockCounts {
+        routes: 1,
+        delivered,
+        distance_m: metres,
+        payout_given_routes: i64::from(payout.is_some()),
+        payout_given_minor: payout.unwrap_or(0),
+        delivered_unpaid_rows: if payout.is_some() { 0 } else { delivered },
+        cost_given_routes: i64::from(cost.is_some()),
+        cost_given_minor: cost.unwrap_or(0),
+        distance_m_uncosted: if cost.is_some() { 0 } else { metres },
+    };
+    let m = book.price(&line.station, date, hours, mot, &b);
+    let priced = m.unpriced_routes == 0;
+    let costed = m.uncosted_routes == 0;
+    line.payout = priced.then(|| round_money(m.payout));
+    line.cost = costed.then(|| round_money(m.cost));
+    if priced && costed {
+        line.profit = Some(round_money(m.profit()));
+        line.margin_pct = m.margin_pct();
+    }
 }
 
 fn local(micros: i64, tz: Tz) -> String {

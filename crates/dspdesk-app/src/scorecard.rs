@@ -82,7 +82,11 @@ impl Configs {
         for r in rows {
             // A stored version was validated when loaded; one that no longer parses
             // (a newer rule) falls back to the defaults rather than failing every page.
-            let cfg = ScoreConfig::from_toml(&r.body).unwrap_or_default();
+            let mut cfg = ScoreConfig::from_toml(&r.body).unwrap_or_else(|e| {
+                tracing::warn!(version = r.version, error = %e, "a stored score configuration no longer parses; its weeks use the defaults");
+                ScoreConfig::default()
+            });
+            cfg.effective_from = r.effective_from;
             versions.push((r.version, cfg));
         }
         Configs { versions, pins }
@@ -442,12 +446,17 @@ impl Model {
         if !active && short == 0 {
             return None;
         }
-        let days: Vec<(NaiveDate, Inputs)> = mon
-            .iter_days()
-            .take(7)
-            .map(|d| (d, self.day_inputs(pair, d, cfg)))
-            .filter(|(_, i)| i.counts.dispatched > 0 || i.counts.routes > 0 || i.goal_days > 0)
-            .collect();
+        // A pair with no day this week contributes only the cash it still owes: it is
+        // not scored on goals it no longer works to.
+        let days: Vec<(NaiveDate, Inputs)> = if active {
+            mon.iter_days()
+                .take(7)
+                .map(|d| (d, self.day_inputs(pair, d, cfg)))
+                .filter(|(_, i)| i.counts.dispatched > 0 || i.counts.routes > 0 || i.goal_days > 0)
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mut total = Inputs {
             cod_shortfall_minor: short,
             ..Inputs::default()
@@ -457,6 +466,7 @@ impl Model {
         }
         Some(PairWeek {
             station: pair.station.clone(),
+            active,
             days,
             total,
         })
@@ -478,15 +488,19 @@ impl Model {
             for &i in idx {
                 if let Some(pw) = self.pair_week(&self.pairs[i], week, cfg) {
                     total += pw.total;
-                    any = true;
-                    pairs.push(ScoreRow::new(
-                        partner,
-                        Some(&pw.station),
-                        week,
-                        version,
-                        cfg,
-                        pw.total,
-                    ));
+                    // A partner is scored in a week it worked; cash it still owes at a
+                    // station it left counts in its COD component.
+                    if pw.active {
+                        any = true;
+                        pairs.push(ScoreRow::new(
+                            partner,
+                            Some(&pw.station),
+                            week,
+                            version,
+                            cfg,
+                            pw.total,
+                        ));
+                    }
                 }
             }
             if any {
@@ -512,10 +526,7 @@ impl Model {
             let mut per_day: BTreeMap<NaiveDate, Counts> = BTreeMap::new();
             for &i in idx {
                 let pair = &self.pairs[i];
-                // A window of dispatch days can reach back further than `window`
-                // calendar days; 4x is plenty for any realistic gap.
-                let from = as_of - Duration::days(cfg.window as i64 * 4 + 7);
-                for (d, c) in pair.days_between(from, as_of) {
+                for (d, c) in pair.days_between(NaiveDate::MIN, as_of) {
                     if c.dispatched > 0 {
                         *per_day.entry(*d).or_default() += *c;
                     }
@@ -758,9 +769,15 @@ impl Model {
                 .into_iter()
                 .map(|d| (d, pair.day(d).map_or(0, |c| c.routes)))
                 .collect();
-            let shortfall_days = goal.map_or(0, |g| {
-                daily.iter().filter(|(_, r)| (*r as f64) < g.p50).count()
-            });
+            // Each day against its own goal, as attainment counts it (a goal can
+            // start mid-week).
+            let shortfall_days = daily
+                .iter()
+                .filter(|(d, r)| {
+                    self.goal(pair, *d, window)
+                        .is_some_and(|g| (*r as f64) < g.p50)
+                })
+                .count();
             out.push(GoalLine {
                 partner: pair.partner.clone(),
                 station: pair.station.clone(),
@@ -989,6 +1006,8 @@ pub const MIN_DISPATCHED_UNUSUAL: i64 = 20;
 
 struct PairWeek {
     station: String,
+    /// Any day at the station this week (else only a COD balance).
+    active: bool,
     days: Vec<(NaiveDate, Inputs)>,
     total: Inputs,
 }
@@ -1060,7 +1079,9 @@ pub fn rank(rows: &mut [ScoreRow], share_pct: f64) {
             let better = scores.partition_point(|x| *x > s);
             let worse = n - scores.partition_point(|x| *x >= s);
             r.rank = Some(better + 1);
-            r.bottom = (worse as f64) < share_pct / 100.0 * n as f64;
+            // Somebody must score higher: a lone partner, or a network of ties, has
+            // no bottom.
+            r.bottom = better > 0 && (worse as f64) < share_pct / 100.0 * n as f64;
         }
     }
     rows.sort_by(|a, b| {
@@ -1283,6 +1304,80 @@ mod tests {
             "a tie is in the bottom with its twin"
         );
         assert_eq!(by["D"], (Some(5), true));
+    }
+
+    #[test]
+    fn a_lone_partner_or_a_network_of_ties_has_no_bottom() {
+        let w = IsoWeek::of(d(16));
+        let cfg = ScoreConfig::default();
+        let row = |p: &str| {
+            ScoreRow::new(
+                p,
+                None,
+                w,
+                0,
+                &cfg,
+                Inputs {
+                    counts: counts(100, 97, 0),
+                    ..Inputs::default()
+                },
+            )
+        };
+        let mut one = vec![row("A")];
+        rank(&mut one, 10.0);
+        assert!(!one[0].bottom);
+        let mut tied = vec![row("A"), row("B"), row("C")];
+        rank(&mut tied, 50.0);
+        assert!(tied.iter().all(|r| !r.bottom && r.rank == Some(1)));
+    }
+
+    #[test]
+    fn cash_owed_at_a_station_left_counts_but_does_not_score_the_station() {
+        // SWFT works at DEL4 until the 13th and owes its last day's cash; it works at
+        // BOM1 through the week of the 16th.
+        let mut facts = Vec::new();
+        for day in 9..=13 {
+            facts.push((
+                "SWFT",
+                "DEL4",
+                d(day),
+                Counts {
+                    cod_due_minor: 500,
+                    ..counts(100, 98, 1)
+                },
+            ));
+        }
+        for day in 9..=22 {
+            facts.push((
+                "SWFT",
+                "BOM1",
+                d(day),
+                Counts {
+                    cod_due_minor: 1000,
+                    ..counts(100, 98, 1)
+                },
+            ));
+        }
+        let remit: Vec<(&str, &str, NaiveDate, i64)> = (10..=13)
+            .map(|day| ("SWFT", "DEL4", d(day), 500))
+            .chain((10..=22).map(|day| ("SWFT", "BOM1", d(day), 1000)))
+            .collect();
+        let m = model(&facts, &remit);
+        let week = m.week(IsoWeek::of(d(16)));
+        assert_eq!(
+            week.pairs.len(),
+            1,
+            "DEL4 is not scored in a week SWFT did not work there"
+        );
+        let swft = week.partner("SWFT").unwrap();
+        assert_eq!(
+            swft.inputs.cod_shortfall_minor, 500,
+            "but its unpaid cash counts"
+        );
+        assert_eq!(
+            swft.value("cod_shortfall_pct"),
+            Some(100.0 * 500.0 / 7000.0)
+        );
     }
 
     #[test]

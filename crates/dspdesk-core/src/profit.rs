@@ -178,10 +178,11 @@ impl Money {
     pub fn profit(&self) -> Decimal {
         self.payout - self.cost
     }
-    /// `100 * profit / payout`; `None` when nothing was paid.
+    /// `100 * profit / payout`; `None` when nothing was paid or some routes could not
+    /// be priced or costed (the margin would be wrong).
     pub fn margin_pct(&self) -> Option<f64> {
         use rust_decimal::prelude::ToPrimitive;
-        (!self.payout.is_zero())
+        (!self.payout.is_zero() && self.unpriced_routes == 0 && self.uncosted_routes == 0)
             .then(|| (Decimal::from(100) * self.profit() / self.payout).to_f64())
             .flatten()
     }
@@ -189,7 +190,9 @@ impl Money {
 
 /// Rounds an exact amount to the currency's 2 places (half away from zero), for showing.
 pub fn round_money(d: Decimal) -> Decimal {
-    d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    let mut r = d.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(2);
+    r
 }
 
 impl RateBook {
@@ -215,10 +218,14 @@ impl RateBook {
             for (mot, blocks) in &c.block_rate {
                 check_mot(&format!("{what} block_rate"), mot, &mut errors);
                 for hours in blocks.keys() {
-                    if !hours.parse::<u8>().is_ok_and(|h| (1..=24).contains(&h)) {
-                        errors.push(format!(
+                    match hours.parse::<u8>() {
+                        Ok(h) if (1..=24).contains(&h) && h.to_string() == *hours => {}
+                        Ok(h) if (1..=24).contains(&h) => errors.push(format!(
+                            "{what} block_rate.{mot}: write {h}, not {hours:?}"
+                        )),
+                        _ => errors.push(format!(
                             "{what} block_rate.{mot}: {hours:?} is not a number of block hours (1 to 24)"
-                        ));
+                        )),
                     }
                 }
             }
@@ -437,7 +444,11 @@ energy_per_km = { 2W = "2.125" }
         assert_eq!(m.unpriced_routes, 2, "no 6-hour 2W rate");
         let m = book.price("BOM1", d("2026-02-01"), 4, "EV3W", &b);
         assert_eq!(m.uncosted_routes, 3);
-        assert_eq!(m.margin_pct(), Some(100.0));
+        assert_eq!(
+            m.margin_pct(),
+            None,
+            "a margin over uncosted routes would be wrong"
+        );
     }
 
     #[test]
@@ -451,6 +462,8 @@ energy_per_km = { 2W = "2.125" }
         let e =
             RateBook::from_toml(&BOOK.replace("per_delivered.2W", "per_delivred.2W")).unwrap_err();
         assert!(e.contains("per_delivred"), "{e}");
+        let e = RateBook::from_toml(&BOOK.replace("4 = \"600\"", "04 = \"600\"")).unwrap_err();
+        assert!(e.contains("write 4, not \"04\""), "{e}");
         let e = RateBook::from_toml(&BOOK.replace("\"1100.50\"", "\"-1\"")).unwrap_err();
         assert!(e.contains("negative"), "{e}");
     }

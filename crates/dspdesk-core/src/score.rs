@@ -272,7 +272,12 @@ impl ScoreConfig {
         let mut raw: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
         // Merge the named components over the defaults, so a file can change one.
         let mut components = ScoreConfig::default().components;
-        if let Some(toml::Value::Table(given)) = raw.remove("components") {
+        let given = match raw.remove("components") {
+            None => None,
+            Some(toml::Value::Table(t)) => Some(t),
+            Some(_) => return Err("components must be a table: [components.dot_pct] …".into()),
+        };
+        if let Some(given) = given {
             for (name, value) in given {
                 if !COMPONENTS.contains(&name.as_str()) {
                     return Err(format!(
@@ -304,7 +309,28 @@ impl ScoreConfig {
                 self.effective_from.weekday()
             ));
         }
+        let finite = [
+            ("defaulting.dot_target", self.defaulting.dot_target),
+            ("bottom.share_pct", self.bottom.share_pct),
+            ("unusual.threshold", self.unusual.threshold),
+            ("unusual.mad_floor", self.unusual.mad_floor),
+            ("goals.shortfall_below_pct", self.goals.shortfall_below_pct),
+            ("tiers.fantastic_plus", self.tiers.fantastic_plus),
+            ("tiers.fantastic", self.tiers.fantastic),
+            ("tiers.great", self.tiers.great),
+            ("tiers.fair", self.tiers.fair),
+        ];
+        for (key, v) in finite {
+            if !v.is_finite() {
+                errors.push(format!("{key} must be a finite number"));
+            }
+        }
         for (name, c) in &self.components {
+            if !c.floor.is_finite() || !c.target.is_finite() {
+                errors.push(format!(
+                    "components.{name}: floor and target must be finite numbers"
+                ));
+            }
             if c.weight < 0.0 || !c.weight.is_finite() {
                 errors.push(format!("components.{name}.weight must be 0 or more"));
             }

@@ -34,6 +34,9 @@ pub struct RouteRecord {
     pub distance_km: f64,
     pub supervisor: Option<String>,
     pub driver: Option<String>,
+    /// The row's own payout and cost, in minor units, when it gave them.
+    pub payout_minor: Option<i64>,
+    pub cost_minor: Option<i64>,
 }
 
 fn text(batch: &RecordBatch, name: &str) -> Result<Vec<Option<String>>, String> {
@@ -117,6 +120,8 @@ pub fn routes(path: &Path) -> Result<Vec<RouteRecord>, IngestError> {
     };
     let hours = col("block_hours")?.as_primitive::<Int32Type>().clone();
     let km = col("distance_km")?.as_primitive::<Float64Type>().clone();
+    let payout = col("payout")?.as_primitive::<Decimal128Type>().clone();
+    let cost = col("cost")?.as_primitive::<Decimal128Type>().clone();
     Ok((0..b.num_rows())
         .map(|i| RouteRecord {
             route_id: ids[i].clone().unwrap_or_default(),
@@ -126,6 +131,8 @@ pub fn routes(path: &Path) -> Result<Vec<RouteRecord>, IngestError> {
             distance_km: km.value(i),
             supervisor: sups[i].clone(),
             driver: drivers[i].clone(),
+            payout_minor: payout.is_valid(i).then(|| payout.value(i) as i64),
+            cost_minor: cost.is_valid(i).then(|| cost.value(i) as i64),
         })
         .collect())
 }

@@ -611,6 +611,52 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             for g in goals {
+                // Overlapping goals are retired (kept as history); the parts of their
+                // periods outside the new one stay in force as new rows, by their
+                // original author.
+                let overlapping: Vec<GoalRow> = sqlx::query(
+                    "SELECT id, partner, station, valid_from, valid_to, p50, p90, source, set_by, set_at FROM route_goals
+                     WHERE partner = $1 AND station = $2 AND replaced_at IS NULL AND valid_from <= $3 AND valid_to >= $4",
+                )
+                .bind(&g.partner)
+                .bind(&g.station)
+                .bind(g.valid_to)
+                .bind(g.valid_from)
+                .fetch_all(&mut *tx)
+                .await?
+                .into_iter()
+                .map(|r| {
+                    Ok(GoalRow {
+                        id: r.try_get("id")?,
+                        partner: r.try_get("partner")?,
+                        station: r.try_get("station")?,
+                        valid_from: r.try_get("valid_from")?,
+                        valid_to: r.try_get("valid_to")?,
+                        p50: r.try_get("p50")?,
+                        p90: r.try_get("p90")?,
+                        source: r.try_get("source")?,
+                        set_by: r.try_get("set_by")?,
+                        set_at: r.try_get("set_at")?,
+                    })
+                })
+                .collect::<Result<_, sqlx::Error>>()?;
+                let mut remainders: Vec<(NaiveDate, NaiveDate, &GoalRow)> = Vec::new();
+                for old in &overlapping {
+                    if old.valid_from < g.valid_from {
+                        remainders.push((
+                            old.valid_from,
+                            g.valid_from.pred_opt().unwrap_or(g.valid_from),
+                            old,
+                        ));
+                    }
+                    if old.valid_to > g.valid_to {
+                        remainders.push((
+                            g.valid_to.succ_opt().unwrap_or(g.valid_to),
+                            old.valid_to,
+                            old,
+                        ));
+                    }
+                }
                 sqlx::query(
                     "UPDATE route_goals SET replaced_at = $1 WHERE partner = $2 AND station = $3 AND replaced_at IS NULL AND valid_from <= $4 AND valid_to >= $5",
                 )
@@ -621,6 +667,22 @@ impl Store {
                 .bind(g.valid_from)
                 .execute(&mut *tx)
                 .await?;
+                for (from, to, old) in remainders {
+                    sqlx::query(
+                        "INSERT INTO route_goals (partner, station, valid_from, valid_to, p50, p90, source, set_by, set_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    )
+                    .bind(&old.partner)
+                    .bind(&old.station)
+                    .bind(from)
+                    .bind(to)
+                    .bind(old.p50)
+                    .bind(old.p90)
+                    .bind(&old.source)
+                    .bind(&old.set_by)
+                    .bind(old.set_at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 sqlx::query(
                     "INSERT INTO route_goals (partner, station, valid_from, valid_to, p50, p90, source, set_by, set_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 )

@@ -396,10 +396,17 @@ async fn scorecard_tables_behave_alike() {
             source: "set".into(),
         };
         s.set_goals("coach", &[goal(4.0, 1, 30)]).await.unwrap();
-        s.set_goals("coach", &[goal(5.0, 16, 30)]).await.unwrap();
+        s.set_goals("coach", &[goal(5.0, 16, 22)]).await.unwrap();
         let goals = s.route_goals().await.unwrap();
-        assert_eq!(goals.len(), 1, "{b}");
-        assert_eq!(goals[0].p50, 5.0, "{b}");
+        let periods: Vec<(NaiveDate, NaiveDate, f64)> = goals
+            .iter()
+            .map(|g| (g.valid_from, g.valid_to, g.p50))
+            .collect();
+        assert_eq!(
+            periods,
+            vec![(d(1), d(15), 4.0), (d(16), d(22), 5.0), (d(23), d(30), 4.0)],
+            "the new goal cuts its period out of the old one ({b})"
+        );
 
         // Flags open, stay open while shown, and clear when no longer shown.
         let flag = |partner: &str| NewFlag {

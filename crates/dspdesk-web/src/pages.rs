@@ -558,6 +558,11 @@ pub struct RouteRow {
     pub km: String,
     pub supervisor: String,
     pub driver: String,
+    pub payout: String,
+    pub cost: String,
+    pub profit: String,
+    pub loss: bool,
+    pub margin: String,
     pub dispatched: String,
     pub delivered: String,
     pub dot: String,
@@ -594,10 +599,18 @@ pub async fn partner_day(
                 "distance_km",
                 "supervisor",
                 "driver",
+                "payout",
+                "cost",
+                "profit",
+                "margin_pct",
             ]
             .map(String::from)
             .to_vec();
             header.extend(COUNT_COLUMNS.iter().map(|c| c.to_string()));
+            let minor = |d: Option<rust_decimal::Decimal>| {
+                d.and_then(|d| (d * rust_decimal::Decimal::from(100)).try_into().ok())
+                    .map_or(Cell::Num(None), Cell::Money)
+            };
             let rows = lines
                 .iter()
                 .map(|r| {
@@ -611,6 +624,10 @@ pub async fn partner_day(
                         Cell::Num(r.distance_km),
                         Cell::Text(r.supervisor.clone().unwrap_or_default()),
                         Cell::Text(r.driver.clone().unwrap_or_default()),
+                        minor(r.payout),
+                        minor(r.cost),
+                        minor(r.profit),
+                        Cell::Num(r.margin_pct),
                     ];
                     row.extend(count_cells(&r.counts));
                     row
@@ -647,6 +664,13 @@ pub async fn partner_day(
                         .unwrap_or_else(|| "–".into()),
                     supervisor: r.supervisor.clone().unwrap_or_default(),
                     driver: r.driver.clone().unwrap_or_default(),
+                    payout: r.payout.map_or("–".into(), money),
+                    cost: r.cost.map_or("–".into(), money),
+                    profit: r.profit.map_or("–".into(), money),
+                    loss: r
+                        .profit
+                        .is_some_and(|p| p.is_sign_negative() && !p.is_zero()),
+                    margin: r.margin_pct.map_or("–".into(), |m| format!("{m:.1}%")),
                     dispatched: int(r.counts.dispatched),
                     delivered: int(r.counts.delivered),
                     dot: pct(r.counts.dot_pct()),

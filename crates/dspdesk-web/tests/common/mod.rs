@@ -10,6 +10,8 @@ use std::sync::Arc;
 
 pub struct App {
     pub base: String,
+    /// The workspace the server runs on, for tests that load more into it.
+    pub data: std::path::PathBuf,
     _dir: tempfile::TempDir,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -89,6 +91,7 @@ pub async fn spawn(t: &TestStore, per_day: usize) -> App {
     ));
     App {
         base,
+        data: dir.path().to_path_buf(),
         _dir: dir,
         stop: Some(stop),
     }
