@@ -1204,13 +1204,7 @@ fn table_json(t: &Table) -> serde_json::Value {
 }
 
 async fn api_model(s: &AppState) -> Result<Arc<Model>, Response> {
-    Model::load(&s.ws).await.map_err(|e| {
-        tracing::error!(error = %e, "request failed");
-        crate::api::error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "something went wrong; it has been logged",
-        )
-    })
+    Model::load(&s.ws).await.map_err(crate::api::internal)
 }
 
 pub async fn api_scores(
@@ -1270,13 +1264,7 @@ pub async fn api_flags(
 ) -> Response {
     match flags_table(&s, &u, &q).await {
         Ok(t) => Json(serde_json::json!({ "flags": table_json(&t) })).into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "request failed");
-            crate::api::error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "something went wrong; it has been logged",
-            )
-        }
+        Err(e) => crate::api::internal(e),
     }
 }
 
@@ -1354,13 +1342,7 @@ pub async fn api_profit(
             Json(serde_json::json!({ "week": w, "profit": table_json(&tables::profit(&lines)) }))
                 .into_response()
         }
-        Err(e) => {
-            tracing::error!(error = %e, "request failed");
-            crate::api::error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "something went wrong; it has been logged",
-            )
-        }
+        Err(e) => crate::api::internal(e),
     }
 }
 
@@ -1403,7 +1385,7 @@ async fn config_page(
         (
             "score",
             "Health score",
-            "Weights, floors and targets of the components, tiers, the lapsed-document cap and the rules of the defaulting, bottom, unusual-day and goal lists. A new version applies to weeks not yet scored; weeks already shown keep their version until `dspdesk score --week W --rescore`.",
+            "Weights, floors and targets of the components, tiers, the lapsed-document cap and the rules of the defaulting, bottom, unusual-day and goal lists. Set effective_from to the Monday the version starts. A new version applies to weeks not yet scored; weeks already shown keep their version until `dspdesk score --week W --rescore`.",
         ),
         (
             "rates",
@@ -1419,9 +1401,14 @@ async fn config_page(
             Some((k, t)) if k == kind => t.to_owned(),
             _ => match versions.last() {
                 Some(v) => v.body.clone(),
+                // The documented defaults, starting next Monday.
                 None if kind == "score" => {
-                    toml::to_string_pretty(&dspdesk_core::score::ScoreConfig::default())
-                        .unwrap_or_default()
+                    let today = chrono::Utc::now().date_naive();
+                    let monday = IsoWeek::of(today).sunday() + chrono::Duration::days(1);
+                    include_str!("../../../examples/config/score.toml").replace(
+                        "effective_from = \"2026-01-05\"",
+                        &format!("effective_from = \"{monday}\""),
+                    )
                 }
                 None => include_str!("../../../examples/config/rates.toml").to_owned(),
             },
