@@ -1,5 +1,5 @@
 // A person's walk through dspdesk in headless Chromium: log in, read the overview, sort
-// and filter the partners, drill down to a partner, log out. Any console error fails it.
+// and filter the partners, drill down to a partner, read the scorecard, log out. Any console error fails it.
 // Usage: node walk.mjs BASE_URL USER PASSWORD
 import { chromium } from "playwright-core";
 
@@ -62,6 +62,25 @@ try {
   await page.click("table.sortable tbody tr:first-child a");
   await page.waitForURL(/\/stations\/[A-Z0-9]+/);
   check(await page.locator("h2 >> text=Partners at").count() === 1, "a station's page lists its partners");
+
+  // The scorecard: the ranking sorts by score, a partner's scorecard explains it, and
+  // the goals form opens.
+  await page.click("nav >> text=Scorecard");
+  await page.waitForURL(/\/scores/);
+  check(await page.locator("#ranking table tbody tr").count() >= 2, "the ranking lists the partners");
+  check(await page.locator("#ranking .tier").count() >= 2, "tiers show as badges");
+  await page.click("#ranking th >> text=Score");
+  const scores = await page.locator("#ranking tbody tr td:nth-child(4)").evaluateAll((tds) => tds.map((t) => parseFloat(t.dataset.value)));
+  check(scores.every((v, i) => i === 0 || scores[i - 1] <= v), "sorting by score orders the rows");
+  await page.click("#ranking tbody tr:last-child td:nth-child(2) a");
+  await page.waitForURL(/\/scorecard/);
+  check(await page.locator("h2 >> text=Components and why the score moved").count() === 1, "the scorecard explains the score");
+  await page.click("nav >> text=Scorecard");
+  await page.waitForURL(/\/scores/);
+  await page.click(".tabs >> text=Route goals");
+  await page.waitForURL(/\/goals/);
+  await page.click("summary >> text=Set or adopt goals");
+  check(await page.locator("button >> text=Set goal").isVisible(), "the goal form opens");
 
   // Load a file with a bad row: nothing is loaded and the row and column are named.
   await page.click("nav >> text=Load files");
