@@ -91,6 +91,23 @@ pub async fn profit(
     by: &[ProfitBy],
     scope: &Scope,
 ) -> Result<Vec<ProfitLine>, AppError> {
+    // The same slice is asked for by every user of the screen; the data version (which
+    // loading rates bumps too) keys the cache.
+    let key = format!("profit|{from}|{to}|{by:?}|{scope:?}");
+    let lines = ws
+        .views
+        .get_or(ws, key, || compute(ws, from, to, by, scope))
+        .await?;
+    Ok((*lines).clone())
+}
+
+async fn compute(
+    ws: &Workspace,
+    from: NaiveDate,
+    to: NaiveDate,
+    by: &[ProfitBy],
+    scope: &Scope,
+) -> Result<Vec<ProfitLine>, AppError> {
     let book = rate_book(ws).await?.map(|b| b.1).unwrap_or_default();
     let blocks = ws.store.blocks_in_scope(from, to, scope).await?;
     type Key = (

@@ -133,6 +133,39 @@ pub struct Model {
     pub configs: Configs,
     pub first: Option<NaiveDate>,
     pub last: Option<NaiveDate>,
+    /// Results already computed: the model never changes, so they never go stale.
+    memo: Memo,
+}
+
+/// Results by their arguments.
+type Memoised<K, V> = std::sync::Mutex<HashMap<K, Arc<V>>>;
+
+/// Computed results of a model, by their arguments.
+#[derive(Debug, Default)]
+struct Memo {
+    weeks: Memoised<IsoWeek, WeekScores>,
+    goals: Memoised<IsoWeek, Vec<GoalLine>>,
+    bottom: Memoised<IsoWeek, Vec<Bottom>>,
+    defaulting: Memoised<NaiveDate, Vec<Defaulting>>,
+    unusual: Memoised<(NaiveDate, NaiveDate), Vec<UnusualDay>>,
+}
+
+/// The memoised value for `key`, computed (outside the lock) when missing.
+fn memo<K: std::hash::Hash + Eq + Clone, V>(
+    map: &Memoised<K, V>,
+    key: K,
+    compute: impl FnOnce() -> V,
+) -> Arc<V> {
+    if let Ok(m) = map.lock()
+        && let Some(v) = m.get(&key)
+    {
+        return v.clone();
+    }
+    let v = Arc::new(compute());
+    if let Ok(mut m) = map.lock() {
+        m.insert(key, v.clone());
+    }
+    v
 }
 
 /// Additive inputs of the score: one partner × station × day, or any sum of them.
@@ -326,6 +359,7 @@ impl Model {
             configs,
             first,
             last,
+            memo: Memo::default(),
         }
     }
 
@@ -474,9 +508,11 @@ impl Model {
 
     /// Every partner's (and partner × station's) score for a week, with rank and the
     /// bottom share, under the version the week is held to.
-    pub fn week(&self, week: IsoWeek) -> WeekScores {
-        let (version, cfg) = self.configs.for_week(week);
-        self.week_with(week, version, cfg)
+    pub fn week(&self, week: IsoWeek) -> Arc<WeekScores> {
+        memo(&self.memo.weeks, week, || {
+            let (version, cfg) = self.configs.for_week(week);
+            self.week_with(week, version, cfg)
+        })
     }
 
     pub fn week_with(&self, week: IsoWeek, version: i64, cfg: &ScoreConfig) -> WeekScores {
@@ -519,7 +555,11 @@ impl Model {
 
     /// The partners' daily DOT (all stations summed) on their last `window` days with
     /// dispatches up to `as_of`; defaulting when below target on at least `days`.
-    pub fn defaulting(&self, as_of: NaiveDate) -> Vec<Defaulting> {
+    pub fn defaulting(&self, as_of: NaiveDate) -> Arc<Vec<Defaulting>> {
+        memo(&self.memo.defaulting, as_of, || self.defaulting_now(as_of))
+    }
+
+    fn defaulting_now(&self, as_of: NaiveDate) -> Vec<Defaulting> {
         let cfg = self.configs.for_week(IsoWeek::of(as_of)).1.defaulting;
         let mut out = Vec::new();
         for (partner, idx) in &self.by_partner {
@@ -560,7 +600,11 @@ impl Model {
 
     /// Partners in the bottom share in at least `weeks` of the `of_last` weeks ending
     /// with `week`.
-    pub fn consistently_bottom(&self, week: IsoWeek) -> Vec<Bottom> {
+    pub fn consistently_bottom(&self, week: IsoWeek) -> Arc<Vec<Bottom>> {
+        memo(&self.memo.bottom, week, || self.bottom_now(week))
+    }
+
+    fn bottom_now(&self, week: IsoWeek) -> Vec<Bottom> {
         let cfg = self.configs.for_week(week).1.bottom;
         let mut weeks: Vec<IsoWeek> = Vec::new();
         let mut w = week;
@@ -569,7 +613,7 @@ impl Model {
             w = IsoWeek::of(w.monday() - Duration::days(1));
         }
         weeks.reverse();
-        let scored: Vec<WeekScores> = weeks.iter().map(|w| self.week(*w)).collect();
+        let scored: Vec<Arc<WeekScores>> = weeks.iter().map(|w| self.week(*w)).collect();
         let mut out = Vec::new();
         for partner in self.by_partner.keys() {
             let history: Vec<(IsoWeek, bool, Option<f64>)> = scored
@@ -702,7 +746,13 @@ impl Model {
     /// Partner × station days in `from..=to` whose `dot_pct` or `dcr_pct` is far from
     /// the partner's own trailing days (a robust z-score: `0.6745 (x - median) / MAD`
     /// over the partner's station-days in the window before the day).
-    pub fn unusual_days(&self, from: NaiveDate, to: NaiveDate) -> Vec<UnusualDay> {
+    pub fn unusual_days(&self, from: NaiveDate, to: NaiveDate) -> Arc<Vec<UnusualDay>> {
+        memo(&self.memo.unusual, (from, to), || {
+            self.unusual_now(from, to)
+        })
+    }
+
+    fn unusual_now(&self, from: NaiveDate, to: NaiveDate) -> Vec<UnusualDay> {
         let mut out = Vec::new();
         for (partner, idx) in &self.by_partner {
             let cfg = self.configs.for_week(IsoWeek::of(to)).1.unusual;
@@ -751,7 +801,11 @@ impl Model {
     /// Route goals and attainment per pair for a week: the goal in force, the
     /// suggestion for the next period (the window ending on the week's Sunday), and
     /// the days met.
-    pub fn goals_week(&self, week: IsoWeek) -> Vec<GoalLine> {
+    pub fn goals_week(&self, week: IsoWeek) -> Arc<Vec<GoalLine>> {
+        memo(&self.memo.goals, week, || self.goals_now(week))
+    }
+
+    fn goals_now(&self, week: IsoWeek) -> Vec<GoalLine> {
         let cfg = self.configs.for_week(week).1;
         let window = cfg.goals.window_days;
         let mut out = Vec::new();
@@ -873,7 +927,7 @@ impl Model {
         let cfg = self.configs.for_week(week).1;
         let mut out = Vec::new();
         let json = |v: serde_json::Value| v.to_string();
-        for d in self.defaulting(last) {
+        for d in self.defaulting(last).iter() {
             out.push(NewFlag {
                 kind: "defaulting".into(),
                 partner: d.partner.clone(),
@@ -895,7 +949,7 @@ impl Model {
                 data_date: last,
             });
         }
-        for b in self.consistently_bottom(week) {
+        for b in self.consistently_bottom(week).iter() {
             out.push(NewFlag {
                 kind: "bottom".into(),
                 partner: b.partner.clone(),
@@ -911,7 +965,7 @@ impl Model {
                 data_date: week.sunday(),
             });
         }
-        for g in self.goals_week(week) {
+        for g in self.goals_week(week).iter() {
             if let (Some(goal), Some(met)) = (g.goal, g.goal_p50_met_pct)
                 && met < cfg.goals.shortfall_below_pct
             {
@@ -948,7 +1002,7 @@ impl Model {
                 data_date: last,
             });
         }
-        for u in self.unusual_days(week.monday(), week.sunday()) {
+        for u in self.unusual_days(week.monday(), week.sunday()).iter() {
             out.push(NewFlag {
                 kind: "unusual_day".into(),
                 partner: u.partner.clone(),

@@ -282,7 +282,12 @@ pub async fn scores(
                 .unwrap_or_default();
             (t, scored.config_version, d, model.consistently_bottom(w))
         }
-        None => (tables::scores(&[], false), 0, Vec::new(), Vec::new()),
+        None => (
+            tables::scores(&[], false),
+            0,
+            Arc::default(),
+            Arc::default(),
+        ),
     };
     if let Some(f) = &q.download {
         return download(&table, &format!("scores-{wk}"), f);
@@ -522,8 +527,9 @@ pub async fn scorecard(
     // Station users see the partner at their stations only.
     let goals: Vec<_> = model
         .goals_week(week)
-        .into_iter()
+        .iter()
         .filter(|g| g.partner == code && scope.allows(&g.partner, &g.station))
+        .cloned()
         .collect();
     let gt = tables::goals(&goals.iter().collect::<Vec<_>>());
     let cod: Vec<_> = model
@@ -534,8 +540,9 @@ pub async fn scorecard(
     let ct = tables::cod(&cod.iter().collect::<Vec<_>>());
     let unusual: Vec<_> = model
         .unusual_days(week.monday(), week.sunday())
-        .into_iter()
+        .iter()
         .filter(|x| x.partner == code && scope.allows(&x.partner, &x.station))
+        .cloned()
         .collect();
     let ut = Table {
         columns: vec![
@@ -929,8 +936,9 @@ async fn goals_page(
     let lines: Vec<_> = week
         .map(|w| model.goals_week(w))
         .unwrap_or_default()
-        .into_iter()
+        .iter()
         .filter(|g| scope.allows(&g.partner, &g.station))
+        .cloned()
         .collect();
     let table = tables::goals(&lines.iter().collect::<Vec<_>>());
     if let Some(f) = &q.download {
@@ -1281,8 +1289,9 @@ pub async fn api_goals(
     let lines: Vec<_> = pick_week(&model, week)
         .map(|w| model.goals_week(w))
         .unwrap_or_default()
-        .into_iter()
+        .iter()
         .filter(|g| scope.allows(&g.partner, &g.station))
+        .cloned()
         .collect();
     Json(serde_json::json!({ "goals": table_json(&tables::goals(&lines.iter().collect::<Vec<_>>())) }))
         .into_response()

@@ -200,8 +200,8 @@ async fn scorecard_export(cli: &Cli, cmd: &ExportCommand) -> anyhow::Result<Exit
             tables::scores(&rows, by_station)
         }
         ExportCommand::Goals(_) => {
-            let lines: Vec<_> = weeks.iter().flat_map(|w| model.goals_week(*w)).collect();
-            tables::goals(&lines.iter().collect::<Vec<_>>())
+            let per_week: Vec<_> = weeks.iter().map(|w| model.goals_week(*w)).collect();
+            tables::goals(&per_week.iter().flat_map(|l| l.iter()).collect::<Vec<_>>())
         }
         ExportCommand::Cod(_) => {
             let lines = model.cod_ledger(args.from, args.to);
