@@ -871,21 +871,31 @@ pub async fn upload(
             true,
             format!("{name}: unchanged: the same content is already loaded and current."),
         ),
-        Ok(r) => (
-            true,
-            format!(
-                "{name}: loaded {} {} rows{}; {} station-days replaced; {} daily facts.",
-                int(r.rows_loaded as i64),
-                r.kind,
-                if r.rows_rejected > 0 {
-                    format!(", {} rejected", int(r.rows_rejected as i64))
-                } else {
-                    String::new()
-                },
-                int(r.station_days as i64),
-                int(r.facts as i64)
-            ),
-        ),
+        Ok(r) => {
+            // The flags follow the data, as after `dspdesk ingest`.
+            let flags = match dspdesk_app::scoring::refresh_flags(&s.ws).await {
+                Ok(f) => format!(" Flags: {} opened, {} cleared.", f.opened, f.cleared),
+                Err(e) => {
+                    tracing::error!(error = %e, "flag refresh failed after an upload");
+                    " The flags could not be refreshed; it has been logged.".into()
+                }
+            };
+            (
+                true,
+                format!(
+                    "{name}: loaded {} {} rows{}; {} station-days replaced; {} daily facts.{flags}",
+                    int(r.rows_loaded as i64),
+                    r.kind,
+                    if r.rows_rejected > 0 {
+                        format!(", {} rejected", int(r.rows_rejected as i64))
+                    } else {
+                        String::new()
+                    },
+                    int(r.station_days as i64),
+                    int(r.facts as i64)
+                ),
+            )
+        }
         // The error names the stored file: show the name the person chose, and the
         // CLI's advice in the page's words.
         Err(e) => {

@@ -526,8 +526,8 @@ async fn the_program_team_uploads_files_and_sees_every_error() {
         .await
         .unwrap();
     assert!(
-        html.contains("good.csv: loaded 1 deliveries rows"),
-        "{html}"
+        html.contains("good.csv: loaded 1 deliveries rows") && html.contains("Flags: "),
+        "the upload loads and refreshes the flags: {html}"
     );
     let day: serde_json::Value = admin
         .get(format!("{}/api/v1/partners/SWFT/days/2026-11-23", app.base))
