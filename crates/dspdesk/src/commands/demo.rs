@@ -239,12 +239,36 @@ pub async fn run(_cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
             pct(c.dcr_pct())
         );
     }
+    let model = dspdesk_app::scorecard::Model::load(&ws).await?;
+    let scored = model.week(week);
+    let n = scored.partners.len();
     println!(
-        "\nexplore it:\n  dspdesk --data-dir {} export metrics --grain week --by partner --from {} --to {}\n  dspdesk --data-dir {} batches",
-        data.display(),
+        "\nhealth score, {week} (configuration version {}):",
+        scored.config_version
+    );
+    for r in scored
+        .partners
+        .iter()
+        .take(3)
+        .chain(scored.partners.iter().skip(n.saturating_sub(3)))
+    {
+        println!(
+            "  {:>3}. {:<8} {:>5.1}  {}",
+            r.rank.unwrap_or(0),
+            r.partner,
+            r.score.unwrap_or(f64::NAN),
+            r.tier.map_or("", |t| t.label())
+        );
+    }
+    println!(
+        "\nexplore it:\n  dspdesk --data-dir {d} export metrics --grain week --by partner --from {} --to {}\n  dspdesk --data-dir {d} score --week {week}\n  dspdesk --data-dir {d} explain --partner {} --week {week}\n  dspdesk --data-dir {d} flags\n  dspdesk --data-dir {d} batches",
         week.monday(),
         week.sunday(),
-        data.display()
+        scored
+            .partners
+            .last()
+            .map_or("SWFT", |r| r.partner.as_str()),
+        d = data.display(),
     );
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
