@@ -48,6 +48,10 @@ pub struct PartnerView {
 #[derive(Debug, Default)]
 pub struct ViewCache {
     inner: std::sync::Mutex<(i64, HashMap<String, CachedView>)>,
+    /// One lock per key being computed, so that concurrent requests for a view that is
+    /// not cached wait for one computation instead of each running their own (the
+    /// scorecard's model holds every fact).
+    computing: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 type CachedView = Arc<dyn std::any::Any + Send + Sync>;
@@ -68,21 +72,42 @@ impl ViewCache {
         Fut: std::future::Future<Output = Result<T, AppError>>,
     {
         let version = ws.store.data_version().await?;
-        if let Ok(c) = self.inner.lock()
-            && c.0 == version
-            && let Some(v) = c.1.get(&key)
-            && let Ok(v) = v.clone().downcast::<T>()
-        {
+        if let Some(v) = self.cached::<T>(version, &key) {
             return Ok(v);
         }
-        let value = Arc::new(compute().await?);
-        if let Ok(mut c) = self.inner.lock() {
+        let gate = self
+            .computing
+            .lock()
+            .map(|mut m| m.entry(key.clone()).or_default().clone())
+            .unwrap_or_default();
+        let _turn = gate.lock().await;
+        // Whoever held the lock before may have computed it.
+        if let Some(v) = self.cached::<T>(version, &key) {
+            return Ok(v);
+        }
+        let computed = compute().await.map(Arc::new);
+        if let Ok(value) = &computed
+            && let Ok(mut c) = self.inner.lock()
+        {
             if c.0 != version || c.1.len() >= VIEW_CACHE_ENTRIES {
                 *c = (version, HashMap::new());
             }
-            c.1.insert(key, value.clone());
+            c.1.insert(key.clone(), value.clone());
         }
-        Ok(value)
+        // Cached first, then the gate goes: a request arriving in between finds the
+        // value.
+        if let Ok(mut m) = self.computing.lock() {
+            m.remove(&key);
+        }
+        computed
+    }
+
+    fn cached<T: Send + Sync + 'static>(&self, version: i64, key: &str) -> Option<Arc<T>> {
+        let c = self.inner.lock().ok()?;
+        if c.0 != version {
+            return None;
+        }
+        c.1.get(key)?.clone().downcast::<T>().ok()
     }
 }
 
@@ -394,4 +419,39 @@ pub async fn station(
             }))
         })
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_misses_compute_a_view_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::open(dir.path(), None).await.unwrap();
+        let runs = Arc::new(AtomicUsize::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..8 {
+            let (ws, runs) = (ws.clone(), runs.clone());
+            tasks.push(tokio::spawn(async move {
+                ws.views
+                    .get_or(&ws, "slow".into(), || async {
+                        runs.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        Ok(42u32)
+                    })
+                    .await
+                    .map(|v| *v)
+            }));
+        }
+        for t in tasks {
+            assert_eq!(t.await.unwrap().unwrap(), 42);
+        }
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            1,
+            "one computation for 8 callers"
+        );
+    }
 }
