@@ -1267,21 +1267,6 @@ pub struct CodLine {
     pub overdue: bool,
 }
 
-/// Keeps what a scope may see of partner rows.
-pub fn visible<'a, T>(
-    rows: &'a [T],
-    scope: &'a Scope,
-    key: impl Fn(&T) -> (&str, Option<&str>) + 'a,
-) -> impl Iterator<Item = &'a T> + 'a {
-    rows.iter().filter(move |r| {
-        let (p, s) = key(r);
-        match s {
-            Some(s) => scope.allows(p, s),
-            None => scope.allows_partner(p),
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

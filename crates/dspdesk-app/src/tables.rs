@@ -4,7 +4,7 @@
 
 use crate::profit::ProfitLine;
 use crate::scorecard::{CodLine, GoalLine, ScoreRow};
-use dspdesk_core::{IsoWeek, format_minor};
+use dspdesk_core::IsoWeek;
 use dspdesk_store::FlagRow;
 use rust_decimal::Decimal;
 use std::io::Write;
@@ -355,9 +355,4 @@ pub fn weeks_between(from: chrono::NaiveDate, to: chrono::NaiveDate) -> Vec<IsoW
         w = IsoWeek::of(w.sunday() + chrono::Duration::days(1));
     }
     out
-}
-
-/// Money in minor units as the contract's decimal text.
-pub fn minor_text(minor: i64) -> String {
-    format_minor(minor)
 }

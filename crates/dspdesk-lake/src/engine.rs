@@ -213,27 +213,6 @@ impl DayAccumulator {
     }
 }
 
-/// Routes rows per partner in a routes lake file.
-pub fn routes_per_partner(path: &Path) -> Result<BTreeMap<String, i64>, IngestError> {
-    let batch = read_columns(path, Some(&["partner"]))?;
-    let mut out = BTreeMap::new();
-    if batch.num_rows() == 0 {
-        return Ok(out);
-    }
-    let partner = dict(&batch, "partner").map_err(|m| lake_err(path, m))?;
-    let values = partner.values().as_string::<i32>();
-    let mut per_key = vec![0i64; values.len()];
-    for k in partner.keys().values() {
-        per_key[*k as usize] += 1;
-    }
-    for (i, n) in per_key.into_iter().enumerate() {
-        if n > 0 {
-            *out.entry(values.value(i).to_owned()).or_insert(0) += n;
-        }
-    }
-    Ok(out)
-}
-
 fn lake_err(path: &Path, m: impl std::fmt::Display) -> IngestError {
     IngestError::Lake {
         path: path.into(),
