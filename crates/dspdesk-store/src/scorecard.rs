@@ -152,6 +152,24 @@ pub struct ScoreSnapshot {
     pub components: String,
 }
 
+/// A `route_goals` row (of either backend) as a [`GoalRow`].
+macro_rules! goal_row {
+    ($r:expr) => {
+        Ok::<_, sqlx::Error>(GoalRow {
+            id: $r.try_get("id")?,
+            partner: $r.try_get("partner")?,
+            station: $r.try_get("station")?,
+            valid_from: $r.try_get("valid_from")?,
+            valid_to: $r.try_get("valid_to")?,
+            p50: $r.try_get("p50")?,
+            p90: $r.try_get("p90")?,
+            source: $r.try_get("source")?,
+            set_by: $r.try_get("set_by")?,
+            set_at: $r.try_get("set_at")?,
+        })
+    };
+}
+
 /// A route goal of a partner at a station for a period.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GoalRow {
@@ -582,20 +600,7 @@ impl Store {
             .fetch_all(pool)
             .await?
             .into_iter()
-            .map(|r| {
-                Ok(GoalRow {
-                    id: r.try_get("id")?,
-                    partner: r.try_get("partner")?,
-                    station: r.try_get("station")?,
-                    valid_from: r.try_get("valid_from")?,
-                    valid_to: r.try_get("valid_to")?,
-                    p50: r.try_get("p50")?,
-                    p90: r.try_get("p90")?,
-                    source: r.try_get("source")?,
-                    set_by: r.try_get("set_by")?,
-                    set_at: r.try_get("set_at")?,
-                })
-            })
+            .map(|r| goal_row!(r))
             .collect::<Result<Vec<_>, sqlx::Error>>()?
         });
         Ok(rows)
@@ -625,20 +630,7 @@ impl Store {
                 .fetch_all(&mut *tx)
                 .await?
                 .into_iter()
-                .map(|r| {
-                    Ok(GoalRow {
-                        id: r.try_get("id")?,
-                        partner: r.try_get("partner")?,
-                        station: r.try_get("station")?,
-                        valid_from: r.try_get("valid_from")?,
-                        valid_to: r.try_get("valid_to")?,
-                        p50: r.try_get("p50")?,
-                        p90: r.try_get("p90")?,
-                        source: r.try_get("source")?,
-                        set_by: r.try_get("set_by")?,
-                        set_at: r.try_get("set_at")?,
-                    })
-                })
+                .map(|r| goal_row!(r))
                 .collect::<Result<_, sqlx::Error>>()?;
                 let mut remainders: Vec<(NaiveDate, NaiveDate, &GoalRow)> = Vec::new();
                 for old in &overlapping {

@@ -214,6 +214,18 @@ fn text_of(table: &Table, row: &[Cell], column: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A page's model, its week (the one asked for, else the last complete one) and that
+/// week as text; the error page when the model cannot be built.
+async fn page_model(
+    ws: &dspdesk_app::Workspace,
+    week: Option<IsoWeek>,
+) -> Result<(Arc<Model>, Option<IsoWeek>, String), Response> {
+    let model = Model::load(ws).await.map_err(server_error)?;
+    let week = pick_week(&model, week);
+    let wk = week.map(|w| w.to_string()).unwrap_or_default();
+    Ok((model, week, wk))
+}
+
 /// The week asked for, else the last complete week with data.
 fn pick_week(model: &Model, week: Option<IsoWeek>) -> Option<IsoWeek> {
     week.or_else(|| model.last_complete_week())
@@ -265,12 +277,10 @@ pub async fn scores(
     crate::PageWeek(week): crate::PageWeek,
     Query(q): Query<GridQuery>,
 ) -> Response {
-    let model = match Model::load(&s.ws).await {
+    let (model, week, wk) = match page_model(&s.ws, week).await {
         Ok(m) => m,
-        Err(e) => return server_error(e),
+        Err(r) => return r,
     };
-    let week = pick_week(&model, week);
-    let wk = week.map(|w| w.to_string()).unwrap_or_default();
     let scope = u.scope();
     let (table, version, defaulting, bottom) = match week {
         Some(w) => {
@@ -926,12 +936,10 @@ async fn goals_page(
     q: &GridQuery,
     result: Option<(bool, String)>,
 ) -> Response {
-    let model = match Model::load(&s.ws).await {
+    let (model, week, wk) = match page_model(&s.ws, week).await {
         Ok(m) => m,
-        Err(e) => return server_error(e),
+        Err(r) => return r,
     };
-    let week = pick_week(&model, week);
-    let wk = week.map(|w| w.to_string()).unwrap_or_default();
     let scope = u.scope();
     let lines: Vec<_> = week
         .map(|w| model.goals_week(w))
@@ -999,12 +1007,10 @@ pub async fn profit_page(
     crate::PageWeek(week): crate::PageWeek,
     Query(q): Query<GridQuery>,
 ) -> Response {
-    let model = match Model::load(&s.ws).await {
+    let (_, week, wk) = match page_model(&s.ws, week).await {
         Ok(m) => m,
-        Err(e) => return server_error(e),
+        Err(r) => return r,
     };
-    let week = pick_week(&model, week);
-    let wk = week.map(|w| w.to_string()).unwrap_or_default();
     let scope = u.scope();
     let book = match rate_book(&s.ws).await {
         Ok(b) => b,
@@ -1139,12 +1145,10 @@ pub async fn cod(
     crate::PageWeek(week): crate::PageWeek,
     Query(q): Query<GridQuery>,
 ) -> Response {
-    let model = match Model::load(&s.ws).await {
+    let (model, week, wk) = match page_model(&s.ws, week).await {
         Ok(m) => m,
-        Err(e) => return server_error(e),
+        Err(r) => return r,
     };
-    let week = pick_week(&model, week);
-    let wk = week.map(|w| w.to_string()).unwrap_or_default();
     let scope = u.scope();
     let mut lines: Vec<_> = week
         .map(|w| model.cod_ledger(w.monday(), w.sunday()))
