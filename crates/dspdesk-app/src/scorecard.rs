@@ -192,21 +192,7 @@ impl std::ops::AddAssign for Inputs {
 
 impl std::ops::SubAssign for Inputs {
     fn sub_assign(&mut self, o: Inputs) {
-        let mut c = self.counts;
-        c.dispatched -= o.counts.dispatched;
-        c.delivered -= o.counts.delivered;
-        c.on_time -= o.counts.on_time;
-        c.attempted -= o.counts.attempted;
-        c.rejected -= o.counts.rejected;
-        c.rts -= o.counts.rts;
-        c.lost -= o.counts.lost;
-        c.nl_value_minor -= o.counts.nl_value_minor;
-        c.cod_due_minor -= o.counts.cod_due_minor;
-        c.vas_dispatched -= o.counts.vas_dispatched;
-        c.vas_delivered -= o.counts.vas_delivered;
-        c.routes -= o.counts.routes;
-        c.packages_routed -= o.counts.packages_routed;
-        self.counts = c;
+        self.counts -= o.counts;
         self.goal_days -= o.goal_days;
         self.goal_p50_met -= o.goal_p50_met;
         self.goal_p90_met -= o.goal_p90_met;

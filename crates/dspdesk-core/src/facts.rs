@@ -8,7 +8,7 @@ use crate::status::Status;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::iter::Sum;
-use std::ops::{Add, AddAssign};
+use std::ops::{Add, AddAssign, SubAssign};
 
 /// Additive counts of one partner × station × date, or of any roll-up of them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,21 +106,35 @@ impl Counts {
     }
 }
 
+impl Counts {
+    /// Applies `f` to each count and the matching count of `o`.
+    fn each(&mut self, o: &Counts, f: impl Fn(&mut i64, i64)) {
+        f(&mut self.dispatched, o.dispatched);
+        f(&mut self.delivered, o.delivered);
+        f(&mut self.on_time, o.on_time);
+        f(&mut self.attempted, o.attempted);
+        f(&mut self.rejected, o.rejected);
+        f(&mut self.rts, o.rts);
+        f(&mut self.lost, o.lost);
+        f(&mut self.nl_value_minor, o.nl_value_minor);
+        f(&mut self.cod_due_minor, o.cod_due_minor);
+        f(&mut self.vas_dispatched, o.vas_dispatched);
+        f(&mut self.vas_delivered, o.vas_delivered);
+        f(&mut self.routes, o.routes);
+        f(&mut self.packages_routed, o.packages_routed);
+    }
+}
+
 impl AddAssign for Counts {
     fn add_assign(&mut self, o: Counts) {
-        self.dispatched += o.dispatched;
-        self.delivered += o.delivered;
-        self.on_time += o.on_time;
-        self.attempted += o.attempted;
-        self.rejected += o.rejected;
-        self.rts += o.rts;
-        self.lost += o.lost;
-        self.nl_value_minor += o.nl_value_minor;
-        self.cod_due_minor += o.cod_due_minor;
-        self.vas_dispatched += o.vas_dispatched;
-        self.vas_delivered += o.vas_delivered;
-        self.routes += o.routes;
-        self.packages_routed += o.packages_routed;
+        self.each(&o, |a, b| *a += b);
+    }
+}
+
+/// Takes a part back out of a sum (the score without one day or station).
+impl SubAssign for Counts {
+    fn sub_assign(&mut self, o: Counts) {
+        self.each(&o, |a, b| *a -= b);
     }
 }
 
