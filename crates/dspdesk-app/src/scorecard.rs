@@ -349,6 +349,13 @@ impl Model {
         }
     }
 
+    /// Whether the partner has any day or deposit at the station.
+    pub fn works_at(&self, partner: &str, station: &str) -> bool {
+        self.by_partner
+            .get(partner)
+            .is_some_and(|idx| idx.iter().any(|&i| self.pairs[i].station == station))
+    }
+
     /// Whether a scope may see a partner: a station manager sees the partners that
     /// work at its stations.
     pub fn sees_partner(&self, scope: &Scope, partner: &str) -> bool {

@@ -10,7 +10,6 @@ use dspdesk_core::IsoWeek;
 use dspdesk_core::profit::RateBook;
 use dspdesk_core::score::ScoreConfig;
 use dspdesk_store::{FlagSync, NewGoal, ScoreRun, ScoreSnapshot};
-use std::collections::BTreeSet;
 
 /// The kinds of configuration document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -278,10 +277,14 @@ pub async fn set_goal(
         )));
     }
     let model = Model::load(ws).await?;
-    let known: BTreeSet<&String> = model.partners().collect();
-    if !known.contains(&partner.to_owned()) {
+    if !model.partners().any(|p| p == partner) {
         return Err(AppError::Invalid(format!(
             "partner {partner:?} has no data; check the code"
+        )));
+    }
+    if !model.works_at(partner, station) {
+        return Err(AppError::Invalid(format!(
+            "partner {partner} has no data at station {station:?}; check the station code"
         )));
     }
     ws.store
