@@ -1,8 +1,18 @@
-//! The ingest log, and the one transaction that makes an ingest current.
+//! The ingest log, and the transactions that make what an ingest or a recompute
+//! derived from the lake current: the facts, route blocks and deposits of the
+//! station-days it touched, all or nothing. These write several aggregates at once, so
+//! they live here, above `facts`, `profit` and `cod`, which know nothing of ingest.
 
-use crate::facts::{FactRow, delete_fact_days, insert_facts};
-use crate::lake_files::LakeFileRow;
-use crate::{ROWS_PER_STATEMENT, Result, Store, on_pool, placeholders};
+mod lake_files;
+
+pub use lake_files::LakeFileRow;
+
+use crate::cod::{RemitRow, insert_remitted};
+use crate::db::{
+    BUMP_VERSION, ROWS_PER_STATEMENT, Result, Store, delete_days_from, on_pool, placeholders,
+};
+use crate::facts::{FactRow, insert_facts};
+use crate::profit::{BlockRow, insert_blocks};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 
@@ -90,10 +100,10 @@ pub struct IngestCommit<'a> {
     pub fact_days: &'a [(String, NaiveDate)],
     pub facts: &'a [FactRow],
     /// The route blocks of the same station-days.
-    pub blocks: &'a [crate::BlockRow],
+    pub blocks: &'a [BlockRow],
     /// The complete deposits of every station-day in `remit_days`.
     pub remit_days: &'a [(String, NaiveDate)],
-    pub remitted: &'a [crate::RemitRow],
+    pub remitted: &'a [RemitRow],
 }
 
 impl Store {
@@ -109,7 +119,8 @@ impl Store {
     }
 
     /// Makes an ingest current: its log row, new stations and partners, the lake
-    /// manifest and the facts of the station-days it touched. All or nothing.
+    /// manifest, and the facts, route blocks and deposits of the station-days it
+    /// touched. All or nothing.
     pub async fn commit_ingest(&self, c: &IngestCommit<'_>) -> Result<i64> {
         let id = on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
@@ -158,19 +169,37 @@ impl Store {
                 }
                 q.execute(&mut *tx).await?;
             }
-            delete_fact_days!(pool, &mut *tx, c.fact_days);
+            delete_days_from!(pool, &mut *tx, "daily_facts", c.fact_days);
             insert_facts!(pool, &mut *tx, c.facts);
-            crate::scorecard::delete_days_from!(pool, &mut *tx, "daily_blocks", c.fact_days);
-            crate::scorecard::insert_blocks!(pool, &mut *tx, c.blocks);
-            crate::scorecard::delete_days_from!(pool, &mut *tx, "daily_remitted", c.remit_days);
-            crate::scorecard::insert_remitted!(pool, &mut *tx, c.remitted);
-            sqlx::query(crate::facts::BUMP_VERSION)
-                .execute(&mut *tx)
-                .await?;
+            delete_days_from!(pool, &mut *tx, "daily_blocks", c.fact_days);
+            insert_blocks!(pool, &mut *tx, c.blocks);
+            delete_days_from!(pool, &mut *tx, "daily_remitted", c.remit_days);
+            insert_remitted!(pool, &mut *tx, c.remitted);
+            sqlx::query(BUMP_VERSION).execute(&mut *tx).await?;
             tx.commit().await?;
             id
         });
         Ok(id)
+    }
+
+    /// Replaces the facts and route blocks of the given station-days, in one
+    /// transaction.
+    pub async fn replace_facts(
+        &self,
+        days: &[(String, NaiveDate)],
+        facts: &[FactRow],
+        blocks: &[BlockRow],
+    ) -> Result<()> {
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            delete_days_from!(pool, &mut *tx, "daily_facts", days);
+            insert_facts!(pool, &mut *tx, facts);
+            delete_days_from!(pool, &mut *tx, "daily_blocks", days);
+            insert_blocks!(pool, &mut *tx, blocks);
+            sqlx::query(BUMP_VERSION).execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(())
     }
 
     /// The latest loaded batch of this content whose station-day files are all still

@@ -1,6 +1,6 @@
 //! The lake's manifest: which Parquet file is current for each kind × station × date.
 
-use crate::{Result, Store, on_pool};
+use crate::db::{Result, Store, on_pool};
 use chrono::NaiveDate;
 use sqlx::Row;
 use std::collections::{HashMap, HashSet};

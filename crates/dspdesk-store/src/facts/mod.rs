@@ -1,6 +1,8 @@
 //! Daily facts per partner × station × date: the additive counts of `metrics.md`.
+//! Screens read them far more often than ingests change them, so every read goes
+//! through one copy kept per data version.
 
-use crate::{Result, Store, on_pool};
+use crate::db::{Dialect, Result, Store, on_pool, placeholders};
 use chrono::NaiveDate;
 use dspdesk_core::{Counts, Scope};
 use sqlx::Row;
@@ -14,49 +16,17 @@ pub struct FactRow {
     pub counts: Counts,
 }
 
-/// Marks the facts as changed; in the same transaction as the change.
-pub(crate) const BUMP_VERSION: &str = "UPDATE data_version SET version = version + 1 WHERE id = 1";
-
-/// The facts as last read, with the data version they were read at.
-#[derive(Debug, Default)]
-pub(crate) struct FactsCache {
-    inner: std::sync::RwLock<Option<(i64, Arc<Vec<FactRow>>)>>,
-    pub(crate) remitted: std::sync::RwLock<Option<(i64, Arc<Vec<crate::scorecard::RemitRow>>)>>,
-}
-
-pub(crate) fn insert_sql<D: crate::Dialect>(pool: &D, rows: usize) -> String {
+pub(crate) fn insert_sql<D: Dialect>(pool: &D, rows: usize) -> String {
     format!(
         "INSERT INTO daily_facts (partner, station, date, dispatched, delivered, on_time, attempted, rejected, rts, lost, nl_value_minor, cod_due_minor, vas_dispatched, vas_delivered, routes, packages_routed) VALUES {}",
-        crate::placeholders(pool, rows, 16)
+        placeholders(pool, rows, 16)
     )
 }
-
-pub(crate) fn delete_days_sql<D: crate::Dialect>(pool: &D, days: usize) -> String {
-    format!(
-        "DELETE FROM daily_facts WHERE (station, date) IN (VALUES {})",
-        crate::placeholders(pool, days, 2)
-    )
-}
-
-/// Deletes the facts of station-days on an executor (a transaction), in chunks.
-macro_rules! delete_fact_days {
-    ($pool:expr, $exec:expr, $days:expr) => {
-        for chunk in $days.chunks($crate::ROWS_PER_STATEMENT) {
-            let sql = $crate::facts::delete_days_sql($pool, chunk.len());
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for (station, date) in chunk {
-                q = q.bind(station).bind(*date);
-            }
-            q.execute($exec).await?;
-        }
-    };
-}
-pub(crate) use delete_fact_days;
 
 /// Inserts fact rows on an executor (a transaction), in chunks.
 macro_rules! insert_facts {
     ($pool:expr, $exec:expr, $facts:expr) => {
-        for chunk in $facts.chunks($crate::ROWS_PER_STATEMENT) {
+        for chunk in $facts.chunks($crate::db::ROWS_PER_STATEMENT) {
             let sql = $crate::facts::insert_sql($pool, chunk.len());
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for f in chunk {
@@ -86,26 +56,6 @@ macro_rules! insert_facts {
 pub(crate) use insert_facts;
 
 impl Store {
-    /// Replaces the facts and route blocks of the given station-days, in one
-    /// transaction.
-    pub async fn replace_facts(
-        &self,
-        days: &[(String, NaiveDate)],
-        facts: &[FactRow],
-        blocks: &[crate::BlockRow],
-    ) -> Result<()> {
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            delete_fact_days!(pool, &mut *tx, days);
-            insert_facts!(pool, &mut *tx, facts);
-            crate::scorecard::delete_days_from!(pool, &mut *tx, "daily_blocks", days);
-            crate::scorecard::insert_blocks!(pool, &mut *tx, blocks);
-            sqlx::query(BUMP_VERSION).execute(&mut *tx).await?;
-            tx.commit().await?;
-        });
-        Ok(())
-    }
-
     /// Facts with `from <= date <= to`, ordered by date, station, partner.
     pub async fn facts_between(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<FactRow>> {
         self.facts_in_scope(from, to, &Scope::All).await
@@ -130,32 +80,9 @@ impl Store {
             .collect())
     }
 
-    /// A number that changes whenever daily facts change, in any process.
-    pub async fn data_version(&self) -> Result<i64> {
-        let v = on_pool!(self, |pool| {
-            sqlx::query("SELECT version FROM data_version WHERE id = 1")
-                .fetch_one(pool)
-                .await?
-                .try_get::<i64, _>("version")?
-        });
-        Ok(v)
-    }
-
-    /// Every fact, from the cache while the data version is unchanged. A transaction
-    /// that changes facts bumps the version, in whichever process it runs.
+    /// Every fact, read once per data version.
     async fn all_facts(&self) -> Result<Arc<Vec<FactRow>>> {
-        let version = self.data_version().await?;
-        if let Ok(cached) = self.facts.inner.read()
-            && let Some((v, rows)) = cached.as_ref()
-            && *v == version
-        {
-            return Ok(rows.clone());
-        }
-        let rows = Arc::new(self.load_facts().await?);
-        if let Ok(mut cached) = self.facts.inner.write() {
-            *cached = Some((version, rows.clone()));
-        }
-        Ok(rows)
+        self.cached(self.load_facts()).await
     }
 
     async fn load_facts(&self) -> Result<Vec<FactRow>> {

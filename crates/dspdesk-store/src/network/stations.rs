@@ -1,6 +1,6 @@
 //! Stations and partners: codes, names and each station's time zone.
 
-use crate::{Result, Store, on_pool};
+use crate::db::{Result, Store, on_pool};
 use chrono::Utc;
 use sqlx::Row;
 use std::collections::HashMap;

@@ -1,0 +1,74 @@
+//! The data version: a number every transaction that changes derived data or scoring
+//! bumps, so that each process can tell whether what it read is still current.
+
+use super::{Result, Store, on_pool};
+use sqlx::Row;
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+/// Marks the data as changed; in the same transaction as the change.
+pub(crate) const BUMP_VERSION: &str = "UPDATE data_version SET version = version + 1 WHERE id = 1";
+
+/// Rows as last read, one slot per row type, with the data version they were read at.
+/// Keyed by type so that the connection knows nothing of the aggregates it caches.
+#[derive(Default)]
+pub(crate) struct ReadCache {
+    slots: RwLock<HashMap<TypeId, Slot>>,
+}
+
+/// The data version some rows were read at, and the rows.
+type Slot = (i64, Arc<dyn Any + Send + Sync>);
+
+impl std::fmt::Debug for ReadCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let slots = self.slots.read().map_or(0, |s| s.len());
+        f.debug_struct("ReadCache").field("slots", &slots).finish()
+    }
+}
+
+impl ReadCache {
+    fn get<T: Any + Send + Sync>(&self, version: i64) -> Option<Arc<T>> {
+        let slots = self.slots.read().ok()?;
+        let (v, rows) = slots.get(&TypeId::of::<T>())?;
+        if *v != version {
+            return None;
+        }
+        rows.clone().downcast::<T>().ok()
+    }
+
+    fn put<T: Any + Send + Sync>(&self, version: i64, rows: Arc<T>) {
+        if let Ok(mut slots) = self.slots.write() {
+            slots.insert(TypeId::of::<T>(), (version, rows));
+        }
+    }
+}
+
+impl Store {
+    /// A number that changes whenever daily facts change, in any process.
+    pub async fn data_version(&self) -> Result<i64> {
+        let v = on_pool!(self, |pool| {
+            sqlx::query("SELECT version FROM data_version WHERE id = 1")
+                .fetch_one(pool)
+                .await?
+                .try_get::<i64, _>("version")?
+        });
+        Ok(v)
+    }
+
+    /// What `load` reads, from the cache while the data version is unchanged. A
+    /// transaction that changes the data bumps the version, in whichever process it
+    /// runs, so another process's change is seen on the next read.
+    pub(crate) async fn cached<T: Any + Send + Sync>(
+        &self,
+        load: impl Future<Output = Result<T>>,
+    ) -> Result<Arc<T>> {
+        let version = self.data_version().await?;
+        if let Some(rows) = self.cache.get::<T>(version) {
+            return Ok(rows);
+        }
+        let rows = Arc::new(load.await?);
+        self.cache.put(version, rows.clone());
+        Ok(rows)
+    }
+}

@@ -1,0 +1,5 @@
+//! The network: stations (with their time zones) and the partners that serve them.
+
+mod stations;
+
+pub use stations::StationRow;

@@ -1,0 +1,102 @@
+//! Route blocks: each partner's routes of one block length and mode of transport at a
+//! station-day, summed for pricing. Derived from the lake, like the facts.
+
+use crate::db::{Dialect, Result, Store, on_pool, placeholders};
+use chrono::NaiveDate;
+use dspdesk_core::Scope;
+use dspdesk_core::profit::BlockCounts;
+use sqlx::Row;
+
+/// One partner's routes of one block and MOT at a station-day, summed for pricing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockRow {
+    pub partner: String,
+    pub station: String,
+    pub date: NaiveDate,
+    pub block_hours: i32,
+    pub mot: String,
+    pub counts: BlockCounts,
+}
+
+pub(crate) fn insert_blocks_sql<D: Dialect>(pool: &D, rows: usize) -> String {
+    format!(
+        "INSERT INTO daily_blocks (partner, station, date, block_hours, mot, routes, delivered, distance_m, payout_given_routes, payout_given_minor, delivered_unpaid_rows, cost_given_routes, cost_given_minor, distance_m_uncosted) VALUES {}",
+        placeholders(pool, rows, 14)
+    )
+}
+
+macro_rules! insert_blocks {
+    ($pool:expr, $exec:expr, $rows:expr) => {
+        for chunk in $rows.chunks($crate::db::ROWS_PER_STATEMENT) {
+            let sql = $crate::profit::insert_blocks_sql($pool, chunk.len());
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for b in chunk {
+                let c = &b.counts;
+                q = q
+                    .bind(&b.partner)
+                    .bind(&b.station)
+                    .bind(b.date)
+                    .bind(b.block_hours)
+                    .bind(&b.mot)
+                    .bind(c.routes)
+                    .bind(c.delivered)
+                    .bind(c.distance_m)
+                    .bind(c.payout_given_routes)
+                    .bind(c.payout_given_minor)
+                    .bind(c.delivered_unpaid_rows)
+                    .bind(c.cost_given_routes)
+                    .bind(c.cost_given_minor)
+                    .bind(c.distance_m_uncosted);
+            }
+            q.execute($exec).await?;
+        }
+    };
+}
+pub(crate) use insert_blocks;
+
+impl Store {
+    /// Route blocks with `from <= date <= to` that `scope` may see.
+    pub async fn blocks_in_scope(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        scope: &Scope,
+    ) -> Result<Vec<BlockRow>> {
+        let rows = on_pool!(self, |pool| {
+            sqlx::query(
+                "SELECT partner, station, date, block_hours, mot, routes, delivered, distance_m, payout_given_routes, payout_given_minor, delivered_unpaid_rows, cost_given_routes, cost_given_minor, distance_m_uncosted
+                 FROM daily_blocks WHERE date >= $1 AND date <= $2 ORDER BY date, station, partner, block_hours, mot",
+            )
+            .bind(from)
+            .bind(to)
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .map(|r| {
+                Ok(BlockRow {
+                    partner: r.try_get("partner")?,
+                    station: r.try_get("station")?,
+                    date: r.try_get("date")?,
+                    block_hours: r.try_get("block_hours")?,
+                    mot: r.try_get("mot")?,
+                    counts: BlockCounts {
+                        routes: r.try_get("routes")?,
+                        delivered: r.try_get("delivered")?,
+                        distance_m: r.try_get("distance_m")?,
+                        payout_given_routes: r.try_get("payout_given_routes")?,
+                        payout_given_minor: r.try_get("payout_given_minor")?,
+                        delivered_unpaid_rows: r.try_get("delivered_unpaid_rows")?,
+                        cost_given_routes: r.try_get("cost_given_routes")?,
+                        cost_given_minor: r.try_get("cost_given_minor")?,
+                        distance_m_uncosted: r.try_get("distance_m_uncosted")?,
+                    },
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?
+        });
+        Ok(rows
+            .into_iter()
+            .filter(|b| scope.allows(&b.partner, &b.station))
+            .collect())
+    }
+}

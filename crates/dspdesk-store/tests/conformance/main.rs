@@ -1,0 +1,11 @@
+//! One suite, both backends: every repository behaves the same on SQLite and PostgreSQL.
+//! One module per aggregate, as in `src/`; `support` builds the rows they share.
+
+mod cod;
+mod facts;
+mod flags;
+mod goals;
+mod health;
+mod ingest;
+mod network;
+mod support;
