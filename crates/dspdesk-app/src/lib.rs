@@ -1,18 +1,26 @@
-//! Use cases of dspdesk: each combines the lake, the engine and the store.
+//! Use cases of dspdesk, one folder per capability (the same names as in the store,
+//! the web routes and the templates). Each use case takes the caller ([`Actor`]) where
+//! it reads or changes what a person owns, and answers only what the caller may see:
+//! who may see what is decided here, once, for every surface.
 
-pub mod drill;
-pub mod export;
+pub mod cod;
+pub mod config;
+pub mod flags;
+pub mod goals;
+pub mod health;
 pub mod ingest;
+pub mod network;
 pub mod people;
 pub mod profit;
-pub mod recompute;
-pub mod scorecard;
-pub mod scoring;
+pub mod shared;
 pub mod simulate;
-pub mod tables;
-pub mod views;
-mod workspace;
 
+pub use dspdesk_core::table::{Cell, Table};
 pub use dspdesk_lake::{DayMode, Kind, Progress};
-pub use dspdesk_store::{Store, StoreError};
-pub use workspace::{AppError, Workspace};
+pub use dspdesk_store::{
+    AuditRow, ConfigVersion, FlagRow, FlagSync, Outcome, ScoreRun, StationRow, Store, StoreError,
+    TokenRow, UserRow,
+};
+pub use shared::actor::Actor;
+pub use shared::error::AppError;
+pub use shared::workspace::Workspace;

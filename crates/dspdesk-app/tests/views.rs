@@ -1,8 +1,9 @@
 //! Cached views follow the data: an ingest changes what the next request sees.
 
 use dspdesk_app::ingest::{IngestOptions, ingest};
-use dspdesk_app::{Kind, Progress, Workspace, views};
-use dspdesk_core::{IsoWeek, Scope};
+use dspdesk_app::network::views;
+use dspdesk_app::{Actor, Kind, Progress, Workspace};
+use dspdesk_core::{IsoWeek, Role, Scope};
 use std::sync::Arc;
 
 fn day(date: &str, packages: usize) -> String {
@@ -38,9 +39,10 @@ async fn an_ingest_invalidates_cached_views() {
     )
     .await
     .unwrap();
-    let first = views::overview(&ws, &Scope::All, week).await.unwrap();
+    let all = Actor::operator("test");
+    let first = views::overview(&ws, &all, week).await.unwrap();
     assert_eq!(first.as_ref().as_ref().unwrap().week_counts.dispatched, 3);
-    let again = views::overview(&ws, &Scope::All, week).await.unwrap();
+    let again = views::overview(&ws, &all, week).await.unwrap();
     assert!(
         Arc::ptr_eq(&first, &again),
         "the second request is served from the cache"
@@ -56,15 +58,19 @@ async fn an_ingest_invalidates_cached_views() {
     )
     .await
     .unwrap();
-    let after = views::overview(&ws, &Scope::All, week).await.unwrap();
+    let after = views::overview(&ws, &all, week).await.unwrap();
     assert_eq!(
         after.as_ref().as_ref().unwrap().week_counts.dispatched,
         8,
         "the new day is counted"
     );
-    let scoped = views::overview(&ws, &Scope::Partners(["ZIPX".to_string()].into()), week)
-        .await
-        .unwrap();
+    let zipx = Actor {
+        username: "zipx".into(),
+        audit: "test:zipx".into(),
+        role: Role::Partner,
+        scope: Scope::Partners(["ZIPX".to_string()].into()),
+    };
+    let scoped = views::overview(&ws, &zipx, week).await.unwrap();
     assert_eq!(
         scoped.as_ref().as_ref().unwrap().week_counts.dispatched,
         0,

@@ -1,5 +1,7 @@
-//! Roles and what each may see. The store filters every query by a `Scope`, so a
-//! handler cannot forget to.
+//! Who may see what, and who may do what, decided once: a `Scope` says which rows a
+//! person may see (the app layer passes it to every store read), `Role::may` says
+//! which actions a role may take. Screens, downloads, the API and the CLI all ask
+//! these, so they cannot disagree.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -37,6 +39,49 @@ impl Role {
     pub fn parse(raw: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.as_str() == raw)
     }
+
+    /// Whether the role may take an action (within its scope).
+    pub fn may(self, action: Action) -> bool {
+        use Role::*;
+        match action {
+            Action::LoadFiles | Action::AdoptGoals => matches!(self, Admin | Program),
+            Action::SetGoals => matches!(self, Admin | Program | Coach),
+            Action::ManageUsers | Action::ManageConfig => self == Admin,
+            Action::RankAmongAnonymousPeers => self == Partner,
+        }
+    }
+}
+
+/// What a person can do besides reading within their scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Load delivery, route and remittance files (the upload screen, `ingest`).
+    LoadFiles,
+    /// Adopt the suggested route goals for the whole network.
+    AdoptGoals,
+    /// Set one partner-station pair's route goals (within the scope).
+    SetGoals,
+    /// Add, disable and reset users; issue API tokens.
+    ManageUsers,
+    /// Check and load score weights, rate cards and cost models.
+    ManageConfig,
+    /// See every partner's rank, score and tier with the others' names and numbers
+    /// withheld (partner users, who otherwise see only their own company).
+    RankAmongAnonymousPeers,
+}
+
+impl Action {
+    /// What the action is, for a refusal: "Only … may {words}".
+    pub fn words(self) -> &'static str {
+        match self {
+            Action::LoadFiles => "load files",
+            Action::AdoptGoals => "adopt goals for the whole network",
+            Action::SetGoals => "set goals",
+            Action::ManageUsers => "manage users",
+            Action::ManageConfig => "change rate cards and score weights",
+            Action::RankAmongAnonymousPeers => "rank among anonymous peers",
+        }
+    }
 }
 
 impl fmt::Display for Role {
@@ -46,7 +91,7 @@ impl fmt::Display for Role {
 }
 
 /// The rows a person may see.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Scope {
     /// Admins and the program team.
     All,
@@ -88,5 +133,16 @@ mod tests {
         for r in Role::ALL {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
+    }
+
+    #[test]
+    fn roles_may_what_the_brief_says() {
+        assert!(Role::Program.may(Action::LoadFiles) && !Role::Coach.may(Action::LoadFiles));
+        assert!(Role::Coach.may(Action::SetGoals) && !Role::Coach.may(Action::AdoptGoals));
+        assert!(!Role::Station.may(Action::SetGoals) && !Role::Partner.may(Action::SetGoals));
+        assert!(Role::Admin.may(Action::ManageConfig) && !Role::Program.may(Action::ManageConfig));
+        assert!(Role::Admin.may(Action::ManageUsers) && !Role::Program.may(Action::ManageUsers));
+        assert!(Role::Partner.may(Action::RankAmongAnonymousPeers));
+        assert!(!Role::Admin.may(Action::RankAmongAnonymousPeers));
     }
 }

@@ -93,8 +93,16 @@ fn main() -> ExitCode {
     match runtime.block_on(commands::run(cli)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", say(&e));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// An error in the command line's words: a value the person gave is named by its flag.
+fn say(e: &anyhow::Error) -> String {
+    match e.downcast_ref::<dspdesk_app::AppError>() {
+        Some(dspdesk_app::AppError::Invalid { field, message }) => format!("--{field}: {message}"),
+        _ => format!("{e:#}"),
     }
 }

@@ -66,7 +66,7 @@ fn recount(
 }
 
 fn values(c: &Counts) -> Vec<String> {
-    dspdesk_app::export::metric_values(c)
+    dspdesk_app::network::export::metric_values(c)
 }
 
 fn simulate(

@@ -16,22 +16,8 @@ use crate::profit::{BlockRow, insert_blocks};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Loaded,
-    Rejected,
-    Unchanged,
-}
-
-impl Outcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Loaded => "loaded",
-            Outcome::Rejected => "rejected",
-            Outcome::Unchanged => "unchanged",
-        }
-    }
-}
+/// A batch's outcome, as the ingest log records it.
+pub use dspdesk_core::ingest::IngestOutcome as Outcome;
 
 /// What one ingest did, for the log.
 #[derive(Debug, Clone)]

@@ -74,8 +74,14 @@ pub async fn spawn(t: &TestStore, per_day: usize) -> App {
     for (name, role, partners, stations) in people {
         let p: Vec<String> = partners.iter().map(|s| s.to_string()).collect();
         let s: Vec<String> = stations.iter().map(|s| s.to_string()).collect();
-        let scopes = dspdesk_app::people::scopes_for(role, &p, &s).unwrap();
-        dspdesk_app::people::create_user(&ws, "test", name, name, role, scopes, PASSWORD)
+        let person = dspdesk_app::people::NewPerson {
+            username: name.into(),
+            display_name: name.into(),
+            role,
+            scopes: dspdesk_app::people::scopes_for(role, &p, &s).unwrap(),
+            password: PASSWORD.into(),
+        };
+        dspdesk_app::people::create_user(&ws, &dspdesk_app::Actor::operator("test"), &person)
             .await
             .unwrap();
     }

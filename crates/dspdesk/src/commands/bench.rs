@@ -102,7 +102,7 @@ pub async fn run(cli: &Cli, args: &BenchArgs) -> anyhow::Result<ExitCode> {
         Arc::new(Progress::default()),
     )
     .await?;
-    let rc = dspdesk_app::recompute::recompute(&ws, None, None).await?;
+    let rc = dspdesk_app::ingest::recompute(&ws, None, None).await?;
     println!();
     println!(
         "{:<34} {:>12} {:>9} {:>14}",
@@ -139,7 +139,7 @@ pub async fn run(cli: &Cli, args: &BenchArgs) -> anyhow::Result<ExitCode> {
         csv_bytes as f64 / 1048576.0 / d.seconds.max(1e-9),
         peak_rss_mib().unwrap_or(f64::NAN)
     );
-    ws.store.close().await;
+    ws.close().await;
     if args.keep.is_none() {
         std::fs::remove_dir_all(&root)?;
     } else {
@@ -150,8 +150,9 @@ pub async fn run(cli: &Cli, args: &BenchArgs) -> anyhow::Result<ExitCode> {
 
 /// Loads a year of the network, then times every scorecard computation.
 async fn scorecard(_cli: &Cli, args: &BenchArgs) -> anyhow::Result<ExitCode> {
-    use dspdesk_app::scorecard::Model;
-    use dspdesk_app::scoring;
+    use dspdesk_app::shared::model::Model;
+    use dspdesk_app::{config, flags, health};
+    let bench = dspdesk_app::Actor::operator("bench");
     let root = args.keep.clone().unwrap_or_else(|| {
         std::env::temp_dir().join(format!("dspdesk-bench-score-{}", std::process::id()))
     });
@@ -190,12 +191,12 @@ async fn scorecard(_cli: &Cli, args: &BenchArgs) -> anyhow::Result<ExitCode> {
     ] {
         ingest(&ws, kind, path, &opts, Arc::new(Progress::default())).await?;
     }
-    scoring::load(
+    config::load(
         &ws,
-        scoring::ConfigKind::Rates,
+        dspdesk_core::config::ConfigKind::Rates,
         include_str!("../../../../examples/config/rates.toml"),
         "bench",
-        "bench",
+        &bench,
     )
     .await?;
     println!("loaded in {:.1}s", t.elapsed().as_secs_f64());
@@ -212,7 +213,7 @@ async fn scorecard(_cli: &Cli, args: &BenchArgs) -> anyhow::Result<ExitCode> {
         model.first.unwrap_or_default(),
         model.last.unwrap_or_default(),
     );
-    let weeks = dspdesk_app::tables::weeks_between(first, last);
+    let weeks = dspdesk_app::shared::table::weeks_between(first, last);
     let t = Instant::now();
     let mut scored = 0usize;
     for w in &weeks {
@@ -265,14 +266,14 @@ async fn scorecard(_cli: &Cli, args: &BenchArgs) -> anyhow::Result<ExitCode> {
     let t = Instant::now();
     let profit = dspdesk_app::profit::profit(
         &ws,
+        &bench,
         first,
         last,
         &[
-            dspdesk_app::profit::ProfitBy::Station,
-            dspdesk_app::profit::ProfitBy::Block,
-            dspdesk_app::profit::ProfitBy::Mot,
+            dspdesk_core::profit::ProfitBy::Station,
+            dspdesk_core::profit::ProfitBy::Block,
+            dspdesk_core::profit::ProfitBy::Mot,
         ],
-        &dspdesk_core::Scope::All,
     )
     .await?;
     lines.push((
@@ -281,14 +282,14 @@ async fn scorecard(_cli: &Cli, args: &BenchArgs) -> anyhow::Result<ExitCode> {
         format!("{} lines", profit.len()),
     ));
     let t = Instant::now();
-    let sync = scoring::refresh_flags(&ws).await?;
+    let sync = flags::refresh_flags(&ws).await?;
     lines.push((
         "refresh flags (all kinds)".into(),
         t.elapsed().as_secs_f64(),
         format!("{} open", sync.opened + sync.kept),
     ));
     let t = Instant::now();
-    let run = scoring::score_week(&ws, week, false, None, "bench").await?;
+    let run = health::score_week(&ws, week, false, None, &bench).await?;
     lines.push((
         format!("dspdesk score --week {week} (stored run)"),
         t.elapsed().as_secs_f64(),
@@ -299,7 +300,7 @@ async fn scorecard(_cli: &Cli, args: &BenchArgs) -> anyhow::Result<ExitCode> {
         println!("{name:<48} {s:>8.3}s  {what}");
     }
     println!("peak memory {:.0} MiB", peak_rss_mib().unwrap_or(f64::NAN));
-    ws.store.close().await;
+    ws.close().await;
     if args.keep.is_none() {
         std::fs::remove_dir_all(&root)?;
     }

@@ -3,8 +3,10 @@
 use super::thousands;
 use crate::Cli;
 use chrono::Duration;
-use dspdesk_app::export::{Grain, MetricsSpec, metrics};
+use dspdesk_app::Actor;
 use dspdesk_app::ingest::{IngestOptions, ingest};
+use dspdesk_app::network::export::{Grain, MetricsSpec, metrics};
+use dspdesk_app::network::views;
 use dspdesk_app::simulate::{SimConfig, simulate};
 use dspdesk_app::{Kind, Progress, Workspace};
 use dspdesk_core::IsoWeek;
@@ -47,7 +49,7 @@ pub struct DemoArgs {
 /// partner with the lowest DOT last week, the coach holds the five lowest.
 async fn demo_users(
     ws: &Workspace,
-    lowest: &[dspdesk_app::views::PartnerLine],
+    lowest: &[views::PartnerLine],
 ) -> anyhow::Result<Vec<(String, String, String)>> {
     use dspdesk_core::Role;
     let codes: Vec<String> = lowest.iter().take(5).map(|p| p.partner.clone()).collect();
@@ -93,25 +95,17 @@ async fn demo_users(
     ];
     let mut out = Vec::new();
     for (name, role, partners, stations, pw) in people {
-        if ws.store.user_by_name(name).await?.is_none() {
-            let scopes = dspdesk_app::people::scopes_for(role, &partners, &stations)?;
-            dspdesk_app::people::create_user(
-                ws,
-                "demo",
-                name,
-                &format!("Demo {role}"),
+        if !dspdesk_app::people::exists(ws, name).await? {
+            let person = dspdesk_app::people::NewPerson {
+                username: name.into(),
+                display_name: format!("Demo {role}"),
                 role,
-                scopes,
-                pw,
-            )
-            .await?;
+                scopes: dspdesk_app::people::scopes_for(role, &partners, &stations)?,
+                password: pw.into(),
+            };
+            dspdesk_app::people::create_user(ws, &Actor::operator("demo"), &person).await?;
         }
-        let scope: Vec<String> = ws
-            .store
-            .user_by_name(name)
-            .await?
-            .map(|u| u.scopes.iter().map(|(_, c)| c.clone()).collect())
-            .unwrap_or_default();
+        let scope: Vec<String> = partners.iter().chain(&stations).cloned().collect();
         let label = if scope.is_empty() {
             role.to_string()
         } else {
@@ -131,7 +125,7 @@ pub async fn run(_cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         std::fs::remove_dir_all(&args.dir)?;
     }
     let ws = Workspace::open(&data, None).await?;
-    if ws.store.facts_range().await?.is_none() {
+    if ws.loaded_range().await?.is_none() {
         let cfg = SimConfig {
             stations: args.stations,
             partners: args.partners,
@@ -165,18 +159,18 @@ pub async fn run(_cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
                 r.seconds
             );
         }
-        let (version, _) = dspdesk_app::scoring::load(
+        let (version, _) = dspdesk_app::config::load(
             &ws,
-            dspdesk_app::scoring::ConfigKind::Rates,
+            dspdesk_core::config::ConfigKind::Rates,
             DEMO_RATES,
             "demo rates (examples/config/rates.toml)",
-            "demo",
+            &Actor::operator("demo"),
         )
         .await?;
         println!("loaded the example rate cards and cost models as rates version {version}");
     }
-    let flags = dspdesk_app::scoring::refresh_flags(&ws).await?;
-    let open = ws.store.flags(false).await?;
+    let flags = dspdesk_app::flags::refresh_flags(&ws).await?;
+    let open = dspdesk_app::flags::flags(&ws, &Actor::operator("demo"), Default::default()).await?;
     let mut kinds: std::collections::BTreeMap<&str, usize> = Default::default();
     for f in &open {
         *kinds.entry(f.kind.as_str()).or_default() += 1;
@@ -192,7 +186,7 @@ pub async fn run(_cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         flags.opened,
         flags.cleared
     );
-    let Some((_, last)) = ws.store.facts_range().await? else {
+    let Some((_, last)) = ws.loaded_range().await? else {
         anyhow::bail!("the demo loaded no facts");
     };
     // The last complete ISO week.
@@ -216,14 +210,14 @@ pub async fn run(_cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
             c.cod_due(),
         );
     }
-    let partners = dspdesk_app::views::overview(&ws, &dspdesk_core::Scope::All, Some(week))
+    let partners = views::overview(&ws, &Actor::operator("demo"), Some(week))
         .await
         .map(|v| (*v).clone())?
         .map(|o| o.attention)
         .unwrap_or_default();
     println!(
         "\nlowest on-time delivery, {week} (partners with {}+ packages):",
-        dspdesk_app::views::ATTENTION_MIN_DISPATCHED
+        views::ATTENTION_MIN_DISPATCHED
     );
     println!(
         "  {:<8} {:>10} {:>9} {:>9}",
@@ -239,7 +233,7 @@ pub async fn run(_cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
             pct(c.dcr_pct())
         );
     }
-    let model = dspdesk_app::scorecard::Model::load(&ws).await?;
+    let model = dspdesk_app::shared::model::Model::load(&ws).await?;
     let scored = model.week(week);
     let n = scored.partners.len();
     println!(

@@ -5,7 +5,8 @@ use crate::Cli;
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
-use dspdesk_app::export::{Grain, MetricsSpec, metrics, write_csv, write_json};
+use dspdesk_app::network::export::{Grain, MetricsSpec, metrics, write_csv, write_json};
+use dspdesk_app::shared::table::{weeks_between, write_csv as table_csv, write_json as table_json};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -135,14 +136,14 @@ fn writer(out: &Option<PathBuf>) -> anyhow::Result<Box<dyn Write>> {
 }
 
 fn write_table(
-    table: &dspdesk_app::tables::Table,
+    table: &dspdesk_app::Table,
     format: FileFormat,
     out: &Option<PathBuf>,
 ) -> anyhow::Result<ExitCode> {
     let mut w = writer(out)?;
     match format {
-        FileFormat::Csv => table.write_csv(&mut w)?,
-        FileFormat::Json => table.write_json(&mut w)?,
+        FileFormat::Csv => table_csv(table, &mut w)?,
+        FileFormat::Json => table_json(table, &mut w)?,
     }
     w.flush()?;
     if let Some(path) = out {
@@ -151,15 +152,26 @@ fn write_table(
     Ok(ExitCode::SUCCESS)
 }
 
+/// `--from` must not be after `--to`.
+fn check_range(from: NaiveDate, to: NaiveDate) -> anyhow::Result<()> {
+    if from > to {
+        bail!("--from {from} is after --to {to}; give the earlier date first");
+    }
+    Ok(())
+}
+
 async fn scorecard_export(cli: &Cli, cmd: &ExportCommand) -> anyhow::Result<ExitCode> {
-    use dspdesk_app::profit::{ProfitBy, profit};
-    use dspdesk_app::scorecard::Model;
-    use dspdesk_app::tables;
+    use dspdesk_app::profit::{parse_by, profit, profit_table};
+    use dspdesk_app::shared::model::Model;
+    use dspdesk_app::{cod, flags, goals, health};
     let ws = open(cli).await?;
     if let ExportCommand::Flags(args) = cmd {
-        let rows = ws.store.flags(args.all).await?;
-        let rows: Vec<&dspdesk_store::FlagRow> = rows.iter().collect();
-        return write_table(&tables::flags(&rows), args.format, &args.out);
+        let filter = flags::FlagFilter {
+            all: args.all,
+            kind: None,
+        };
+        let rows = flags::flags(&ws, &super::operator(), filter).await?;
+        return write_table(&flags::flags_table(&rows), args.format, &args.out);
     }
     let args = match cmd {
         ExportCommand::Scores(a)
@@ -168,13 +180,7 @@ async fn scorecard_export(cli: &Cli, cmd: &ExportCommand) -> anyhow::Result<Exit
         | ExportCommand::Cod(a) => a,
         _ => bail!("not a scorecard export"),
     };
-    if args.from > args.to {
-        bail!(
-            "--from {} is after --to {}; give the earlier date first",
-            args.from,
-            args.to
-        );
-    }
+    check_range(args.from, args.to)?;
     let by: Vec<&str> = args
         .by
         .as_deref()
@@ -184,7 +190,7 @@ async fn scorecard_export(cli: &Cli, cmd: &ExportCommand) -> anyhow::Result<Exit
         .filter(|s| !s.is_empty())
         .collect();
     let model = Model::load(&ws).await?;
-    let weeks = tables::weeks_between(args.from, args.to);
+    let weeks = weeks_between(args.from, args.to);
     let table = match cmd {
         ExportCommand::Scores(_) => {
             let by_station = match by.as_slice() {
@@ -193,28 +199,23 @@ async fn scorecard_export(cli: &Cli, cmd: &ExportCommand) -> anyhow::Result<Exit
                 _ => bail!("--by: use partner (the default) or partner,station"),
             };
             let scored: Vec<_> = weeks.iter().map(|w| model.week(*w)).collect();
-            let rows: Vec<&dspdesk_app::scorecard::ScoreRow> = scored
+            let rows: Vec<&health::ScoreRow> = scored
                 .iter()
                 .flat_map(|s| if by_station { &s.pairs } else { &s.partners })
                 .collect();
-            tables::scores(&rows, by_station)
+            health::scores_table(&rows, by_station)
         }
         ExportCommand::Goals(_) => {
             let per_week: Vec<_> = weeks.iter().map(|w| model.goals_week(*w)).collect();
-            tables::goals(&per_week.iter().flat_map(|l| l.iter()).collect::<Vec<_>>())
+            let lines: Vec<goals::GoalLine> =
+                per_week.iter().flat_map(|l| l.iter().cloned()).collect();
+            goals::goals_table(&lines)
         }
-        ExportCommand::Cod(_) => {
-            let lines = model.cod_ledger(args.from, args.to);
-            tables::cod(&lines.iter().collect::<Vec<_>>())
-        }
+        ExportCommand::Cod(_) => cod::cod_table(&model.cod_ledger(args.from, args.to)),
         _ => {
-            let by: Vec<ProfitBy> = by
-                .iter()
-                .map(|b| ProfitBy::parse(b))
-                .collect::<Result<_, _>>()
-                .map_err(anyhow::Error::msg)?;
-            let lines = profit(&ws, args.from, args.to, &by, &dspdesk_core::Scope::All).await?;
-            tables::profit(&lines)
+            let by = parse_by(&by.join(","))?;
+            let lines = profit(&ws, &super::operator(), args.from, args.to, &by).await?;
+            profit_table(&lines)
         }
     };
     write_table(&table, args.format, &args.out)
@@ -224,6 +225,7 @@ pub async fn run(cli: &Cli, cmd: &ExportCommand) -> anyhow::Result<ExitCode> {
     let ExportCommand::Metrics(args) = cmd else {
         return scorecard_export(cli, cmd).await;
     };
+    check_range(args.from, args.to)?;
     let (by_partner, by_station) = parse_by(args.by.as_deref())?;
     let spec = MetricsSpec {
         grain: match args.grain {

@@ -104,7 +104,7 @@ pub async fn run(cli: &Cli, args: &IngestArgs) -> anyhow::Result<ExitCode> {
                     } else {
                         String::new()
                     };
-                    if r.outcome == "unchanged" {
+                    if r.outcome == dspdesk_app::Outcome::Unchanged {
                         println!(
                             "{}: unchanged: the same content is already loaded and current; nothing to do ({:.1}s)",
                             r.file, r.seconds
@@ -131,8 +131,11 @@ pub async fn run(cli: &Cli, args: &IngestArgs) -> anyhow::Result<ExitCode> {
             Err(e) => return Err(e.into()),
         }
     }
-    if reports.iter().any(|r| r.outcome == "loaded") {
-        let sync = dspdesk_app::scoring::refresh_flags(&ws).await?;
+    if reports
+        .iter()
+        .any(|r| r.outcome == dspdesk_app::Outcome::Loaded)
+    {
+        let sync = dspdesk_app::flags::refresh_flags(&ws).await?;
         if matches!(args.format, OutputFormat::Text) {
             println!(
                 "flags: {} opened, {} cleared, {} still open (dspdesk flags lists them)",

@@ -19,7 +19,7 @@ pub struct RecomputeArgs {
 
 pub async fn recompute(cli: &Cli, args: &RecomputeArgs) -> anyhow::Result<ExitCode> {
     let ws = open(cli).await?;
-    let r = dspdesk_app::recompute::recompute(&ws, args.from, args.to).await?;
+    let r = dspdesk_app::ingest::recompute(&ws, args.from, args.to).await?;
     println!(
         "recomputed {} station-days ({} rows) into {} daily facts: {:.2}s computing, {:.2}s storing",
         thousands(r.station_days),
@@ -48,7 +48,7 @@ pub async fn stations(cli: &Cli, cmd: &StationsCommand) -> anyhow::Result<ExitCo
     match cmd {
         StationsCommand::List => {
             println!("{:<12} {:<24} name", "station", "timezone");
-            for s in ws.store.list_stations().await? {
+            for s in dspdesk_app::network::stations(&ws).await? {
                 println!("{:<12} {:<24} {}", s.code, s.timezone, s.name);
             }
         }
@@ -58,7 +58,7 @@ pub async fn stations(cli: &Cli, cmd: &StationsCommand) -> anyhow::Result<ExitCo
             zone.parse::<Tz>().map_err(|_| {
                 anyhow::anyhow!("{zone:?} is not an IANA time zone such as Asia/Kolkata")
             })?;
-            ws.store.set_station_zone(code, zone).await?;
+            dspdesk_app::network::set_station_zone(&ws, code, zone).await?;
             println!("{code}: {zone}");
         }
     }
@@ -78,7 +78,7 @@ pub async fn batches(cli: &Cli, args: &BatchesArgs) -> anyhow::Result<ExitCode> 
         "{:>5} {:<16} {:<10} {:>12} {:>9} {:>6} {:<20} file",
         "id", "kind", "outcome", "loaded", "rejected", "days", "when (UTC)"
     );
-    for b in ws.store.batches(args.limit).await? {
+    for b in dspdesk_app::ingest::batches(&ws, args.limit).await? {
         println!(
             "{:>5} {:<16} {:<10} {:>12} {:>9} {:>6} {:<20} {}",
             b.id,

@@ -13,6 +13,15 @@ use crate::{Cli, Command};
 use dspdesk_app::Workspace;
 use std::process::ExitCode;
 
+/// The person at the terminal, named in the audit log as `cli:NAME`: whoever can open
+/// the data folder and its database acts as the installation's admin.
+pub fn operator() -> dspdesk_app::Actor {
+    let name = std::env::var("DSPDESK_USER")
+        .or_else(|_| std::env::var("USER"))
+        .unwrap_or_else(|_| "unknown".into());
+    dspdesk_app::Actor::operator(&name)
+}
+
 pub async fn open(cli: &Cli) -> anyhow::Result<Workspace> {
     Ok(Workspace::open(&cli.data_dir, cli.database_url.as_deref()).await?)
 }

@@ -1,13 +1,17 @@
 //! `dspdesk score`, `explain`, `config`, `goals` and `flags`.
 
 use super::open;
+use super::operator;
 use crate::Cli;
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand, ValueEnum};
-use dspdesk_app::scorecard::Model;
-use dspdesk_app::scoring::{self, ConfigKind};
+use dspdesk_app::goals::{GoalSetting, Period};
+use dspdesk_app::shared::model::Model;
+use dspdesk_app::{config as configs, flags as flag_list, goals as goal_use, health};
 use dspdesk_core::IsoWeek;
+use dspdesk_core::config::ConfigKind;
+use dspdesk_core::flags::FlagKind;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -15,13 +19,6 @@ use std::process::ExitCode;
 pub enum TextOrJson {
     Text,
     Json,
-}
-
-fn actor() -> String {
-    std::env::var("DSPDESK_USER")
-        .or_else(|_| std::env::var("USER"))
-        .map(|u| format!("cli:{u}"))
-        .unwrap_or_else(|_| "cli:unknown".into())
 }
 
 fn week_arg(raw: &str) -> Result<IsoWeek, String> {
@@ -169,8 +166,18 @@ pub struct FlagsArgs {
     pub all: bool,
     /// Only this kind: defaulting, bottom, goal_shortfall, cod_overdue, unusual_day,
     /// loss_making_block.
-    #[arg(long)]
-    pub kind: Option<String>,
+    #[arg(long, value_parser = flag_kind)]
+    pub kind: Option<FlagKind>,
+}
+
+pub fn flag_kind(raw: &str) -> Result<FlagKind, String> {
+    FlagKind::parse(raw).ok_or_else(|| {
+        let kinds: Vec<&str> = FlagKind::ALL.iter().map(|k| k.as_str()).collect();
+        format!(
+            "{raw:?} is not a kind of flag; use one of {}",
+            kinds.join(", ")
+        )
+    })
 }
 
 fn default_week(model: &Model, week: Option<IsoWeek>) -> anyhow::Result<IsoWeek> {
@@ -191,7 +198,7 @@ pub async fn score(cli: &Cli, args: &ScoreArgs) -> anyhow::Result<ExitCode> {
     let model = Model::load(&ws).await?;
     let week = default_week(&model, args.week)?;
     if args.history {
-        let runs = ws.store.score_runs(&week.to_string()).await?;
+        let runs = health::runs(&ws, week).await?;
         if runs.is_empty() {
             println!("{week} has no scoring runs yet; `dspdesk score --week {week}` makes one");
         }
@@ -208,7 +215,7 @@ pub async fn score(cli: &Cli, args: &ScoreArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let report =
-        scoring::score_week(&ws, week, args.rescore, args.config_version, &actor()).await?;
+        health::score_week(&ws, week, args.rescore, args.config_version, &operator()).await?;
     match args.format {
         TextOrJson::Json => println!("{}", serde_json::to_string_pretty(&report.scores)?),
         TextOrJson::Text => {
@@ -264,7 +271,7 @@ pub async fn explain(cli: &Cli, args: &ExplainArgs) -> anyhow::Result<ExitCode> 
         println!("{}", serde_json::to_string_pretty(&e)?);
         return Ok(ExitCode::SUCCESS);
     }
-    let tier = |t: Option<dspdesk_core::score::Tier>| t.map_or("–", |t| t.label());
+    let tier = |t: Option<dspdesk_core::health::Tier>| t.map_or("–", |t| t.label());
     println!(
         "{} {}: score {} ({}) against {} ({}) in {}; change {}",
         e.partner,
@@ -318,7 +325,7 @@ pub async fn config(cli: &Cli, cmd: &ConfigCommand) -> anyhow::Result<ExitCode> 
     match cmd {
         ConfigCommand::Check { kind, file } => {
             let text = read(file)?;
-            match scoring::check(kind.kind(), &text) {
+            match configs::check(kind.kind(), &text) {
                 Ok(s) => {
                     println!(
                         "{}: a valid {} configuration: {}",
@@ -337,7 +344,7 @@ pub async fn config(cli: &Cli, cmd: &ConfigCommand) -> anyhow::Result<ExitCode> 
         ConfigCommand::Load { kind, file, note } => {
             let text = read(file)?;
             let ws = open(cli).await?;
-            match scoring::load(&ws, kind.kind(), &text, note, &actor()).await {
+            match configs::load(&ws, kind.kind(), &text, note, &operator()).await {
                 Ok((version, s)) => {
                     println!(
                         "loaded {} as {} version {version}: {}",
@@ -350,7 +357,7 @@ pub async fn config(cli: &Cli, cmd: &ConfigCommand) -> anyhow::Result<ExitCode> 
                             "weeks already scored keep their version; `dspdesk score --week W --rescore` moves one"
                         );
                     }
-                    let sync = scoring::refresh_flags(&ws).await?;
+                    let sync = flag_list::refresh_flags(&ws).await?;
                     println!(
                         "flags: {} opened, {} cleared, {} still open",
                         sync.opened, sync.cleared, sync.kept
@@ -366,7 +373,7 @@ pub async fn config(cli: &Cli, cmd: &ConfigCommand) -> anyhow::Result<ExitCode> 
         }
         ConfigCommand::List { kind } => {
             let ws = open(cli).await?;
-            let versions = ws.store.config_versions(kind.kind().as_str()).await?;
+            let versions = configs::versions(&ws, kind.kind()).await?;
             if versions.is_empty() {
                 println!(
                     "no {} configuration loaded; the built-in defaults of metrics.md apply",
@@ -391,7 +398,7 @@ pub async fn config(cli: &Cli, cmd: &ConfigCommand) -> anyhow::Result<ExitCode> 
         }
         ConfigCommand::Show { kind, version } => {
             let ws = open(cli).await?;
-            let versions = ws.store.config_versions(kind.kind().as_str()).await?;
+            let versions = configs::versions(&ws, kind.kind()).await?;
             let v = match version {
                 Some(n) => versions.iter().find(|v| v.version == *n),
                 None => versions.last(),
@@ -401,7 +408,7 @@ pub async fn config(cli: &Cli, cmd: &ConfigCommand) -> anyhow::Result<ExitCode> 
                 None if kind.kind() == ConfigKind::Score && version.is_none_or(|n| n == 0) => {
                     print!(
                         "{}",
-                        toml::to_string_pretty(&dspdesk_core::score::ScoreConfig::default())?
+                        toml::to_string_pretty(&dspdesk_core::health::ScoreConfig::default())?
                     )
                 }
                 None => bail!("no such version; `dspdesk config list` lists them"),
@@ -438,7 +445,7 @@ pub async fn goals(cli: &Cli, cmd: &GoalsCommand) -> anyhow::Result<ExitCode> {
             w.flush()?;
         }
         GoalsCommand::Adopt { from, to } => {
-            let n = scoring::adopt_goals(&ws, *from, *to, &actor()).await?;
+            let n = goal_use::adopt_goals(&ws, &operator(), Period::new(*from, *to)?).await?;
             println!("adopted the suggested goals of {n} partner-station pairs for {from} to {to}");
         }
         GoalsCommand::Set {
@@ -449,7 +456,14 @@ pub async fn goals(cli: &Cli, cmd: &GoalsCommand) -> anyhow::Result<ExitCode> {
             p50,
             p90,
         } => {
-            scoring::set_goal(&ws, partner, station, *from, *to, *p50, *p90, &actor()).await?;
+            let setting = GoalSetting {
+                partner: partner.clone(),
+                station: station.clone(),
+                period: Period::new(*from, *to)?,
+                p50: *p50,
+                p90: *p90,
+            };
+            goal_use::set_goal(&ws, &operator(), &setting).await?;
             println!("set {partner} at {station}: P50 {p50}, P90 {p90} for {from} to {to}");
         }
     }
@@ -459,17 +473,17 @@ pub async fn goals(cli: &Cli, cmd: &GoalsCommand) -> anyhow::Result<ExitCode> {
 pub async fn flags(cli: &Cli, args: &FlagsArgs) -> anyhow::Result<ExitCode> {
     let ws = open(cli).await?;
     if args.refresh {
-        let s = scoring::refresh_flags(&ws).await?;
+        let s = flag_list::refresh_flags(&ws).await?;
         println!(
             "flags refreshed: {} opened, {} cleared, {} still open",
             s.opened, s.cleared, s.kept
         );
     }
-    let rows = ws.store.flags(args.all).await?;
-    let rows: Vec<&dspdesk_store::FlagRow> = rows
-        .iter()
-        .filter(|f| args.kind.as_deref().is_none_or(|k| f.kind == k))
-        .collect();
+    let filter = flag_list::FlagFilter {
+        all: args.all,
+        kind: args.kind,
+    };
+    let rows = flag_list::flags(&ws, &operator(), filter).await?;
     for f in &rows {
         let who = match (f.partner.as_str(), f.station.as_str()) {
             ("", s) => s.to_owned(),

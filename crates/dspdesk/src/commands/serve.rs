@@ -1,10 +1,11 @@
 //! `dspdesk serve` and `dspdesk users …`.
 
-use super::open;
+use super::{open, operator};
 use crate::Cli;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use dspdesk_app::Workspace;
+use dspdesk_app::people;
 use dspdesk_core::Role;
 use std::process::ExitCode;
 
@@ -81,13 +82,6 @@ fn password() -> anyhow::Result<(String, bool)> {
     }
 }
 
-fn actor() -> String {
-    format!(
-        "cli:{}",
-        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
-    )
-}
-
 pub async fn users(cli: &Cli, cmd: &UsersCommand) -> anyhow::Result<ExitCode> {
     let ws = open(cli).await?;
     match cmd {
@@ -101,18 +95,15 @@ pub async fn users(cli: &Cli, cmd: &UsersCommand) -> anyhow::Result<ExitCode> {
             let role = Role::parse(role).with_context(|| {
                 format!("--role {role:?}: use admin, program, coach, station or partner")
             })?;
-            let scopes = dspdesk_app::people::scopes_for(role, partner, station)?;
             let (pw, generated) = password()?;
-            dspdesk_app::people::create_user(
-                &ws,
-                &actor(),
-                username,
-                name.as_deref().unwrap_or(username),
+            let person = people::NewPerson {
+                username: username.clone(),
+                display_name: name.clone().unwrap_or_else(|| username.clone()),
                 role,
-                scopes,
-                &pw,
-            )
-            .await?;
+                scopes: people::scopes_for(role, partner, station)?,
+                password: pw.clone(),
+            };
+            people::create_user(&ws, &operator(), &person).await?;
             println!("added {username} ({role})");
             if generated {
                 println!("password: {pw}");
@@ -120,7 +111,7 @@ pub async fn users(cli: &Cli, cmd: &UsersCommand) -> anyhow::Result<ExitCode> {
         }
         UsersCommand::List => {
             println!("{:<20} {:<8} {:<9} scope", "username", "role", "status");
-            for u in ws.store.list_users().await? {
+            for u in people::users(&ws, &operator()).await? {
                 let scope: Vec<String> = u.scopes.iter().map(|(k, c)| format!("{k}:{c}")).collect();
                 println!(
                     "{:<20} {:<8} {:<9} {}",
@@ -132,15 +123,12 @@ pub async fn users(cli: &Cli, cmd: &UsersCommand) -> anyhow::Result<ExitCode> {
             }
         }
         UsersCommand::Disable { username } => {
-            ws.store.set_user_disabled(&actor(), username, true).await?;
+            people::disable_user(&ws, &operator(), username).await?;
             println!("disabled {username}; their sessions have ended");
         }
         UsersCommand::ResetPassword { username } => {
             let (pw, generated) = password()?;
-            let hash = dspdesk_app::people::hash_password(&pw)?;
-            ws.store
-                .set_user_password(&actor(), username, &hash)
-                .await?;
+            people::reset_password(&ws, &operator(), username, &pw).await?;
             println!("new password set for {username}; their sessions have ended");
             if generated {
                 println!("password: {pw}");
@@ -172,8 +160,7 @@ pub async fn tokens(cli: &Cli, cmd: &TokensCommand) -> anyhow::Result<ExitCode> 
     let ws = open(cli).await?;
     match cmd {
         TokensCommand::Create { username, name } => {
-            let (id, token) =
-                dspdesk_app::people::create_token(&ws, &actor(), username, name).await?;
+            let (id, token) = people::create_token(&ws, &operator(), username, name).await?;
             println!("token {id} for {username} ({name}); it is shown once:\n{token}");
         }
         TokensCommand::List => {
@@ -181,7 +168,7 @@ pub async fn tokens(cli: &Cli, cmd: &TokensCommand) -> anyhow::Result<ExitCode> 
                 "{:>4} {:<20} {:<24} {:<9} created (UTC)",
                 "id", "user", "name", "status"
             );
-            for t in ws.store.list_tokens().await? {
+            for t in people::tokens(&ws, &operator()).await? {
                 println!(
                     "{:>4} {:<20} {:<24} {:<9} {}",
                     t.id,
@@ -193,7 +180,7 @@ pub async fn tokens(cli: &Cli, cmd: &TokensCommand) -> anyhow::Result<ExitCode> 
             }
         }
         TokensCommand::Revoke { id } => {
-            ws.store.revoke_token(&actor(), *id).await?;
+            people::revoke_token(&ws, &operator(), *id).await?;
             println!("revoked token {id}");
         }
     }

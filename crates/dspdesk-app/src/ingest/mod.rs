@@ -1,0 +1,479 @@
+//! Ingest one file: read and check every row, write whole station-days to the lake,
+//! compute their facts, and make it all current in one database transaction.
+//!
+//! Crash safety: lake files are written under new names and become current only when
+//! the transaction that records them commits. A process killed at any point leaves the
+//! previous manifest, and so the previous data, in force; the next ingest removes the
+//! orphaned files.
+
+mod recompute;
+
+pub use recompute::{RecomputeReport, facts_for_days, recompute, remitted_for_days};
+
+use crate::shared::error::AppError;
+use crate::shared::workspace::Workspace;
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use dspdesk_lake::{
+    DayMode, ImportProfile, IngestError, Kind, Progress, StageOptions, Staged, Zones,
+};
+use dspdesk_store::batches_api::{IngestCommit, NewBatch, Outcome};
+use dspdesk_store::{BlockRow, FactRow, LakeFileRow, RemitRow};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+#[derive(Debug, Clone, Default)]
+pub struct IngestOptions {
+    pub profile: Option<PathBuf>,
+    pub skip_bad_rows: bool,
+    pub mode: DayMode,
+    /// Who loads the file, for the log.
+    pub loaded_by: String,
+    /// Rows held in memory before spilling; `None` for the default.
+    pub spill_rows: Option<usize>,
+}
+
+/// What an ingest did, with the time each phase took.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct IngestReport {
+    pub file: String,
+    pub kind: String,
+    pub outcome: Outcome,
+    pub batch_id: i64,
+    pub rows_read: u64,
+    pub rows_loaded: u64,
+    pub rows_skipped: u64,
+    pub rows_rejected: u64,
+    pub station_days: u64,
+    pub facts: u64,
+    pub rejects_file: Option<String>,
+    pub content_hash: String,
+    pub seconds_read: f64,
+    pub seconds_lake: f64,
+    pub seconds_facts: f64,
+    pub seconds_commit: f64,
+    pub seconds: f64,
+}
+
+fn tag() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("{nanos}-{}", std::process::id())
+}
+
+/// A test hook: `DSPDESK_CRASH_AT=<point>` aborts the process there, as a kill would.
+fn crash_point(point: &str) {
+    if std::env::var("DSPDESK_CRASH_AT").as_deref() == Ok(point) {
+        eprintln!("DSPDESK_CRASH_AT={point}: aborting on purpose");
+        std::process::abort();
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// What every ingest log row of one ingest shares.
+struct BatchLog<'a> {
+    kind: Kind,
+    path: &'a Path,
+    loaded_by: &'a str,
+    started: DateTime<Utc>,
+}
+
+/// Rows read, loaded, skipped, rejected.
+type RowCounts = (u64, u64, u64, u64);
+
+impl BatchLog<'_> {
+    fn row(
+        &self,
+        hash: &str,
+        counts: RowCounts,
+        station_days: u64,
+        outcome: Outcome,
+        message: String,
+    ) -> NewBatch {
+        NewBatch {
+            kind: self.kind.as_str().into(),
+            file_name: self.path.display().to_string(),
+            content_hash: hash.into(),
+            rows_read: counts.0 as i64,
+            rows_loaded: counts.1 as i64,
+            rows_skipped: counts.2 as i64,
+            rows_rejected: counts.3 as i64,
+            station_days: station_days as i64,
+            loaded_by: self.loaded_by.into(),
+            started_at: self.started,
+            finished_at: Utc::now(),
+            outcome,
+            message,
+        }
+    }
+}
+
+/// What the lake and the database need of a file once its station-days are written.
+struct Derived {
+    files: Vec<LakeFileRow>,
+    days: Vec<(String, NaiveDate)>,
+    fact_days: Vec<(String, NaiveDate)>,
+    facts: Vec<FactRow>,
+    blocks: Vec<BlockRow>,
+    remit_days: Vec<(String, NaiveDate)>,
+    remitted: Vec<RemitRow>,
+}
+
+fn load_profile(kind: Kind, opts: &IngestOptions) -> Result<ImportProfile, AppError> {
+    let Some(p) = &opts.profile else {
+        return Ok(ImportProfile::default());
+    };
+    let profile = ImportProfile::load(p).map_err(IngestError::from)?;
+    profile
+        .validate(kind, &p.display().to_string())
+        .map_err(IngestError::from)?;
+    Ok(profile)
+}
+
+async fn station_zones(ws: &Workspace) -> Result<HashMap<String, Tz>, AppError> {
+    Ok(ws
+        .store
+        .station_zones()
+        .await?
+        .into_iter()
+        .filter_map(|(code, tz)| tz.parse().ok().map(|tz| (code, tz)))
+        .collect())
+}
+
+impl IngestReport {
+    fn staged(path: &Path, kind: Kind, staged: &Staged, seconds_read: f64) -> IngestReport {
+        IngestReport {
+            file: path.display().to_string(),
+            kind: kind.as_str().into(),
+            outcome: Outcome::Rejected,
+            batch_id: 0,
+            rows_read: staged.rows_read,
+            rows_loaded: staged.rows_loaded,
+            rows_skipped: staged.rows_skipped,
+            rows_rejected: staged.rows_rejected,
+            station_days: staged.days.len() as u64,
+            facts: 0,
+            rejects_file: staged
+                .rejects_path
+                .as_ref()
+                .map(|p| p.display().to_string()),
+            content_hash: staged.content_hash.clone(),
+            seconds_read,
+            seconds_lake: 0.0,
+            seconds_facts: 0.0,
+            seconds_commit: 0.0,
+            seconds: 0.0,
+        }
+    }
+}
+
+fn row_counts(staged: &Staged) -> RowCounts {
+    (
+        staged.rows_read,
+        staged.rows_loaded,
+        staged.rows_skipped,
+        staged.rows_rejected,
+    )
+}
+
+/// Records a refused file in the ingest log and hands its error back.
+async fn refuse(
+    ws: &Workspace,
+    log: &BatchLog<'_>,
+    staged: Option<&Staged>,
+    e: IngestError,
+) -> AppError {
+    let (hash, counts) = match staged {
+        Some(s) => (s.content_hash.as_str(), row_counts(s)),
+        None => match &e {
+            IngestError::Rows { total, .. } => ("", (0, 0, 0, *total)),
+            _ => ("", (0, 0, 0, 0)),
+        },
+    };
+    let row = log.row(hash, counts, 0, Outcome::Rejected, e.to_string());
+    match ws.store.record_batch(&row).await {
+        Ok(_) => e.into(),
+        Err(db) => db.into(),
+    }
+}
+
+/// Reads and checks every row into whole station-days under `staging`.
+async fn stage_file(
+    path: &Path,
+    kind: Kind,
+    profile: &ImportProfile,
+    zones: Zones,
+    staging: &Path,
+    opts: &IngestOptions,
+    progress: Arc<Progress>,
+) -> Result<Result<Staged, IngestError>, AppError> {
+    let mut stage_opts = StageOptions {
+        skip_bad_rows: opts.skip_bad_rows,
+        ..StageOptions::default()
+    };
+    if let Some(n) = opts.spill_rows {
+        stage_opts.spill_rows = n;
+    }
+    let (path, staging, profile) = (path.to_path_buf(), staging.to_path_buf(), profile.clone());
+    blocking(move || {
+        dspdesk_lake::stage(
+            &path,
+            kind,
+            &profile,
+            &zones,
+            &staging,
+            &stage_opts,
+            progress,
+        )
+    })
+    .await
+}
+
+/// The daily facts and route blocks (deliveries, routes) or the deposits
+/// (remittances) of the station-days just written.
+async fn derive(
+    ws: &Workspace,
+    kind: Kind,
+    written: &[dspdesk_lake::LakeDay],
+) -> Result<Derived, AppError> {
+    let files: Vec<LakeFileRow> = written
+        .iter()
+        .map(|d| LakeFileRow {
+            kind: kind.as_str().into(),
+            station: d.station.clone(),
+            date: d.date,
+            path: d.path.clone(),
+            rows: d.rows as i64,
+        })
+        .collect();
+    let days: Vec<(String, NaiveDate)> = written
+        .iter()
+        .map(|d| (d.station.clone(), d.date))
+        .collect();
+    let lake = ws.lake.clone();
+    if kind == Kind::Remittances {
+        let list: Vec<(String, NaiveDate, String)> = files
+            .iter()
+            .map(|f| (f.station.clone(), f.date, f.path.clone()))
+            .collect();
+        let remitted = blocking(move || remitted_for_days(&lake, &list)).await??;
+        return Ok(Derived {
+            remit_days: days.clone(),
+            remitted,
+            files,
+            days,
+            fact_days: Vec::new(),
+            facts: Vec::new(),
+            blocks: Vec::new(),
+        });
+    }
+    let mut deliveries = ws.store.current_files(Kind::Deliveries.as_str()).await?;
+    let mut routes = ws.store.current_files(Kind::Routes.as_str()).await?;
+    let fresh = if kind == Kind::Deliveries {
+        &mut deliveries
+    } else {
+        &mut routes
+    };
+    for f in &files {
+        fresh.insert((f.station.clone(), f.date), f.path.clone());
+    }
+    let (facts, blocks) = blocking({
+        let days = days.clone();
+        move || facts_for_days(&lake, &days, &deliveries, &routes)
+    })
+    .await??;
+    Ok(Derived {
+        fact_days: days.clone(),
+        files,
+        days,
+        facts,
+        blocks,
+        remit_days: Vec::new(),
+        remitted: Vec::new(),
+    })
+}
+
+/// Stations first seen in this file, with the zone they start with.
+fn new_stations(
+    days: &[(String, NaiveDate)],
+    zones: &HashMap<String, Tz>,
+    default_zone: Tz,
+) -> Vec<(String, String)> {
+    let mut v: Vec<String> = days.iter().map(|(s, _)| s.clone()).collect();
+    v.sort();
+    v.dedup();
+    v.into_iter()
+        .filter(|s| !zones.contains_key(s))
+        .map(|s| (s, default_zone.name().to_owned()))
+        .collect()
+}
+
+/// Ingests one file of `kind`. On any error nothing is current that was not before,
+/// and a `rejected` row in the ingest log says why.
+#[tracing::instrument(skip(ws, opts, progress), fields(kind = %kind, path = %path.display()))]
+pub async fn ingest(
+    ws: &Workspace,
+    kind: Kind,
+    path: &Path,
+    opts: &IngestOptions,
+    progress: Arc<Progress>,
+) -> Result<IngestReport, AppError> {
+    let t0 = Instant::now();
+    let log = BatchLog {
+        kind,
+        path,
+        loaded_by: &opts.loaded_by,
+        started: Utc::now(),
+    };
+    let profile = load_profile(kind, opts)?;
+    let lake = ws.lake.clone();
+    let lock = blocking({
+        let lake = lake.clone();
+        move || lake.lock()
+    })
+    .await??;
+    lake.collect_garbage(&lock, &ws.store.all_lake_paths().await?);
+    let zones = station_zones(ws).await?;
+    let default_zone = profile.default_zone().unwrap_or(ws.default_zone);
+    let tag = tag();
+    let staging = lake.staging_dir(&tag);
+    let by_station = Zones {
+        by_station: zones.clone(),
+        default: default_zone,
+    };
+    let staged =
+        match stage_file(path, kind, &profile, by_station, &staging, opts, progress).await? {
+            Ok(s) => s,
+            Err(e) => return Err(refuse(ws, &log, None, e).await),
+        };
+    let mut report = IngestReport::staged(path, kind, &staged, t0.elapsed().as_secs_f64());
+    let counts = row_counts(&staged);
+    if let Some(previous) = ws
+        .store
+        .unchanged_batch(kind.as_str(), &staged.content_hash)
+        .await?
+    {
+        let _ = std::fs::remove_dir_all(&staging);
+        let why = format!(
+            "the same content as batch {previous}, whose station-days are all still current"
+        );
+        let row = log.row(&staged.content_hash, counts, 0, Outcome::Unchanged, why);
+        report.batch_id = ws.store.record_batch(&row).await?;
+        report.outcome = Outcome::Unchanged;
+        report.station_days = 0;
+        report.seconds = t0.elapsed().as_secs_f64();
+        return Ok(report);
+    }
+
+    let stored = ws.store.current_files(kind.as_str()).await?;
+    let t1 = Instant::now();
+    let staged = Arc::new(staged);
+    let written = blocking({
+        let (staged, lake, tag, mode) = (staged.clone(), lake.clone(), tag.clone(), opts.mode);
+        move || dspdesk_lake::finalize(&staged, &lake, &tag, &stored, mode)
+    })
+    .await?;
+    let _ = std::fs::remove_dir_all(&staging);
+    let written = match written {
+        Ok(w) => w,
+        Err(e) => return Err(refuse(ws, &log, Some(&staged), e).await),
+    };
+    report.seconds_lake = t1.elapsed().as_secs_f64();
+    crash_point("after_lake_write");
+
+    let t2 = Instant::now();
+    let d = derive(ws, kind, &written).await?;
+    report.seconds_facts = t2.elapsed().as_secs_f64();
+    report.facts = d.facts.len() as u64;
+
+    let t3 = Instant::now();
+    let stations = new_stations(&d.days, &zones, default_zone);
+    let mut partners: Vec<String> = staged.partners.iter().cloned().collect();
+    for f in &d.facts {
+        if !staged.partners.contains(&f.partner) {
+            partners.push(f.partner.clone());
+        }
+    }
+    crash_point("before_commit");
+    let batch = log.row(
+        &staged.content_hash,
+        counts,
+        d.files.len() as u64,
+        Outcome::Loaded,
+        String::new(),
+    );
+    let commit = IngestCommit {
+        batch,
+        stations: &stations,
+        partners: &partners,
+        files: &d.files,
+        fact_days: &d.fact_days,
+        facts: &d.facts,
+        blocks: &d.blocks,
+        remit_days: &d.remit_days,
+        remitted: &d.remitted,
+    };
+    report.batch_id = ws.store.commit_ingest(&commit).await?;
+    report.seconds_commit = t3.elapsed().as_secs_f64();
+    lake.collect_garbage(&lock, &ws.store.all_lake_paths().await?);
+    drop(lock);
+    report.outcome = Outcome::Loaded;
+    report.seconds = t0.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// What loading a file from the browser did: the ingest, and the flags it moved
+/// (`None` when the refresh failed after the load committed; that is logged).
+#[derive(Debug)]
+pub struct Upload {
+    pub report: IngestReport,
+    pub flags: Option<dspdesk_store::FlagSync>,
+}
+
+/// Loads a file a person sent, as `dspdesk ingest` does, then refreshes the flags so
+/// they follow the data. Only roles that may load files may.
+pub async fn upload(
+    ws: &Workspace,
+    actor: &crate::shared::actor::Actor,
+    kind: Kind,
+    path: &Path,
+    skip_bad_rows: bool,
+) -> Result<Upload, AppError> {
+    actor.must(dspdesk_core::Action::LoadFiles)?;
+    let opts = IngestOptions {
+        skip_bad_rows,
+        loaded_by: actor.username.clone(),
+        ..Default::default()
+    };
+    let report = ingest(ws, kind, path, &opts, Default::default()).await?;
+    if report.outcome == Outcome::Unchanged {
+        return Ok(Upload {
+            report,
+            flags: None,
+        });
+    }
+    let flags = match crate::flags::refresh_flags(ws).await {
+        Ok(f) => Some(f),
+        Err(e) => {
+            tracing::error!(error = %e, "flag refresh failed after an upload");
+            None
+        }
+    };
+    Ok(Upload { report, flags })
+}
+
+/// The newest entries of the ingest log.
+pub async fn batches(ws: &Workspace, limit: i64) -> Result<Vec<dspdesk_store::BatchRow>, AppError> {
+    Ok(ws.store.batches(limit).await?)
+}

@@ -1,0 +1,9 @@
+//! What every capability's use cases share: the workspace, the caller, errors, the
+//! view cache, the scorecard's model and the table writers.
+
+pub mod actor;
+pub mod cache;
+pub mod error;
+pub mod model;
+pub mod table;
+pub mod workspace;

@@ -1,0 +1,73 @@
+//! The flags page: counts by kind, then every open flag with its reason.
+
+use super::FlagQuery;
+use crate::AppState;
+use crate::shared::auth::User;
+use crate::shared::download::download;
+use crate::shared::error::PageError;
+use crate::shared::error::PageResult;
+use crate::shared::grid::{GridPage, GridSpec};
+use crate::shared::render::{chrome, render};
+use axum::extract::{Query, State};
+use dspdesk_app::flags::{flags as list, flags_table};
+use dspdesk_core::flags::FlagKind;
+use dspdesk_core::table::Cell;
+
+pub async fn flags(State(s): State<AppState>, u: User, Query(q): Query<FlagQuery>) -> PageResult {
+    let filter = q.filter().map_err(PageError::bad_request)?;
+    let rows = list(&s.ws, &u.actor, filter).await?;
+    let table = flags_table(&rows);
+    if let Some(f) = &q.download {
+        return download(&table, "flags", f);
+    }
+    let mut page = GridPage::new(chrome(&u, "scores"), "/flags", "Flags", None);
+    page.subtitle = match filter.kind {
+        Some(k) => k.label().into(),
+        None => "everything that needs a person".into(),
+    };
+    page.intro = "Computed from the data after every load, as of the last day and the last complete week; a flag clears by itself when the data no longer shows it. Cases (a later feature) are opened from flags.".into();
+    page.tiles = FlagKind::ALL
+        .iter()
+        .map(|k| {
+            let n = rows.iter().filter(|r| r.kind == k.as_str()).count();
+            (
+                k.label().to_owned(),
+                n.to_string(),
+                format!("/flags?kind={k}"),
+            )
+        })
+        .collect();
+    let p = table.column("partner").unwrap_or(0);
+    let link = |col: &str, row: &[Cell]| {
+        let code = row[p].export_text();
+        (col == "partner" && !code.is_empty()).then(|| format!("/partners/{code}/scorecard"))
+    };
+    let all = if filter.all { "&all=1" } else { "" };
+    let kind = filter.kind.map(|k| k.as_str()).unwrap_or("");
+    page.grids.push(
+        GridSpec {
+            id: "flags",
+            title: if filter.all {
+                "All flags, cleared ones too"
+            } else {
+                "Open flags"
+            }
+            .into(),
+            note: String::new(),
+            table: &table,
+            show: &[
+                "kind",
+                "partner",
+                "station",
+                "subject",
+                "reason",
+                "data_date",
+                "first_seen",
+                "cleared_at",
+            ],
+            dl: format!("?kind={kind}{all}&download="),
+        }
+        .build(&link, &|_| None),
+    );
+    Ok(render(page))
+}

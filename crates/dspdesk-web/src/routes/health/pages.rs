@@ -1,0 +1,327 @@
+//! The ranking page and a partner's scorecard. Words that state a rule (the bottom
+//! share, the defaulting window, the tier thresholds) come from the configuration the
+//! week is scored with.
+
+use crate::AppState;
+use crate::shared::auth::User;
+use crate::shared::download::download;
+use crate::shared::error::PageResult;
+use crate::shared::extract::PageWeek;
+use crate::shared::grid::{Grid, GridPage, GridSpec, no_links};
+use crate::shared::render::{Chrome, chrome, f1, int, neighbours, render};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use dspdesk_app::health::{
+    self, Effect, Ranking, Scorecard, bottom_table, defaulting_table, scores_table, unusual_table,
+};
+use dspdesk_app::{cod::cod_table, goals::goals_table};
+use dspdesk_core::health::{ScoreConfig, Tier};
+use dspdesk_core::metric::label;
+use dspdesk_core::table::{Cell, Table};
+
+#[derive(serde::Deserialize, Default)]
+pub struct GridQuery {
+    download: Option<String>,
+    table: Option<String>,
+}
+
+fn scorecard_link(wk: &str) -> impl Fn(&str, &[Cell]) -> Option<String> + '_ {
+    move |col: &str, row: &[Cell]| {
+        let p = row.first().map(Cell::export_text).unwrap_or_default();
+        (col == "partner").then(|| format!("/partners/{p}/scorecard?week={wk}"))
+    }
+}
+
+fn tiles(r: &Ranking, cfg: &ScoreConfig) -> Vec<(String, String, String)> {
+    let tier_of = |t: Tier| {
+        let i = r.scores.column("tier").unwrap_or(0);
+        r.scores
+            .rows
+            .iter()
+            .filter(|row| row[i].export_text() == t.as_str())
+            .count()
+    };
+    let mut tiles: Vec<(String, String, String)> = r
+        .own
+        .iter()
+        .map(|o| {
+            let rank = o
+                .rank
+                .map_or("–".into(), |k| format!("{k} of {}", o.ranked));
+            (
+                format!("Your rank ({})", o.partner),
+                rank,
+                format!("score {}", f1(o.score)),
+            )
+        })
+        .collect();
+    tiles.extend([
+        (
+            "Partners scored".to_owned(),
+            r.scores.rows.len().to_string(),
+            format!("configuration version {}", r.config_version),
+        ),
+        (
+            "Fantastic or better".to_owned(),
+            (tier_of(Tier::Fantastic) + tier_of(Tier::FantasticPlus)).to_string(),
+            format!("score {}+", cfg.tiers.fantastic),
+        ),
+        (
+            "Poor".to_owned(),
+            tier_of(Tier::Poor).to_string(),
+            format!("score under {}", cfg.tiers.fair),
+        ),
+    ]);
+    if let (Some(d), Some(b)) = (&r.defaulting, &r.bottom) {
+        let (dc, bc) = (&cfg.defaulting, &cfg.bottom);
+        tiles.push((
+            "Defaulting on DOT".into(),
+            d.len().to_string(),
+            format!("below target on {} of the last {} days", dc.days, dc.window),
+        ));
+        tiles.push((
+            "Consistently bottom".into(),
+            b.len().to_string(),
+            format!(
+                "bottom {}% in {} of the last {} weeks",
+                bc.share_pct, bc.weeks, bc.of_last
+            ),
+        ));
+    }
+    tiles
+}
+
+fn ranking_grid(r: &Ranking, wk: &str) -> Grid {
+    let share = r.config.bottom.share_pct;
+    let p = r.scores.column("partner").unwrap_or(0);
+    let link = |col: &str, row: &[Cell]| {
+        let code = row[p].export_text();
+        (col == "partner" && !code.starts_with('('))
+            .then(|| format!("/partners/{code}/scorecard?week={wk}"))
+    };
+    GridSpec {
+        id: "ranking",
+        title: "Network ranking".into(),
+        note: format!("Weighted score of the components present (a component without data is left out and the weights renormalised); ties share a rank; \"bottom\" is the bottom {share}% of the network's scores."),
+        table: &r.scores,
+        show: &["rank", "partner", "tier", "score", "dot_pct", "dcr_pct", "nl_dpmo", "cod_shortfall_pct", "goal_p50_met_pct", "dispatched", "bottom"],
+        dl: format!("?week={wk}&table=ranking&download="),
+    }
+    .build(&link, &|c| (c == "bottom").then(|| format!("Bottom {share}%")))
+}
+
+fn list_grids(cfg: &ScoreConfig, d: &Table, b: &Table, wk: &str) -> [Grid; 2] {
+    let (dc, bc) = (&cfg.defaulting, &cfg.bottom);
+    let link = scorecard_link(wk);
+    [
+        GridSpec {
+            id: "defaulting",
+            title: "Defaulting on DOT".into(),
+            note: format!("DOT below target on at least {} of the partner's last {} days with dispatches (all its stations together), up to the week's end.", dc.days, dc.window),
+            table: d,
+            show: &["partner", "days_below", "days_seen", "target", "worst_day", "worst_dot_pct"],
+            dl: format!("?week={wk}&table=defaulting&download="),
+        }
+        .build(&link, &|_| None),
+        GridSpec {
+            id: "bottom",
+            title: "Consistently bottom".into(),
+            note: format!("In the bottom {}% of the network's scores in at least {} of the last {} weeks.", bc.share_pct, bc.weeks, bc.of_last),
+            table: b,
+            show: &["partner", "weeks_in_bottom", "of_last", "latest_score"],
+            dl: format!("?week={wk}&table=bottom&download="),
+        }
+        .build(&link, &|_| None),
+    ]
+}
+
+pub async fn scores(
+    State(s): State<AppState>,
+    u: User,
+    PageWeek(week): PageWeek,
+    Query(q): Query<GridQuery>,
+) -> PageResult {
+    let r = health::ranking(&s.ws, &u.actor, week).await?;
+    let wk = r.week.map(|w| w.to_string()).unwrap_or_default();
+    let lists = r
+        .defaulting
+        .as_ref()
+        .zip(r.bottom.as_ref())
+        .map(|(d, b)| (defaulting_table(d), bottom_table(b)));
+    if let Some(f) = &q.download {
+        return match (q.table.as_deref(), &lists) {
+            (Some("defaulting"), Some((d, _))) => download(d, &format!("defaulting-{wk}"), f),
+            (Some("bottom"), Some((_, b))) => download(b, &format!("bottom-{wk}"), f),
+            _ => download(&r.scores, &format!("scores-{wk}"), f),
+        };
+    }
+    let mut page = GridPage::new(chrome(&u, "scores"), "/scores", "Network health", r.week);
+    page.tiles = tiles(&r, &r.config);
+    page.grids.push(ranking_grid(&r, &wk));
+    if let Some((d, b)) = &lists {
+        page.grids.extend(list_grids(&r.config, d, b, &wk));
+    }
+    Ok(render(page))
+}
+
+#[derive(Template)]
+#[template(path = "health/scorecard.html")]
+struct ScorecardPage {
+    c: Chrome,
+    partner: String,
+    week: String,
+    prev: String,
+    next: String,
+    score: String,
+    tier: String,
+    tier_class: String,
+    rank: String,
+    change: String,
+    version: i64,
+    components: Vec<ComponentLine>,
+    stations: Vec<(String, String, String, String)>,
+    days: Vec<(String, String, String, String)>,
+    grids: Vec<Grid>,
+}
+
+struct ComponentLine {
+    name: String,
+    value: String,
+    before: String,
+    weight: String,
+    points: String,
+    delta: String,
+    delta_class: String,
+}
+
+/// The scorecard's tables: (id, title, note, table, columns shown).
+fn card_tables(
+    card: &Scorecard,
+) -> Vec<(
+    &'static str,
+    &'static str,
+    String,
+    Table,
+    &'static [&'static str],
+)> {
+    let cfg = &card.config;
+    let stations: Vec<&_> = card.stations.iter().collect();
+    vec![
+        ("stations", "Score at each station",
+         "The same score computed from the partner's numbers at one station; the partner's score above sums its stations' counts first (never an average of scores).".into(),
+         scores_table(&stations, true),
+         &["station", "score", "tier", "rank", "dot_pct", "dcr_pct", "nl_dpmo", "cod_shortfall_pct", "goal_p50_met_pct", "dispatched"]),
+        ("goals", "Route goals",
+         format!("Daily routes against the P50 and P90 goals (set, adopted, or suggested from the {} days before the week); days the station ran no route are not counted, days it did but the partner did not count as 0.", cfg.goals.window_days),
+         goals_table(&card.goals),
+         &["station", "goal_p50", "goal_p90", "goal_source", "routes", "route_days", "goal_p50_met_pct", "goal_p90_met_pct", "shortfall_days", "suggested_p50", "suggested_p90"]),
+        ("cod", "COD ledger",
+         "Shortfall on day D = COD due on days up to D−1 minus cash remitted up to D; overdue when positive two days running.".into(),
+         cod_table(&card.cod),
+         &["date", "station", "cod_due", "remitted", "shortfall", "overdue"]),
+        ("unusual", "Unusual days",
+         format!("Days whose DOT or DCR is far from the partner's own previous {} days: robust z = 0.6745 × (value − median) ÷ MAD, unusual at |z| ≥ {}.", cfg.unusual.window_days, cfg.unusual.threshold),
+         unusual_table(&card.unusual),
+         &["date", "station", "metric", "value", "median", "z", "history_days"]),
+    ]
+}
+
+fn component_lines(card: &Scorecard) -> Vec<ComponentLine> {
+    card.explanation
+        .components
+        .iter()
+        .map(|c| ComponentLine {
+            name: label(c.component.as_str()),
+            value: f1(c.value_now),
+            before: f1(c.value_before),
+            weight: card
+                .config
+                .component(c.component.as_str())
+                .map_or("off".into(), |x| format!("{}", x.weight)),
+            points: f1(c.contribution_now),
+            delta: format!("{:+.1}", c.delta),
+            delta_class: match c.delta {
+                d if d < -0.05 => "down".into(),
+                d if d > 0.05 => "up".into(),
+                _ => String::new(),
+            },
+        })
+        .collect()
+}
+
+fn effect(x: &Effect) -> (String, String, String, String) {
+    (
+        x.what.clone(),
+        format!("{:+.1}", x.effect),
+        f1(x.dot_pct),
+        int(x.dispatched),
+    )
+}
+
+pub async fn scorecard(
+    State(s): State<AppState>,
+    u: User,
+    PageWeek(week): PageWeek,
+    Path(code): Path<String>,
+    Query(q): Query<GridQuery>,
+) -> PageResult {
+    let card = health::scorecard(&s.ws, &u.actor, &code, week).await?;
+    let wk = card.week.to_string();
+    let tables = card_tables(&card);
+    if let Some(f) = &q.download {
+        let want = q.table.as_deref().unwrap_or("goals");
+        let (id, _, _, t, _) = tables.iter().find(|x| x.0 == want).unwrap_or(&tables[1]);
+        return download(t, &format!("{code}-{id}-{wk}"), f);
+    }
+    let grids = tables
+        .iter()
+        .map(|(id, title, note, t, show)| {
+            let station = |col: &str, row: &[Cell]| {
+                (*id == "stations" && col == "station")
+                    .then(|| format!("/stations/{}?week={wk}", t.text_of(row, "station")))
+            };
+            let link: &dyn Fn(&str, &[Cell]) -> Option<String> = if *id == "stations" {
+                &station
+            } else {
+                &no_links
+            };
+            GridSpec {
+                id,
+                title: (*title).into(),
+                note: note.clone(),
+                table: t,
+                show,
+                dl: format!("?week={wk}&table={id}&download="),
+            }
+            .build(link, &|_| None)
+        })
+        .collect();
+    let e = &card.explanation;
+    let (prev, next) = neighbours(Some(card.week));
+    Ok(render(ScorecardPage {
+        c: chrome(&u, "scores"),
+        partner: code.clone(),
+        prev,
+        next,
+        score: f1(e.score_now),
+        tier: e.tier_now.map_or("–".into(), |t| t.label().into()),
+        tier_class: e.tier_now.map_or("".into(), |t| t.as_str().into()),
+        rank: card
+            .row
+            .as_ref()
+            .and_then(|r| r.rank.map(|k| format!("{k} of {}", r.ranked)))
+            .unwrap_or_else(|| "–".into()),
+        change: e.change().map_or("–".into(), |c| format!("{c:+.1}")),
+        version: card.config_version,
+        components: component_lines(&card),
+        stations: e.stations.iter().map(effect).collect(),
+        days: e
+            .days
+            .iter()
+            .filter(|d| d.effect < 0.0)
+            .map(effect)
+            .collect(),
+        grids,
+        week: wk,
+    }))
+}

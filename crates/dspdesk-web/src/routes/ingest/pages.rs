@@ -1,0 +1,155 @@
+//! The upload page: a file, what it holds, and the outcome or every error.
+
+use crate::AppState;
+use crate::shared::auth::User;
+use crate::shared::error::PageError;
+use crate::shared::error::PageResult;
+use crate::shared::extract::{Can, CsrfUpload, may};
+use crate::shared::render::{Chrome, chrome, int, render};
+use askama::Template;
+use axum::extract::{Multipart, State};
+use dspdesk_app::ingest::Upload;
+use dspdesk_app::{AppError, Kind, Outcome};
+use std::path::{Path, PathBuf};
+
+#[derive(Template)]
+#[template(path = "ingest/upload.html")]
+struct UploadPage {
+    c: Chrome,
+    /// What happened to the last upload: (ok, text).
+    result: Option<(bool, String)>,
+}
+
+fn page(u: &User, result: Option<(bool, String)>) -> PageResult {
+    Ok(render(UploadPage {
+        c: chrome(u, "upload"),
+        result,
+    }))
+}
+
+pub async fn upload_form(Can(u, _): Can<may::LoadFiles>) -> PageResult {
+    page(&u, None)
+}
+
+/// The form's fields; the file is saved under the uploads folder as it arrives.
+struct Sent {
+    kind: Option<Kind>,
+    skip: bool,
+    /// Where it was saved, and the name the person gave it.
+    file: Option<(PathBuf, String)>,
+}
+
+fn cut_short(e: impl std::fmt::Display) -> PageError {
+    PageError::bad_request(format!("The upload was cut short: {e}"))
+}
+
+async fn receive(form: &mut Multipart, dir: &Path) -> Result<Sent, PageError> {
+    let mut sent = Sent {
+        kind: None,
+        skip: false,
+        file: None,
+    };
+    while let Some(field) = form.next_field().await.map_err(cut_short)? {
+        match field.name().unwrap_or("") {
+            "kind" => sent.kind = field.text().await.ok().and_then(|k| Kind::parse(&k)),
+            "skip_bad_rows" => sent.skip = true,
+            "file" => {
+                // Keep the extension (it names the format) and nothing else of the name.
+                let name = field.file_name().unwrap_or("upload.csv").to_string();
+                let ext = Path::new(&name)
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .unwrap_or("csv")
+                    .to_ascii_lowercase();
+                let token = dspdesk_app::people::random_token()?;
+                let path = dir.join(format!("{}.{ext}", &token[..16]));
+                let bytes = field.bytes().await.map_err(cut_short)?;
+                std::fs::write(&path, &bytes).map_err(PageError::internal)?;
+                sent.file = Some((path, name));
+            }
+            _ => {}
+        }
+    }
+    Ok(sent)
+}
+
+/// The outcome in words, naming the file as the person chose it.
+fn message(
+    outcome: Result<Upload, AppError>,
+    path: &Path,
+    name: &str,
+) -> Result<(bool, String), PageError> {
+    let up = match outcome {
+        Ok(up) => up,
+        Err(e @ (AppError::Forbidden(_) | AppError::Store(_) | AppError::Internal(_))) => {
+            return Err(e.into());
+        }
+        // The error names the stored file: show the person's name for it, and the
+        // CLI's advice in the page's words.
+        Err(e) => {
+            let text = e.to_string().replace(&path.display().to_string(), name);
+            let text = match text.split_once("Correct the file, or run again with --skip-bad-rows")
+            {
+                Some((head, _)) => format!(
+                    "{head}Correct the file, or tick “Load the good rows” and load it again."
+                ),
+                None => text,
+            };
+            return Ok((false, text));
+        }
+    };
+    let r = &up.report;
+    if r.outcome == Outcome::Unchanged {
+        return Ok((
+            true,
+            format!("{name}: unchanged: the same content is already loaded and current."),
+        ));
+    }
+    let flags = match &up.flags {
+        Some(f) => format!(" Flags: {} opened, {} cleared.", f.opened, f.cleared),
+        None => " The flags could not be refreshed; it has been logged.".into(),
+    };
+    let rejected = if r.rows_rejected > 0 {
+        format!(", {} rejected", int(r.rows_rejected as i64))
+    } else {
+        String::new()
+    };
+    Ok((
+        true,
+        format!(
+            "{name}: loaded {} {} rows{rejected}; {} station-days replaced; {} daily facts.{flags}",
+            int(r.rows_loaded as i64),
+            r.kind,
+            int(r.station_days as i64),
+            int(r.facts as i64)
+        ),
+    ))
+}
+
+/// Receives a file, loads it like `dspdesk ingest`, and shows the outcome or every
+/// error. The CSRF token and the role were checked before the body was read.
+pub async fn upload(
+    State(s): State<AppState>,
+    CsrfUpload(u, _): CsrfUpload<may::LoadFiles>,
+    mut form: Multipart,
+) -> PageResult {
+    let dir = s.ws.data_dir.join("uploads");
+    std::fs::create_dir_all(&dir).map_err(PageError::internal)?;
+    let sent = receive(&mut form, &dir).await?;
+    let (Some(kind), Some((path, name))) = (sent.kind, sent.file) else {
+        return page(
+            &u,
+            Some((
+                false,
+                "Choose what the file holds and the file itself.".into(),
+            )),
+        );
+    };
+    let outcome = dspdesk_app::ingest::upload(&s.ws, &u.actor, kind, &path, sent.skip).await;
+    let result = message(outcome, &path, &name);
+    let keep = sent.skip && matches!(result, Ok((true, _)));
+    if !keep {
+        let _ = std::fs::remove_file(&path);
+    }
+    page(&u, Some(result?))
+}

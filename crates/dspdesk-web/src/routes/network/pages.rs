@@ -1,0 +1,501 @@
+//! The network's pages: overview, partners, stations, a partner's day, a route.
+
+use crate::AppState;
+use crate::shared::auth::User;
+use crate::shared::charts::{Series, line_chart};
+use crate::shared::download::download;
+use crate::shared::error::PageError;
+use crate::shared::error::PageResult;
+use crate::shared::extract::PageWeek;
+use crate::shared::render::{Chrome, chrome, int, money, pct, render};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use chrono::NaiveDate;
+use dspdesk_app::network::{drill, views};
+use dspdesk_core::table::Table;
+use dspdesk_core::{Counts, IsoWeek};
+
+/// A table row of formatted metrics.
+pub struct Line {
+    pub label: String,
+    pub href: String,
+    pub stations: String,
+    pub dispatched: String,
+    pub dot: String,
+    pub dot_raw: String,
+    pub dcr: String,
+    pub nl_dpmo: String,
+    pub cod_due: String,
+    pub routes: String,
+    pub ppr: String,
+}
+
+fn line(label: &str, href: String, stations: Option<usize>, c: &Counts) -> Line {
+    Line {
+        label: label.into(),
+        href,
+        stations: stations.map(|s| s.to_string()).unwrap_or_default(),
+        dispatched: int(c.dispatched),
+        dot: pct(c.dot_pct()),
+        dot_raw: c.dot_pct().map(|x| format!("{x:.4}")).unwrap_or_default(),
+        dcr: pct(c.dcr_pct()),
+        nl_dpmo: c
+            .nl_dpmo()
+            .map(|x| format!("{x:.0}"))
+            .unwrap_or_else(|| "–".into()),
+        cod_due: money(c.cod_due()),
+        routes: int(c.routes),
+        ppr: c
+            .packages_per_route()
+            .map(|x| format!("{x:.1}"))
+            .unwrap_or_else(|| "–".into()),
+    }
+}
+
+fn trend(daily: &[(NaiveDate, Counts)]) -> String {
+    let points = |f: fn(&Counts) -> Option<f64>| {
+        daily
+            .iter()
+            .map(|(d, c)| (d.format("%d %b").to_string(), f(c)))
+            .collect()
+    };
+    line_chart(
+        "On-time delivery (DOT) and completion (DCR), % by day",
+        &[
+            Series {
+                name: "DOT",
+                class: "s1",
+                points: points(Counts::dot_pct),
+            },
+            Series {
+                name: "DCR",
+                class: "s2",
+                points: points(Counts::dcr_pct),
+            },
+        ],
+    )
+}
+
+#[derive(serde::Deserialize)]
+pub struct TableQuery {
+    /// `csv` or `xlsx`: the page's table as a file.
+    download: Option<String>,
+    /// Which table, on pages with several.
+    table: Option<String>,
+}
+
+/// The link prefix of a table's downloads: append `csv` or `xlsx`.
+fn dl(week: &str, table: &str) -> String {
+    format!("?week={week}&table={table}&download=")
+}
+
+#[derive(Template)]
+#[template(path = "network/overview.html")]
+struct OverviewPage {
+    c: Chrome,
+    empty: bool,
+    week: String,
+    prev_week: String,
+    last_day: String,
+    tiles: Vec<(&'static str, String, String)>,
+    chart: String,
+    attention: Vec<Line>,
+    partners: usize,
+    stations: usize,
+    dl: String,
+}
+
+fn overview_tiles(w: &Counts, d: &Counts) -> Vec<(&'static str, String, String)> {
+    let dpmo = |c: &Counts| c.nl_dpmo().map(|x| format!("{x:.0}")).unwrap_or_default();
+    vec![
+        ("Dispatched", int(w.dispatched), int(d.dispatched)),
+        ("DOT", pct(w.dot_pct()), pct(d.dot_pct())),
+        ("DCR", pct(w.dcr_pct()), pct(d.dcr_pct())),
+        ("NL DPMO", dpmo(w), dpmo(d)),
+        ("COD due", money(w.cod_due()), money(d.cod_due())),
+    ]
+}
+
+pub async fn overview(
+    State(s): State<AppState>,
+    u: User,
+    PageWeek(week): PageWeek,
+    Query(q): Query<TableQuery>,
+) -> PageResult {
+    let ov = views::overview(&s.ws, &u.actor, week).await?;
+    let Some(ov) = ov.as_ref() else {
+        return Ok(render(OverviewPage {
+            c: chrome(&u, "overview"),
+            empty: true,
+            week: String::new(),
+            prev_week: String::new(),
+            last_day: String::new(),
+            tiles: Vec::new(),
+            chart: String::new(),
+            attention: Vec::new(),
+            partners: 0,
+            stations: 0,
+            dl: String::new(),
+        }));
+    };
+    if let Some(format) = &q.download {
+        let rows = ov
+            .attention
+            .iter()
+            .map(|p| (vec![p.partner.clone()], p.counts));
+        let t = Table::of_counts(&["partner"], rows);
+        return download(&t, &format!("attention-{}", ov.week), format);
+    }
+    Ok(render(OverviewPage {
+        c: chrome(&u, "overview"),
+        dl: dl(&ov.week.to_string(), "attention"),
+        empty: false,
+        week: ov.week.to_string(),
+        prev_week: IsoWeek::of(ov.week.monday() - chrono::Duration::days(7)).to_string(),
+        last_day: ov.last_day.to_string(),
+        tiles: overview_tiles(&ov.week_counts, &ov.day_counts),
+        chart: trend(&ov.daily),
+        attention: ov
+            .attention
+            .iter()
+            .map(|p| {
+                let href = format!("/partners/{}?week={}", p.partner, ov.week);
+                line(&p.partner, href, Some(p.stations), &p.counts)
+            })
+            .collect(),
+        partners: ov.partners,
+        stations: ov.stations,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "network/partners.html")]
+struct PartnersPage {
+    c: Chrome,
+    week: String,
+    rows: Vec<Line>,
+    dl: String,
+}
+
+pub async fn partners(
+    State(s): State<AppState>,
+    u: User,
+    PageWeek(week): PageWeek,
+    Query(q): Query<TableQuery>,
+) -> PageResult {
+    let (week, list) = views::partners(&s.ws, &u.actor, week).await?;
+    let wk = week.map(|w| w.to_string()).unwrap_or_default();
+    if let Some(format) = &q.download {
+        let rows = list.iter().map(|p| (vec![p.partner.clone()], p.counts));
+        let t = Table::of_counts(&["partner"], rows);
+        return download(&t, &format!("partners-{wk}"), format);
+    }
+    let rows = list
+        .iter()
+        .map(|p| {
+            let href = format!("/partners/{}?week={wk}", p.partner);
+            line(&p.partner, href, Some(p.stations), &p.counts)
+        })
+        .collect();
+    Ok(render(PartnersPage {
+        c: chrome(&u, "partners"),
+        dl: dl(&wk, "partners"),
+        week: wk,
+        rows,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "network/partner.html")]
+struct PartnerPage {
+    c: Chrome,
+    partner: String,
+    week: String,
+    summary: Line,
+    chart: String,
+    weeks: Vec<Line>,
+    stations: Vec<Line>,
+    days: Vec<Line>,
+    dl_stations: String,
+    dl_weeks: String,
+    dl_days: String,
+}
+
+fn partner_table(v: &views::PartnerView, table: Option<&str>) -> (Table, String) {
+    match table {
+        Some("weeks") => (
+            Table::of_counts(
+                &["week"],
+                v.weeks.iter().map(|(w, c)| (vec![w.to_string()], *c)),
+            ),
+            format!("{}-weeks", v.partner),
+        ),
+        Some("days") => (
+            Table::of_counts(
+                &["date"],
+                v.daily.iter().map(|(d, c)| (vec![d.to_string()], *c)),
+            ),
+            format!("{}-days", v.partner),
+        ),
+        _ => (
+            Table::of_counts(
+                &["station"],
+                v.by_station.iter().map(|(st, c)| (vec![st.clone()], *c)),
+            ),
+            format!("{}-stations-{}", v.partner, v.week),
+        ),
+    }
+}
+
+pub async fn partner(
+    State(s): State<AppState>,
+    u: User,
+    PageWeek(week): PageWeek,
+    Path(code): Path<String>,
+    Query(q): Query<TableQuery>,
+) -> PageResult {
+    let view = views::partner(&s.ws, &u.actor, &code, week).await?;
+    let v = view
+        .as_ref()
+        .as_ref()
+        .ok_or_else(|| PageError::not_found("partner"))?;
+    if let Some(format) = &q.download {
+        let (t, name) = partner_table(v, q.table.as_deref());
+        return download(&t, &name, format);
+    }
+    let wk = v.week.to_string();
+    let link = |what: &str| format!("/partners/{}{what}", v.partner);
+    Ok(render(PartnerPage {
+        c: chrome(&u, "partners"),
+        dl_stations: dl(&wk, "stations"),
+        dl_weeks: dl(&wk, "weeks"),
+        dl_days: dl(&wk, "days"),
+        partner: v.partner.clone(),
+        summary: line(&v.partner, String::new(), None, &v.week_counts),
+        chart: trend(&v.daily),
+        weeks: v
+            .weeks
+            .iter()
+            .rev()
+            .map(|(w, c)| line(&w.to_string(), link(&format!("?week={w}")), None, c))
+            .collect(),
+        stations: v
+            .by_station
+            .iter()
+            .map(|(st, c)| line(st, String::new(), None, c))
+            .collect(),
+        days: v
+            .daily
+            .iter()
+            .rev()
+            .take(14)
+            .map(|(d, c)| line(&d.to_string(), link(&format!("/days/{d}")), None, c))
+            .collect(),
+        week: wk,
+    }))
+}
+
+pub struct RouteRow {
+    pub href: String,
+    pub station: String,
+    pub route_id: String,
+    pub block: String,
+    pub mot: String,
+    pub km: String,
+    pub supervisor: String,
+    pub driver: String,
+    pub payout: String,
+    pub cost: String,
+    pub profit: String,
+    pub loss: bool,
+    pub margin: String,
+    pub dispatched: String,
+    pub delivered: String,
+    pub dot: String,
+    pub dot_raw: String,
+}
+
+#[derive(Template)]
+#[template(path = "network/day.html")]
+struct DayPage {
+    c: Chrome,
+    partner: String,
+    date: String,
+    routes: Vec<RouteRow>,
+    dl: String,
+}
+
+fn route_row(r: &drill::RouteLine, date: &str) -> RouteRow {
+    let dash = || "–".to_owned();
+    RouteRow {
+        href: format!("/stations/{}/days/{date}/routes/{}", r.station, r.route_id),
+        station: r.station.clone(),
+        route_id: r.route_id.clone(),
+        block: r.block_hours.map_or_else(dash, |h| format!("{h} h")),
+        mot: r.mot.clone().unwrap_or_else(dash),
+        km: r.distance_km.map_or_else(dash, |k| format!("{k:.1}")),
+        supervisor: r.supervisor.clone().unwrap_or_default(),
+        driver: r.driver.clone().unwrap_or_default(),
+        payout: r.payout.map_or_else(dash, money),
+        cost: r.cost.map_or_else(dash, money),
+        profit: r.profit.map_or_else(dash, money),
+        loss: r
+            .profit
+            .is_some_and(|p| p.is_sign_negative() && !p.is_zero()),
+        margin: r.margin_pct.map_or_else(dash, |m| format!("{m:.1}%")),
+        dispatched: int(r.counts.dispatched),
+        delivered: int(r.counts.delivered),
+        dot: pct(r.counts.dot_pct()),
+        dot_raw: r
+            .counts
+            .dot_pct()
+            .map(|x| format!("{x:.4}"))
+            .unwrap_or_default(),
+    }
+}
+
+pub async fn partner_day(
+    State(s): State<AppState>,
+    u: User,
+    Path((code, date)): Path<(String, String)>,
+    Query(q): Query<TableQuery>,
+) -> PageResult {
+    let day = super::parse_date(&date).ok_or_else(|| PageError::not_found("day"))?;
+    let lines = drill::partner_day(&s.ws, &u.actor, &code, day)
+        .await?
+        .ok_or_else(|| PageError::not_found("day"))?;
+    if let Some(format) = &q.download {
+        return download(
+            &drill::day_table(&lines),
+            &format!("{code}-routes-{date}"),
+            format,
+        );
+    }
+    Ok(render(DayPage {
+        c: chrome(&u, "partners"),
+        dl: "?download=".into(),
+        partner: code.clone(),
+        routes: lines.iter().map(|r| route_row(r, &date)).collect(),
+        date,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "network/route.html")]
+struct RoutePage {
+    c: Chrome,
+    v: drill::RouteView,
+    dot: String,
+    dl: String,
+}
+
+pub async fn route(
+    State(s): State<AppState>,
+    u: User,
+    Path((station, date, route)): Path<(String, String, String)>,
+    Query(q): Query<TableQuery>,
+) -> PageResult {
+    let day = super::parse_date(&date).ok_or_else(|| PageError::not_found("day"))?;
+    let v = drill::route(&s.ws, &u.actor, &station, day, &route)
+        .await?
+        .ok_or_else(|| PageError::not_found("route"))?;
+    if let Some(format) = &q.download {
+        let name = format!("route-{}-{}", v.route_id, v.date);
+        return download(&drill::packages_table(&v), &name, format);
+    }
+    Ok(render(RoutePage {
+        c: chrome(&u, "partners"),
+        dl: "?download=".into(),
+        dot: pct(v.counts.dot_pct()),
+        v,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "network/stations.html")]
+struct StationsPage {
+    c: Chrome,
+    week: String,
+    rows: Vec<Line>,
+    dl: String,
+}
+
+pub async fn stations(
+    State(s): State<AppState>,
+    u: User,
+    PageWeek(week): PageWeek,
+    Query(q): Query<TableQuery>,
+) -> PageResult {
+    let v = views::stations(&s.ws, &u.actor, week).await?;
+    let (week, list) = v.as_ref();
+    let wk = week.map(|w| w.to_string()).unwrap_or_default();
+    if let Some(format) = &q.download {
+        let rows = list.iter().map(|l| (vec![l.station.clone()], l.counts));
+        let t = Table::of_counts(&["station"], rows);
+        return download(&t, &format!("stations-{wk}"), format);
+    }
+    let rows = list
+        .iter()
+        .map(|l| {
+            let href = format!("/stations/{}?week={wk}", l.station);
+            line(&l.station, href, Some(l.partners), &l.counts)
+        })
+        .collect();
+    Ok(render(StationsPage {
+        c: chrome(&u, "stations"),
+        dl: dl(&wk, "stations"),
+        week: wk,
+        rows,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "network/station.html")]
+struct StationPage {
+    c: Chrome,
+    station: String,
+    week: String,
+    summary: Line,
+    chart: String,
+    partners: Vec<Line>,
+    dl: String,
+}
+
+pub async fn station(
+    State(s): State<AppState>,
+    u: User,
+    PageWeek(week): PageWeek,
+    Path(code): Path<String>,
+    Query(q): Query<TableQuery>,
+) -> PageResult {
+    let view = views::station(&s.ws, &u.actor, &code, week).await?;
+    let v = view
+        .as_ref()
+        .as_ref()
+        .ok_or_else(|| PageError::not_found("station"))?;
+    let wk = v.week.to_string();
+    if let Some(format) = &q.download {
+        let rows = v
+            .partners
+            .iter()
+            .map(|p| (vec![p.partner.clone()], p.counts));
+        let t = Table::of_counts(&["partner"], rows);
+        return download(&t, &format!("{}-partners-{wk}", v.station), format);
+    }
+    Ok(render(StationPage {
+        c: chrome(&u, "stations"),
+        station: v.station.clone(),
+        summary: line(&v.station, String::new(), None, &v.week_counts),
+        chart: trend(&v.daily),
+        partners: v
+            .partners
+            .iter()
+            .map(|p| {
+                let href = format!("/partners/{}?week={wk}", p.partner);
+                line(&p.partner, href, Some(p.stations), &p.counts)
+            })
+            .collect(),
+        dl: dl(&wk, "partners"),
+        week: wk,
+    }))
+}

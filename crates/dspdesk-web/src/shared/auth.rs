@@ -1,0 +1,104 @@
+//! Who is asking: the session cookie (pages and API) or a bearer token (API), checked
+//! against the database on every request.
+
+use crate::AppState;
+use crate::shared::error::{ApiError, PageError};
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use dspdesk_app::{Actor, UserRow};
+
+pub const SESSION_COOKIE: &str = "dspdesk_session";
+pub const LOGIN_CSRF_COOKIE: &str = "dspdesk_login_csrf";
+
+/// A cookie's value from the request.
+pub fn cookie<'a>(parts: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    parts
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> String {
+    format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// A logged-in person, for pages: without a session, the browser goes to the login page.
+pub struct User {
+    pub user: UserRow,
+    /// The caller every use case is asked as.
+    pub actor: Actor,
+    pub csrf: String,
+    pub token: String,
+}
+
+impl User {
+    fn new(user: UserRow, csrf: String, token: String) -> User {
+        User {
+            actor: Actor::user(&user, "web"),
+            user,
+            csrf,
+            token,
+        }
+    }
+}
+
+async fn current(parts: &Parts, state: &AppState) -> Result<Option<User>, String> {
+    let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    match dspdesk_app::people::session(&state.ws, token).await {
+        Ok(Some((user, csrf))) => Ok(Some(User::new(user, csrf, token.to_owned()))),
+        Ok(None) => Ok(None),
+        Err(e) => Err(format!("session lookup failed: {e}")),
+    }
+}
+
+impl FromRequestParts<AppState> for User {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match current(parts, state).await {
+            Ok(Some(u)) => Ok(u),
+            Ok(None) => Err(Redirect::to("/login").into_response()),
+            Err(e) => Err(PageError::internal(e).into_response()),
+        }
+    }
+}
+
+/// A logged-in person or script, for the API: a bearer token or the session cookie;
+/// without either, 401 in the API's error format.
+pub struct ApiUser(pub User);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let unauthorized = |m: &str| ApiError::new(axum::http::StatusCode::UNAUTHORIZED, m);
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        if let Some(token) = bearer {
+            return match dspdesk_app::people::token_user(&state.ws, token.trim()).await? {
+                Some(user) => Ok(ApiUser(User::new(user, String::new(), String::new()))),
+                None => Err(unauthorized("the bearer token is unknown or revoked")),
+            };
+        }
+        match current(parts, state).await.map_err(ApiError::internal)? {
+            Some(u) => Ok(ApiUser(u)),
+            None => Err(unauthorized(
+                "log in first (the session cookie is missing or expired)",
+            )),
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! Rendering: a template to HTML, the header every page shows, and the one-line
+//! formats of numbers on screen (from the metric registry's formats).
+
+use crate::shared::auth::User;
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+pub use dspdesk_core::metric::{show_int as int, show_money as money, show_pct as pct};
+
+/// The page, or a logged 500 when the template fails.
+pub fn render(t: impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// Header and menu facts every page shows.
+pub struct Chrome {
+    pub user: String,
+    pub role: String,
+    pub csrf: String,
+    pub nav: &'static str,
+}
+
+pub fn chrome(u: &User, nav: &'static str) -> Chrome {
+    Chrome {
+        user: u.user.display_name.clone(),
+        role: u.user.role.to_string(),
+        csrf: u.csrf.clone(),
+        nav,
+    }
+}
+
+/// A ratio to one decimal, or a dash.
+pub fn f1(v: Option<f64>) -> String {
+    v.map_or("–".into(), |x| format!("{x:.1}"))
+}
+
+/// The weeks before and after, for the week navigation.
+pub fn neighbours(week: Option<dspdesk_core::IsoWeek>) -> (String, String) {
+    use dspdesk_core::IsoWeek;
+    match week {
+        Some(w) => (
+            IsoWeek::of(w.monday() - chrono::Duration::days(1)).to_string(),
+            IsoWeek::of(w.sunday() + chrono::Duration::days(1)).to_string(),
+        ),
+        None => (String::new(), String::new()),
+    }
+}

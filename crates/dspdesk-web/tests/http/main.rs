@@ -1,0 +1,17 @@
+//! The real application on a random port, a fresh database per test (SQLite, and
+//! PostgreSQL where a server answers), a real HTTP client: one module per capability,
+//! as the code is laid out.
+
+#[path = "../common/mod.rs"]
+mod common;
+mod support;
+
+mod config;
+mod goals;
+mod health;
+mod ingest;
+mod network;
+mod ops;
+mod people;
+mod profit;
+mod walk;

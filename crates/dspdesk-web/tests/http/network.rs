@@ -1,0 +1,165 @@
+//! The network's numbers over the API and the pages.
+
+use crate::support::*;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_api_matches_the_numbers_and_reports_bad_input_in_one_shape() {
+    let t = TestStore::sqlite().await;
+    let app = spawn(&t, 4).await;
+    let c = logged_in(&app, "admin").await;
+    let v: serde_json::Value = c
+        .get(format!("{}/api/v1/partners/ZIPX?week=2026-W47", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let week = &v["partner"]["week_counts"];
+    assert_eq!(week["dispatched"], 28);
+    assert_eq!(week["on_time"], 21, "one late package a day");
+    assert_eq!(v["partner"]["by_station"][0][0], "BOM1");
+    let st: serde_json::Value = c
+        .get(format!("{}/api/v1/stations", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let got: Vec<(String, i64)> = st["stations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["station"].as_str().unwrap().to_string(),
+                l["counts"]["dispatched"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got, [("BOM1".to_string(), 28), ("DEL4".to_string(), 28)]);
+    let one: serde_json::Value = c
+        .get(format!("{}/api/v1/stations/BOM1", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(one["station"]["partners"][0]["partner"], "ZIPX");
+    assert_eq!(one["station"]["week_counts"]["on_time"], 21);
+    // Downloads carry the same numbers, with the contract's column names.
+    let csv = c
+        .get(format!("{}/partners?week=2026-W47&download=csv", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(
+        csv.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("partners-2026-W47.csv")
+    );
+    let text = csv.text().await.unwrap();
+    assert!(
+        text.starts_with("partner,dispatched,delivered,on_time,dot_pct,dcr_pct,"),
+        "{text}"
+    );
+    assert!(text.contains("\nZIPX,28,28,21,75,100,"), "{text}");
+    let xlsx = c
+        .get(format!(
+            "{}/partners/ZIPX?table=weeks&download=xlsx",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        xlsx.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    assert_eq!(
+        &xlsx.bytes().await.unwrap()[..4],
+        b"PK\x03\x04",
+        "an .xlsx is a zip"
+    );
+    let packages = c
+        .get(format!(
+            "{}/stations/BOM1/days/2026-11-20/routes/R1?download=csv",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        packages.lines().count(),
+        5,
+        "a header and four packages: {packages}"
+    );
+    let r = c
+        .get(format!("{}/partners?download=pdf", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let p2: serde_json::Value = c
+        .get(format!("{}/api/v1/partners?per_page=1&page=2", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(p2["partners"][0]["partner"], "ZIPX");
+    assert_eq!(p2["pagination"]["total"], 2);
+    assert_eq!(p2["pagination"]["pages"], 2);
+    let past: serde_json::Value = c
+        .get(format!("{}/api/v1/stations?per_page=5&page=9", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        past["stations"].as_array().unwrap().len(),
+        0,
+        "past the end: an empty page"
+    );
+    let r = c
+        .get(format!("{}/api/v1/partners?per_page=0", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = c
+        .get(format!("{}/api/v1/partners?week=W47", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let e: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["status"], 400);
+    assert!(e["error"]["message"].as_str().unwrap().contains("2026-W47"));
+    let html = c
+        .get(format!("{}/partners/ZIPX", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("75.00%"),
+        "the page shows the API's DOT (21/28)"
+    );
+    drop(app);
+    t.finish().await;
+}
