@@ -26,6 +26,6 @@ impl IngestOutcome {
 
 impl fmt::Display for IngestOutcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }

@@ -71,22 +71,22 @@ pub enum Action {
 }
 
 impl Action {
-    /// What the action is, for a refusal: "Only … may {words}".
-    pub fn words(self) -> &'static str {
+    /// Who may take the action, as said to someone whose role may not.
+    pub fn refusal(self) -> &'static str {
         match self {
-            Action::LoadFiles => "load files",
-            Action::AdoptGoals => "adopt goals for the whole network",
-            Action::SetGoals => "set goals",
-            Action::ManageUsers => "manage users",
-            Action::ManageConfig => "change rate cards and score weights",
-            Action::RankAmongAnonymousPeers => "rank among anonymous peers",
+            Action::LoadFiles => "Only the program team loads files.",
+            Action::AdoptGoals => "Only the program team adopts goals for the whole network.",
+            Action::SetGoals => "Your role does not set goals.",
+            Action::ManageUsers => "Only an admin manages users.",
+            Action::ManageConfig => "Only an admin changes rate cards and score weights.",
+            Action::RankAmongAnonymousPeers => "Only partner users rank among anonymous peers.",
         }
     }
 }
 
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 

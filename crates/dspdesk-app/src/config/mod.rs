@@ -100,7 +100,7 @@ pub async fn load(
         .store
         .add_config_version(
             &actor.audit,
-            kind.as_str(),
+            kind,
             summary.effective_from,
             text,
             note,
@@ -112,7 +112,7 @@ pub async fn load(
 
 /// Every version of a kind, oldest first.
 pub async fn versions(ws: &Workspace, kind: ConfigKind) -> Result<Vec<ConfigVersion>, AppError> {
-    Ok(ws.store.config_versions(kind.as_str()).await?)
+    Ok(ws.store.config_versions(kind).await?)
 }
 
 /// The versions of a kind, for an admin's screen.

@@ -17,7 +17,7 @@ use serde_json::json;
 
 fn flag(kind: FlagKind, partner: &str, station: &str, subject: String) -> NewFlag {
     NewFlag {
-        kind: kind.as_str().into(),
+        kind,
         partner: partner.into(),
         station: station.into(),
         subject,
@@ -223,7 +223,7 @@ pub async fn flags(
     Ok(rows
         .into_iter()
         .filter(|f| visible(&model, &actor.scope, f))
-        .filter(|f| filter.kind.is_none_or(|k| f.kind == k.as_str()))
+        .filter(|f| filter.kind.is_none_or(|k| f.kind == k))
         .collect())
 }
 
@@ -260,7 +260,7 @@ pub fn flags_table(rows: &[FlagRow]) -> Table {
             .map(|f| {
                 vec![
                     Cell::Int(f.id),
-                    Cell::text(&f.kind),
+                    Cell::text(f.kind.as_str()),
                     Cell::text(&f.partner),
                     Cell::text(&f.station),
                     Cell::text(&f.subject),

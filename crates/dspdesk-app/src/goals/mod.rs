@@ -136,7 +136,7 @@ pub async fn adopt_goals(ws: &Workspace, actor: &Actor, period: Period) -> Resul
             valid_to: period.to,
             p50,
             p90,
-            source: GoalSource::Adopted.as_str().into(),
+            source: GoalSource::Adopted,
         })
         .collect();
     Ok(ws.store.set_goals(&actor.audit, &goals).await?)
@@ -157,7 +157,10 @@ pub async fn set_goal(ws: &Workspace, actor: &Actor, g: &GoalSetting) -> Result<
     actor.must(Action::SetGoals)?;
     let (partner, station, p50, p90) = (&g.partner, &g.station, g.p50, g.p90);
     if !actor.scope.allows(partner, station) {
-        return Err(AppError::NotFound("partner at that station"));
+        return Err(AppError::invalid(
+            "partner",
+            format!("{partner} at {station} is not in your scope"),
+        ));
     }
     if !(p50.is_finite() && p90.is_finite() && p50 >= 0.0 && p90 >= p50) {
         return Err(AppError::invalid(
@@ -185,7 +188,7 @@ pub async fn set_goal(ws: &Workspace, actor: &Actor, g: &GoalSetting) -> Result<
         valid_to: g.period.to,
         p50,
         p90,
-        source: GoalSource::Set.as_str().into(),
+        source: GoalSource::Set,
     };
     ws.store.set_goals(&actor.audit, &[goal]).await?;
     Ok(())

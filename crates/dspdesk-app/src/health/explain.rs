@@ -4,7 +4,7 @@ use super::ScoreRow;
 use crate::shared::model::{Inputs, Model, PairWeek};
 use chrono::Duration;
 use dspdesk_core::IsoWeek;
-use dspdesk_core::health::{ScoreComponent, Tier};
+use dspdesk_core::health::{ScoreComponent, ScoreConfig, Tier};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
@@ -18,86 +18,17 @@ impl Model {
         let prev_week = IsoWeek::of(week.monday() - Duration::days(1));
         let (version, cfg) = self.configs.for_week(week);
         let (prev_version, prev_cfg) = self.configs.for_week(prev_week);
-        let this: Vec<PairWeek> = idx
-            .iter()
-            .filter_map(|&i| self.pair_week(&self.pairs[i], week, cfg))
-            .collect();
-        let prev: Vec<PairWeek> = idx
-            .iter()
-            .filter_map(|&i| self.pair_week(&self.pairs[i], prev_week, prev_cfg))
-            .collect();
-        let sum = |v: &[PairWeek]| {
-            let mut t = Inputs::default();
-            for p in v {
-                t += p.total;
-            }
-            t
+        let weeks = |w: IsoWeek, c: &ScoreConfig| -> Vec<PairWeek> {
+            idx.iter()
+                .filter_map(|&i| self.pair_week(&self.pairs[i], w, c))
+                .collect()
         };
+        let (this, prev) = (weeks(week, cfg), weeks(prev_week, prev_cfg));
         let now = sum(&this);
-        let before = sum(&prev);
         let now_row = ScoreRow::new(partner, None, week, version, cfg, now);
-        let before_row = ScoreRow::new(partner, None, prev_week, prev_version, prev_cfg, before);
-        let components = ScoreComponent::ALL
-            .into_iter()
-            .filter(|c| {
-                cfg.component(c.as_str()).is_some() || prev_cfg.component(c.as_str()).is_some()
-            })
-            .map(|component| {
-                let name = component.as_str();
-                let value_now = now_row.value(name);
-                let value_before = before_row.value(name);
-                let contribution_now = now_row.contributions.get(name).copied();
-                let contribution_before = before_row.contributions.get(name).copied();
-                ComponentChange {
-                    delta: contribution_now.unwrap_or(0.0) - contribution_before.unwrap_or(0.0),
-                    component,
-                    value_now,
-                    value_before,
-                    contribution_now,
-                    contribution_before,
-                }
-            })
-            .collect();
-        let score_of = |i: Inputs| cfg.score(&i.values());
-        let mut stations: Vec<Effect> = Vec::new();
-        let mut station_names: BTreeSet<String> = this.iter().map(|p| p.station.clone()).collect();
-        station_names.extend(prev.iter().map(|p| p.station.clone()));
-        for s in station_names {
-            let mut counterfactual = now;
-            if let Some(p) = this.iter().find(|p| p.station == s) {
-                counterfactual -= p.total;
-            }
-            if let Some(p) = prev.iter().find(|p| p.station == s) {
-                counterfactual += p.total;
-            }
-            if let (Some(a), Some(b)) = (now_row.score, score_of(counterfactual)) {
-                let pw = this.iter().find(|p| p.station == s);
-                stations.push(Effect {
-                    what: s,
-                    effect: a - b,
-                    dot_pct: pw.and_then(|p| p.total.counts.dot_pct()),
-                    dispatched: pw.map_or(0, |p| p.total.counts.dispatched),
-                });
-            }
-        }
-        stations.sort_by(|a, b| b.effect.abs().total_cmp(&a.effect.abs()));
-        let mut days: Vec<Effect> = Vec::new();
-        for p in &this {
-            for (d, i) in &p.days {
-                let mut without = now;
-                without -= *i;
-                if let (Some(a), Some(b)) = (now_row.score, score_of(without)) {
-                    days.push(Effect {
-                        what: format!("{} {d}", p.station),
-                        effect: a - b,
-                        dot_pct: i.counts.dot_pct(),
-                        dispatched: i.counts.dispatched,
-                    });
-                }
-            }
-        }
-        days.sort_by(|a, b| a.effect.total_cmp(&b.effect));
-        days.truncate(5);
+        let before_row =
+            ScoreRow::new(partner, None, prev_week, prev_version, prev_cfg, sum(&prev));
+        let score_of = |i: Inputs| Some(now_row.score? - cfg.score(&i.values())?);
         Some(Explanation {
             partner: partner.to_owned(),
             week,
@@ -106,11 +37,104 @@ impl Model {
             score_before: before_row.score,
             tier_now: now_row.tier,
             tier_before: before_row.tier,
-            components,
-            stations,
-            days,
+            components: component_changes(&now_row, &before_row, cfg, prev_cfg),
+            stations: station_effects(&this, &prev, now, &score_of),
+            days: day_effects(&this, now, &score_of),
         })
     }
+}
+
+fn sum(v: &[PairWeek]) -> Inputs {
+    let mut t = Inputs::default();
+    for p in v {
+        t += p.total;
+    }
+    t
+}
+
+/// Each component's points now and before, for the components either week scores.
+fn component_changes(
+    now: &ScoreRow,
+    before: &ScoreRow,
+    cfg: &ScoreConfig,
+    prev_cfg: &ScoreConfig,
+) -> Vec<ComponentChange> {
+    ScoreComponent::ALL
+        .into_iter()
+        .filter(|c| cfg.component(c.as_str()).is_some() || prev_cfg.component(c.as_str()).is_some())
+        .map(|component| {
+            let name = component.as_str();
+            let contribution_now = now.contributions.get(name).copied();
+            let contribution_before = before.contributions.get(name).copied();
+            ComponentChange {
+                delta: contribution_now.unwrap_or(0.0) - contribution_before.unwrap_or(0.0),
+                component,
+                value_now: now.value(name),
+                value_before: before.value(name),
+                contribution_now,
+                contribution_before,
+            }
+        })
+        .collect()
+}
+
+/// This week's score minus the score had each station stayed as it was the week
+/// before; the largest effect first. `effect_of` gives the score minus the score of
+/// other inputs.
+fn station_effects(
+    this: &[PairWeek],
+    prev: &[PairWeek],
+    now: Inputs,
+    effect_of: &dyn Fn(Inputs) -> Option<f64>,
+) -> Vec<Effect> {
+    let mut names: BTreeSet<&String> = this.iter().map(|p| &p.station).collect();
+    names.extend(prev.iter().map(|p| &p.station));
+    let mut stations: Vec<Effect> = names
+        .into_iter()
+        .filter_map(|s| {
+            let here = this.iter().find(|p| &p.station == s);
+            let mut counterfactual = now;
+            if let Some(p) = here {
+                counterfactual -= p.total;
+            }
+            if let Some(p) = prev.iter().find(|p| &p.station == s) {
+                counterfactual += p.total;
+            }
+            Some(Effect {
+                what: s.clone(),
+                effect: effect_of(counterfactual)?,
+                dot_pct: here.and_then(|p| p.total.counts.dot_pct()),
+                dispatched: here.map_or(0, |p| p.total.counts.dispatched),
+            })
+        })
+        .collect();
+    stations.sort_by(|a, b| b.effect.abs().total_cmp(&a.effect.abs()));
+    stations
+}
+
+/// This week's score minus the score without each day; the five most harmful first.
+fn day_effects(
+    this: &[PairWeek],
+    now: Inputs,
+    effect_of: &dyn Fn(Inputs) -> Option<f64>,
+) -> Vec<Effect> {
+    let mut days: Vec<Effect> = this
+        .iter()
+        .flat_map(|p| p.days.iter().map(move |(d, i)| (p, d, i)))
+        .filter_map(|(p, d, i)| {
+            let mut without = now;
+            without -= *i;
+            Some(Effect {
+                what: format!("{} {d}", p.station),
+                effect: effect_of(without)?,
+                dot_pct: i.counts.dot_pct(),
+                dispatched: i.counts.dispatched,
+            })
+        })
+        .collect();
+    days.sort_by(|a, b| a.effect.total_cmp(&b.effect));
+    days.truncate(5);
+    days
 }
 
 #[derive(Debug, Clone, Serialize)]

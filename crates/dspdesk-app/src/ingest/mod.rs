@@ -319,6 +319,78 @@ fn new_stations(
         .collect()
 }
 
+/// Takes the lake's lock (one ingest at a time) and removes what an interrupted one
+/// left behind.
+async fn lock_lake(ws: &Workspace) -> Result<dspdesk_lake::LakeLock, AppError> {
+    let lake = ws.lake.clone();
+    let lock = blocking(move || lake.lock()).await??;
+    ws.lake
+        .collect_garbage(&lock, &ws.store.all_lake_paths().await?);
+    Ok(lock)
+}
+
+/// Writes the staged station-days into the lake under new names; they become current
+/// only when the database commit records them.
+async fn write_days(
+    ws: &Workspace,
+    kind: Kind,
+    staged: &Arc<Staged>,
+    tag: &str,
+    mode: DayMode,
+) -> Result<Result<Vec<dspdesk_lake::LakeDay>, IngestError>, AppError> {
+    let stored = ws.store.current_files(kind.as_str()).await?;
+    let (staged, lake, tag) = (staged.clone(), ws.lake.clone(), tag.to_owned());
+    blocking(move || dspdesk_lake::finalize(&staged, &lake, &tag, &stored, mode)).await
+}
+
+/// Logs a file whose content, read the same way, is already current.
+async fn unchanged(
+    ws: &Workspace,
+    log: &BatchLog<'_>,
+    staged: &Staged,
+    previous: i64,
+) -> Result<i64, AppError> {
+    let why =
+        format!("the same content as batch {previous}, whose station-days are all still current");
+    let row = log.row(
+        &staged.content_hash,
+        row_counts(staged),
+        0,
+        Outcome::Unchanged,
+        why,
+    );
+    Ok(ws.store.record_batch(&row).await?)
+}
+
+/// Makes the written station-days, their facts and the batch current in one
+/// transaction; returns the batch's id.
+async fn commit(
+    ws: &Workspace,
+    batch: NewBatch,
+    staged: &Staged,
+    stations: &[(String, String)],
+    d: &Derived,
+) -> Result<i64, AppError> {
+    let mut partners: Vec<String> = staged.partners.iter().cloned().collect();
+    for f in &d.facts {
+        if !staged.partners.contains(&f.partner) {
+            partners.push(f.partner.clone());
+        }
+    }
+    let commit = IngestCommit {
+        batch,
+        stations,
+        partners: &partners,
+        files: &d.files,
+        fact_days: &d.fact_days,
+        facts: &d.facts,
+        blocks: &d.blocks,
+        remit_days: &d.remit_days,
+        remitted: &d.remitted,
+    };
+    Ok(ws.store.commit_ingest(&commit).await?)
+}
+
 /// Ingests one file of `kind`. On any error nothing is current that was not before,
 /// and a `rejected` row in the ingest log says why.
 #[tracing::instrument(skip(ws, opts, progress), fields(kind = %kind, path = %path.display()))]
@@ -338,12 +410,7 @@ pub async fn ingest(
     };
     let profile = load_profile(kind, opts)?;
     let lake = ws.lake.clone();
-    let lock = blocking({
-        let lake = lake.clone();
-        move || lake.lock()
-    })
-    .await??;
-    lake.collect_garbage(&lock, &ws.store.all_lake_paths().await?);
+    let lock = lock_lake(ws).await?;
     let zones = station_zones(ws).await?;
     let default_zone = profile.default_zone().unwrap_or(ws.default_zone);
     let tag = tag();
@@ -365,25 +432,16 @@ pub async fn ingest(
         .await?
     {
         let _ = std::fs::remove_dir_all(&staging);
-        let why = format!(
-            "the same content as batch {previous}, whose station-days are all still current"
-        );
-        let row = log.row(&staged.content_hash, counts, 0, Outcome::Unchanged, why);
-        report.batch_id = ws.store.record_batch(&row).await?;
+        report.batch_id = unchanged(ws, &log, &staged, previous).await?;
         report.outcome = Outcome::Unchanged;
         report.station_days = 0;
         report.seconds = t0.elapsed().as_secs_f64();
         return Ok(report);
     }
 
-    let stored = ws.store.current_files(kind.as_str()).await?;
     let t1 = Instant::now();
     let staged = Arc::new(staged);
-    let written = blocking({
-        let (staged, lake, tag, mode) = (staged.clone(), lake.clone(), tag.clone(), opts.mode);
-        move || dspdesk_lake::finalize(&staged, &lake, &tag, &stored, mode)
-    })
-    .await?;
+    let written = write_days(ws, kind, &staged, &tag, opts.mode).await?;
     let _ = std::fs::remove_dir_all(&staging);
     let written = match written {
         Ok(w) => w,
@@ -398,14 +456,8 @@ pub async fn ingest(
     report.facts = d.facts.len() as u64;
 
     let t3 = Instant::now();
-    let stations = new_stations(&d.days, &zones, default_zone);
-    let mut partners: Vec<String> = staged.partners.iter().cloned().collect();
-    for f in &d.facts {
-        if !staged.partners.contains(&f.partner) {
-            partners.push(f.partner.clone());
-        }
-    }
     crash_point("before_commit");
+    let stations = new_stations(&d.days, &zones, default_zone);
     let batch = log.row(
         &staged.content_hash,
         counts,
@@ -413,18 +465,7 @@ pub async fn ingest(
         Outcome::Loaded,
         String::new(),
     );
-    let commit = IngestCommit {
-        batch,
-        stations: &stations,
-        partners: &partners,
-        files: &d.files,
-        fact_days: &d.fact_days,
-        facts: &d.facts,
-        blocks: &d.blocks,
-        remit_days: &d.remit_days,
-        remitted: &d.remitted,
-    };
-    report.batch_id = ws.store.commit_ingest(&commit).await?;
+    report.batch_id = commit(ws, batch, &staged, &stations, &d).await?;
     report.seconds_commit = t3.elapsed().as_secs_f64();
     lake.collect_garbage(&lock, &ws.store.all_lake_paths().await?);
     drop(lock);

@@ -57,7 +57,7 @@ impl ProfitLine {
 
 /// The rate book loaded last, and its version; `None` before any is loaded.
 pub async fn rate_book(ws: &Workspace) -> Result<Option<(i64, RateBook)>, AppError> {
-    let versions = ws.store.config_versions(ConfigKind::Rates.as_str()).await?;
+    let versions = ws.store.config_versions(ConfigKind::Rates).await?;
     match versions.last() {
         Some(v) => Ok(Some((
             v.version,

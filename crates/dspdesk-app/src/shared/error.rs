@@ -16,7 +16,7 @@ pub enum AppError {
     #[error("no such {0} in your scope")]
     NotFound(&'static str),
     /// The caller's role may not take the action.
-    #[error("your role may not {}", .0.words())]
+    #[error("{}", .0.refusal())]
     Forbidden(Action),
     /// A value the caller gave is wrong: the field, and a sentence that names the
     /// value and what to do.

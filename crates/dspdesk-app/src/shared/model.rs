@@ -233,7 +233,9 @@ impl Model {
                 let remitted = ws.store.all_remitted().await?;
                 let goals = ws.store.route_goals().await?;
                 let configs = Configs::from_rows(
-                    &ws.store.config_versions("score").await?,
+                    &ws.store
+                        .config_versions(dspdesk_core::config::ConfigKind::Score)
+                        .await?,
                     ws.store.score_pins().await?,
                 );
                 Ok(Model::build(
@@ -440,7 +442,7 @@ impl Model {
             return Some(Goal {
                 p50: g.p50,
                 p90: g.p90,
-                source: GoalSource::stored(&g.source),
+                source: g.source,
             });
         }
         let end = IsoWeek::of(day).monday() - Duration::days(1);

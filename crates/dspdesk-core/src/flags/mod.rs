@@ -61,7 +61,7 @@ impl FlagKind {
 
 impl fmt::Display for FlagKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -75,5 +75,10 @@ mod tests {
             assert_eq!(FlagKind::parse(k.as_str()), Some(k));
         }
         assert_eq!(FlagKind::parse("Defaulting"), None);
+        assert_eq!(
+            format!("{:<8}|", FlagKind::Bottom),
+            "bottom  |",
+            "pads in tables"
+        );
     }
 }

@@ -39,19 +39,16 @@ impl GoalSource {
         }
     }
 
-    /// A stored goal's source; anything but `adopted` was set by a person.
-    pub fn stored(raw: &str) -> GoalSource {
-        if raw == "adopted" {
-            GoalSource::Adopted
-        } else {
-            GoalSource::Set
-        }
+    pub fn parse(raw: &str) -> Option<GoalSource> {
+        [GoalSource::Set, GoalSource::Adopted, GoalSource::Suggested]
+            .into_iter()
+            .find(|s| s.as_str() == raw)
     }
 }
 
 impl fmt::Display for GoalSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -60,9 +57,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sources_read_back_from_storage() {
-        assert_eq!(GoalSource::stored("adopted"), GoalSource::Adopted);
-        assert_eq!(GoalSource::stored("set"), GoalSource::Set);
+    fn sources_read_back_from_their_names() {
+        assert_eq!(GoalSource::parse("adopted"), Some(GoalSource::Adopted));
+        assert_eq!(GoalSource::parse("set"), Some(GoalSource::Set));
+        assert_eq!(GoalSource::parse("Set"), None);
         assert_eq!(GoalSource::Suggested.to_string(), "suggested");
     }
 }

@@ -165,7 +165,7 @@ impl ScoreComponent {
 
 impl std::fmt::Display for ScoreComponent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 

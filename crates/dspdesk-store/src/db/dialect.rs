@@ -68,3 +68,17 @@ macro_rules! delete_days_from {
     };
 }
 pub(crate) use delete_days_from;
+
+/// A closed-vocabulary column (a flag's kind, a goal's source, a configuration's kind)
+/// read back as its type; a value this version does not know is a decode error that
+/// names the column and the value.
+pub(crate) fn vocabulary<T>(
+    raw: String,
+    column: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<T, sqlx::Error> {
+    parse(&raw).ok_or_else(|| sqlx::Error::ColumnDecode {
+        index: column.to_owned(),
+        source: format!("{raw:?} is not a {column} this version of dspdesk knows").into(),
+    })
+}

@@ -8,7 +8,9 @@ mod version;
 pub use audit::AuditRow;
 pub(crate) use audit::{AUDIT, write_audit};
 pub(crate) use dialect::Dialect;
-pub(crate) use dialect::{ROWS_PER_STATEMENT, delete_days_from, delete_days_sql, placeholders};
+pub(crate) use dialect::{
+    ROWS_PER_STATEMENT, delete_days_from, delete_days_sql, placeholders, vocabulary,
+};
 pub(crate) use version::BUMP_VERSION;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};

@@ -1,15 +1,16 @@
 //! Flags: what the data shows about a partner or station now (a defaulting partner, …),
 //! opened when first shown and cleared when no longer shown.
 
-use crate::db::{Result, Store, on_pool};
+use crate::db::{Result, Store, on_pool, vocabulary};
 use chrono::{DateTime, NaiveDate, Utc};
+use dspdesk_core::flags::FlagKind;
 use sqlx::Row;
 use std::collections::HashSet;
 
 /// A flag as the data shows it now.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewFlag {
-    pub kind: String,
+    pub kind: FlagKind,
     pub partner: String,
     pub station: String,
     pub subject: String,
@@ -33,7 +34,7 @@ impl NewFlag {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FlagRow {
     pub id: i64,
-    pub kind: String,
+    pub kind: FlagKind,
     pub partner: String,
     pub station: String,
     pub subject: String,
@@ -98,7 +99,7 @@ impl Store {
                     sqlx::query(
                         "INSERT INTO flags (kind, key, partner, station, subject, reason, numbers, data_date, first_seen, last_seen) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
                     )
-                    .bind(&f.kind)
+                    .bind(f.kind.as_str())
                     .bind(&key)
                     .bind(&f.partner)
                     .bind(&f.station)
@@ -132,7 +133,7 @@ impl Store {
                 .map(|r| {
                     Ok(FlagRow {
                         id: r.try_get("id")?,
-                        kind: r.try_get("kind")?,
+                        kind: vocabulary(r.try_get("kind")?, "kind", FlagKind::parse)?,
                         partner: r.try_get("partner")?,
                         station: r.try_get("station")?,
                         subject: r.try_get("subject")?,

@@ -1,8 +1,9 @@
 //! Route goals: the P50 and P90 routes a partner is held to at a station for a period.
 //! A new goal replaces the overlapping ones, which are kept as history.
 
-use crate::db::{BUMP_VERSION, Result, Store, on_pool, write_audit};
+use crate::db::{BUMP_VERSION, Result, Store, on_pool, vocabulary, write_audit};
 use chrono::{DateTime, NaiveDate, Utc};
+use dspdesk_core::goals::GoalSource;
 use sqlx::Row;
 
 /// A `route_goals` row (of either backend) as a [`GoalRow`].
@@ -16,7 +17,7 @@ macro_rules! goal_row {
             valid_to: $r.try_get("valid_to")?,
             p50: $r.try_get("p50")?,
             p90: $r.try_get("p90")?,
-            source: $r.try_get("source")?,
+            source: vocabulary($r.try_get("source")?, "source", GoalSource::parse)?,
             set_by: $r.try_get("set_by")?,
             set_at: $r.try_get("set_at")?,
         })
@@ -34,7 +35,7 @@ pub struct GoalRow {
     pub p50: f64,
     pub p90: f64,
     /// `set` by a person or `adopted` from the suggestion.
-    pub source: String,
+    pub source: GoalSource,
     pub set_by: String,
     pub set_at: DateTime<Utc>,
 }
@@ -47,7 +48,7 @@ pub struct NewGoal {
     pub valid_to: NaiveDate,
     pub p50: f64,
     pub p90: f64,
-    pub source: String,
+    pub source: GoalSource,
 }
 
 const SELECT_OVERLAPPING: &str = "SELECT id, partner, station, valid_from, valid_to, p50, p90, source, set_by, set_at FROM route_goals
@@ -67,7 +68,7 @@ macro_rules! insert_goal {
         .bind($g.valid_to)
         .bind($g.p50)
         .bind($g.p90)
-        .bind(&$g.source)
+        .bind($g.source.as_str())
         .bind($set_by)
         .bind($set_at)
         .execute($exec)

@@ -2,16 +2,17 @@
 //! and the runs that scored a week with the scores each kept.
 
 use crate::db::{
-    BUMP_VERSION, ROWS_PER_STATEMENT, Result, Store, on_pool, placeholders, write_audit,
+    BUMP_VERSION, ROWS_PER_STATEMENT, Result, Store, on_pool, placeholders, vocabulary, write_audit,
 };
 use chrono::{DateTime, NaiveDate, Utc};
+use dspdesk_core::config::ConfigKind;
 use sqlx::Row;
 use std::collections::BTreeMap;
 
 /// One loaded version of a configuration document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigVersion {
-    pub kind: String,
+    pub kind: ConfigKind,
     pub version: i64,
     pub effective_from: NaiveDate,
     pub body: String,
@@ -78,18 +79,18 @@ fn rescore_detail(previous: Option<i64>, version: i64, reason: &str) -> String {
 
 impl Store {
     /// Every version of a kind of configuration, oldest first.
-    pub async fn config_versions(&self, kind: &str) -> Result<Vec<ConfigVersion>> {
+    pub async fn config_versions(&self, kind: ConfigKind) -> Result<Vec<ConfigVersion>> {
         let rows = on_pool!(self, |pool| {
             sqlx::query(
                 "SELECT kind, version, effective_from, body, note, created_by, created_at FROM config_versions WHERE kind = $1 ORDER BY version",
             )
-            .bind(kind)
+            .bind(kind.as_str())
             .fetch_all(pool)
             .await?
             .into_iter()
             .map(|r| {
                 Ok(ConfigVersion {
-                    kind: r.try_get("kind")?,
+                    kind: vocabulary(r.try_get("kind")?, "kind", ConfigKind::parse)?,
                     version: r.try_get("version")?,
                     effective_from: r.try_get("effective_from")?,
                     body: r.try_get("body")?,
@@ -109,7 +110,7 @@ impl Store {
     pub async fn add_config_version(
         &self,
         actor: &str,
-        kind: &str,
+        kind: ConfigKind,
         effective_from: NaiveDate,
         body: &str,
         note: &str,
@@ -121,14 +122,14 @@ impl Store {
             let version: i64 = sqlx::query(
                 "SELECT COALESCE(MAX(version), 0) + 1 AS v FROM config_versions WHERE kind = $1",
             )
-            .bind(kind)
+            .bind(kind.as_str())
             .fetch_one(&mut *tx)
             .await?
             .try_get("v")?;
             sqlx::query(
                 "INSERT INTO config_versions (kind, version, effective_from, body, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
-            .bind(kind)
+            .bind(kind.as_str())
             .bind(version)
             .bind(effective_from)
             .bind(body)

@@ -9,7 +9,7 @@ async fn flags_open_stay_open_while_shown_and_clear() {
         let b = t.backend();
         // Flags open, stay open while shown, and clear when no longer shown.
         let flag = |partner: &str| NewFlag {
-            kind: "defaulting".into(),
+            kind: dspdesk_core::flags::FlagKind::Defaulting,
             partner: partner.into(),
             station: String::new(),
             subject: String::new(),

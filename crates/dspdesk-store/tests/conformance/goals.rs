@@ -16,7 +16,7 @@ async fn a_goal_cuts_its_period_out_of_an_overlapping_one() {
             valid_to: d(to),
             p50,
             p90: p50 + 2.0,
-            source: "set".into(),
+            source: dspdesk_core::goals::GoalSource::Set,
         };
         s.set_goals("coach", &[goal(4.0, 1, 30)]).await.unwrap();
         s.set_goals("coach", &[goal(5.0, 16, 22)]).await.unwrap();

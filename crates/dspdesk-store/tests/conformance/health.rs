@@ -1,4 +1,5 @@
 use crate::support::d;
+use dspdesk_core::config::ConfigKind;
 use dspdesk_store::ScoreSnapshot;
 use dspdesk_store::testing::TestStore;
 
@@ -9,13 +10,13 @@ async fn a_new_config_version_pins_scored_weeks_and_a_rescore_keeps_history() {
         let b = t.backend();
         // A new configuration version pins the weeks already scored.
         let v1 = s
-            .add_config_version("admin", "score", d(2), "a = 1", "first", &[])
+            .add_config_version("admin", ConfigKind::Score, d(2), "a = 1", "first", &[])
             .await
             .unwrap();
         let v2 = s
             .add_config_version(
                 "admin",
-                "score",
+                ConfigKind::Score,
                 d(16),
                 "a = 2",
                 "second",
@@ -24,7 +25,7 @@ async fn a_new_config_version_pins_scored_weeks_and_a_rescore_keeps_history() {
             .await
             .unwrap();
         assert_eq!((v1, v2), (1, 2), "{b}");
-        assert_eq!(s.config_versions("score").await.unwrap().len(), 2);
+        assert_eq!(s.config_versions(ConfigKind::Score).await.unwrap().len(), 2);
         assert_eq!(s.score_pins().await.unwrap()["2026-W47"], 1, "{b}");
 
         // A re-score keeps the earlier run and its scores.

@@ -16,77 +16,99 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// A line chart of percentages, its y-axis fitted to the data.
-pub fn line_chart(title: &str, series: &[Series<'_>]) -> String {
-    let (w, h, left, right, top, bottom) = (720.0, 220.0, 44.0, 28.0, 16.0, 28.0);
-    let values: Vec<f64> = series
-        .iter()
-        .flat_map(|s| s.points.iter().filter_map(|p| p.1))
-        .collect();
-    let n = series.iter().map(|s| s.points.len()).max().unwrap_or(0);
-    let mut svg = format!(
-        "<svg class=\"chart\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{}\"><title>{}</title>",
-        esc(title),
-        esc(title)
-    );
-    if values.is_empty() || n == 0 {
-        svg.push_str("<text x=\"50%\" y=\"50%\" text-anchor=\"middle\">no data</text></svg>");
-        return svg;
+/// The plot area and the scale of a chart.
+struct Frame {
+    w: f64,
+    h: f64,
+    left: f64,
+    right: f64,
+    top: f64,
+    bottom: f64,
+    /// Points along x.
+    n: usize,
+    lo: f64,
+    hi: f64,
+}
+
+impl Frame {
+    /// A frame whose y-axis is fitted to `values` (whole percentage points, within
+    /// 0–100), `n` points wide.
+    fn fitted(values: &[f64], n: usize) -> Frame {
+        let lo = (values.iter().cloned().fold(f64::INFINITY, f64::min) - 1.0)
+            .floor()
+            .max(0.0);
+        let hi = (values.iter().cloned().fold(f64::NEG_INFINITY, f64::max) + 1.0)
+            .ceil()
+            .min(100.0)
+            .max(lo + 1.0);
+        Frame {
+            w: 720.0,
+            h: 220.0,
+            left: 44.0,
+            right: 28.0,
+            top: 16.0,
+            bottom: 28.0,
+            n,
+            lo,
+            hi,
+        }
     }
-    let lo = (values.iter().cloned().fold(f64::INFINITY, f64::min) - 1.0)
-        .floor()
-        .max(0.0);
-    let hi = (values.iter().cloned().fold(f64::NEG_INFINITY, f64::max) + 1.0)
-        .ceil()
-        .min(100.0)
-        .max(lo + 1.0);
-    let x = |i: usize| {
-        left + (w - left - right)
-            * if n > 1 {
-                i as f64 / (n - 1) as f64
-            } else {
-                0.5
-            }
-    };
-    let y = |v: f64| top + (h - top - bottom) * (1.0 - (v - lo) / (hi - lo));
-    for k in 0..=4 {
-        let v = lo + (hi - lo) * k as f64 / 4.0;
-        let _ = write!(
-            svg,
-            "<line class=\"grid\" x1=\"{left}\" x2=\"{}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text class=\"axis\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{v:.0}</text>",
-            w - right,
-            y(v),
-            y(v),
-            left - 4.0,
-            y(v) + 4.0
-        );
+
+    fn x(&self, i: usize) -> f64 {
+        let share = if self.n > 1 {
+            i as f64 / (self.n - 1) as f64
+        } else {
+            0.5
+        };
+        self.left + (self.w - self.left - self.right) * share
     }
-    if let Some(first) = series.first() {
-        for (i, (label, _)) in first.points.iter().enumerate() {
-            if i % 7 == 0 || i + 1 == n {
+
+    fn y(&self, v: f64) -> f64 {
+        self.top + (self.h - self.top - self.bottom) * (1.0 - (v - self.lo) / (self.hi - self.lo))
+    }
+
+    /// Five horizontal grid lines with their values.
+    fn grid(&self, svg: &mut String) {
+        for k in 0..=4 {
+            let v = self.lo + (self.hi - self.lo) * k as f64 / 4.0;
+            let _ = write!(
+                svg,
+                "<line class=\"grid\" x1=\"{}\" x2=\"{}\" y1=\"{:.1}\" y2=\"{:.1}\"/><text class=\"axis\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{v:.0}</text>",
+                self.left,
+                self.w - self.right,
+                self.y(v),
+                self.y(v),
+                self.left - 4.0,
+                self.y(v) + 4.0
+            );
+        }
+    }
+
+    /// Every seventh label along x, and the last.
+    fn labels(&self, svg: &mut String, points: &[(String, Option<f64>)]) {
+        for (i, (label, _)) in points.iter().enumerate() {
+            if i % 7 == 0 || i + 1 == self.n {
                 let _ = write!(
                     svg,
                     "<text class=\"axis\" x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-                    x(i),
-                    h - 8.0,
+                    self.x(i),
+                    self.h - 8.0,
                     esc(label)
                 );
             }
         }
     }
-    for s in series {
+
+    /// A series' line (a gap lifts the pen) and its points, each with its value on
+    /// hover.
+    fn series(&self, svg: &mut String, s: &Series<'_>) {
         let mut d = String::new();
         let mut pen_down = false;
         for (i, (_, v)) in s.points.iter().enumerate() {
             match v {
                 Some(v) => {
-                    let _ = write!(
-                        d,
-                        "{}{:.1},{:.1} ",
-                        if pen_down { "L" } else { "M" },
-                        x(i),
-                        y(*v)
-                    );
+                    let pen = if pen_down { "L" } else { "M" };
+                    let _ = write!(d, "{pen}{:.1},{:.1} ", self.x(i), self.y(*v));
                     pen_down = true;
                 }
                 None => pen_down = false,
@@ -99,13 +121,41 @@ pub fn line_chart(title: &str, series: &[Series<'_>]) -> String {
                     svg,
                     "<circle class=\"dot {}\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\"><title>{} {}: {v:.2}%</title></circle>",
                     s.class,
-                    x(i),
-                    y(*v),
+                    self.x(i),
+                    self.y(*v),
                     esc(label),
                     esc(s.name)
                 );
             }
         }
+    }
+}
+
+/// A line chart of percentages, its y-axis fitted to the data.
+pub fn line_chart(title: &str, series: &[Series<'_>]) -> String {
+    let values: Vec<f64> = series
+        .iter()
+        .flat_map(|s| s.points.iter().filter_map(|p| p.1))
+        .collect();
+    let n = series.iter().map(|s| s.points.len()).max().unwrap_or(0);
+    let frame = Frame::fitted(&values, n);
+    let mut svg = format!(
+        "<svg class=\"chart\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{}\"><title>{}</title>",
+        frame.w,
+        frame.h,
+        esc(title),
+        esc(title)
+    );
+    if values.is_empty() || n == 0 {
+        svg.push_str("<text x=\"50%\" y=\"50%\" text-anchor=\"middle\">no data</text></svg>");
+        return svg;
+    }
+    frame.grid(&mut svg);
+    if let Some(first) = series.first() {
+        frame.labels(&mut svg, &first.points);
+    }
+    for s in series {
+        frame.series(&mut svg, s);
     }
     svg.push_str("</svg>");
     svg

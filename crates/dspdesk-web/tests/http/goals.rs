@@ -39,6 +39,12 @@ async fn goals_are_set_and_adopted_from_the_goals_screen() {
         assert!(html.contains("Set SWFT at DEL4: P50 1, P90 9"), "{html}");
         let r = set(&coach, &csrf, "ZIPX", "BOM1", "1").await.unwrap();
         assert_eq!(r.status(), StatusCode::BAD_REQUEST, "outside the portfolio");
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("ZIPX at BOM1 is not in your scope")
+        );
         let r = set(&coach, &csrf, "SWFT", "BOM1", "1").await.unwrap();
         assert_eq!(
             r.status(),

@@ -83,3 +83,37 @@ async fn partners_see_their_rank_among_anonymous_peers() {
     drop(app);
     t.finish().await;
 }
+
+/// Each list of the ranking page downloads itself, not the ranking; the words that
+/// state a rule come from the configuration in force.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_ranking_page_lists_download_as_themselves_and_word_their_rules() {
+    let t = TestStore::sqlite().await;
+    let app = spawn(&t, 20).await;
+    let admin = logged_in(&app, "admin").await;
+    let get = |q: &'static str| {
+        let url = format!("{}/scores?week=2026-W47{q}", app.base);
+        let c = admin.clone();
+        async move { c.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let first_line = |csv: String| csv.lines().next().unwrap_or("").to_owned();
+    assert!(
+        first_line(get("&download=csv").await).starts_with("week,partner,config_version,score")
+    );
+    assert_eq!(
+        first_line(get("&table=defaulting&download=csv").await),
+        "partner,days_below,days_seen,target,worst_day,worst_dot_pct"
+    );
+    assert_eq!(
+        first_line(get("&table=bottom&download=csv").await),
+        "partner,weeks_in_bottom,of_last,latest_score"
+    );
+    let page = get("").await;
+    assert!(
+        page.contains("below target on 3 of the last 7 days"),
+        "{page}"
+    );
+    assert!(page.contains("Bottom 10%"), "{page}");
+    drop(app);
+    t.finish().await;
+}

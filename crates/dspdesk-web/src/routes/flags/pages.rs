@@ -29,7 +29,7 @@ pub async fn flags(State(s): State<AppState>, u: User, Query(q): Query<FlagQuery
     page.tiles = FlagKind::ALL
         .iter()
         .map(|k| {
-            let n = rows.iter().filter(|r| r.kind == k.as_str()).count();
+            let n = rows.iter().filter(|r| r.kind == *k).count();
             (
                 k.label().to_owned(),
                 n.to_string(),
