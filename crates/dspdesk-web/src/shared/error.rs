@@ -93,29 +93,47 @@ impl<F> From<AppError> for WebError<F> {
     }
 }
 
+/// A page that says what was refused and links home: not found, not allowed, a
+/// malformed request.
 #[derive(Template)]
-#[template(path = "shared/not_found.html")]
-struct NotFoundPage {
-    /// Said to a person who is logged in: the thing may exist outside their scope.
-    signed_in: bool,
+#[template(path = "shared/refusal.html")]
+struct RefusalPage<'a> {
+    title: &'a str,
+    message: &'a str,
 }
 
-/// The not-found page.
-pub fn not_found_page(signed_in: bool) -> Response {
-    match (NotFoundPage { signed_in }).render() {
-        Ok(html) => (StatusCode::NOT_FOUND, axum::response::Html(html)).into_response(),
-        Err(e) => WebError::<Page>::internal(e).into_response(),
+fn refusal(status: StatusCode, title: &str, message: &str) -> Response {
+    match (RefusalPage { title, message }).render() {
+        Ok(html) => (status, axum::response::Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (status, message.to_owned()).into_response()
+        }
     }
+}
+
+/// The not-found page; to a person who is logged in, the thing may exist outside
+/// their scope, and the page does not say which.
+pub fn not_found_page(signed_in: bool) -> Response {
+    let message = if signed_in {
+        "There is nothing here that you may see."
+    } else {
+        "There is nothing here."
+    };
+    refusal(StatusCode::NOT_FOUND, "Not found", message)
 }
 
 impl IntoResponse for WebError<Page> {
     fn into_response(self) -> Response {
         match self.status {
             StatusCode::NOT_FOUND => not_found_page(true),
-            StatusCode::INTERNAL_SERVER_ERROR => {
-                (self.status, "Something went wrong; it has been logged.").into_response()
-            }
-            status => (status, self.sentence()).into_response(),
+            StatusCode::INTERNAL_SERVER_ERROR => refusal(
+                self.status,
+                "Something went wrong",
+                "Something went wrong; it has been logged.",
+            ),
+            StatusCode::FORBIDDEN => refusal(self.status, "Not allowed", &self.sentence()),
+            status => refusal(status, "Not done", &self.sentence()),
         }
     }
 }

@@ -20,7 +20,7 @@ pub async fn flags(State(s): State<AppState>, u: User, Query(q): Query<FlagQuery
     if let Some(f) = &q.download {
         return download(&table, "flags", f);
     }
-    let mut page = GridPage::new(chrome(&u, "scores"), "/flags", "Flags", None);
+    let mut page = GridPage::new(chrome(&u, "flags"), "/flags", "Flags", None);
     page.subtitle = match filter.kind {
         Some(k) => k.label().into(),
         None => "everything that needs a person".into(),
