@@ -8,7 +8,7 @@ use crate::shared::workspace::Workspace;
 use chrono::{Duration, NaiveDate};
 use dspdesk_core::goals::GoalSource;
 use dspdesk_core::table::{Cell, Table};
-use dspdesk_core::{Action, IsoWeek};
+use dspdesk_core::{Action, IsoWeek, PartnerCode, StationCode};
 use dspdesk_store::NewGoal;
 use serde::Serialize;
 use std::sync::Arc;
@@ -145,8 +145,8 @@ pub async fn adopt_goals(ws: &Workspace, actor: &Actor, period: Period) -> Resul
 /// One pair's goals, set by a person.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GoalSetting {
-    pub partner: String,
-    pub station: String,
+    pub partner: PartnerCode,
+    pub station: StationCode,
     pub period: Period,
     pub p50: f64,
     pub p90: f64,
@@ -155,7 +155,7 @@ pub struct GoalSetting {
 /// Sets one pair's goals by hand (within the caller's scope); audited as the caller.
 pub async fn set_goal(ws: &Workspace, actor: &Actor, g: &GoalSetting) -> Result<(), AppError> {
     actor.must(Action::SetGoals)?;
-    let (partner, station, p50, p90) = (&g.partner, &g.station, g.p50, g.p90);
+    let (partner, station, p50, p90) = (g.partner.as_str(), g.station.as_str(), g.p50, g.p90);
     if !actor.scope.allows(partner, station) {
         return Err(AppError::invalid(
             "partner",
@@ -182,8 +182,8 @@ pub async fn set_goal(ws: &Workspace, actor: &Actor, g: &GoalSetting) -> Result<
         ));
     }
     let goal = NewGoal {
-        partner: partner.clone(),
-        station: station.clone(),
+        partner: partner.to_owned(),
+        station: station.to_owned(),
         valid_from: g.period.from,
         valid_to: g.period.to,
         p50,

@@ -12,7 +12,7 @@ use crate::shared::model::Model;
 use crate::shared::workspace::Workspace;
 use dspdesk_core::health::ScoreConfig;
 use dspdesk_core::table::{Cell, Table};
-use dspdesk_core::{Action, IsoWeek};
+use dspdesk_core::{Action, IsoWeek, PartnerCode};
 use std::sync::Arc;
 
 /// The week's ranking and lists, as the caller may see them.
@@ -140,9 +140,10 @@ pub struct Scorecard {
 pub async fn scorecard(
     ws: &Workspace,
     actor: &Actor,
-    partner: &str,
+    partner: &PartnerCode,
     week: Option<IsoWeek>,
 ) -> Result<Scorecard, AppError> {
+    let partner = partner.as_str();
     let model = Model::load(ws).await?;
     if !model.sees_partner(&actor.scope, partner) {
         return Err(AppError::NotFound("partner"));

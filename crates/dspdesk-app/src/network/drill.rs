@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use dspdesk_core::metric::COUNT_COLUMNS;
 use dspdesk_core::table::{Cell, Table, count_cells};
-use dspdesk_core::{Counts, Outcome, Status};
+use dspdesk_core::{Counts, Outcome, PartnerCode, StationCode, Status};
 use dspdesk_lake::{Kind, records};
 use std::collections::BTreeMap;
 
@@ -95,10 +95,10 @@ async fn blocking<T: Send + 'static>(
 pub async fn partner_day(
     ws: &Workspace,
     actor: &Actor,
-    partner: &str,
+    partner: &PartnerCode,
     date: NaiveDate,
 ) -> Result<Option<Vec<RouteLine>>, AppError> {
-    let scope = &actor.scope;
+    let (scope, partner) = (&actor.scope, partner.as_str());
     if !scope.allows_partner(partner) {
         return Ok(None);
     }
@@ -217,11 +217,11 @@ fn local(micros: i64, tz: Tz) -> String {
 pub async fn route(
     ws: &Workspace,
     actor: &Actor,
-    station: &str,
+    station: &StationCode,
     date: NaiveDate,
     route_id: &str,
 ) -> Result<Option<RouteView>, AppError> {
-    let scope = &actor.scope;
+    let (scope, station) = (&actor.scope, station.as_str());
     let Some(path) = file(ws, Kind::Deliveries, station, date).await? else {
         return Ok(None);
     };

@@ -6,7 +6,7 @@ use crate::shared::cache::ViewKey;
 use crate::shared::error::AppError;
 use crate::shared::workspace::Workspace;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
-use dspdesk_core::{Counts, IsoWeek, Scope};
+use dspdesk_core::{Counts, IsoWeek, PartnerCode, Scope, StationCode};
 use dspdesk_store::FactRow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -246,11 +246,12 @@ pub async fn partners(
 pub async fn partner(
     ws: &Workspace,
     actor: &Actor,
-    code: &str,
+    partner: &PartnerCode,
     week: Option<IsoWeek>,
 ) -> Result<Arc<Option<PartnerView>>, AppError> {
     let scope = &actor.scope;
-    let key = ViewKey::Partner(scope.clone(), code.to_owned(), week);
+    let key = ViewKey::Partner(scope.clone(), partner.clone(), week);
+    let code = partner.as_str();
     ws.views
         .get_or(&ws.store, key, || compute_partner(ws, scope, code, week))
         .await
@@ -334,11 +335,12 @@ pub async fn stations(
 pub async fn station(
     ws: &Workspace,
     actor: &Actor,
-    code: &str,
+    station: &StationCode,
     week: Option<IsoWeek>,
 ) -> Result<Arc<Option<StationView>>, AppError> {
     let scope = &actor.scope;
-    let key = ViewKey::Station(scope.clone(), code.to_owned(), week);
+    let key = ViewKey::Station(scope.clone(), station.clone(), week);
+    let code = station.as_str();
     ws.views
         .get_or(&ws.store, key, || async {
             let Some(Window {

@@ -4,7 +4,7 @@
 use crate::shared::error::AppError;
 use chrono::NaiveDate;
 use dspdesk_core::profit::ProfitBy;
-use dspdesk_core::{IsoWeek, Scope};
+use dspdesk_core::{IsoWeek, PartnerCode, Scope, StationCode};
 use dspdesk_store::Store;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -15,9 +15,9 @@ pub enum ViewKey {
     /// The scorecard's model of every fact, deposit, goal and configuration.
     Model,
     Overview(Scope, Option<IsoWeek>),
-    Partner(Scope, String, Option<IsoWeek>),
+    Partner(Scope, PartnerCode, Option<IsoWeek>),
     Stations(Scope, Option<IsoWeek>),
-    Station(Scope, String, Option<IsoWeek>),
+    Station(Scope, StationCode, Option<IsoWeek>),
     Profit(NaiveDate, NaiveDate, Vec<ProfitBy>, Scope),
     #[cfg(test)]
     Test(&'static str),

@@ -8,7 +8,7 @@ use crate::shared::error::{ApiError, PageError, WebError};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use dspdesk_core::{Action, IsoWeek};
+use dspdesk_core::{Action, IsoWeek, PartnerCode, StationCode};
 use serde::de::DeserializeOwned;
 use std::marker::PhantomData;
 
@@ -153,4 +153,15 @@ pub mod may {
     impl Guard for ManageConfig {
         const ACTION: Action = Action::ManageConfig;
     }
+}
+
+/// A partner code from a URL. A malformed code names nothing, so it is not found,
+/// like a code outside the caller's scope.
+pub fn partner_code<F>(raw: &str) -> Result<PartnerCode, WebError<F>> {
+    PartnerCode::parse(raw).map_err(|_| WebError::not_found("no such partner in your scope"))
+}
+
+/// A station code from a URL; a malformed one is not found.
+pub fn station_code<F>(raw: &str) -> Result<StationCode, WebError<F>> {
+    StationCode::parse(raw).map_err(|_| WebError::not_found("no such station in your scope"))
 }

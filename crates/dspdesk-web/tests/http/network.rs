@@ -139,6 +139,15 @@ async fn the_api_matches_the_numbers_and_reports_bad_input_in_one_shape() {
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    // A malformed code names nothing: not found, as a code outside the scope.
+    for url in [
+        "/api/v1/partners/A%20B",
+        "/partners/A%20B",
+        "/stations/%3Cx%3E",
+    ] {
+        let r = c.get(format!("{}{url}", app.base)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{url}");
+    }
     let r = c
         .get(format!("{}/api/v1/partners?week=W47", app.base))
         .send()

@@ -9,9 +9,9 @@ use clap::{Args, Subcommand, ValueEnum};
 use dspdesk_app::goals::{GoalSetting, Period};
 use dspdesk_app::shared::model::Model;
 use dspdesk_app::{config as configs, flags as flag_list, goals as goal_use, health};
-use dspdesk_core::IsoWeek;
 use dspdesk_core::config::ConfigKind;
 use dspdesk_core::flags::FlagKind;
+use dspdesk_core::{IsoWeek, PartnerCode, StationCode};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -19,6 +19,14 @@ use std::process::ExitCode;
 pub enum TextOrJson {
     Text,
     Json,
+}
+
+fn partner_arg(raw: &str) -> Result<PartnerCode, String> {
+    PartnerCode::parse(raw).map_err(|e| format!("partner code {raw:?} {e}"))
+}
+
+fn station_arg(raw: &str) -> Result<StationCode, String> {
+    StationCode::parse(raw).map_err(|e| format!("station code {raw:?} {e}"))
 }
 
 fn week_arg(raw: &str) -> Result<IsoWeek, String> {
@@ -139,10 +147,10 @@ pub enum GoalsCommand {
         after_help = "Example:\n  dspdesk goals set --partner SWFT --station DEL4 --from 2026-11-23 --to 2026-12-20 --p50 6 --p90 8"
     )]
     Set {
-        #[arg(long)]
-        partner: String,
-        #[arg(long)]
-        station: String,
+        #[arg(long, value_parser = partner_arg)]
+        partner: PartnerCode,
+        #[arg(long, value_parser = station_arg)]
+        station: StationCode,
         #[arg(long)]
         from: NaiveDate,
         #[arg(long)]

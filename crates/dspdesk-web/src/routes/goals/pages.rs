@@ -15,7 +15,7 @@ use axum::response::IntoResponse;
 use chrono::{Duration, NaiveDate};
 use dspdesk_app::goals::{self, GoalSetting, Period, goals_table};
 use dspdesk_app::{Actor, AppError};
-use dspdesk_core::{Action, IsoWeek};
+use dspdesk_core::{Action, CodeError, IsoWeek, PartnerCode, StationCode};
 
 #[derive(serde::Deserialize, Default)]
 pub struct GridQuery {
@@ -55,6 +55,16 @@ fn date(field: &'static str, raw: &str) -> Result<NaiveDate, AppError> {
     })
 }
 
+/// A code typed into the form (any case): the code, or the field's error.
+fn code<T>(
+    field: &'static str,
+    raw: &str,
+    parse: fn(&str) -> Result<T, CodeError>,
+) -> Result<T, AppError> {
+    let raw = raw.trim().to_uppercase();
+    parse(&raw).map_err(|e| AppError::invalid(field, format!("{field} code {raw:?} {e}")))
+}
+
 fn routes_number(field: &'static str, what: &str, raw: &str) -> Result<f64, AppError> {
     raw.trim()
         .parse::<f64>()
@@ -73,8 +83,8 @@ async fn apply(s: &AppState, actor: &Actor, f: &GoalForm) -> Result<String, AppE
         }
         "set" => {
             let g = GoalSetting {
-                partner: f.partner.trim().to_uppercase(),
-                station: f.station.trim().to_uppercase(),
+                partner: code("partner", &f.partner, PartnerCode::parse)?,
+                station: code("station", &f.station, StationCode::parse)?,
                 period,
                 p50: routes_number("p50", "P50", &f.p50)?,
                 p90: routes_number("p90", "P90", &f.p90)?,

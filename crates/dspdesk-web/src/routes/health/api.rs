@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::shared::auth::ApiUser;
 use crate::shared::error::ApiError;
-use crate::shared::extract::ApiWeek;
+use crate::shared::extract::{ApiWeek, partner_code};
 use axum::Json;
 use axum::extract::{Path, State};
 use dspdesk_app::health::{self, scores_table};
@@ -32,7 +32,7 @@ pub async fn scorecard(
     ApiWeek(week): ApiWeek,
     Path(code): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let card = health::scorecard(&s.ws, &u.actor, &code, week).await?;
+    let card = health::scorecard(&s.ws, &u.actor, &partner_code(&code)?, week).await?;
     let row = card
         .row
         .as_ref()

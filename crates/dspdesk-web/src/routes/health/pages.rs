@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::shared::auth::User;
 use crate::shared::download::download;
 use crate::shared::error::PageResult;
-use crate::shared::extract::PageWeek;
+use crate::shared::extract::{PageWeek, partner_code};
 use crate::shared::grid::{Grid, GridPage, GridSpec, no_links};
 use crate::shared::render::{Chrome, chrome, f1, int, neighbours, render};
 use askama::Template;
@@ -265,7 +265,7 @@ pub async fn scorecard(
     Path(code): Path<String>,
     Query(q): Query<GridQuery>,
 ) -> PageResult {
-    let card = health::scorecard(&s.ws, &u.actor, &code, week).await?;
+    let card = health::scorecard(&s.ws, &u.actor, &partner_code(&code)?, week).await?;
     let wk = card.week.to_string();
     let tables = card_tables(&card);
     if let Some(f) = &q.download {

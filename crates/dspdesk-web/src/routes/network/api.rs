@@ -4,7 +4,7 @@ use crate::AppState;
 use crate::routes::{DEFAULT_PER_PAGE, MAX_PER_PAGE};
 use crate::shared::auth::ApiUser;
 use crate::shared::error::ApiError;
-use crate::shared::extract::ApiWeek;
+use crate::shared::extract::{ApiWeek, partner_code, station_code};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use dspdesk_app::network::{drill, views};
@@ -70,7 +70,10 @@ pub async fn partner(
     ApiWeek(w): ApiWeek,
     Path(code): Path<String>,
 ) -> ApiResult {
-    match views::partner(&s.ws, &u.actor, &code, w).await?.as_ref() {
+    match views::partner(&s.ws, &u.actor, &partner_code(&code)?, w)
+        .await?
+        .as_ref()
+    {
         Some(v) => Ok(Json(json!({ "partner": v }))),
         None => Err(ApiError::not_found("no such partner in your scope")),
     }
@@ -82,7 +85,7 @@ pub async fn partner_day(
     Path((code, raw)): Path<(String, String)>,
 ) -> ApiResult {
     let d = date(&raw)?;
-    match drill::partner_day(&s.ws, &u.actor, &code, d).await? {
+    match drill::partner_day(&s.ws, &u.actor, &partner_code(&code)?, d).await? {
         Some(routes) => Ok(Json(
             json!({ "partner": code, "date": d, "routes": routes }),
         )),
@@ -98,7 +101,7 @@ pub async fn route(
     Path((station, raw, route)): Path<(String, String, String)>,
 ) -> ApiResult {
     let d = date(&raw)?;
-    match drill::route(&s.ws, &u.actor, &station, d, &route).await? {
+    match drill::route(&s.ws, &u.actor, &station_code(&station)?, d, &route).await? {
         Some(v) => Ok(Json(json!({ "route": v }))),
         None => Err(ApiError::not_found("no such route in your scope")),
     }
@@ -123,7 +126,10 @@ pub async fn station(
     ApiWeek(w): ApiWeek,
     Path(code): Path<String>,
 ) -> ApiResult {
-    match views::station(&s.ws, &u.actor, &code, w).await?.as_ref() {
+    match views::station(&s.ws, &u.actor, &station_code(&code)?, w)
+        .await?
+        .as_ref()
+    {
         Some(v) => Ok(Json(json!({ "station": v }))),
         None => Err(ApiError::not_found("no such station in your scope")),
     }

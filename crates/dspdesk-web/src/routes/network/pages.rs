@@ -6,7 +6,7 @@ use crate::shared::charts::{Series, line_chart};
 use crate::shared::download::download;
 use crate::shared::error::PageError;
 use crate::shared::error::PageResult;
-use crate::shared::extract::PageWeek;
+use crate::shared::extract::{PageWeek, partner_code, station_code};
 use crate::shared::render::{Chrome, chrome, int, money, pct, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -254,7 +254,7 @@ pub async fn partner(
     Path(code): Path<String>,
     Query(q): Query<TableQuery>,
 ) -> PageResult {
-    let view = views::partner(&s.ws, &u.actor, &code, week).await?;
+    let view = views::partner(&s.ws, &u.actor, &partner_code(&code)?, week).await?;
     let v = view
         .as_ref()
         .as_ref()
@@ -361,7 +361,7 @@ pub async fn partner_day(
     Query(q): Query<TableQuery>,
 ) -> PageResult {
     let day = super::parse_date(&date).ok_or_else(|| PageError::not_found("day"))?;
-    let lines = drill::partner_day(&s.ws, &u.actor, &code, day)
+    let lines = drill::partner_day(&s.ws, &u.actor, &partner_code(&code)?, day)
         .await?
         .ok_or_else(|| PageError::not_found("day"))?;
     if let Some(format) = &q.download {
@@ -396,7 +396,7 @@ pub async fn route(
     Query(q): Query<TableQuery>,
 ) -> PageResult {
     let day = super::parse_date(&date).ok_or_else(|| PageError::not_found("day"))?;
-    let v = drill::route(&s.ws, &u.actor, &station, day, &route)
+    let v = drill::route(&s.ws, &u.actor, &station_code(&station)?, day, &route)
         .await?
         .ok_or_else(|| PageError::not_found("route"))?;
     if let Some(format) = &q.download {
@@ -468,7 +468,7 @@ pub async fn station(
     Path(code): Path<String>,
     Query(q): Query<TableQuery>,
 ) -> PageResult {
-    let view = views::station(&s.ws, &u.actor, &code, week).await?;
+    let view = views::station(&s.ws, &u.actor, &station_code(&code)?, week).await?;
     let v = view
         .as_ref()
         .as_ref()
