@@ -1,11 +1,15 @@
 //! `dspdesk bench`: generate a network, then measure ingest and recompute.
 
-use super::thousands;
+use super::{EXAMPLE_RATES, sim_files, thousands};
 use crate::Cli;
-use dspdesk_app::ingest::{IngestOptions, ingest};
-use dspdesk_app::simulate::{SimConfig, simulate};
-use dspdesk_app::{Kind, Progress, Workspace};
-use std::path::PathBuf;
+use chrono::NaiveDate;
+use dspdesk_app::ingest::{IngestOptions, IngestReport, RecomputeReport, ingest};
+use dspdesk_app::shared::model::Model;
+use dspdesk_app::simulate::{SimConfig, SimSummary, simulate};
+use dspdesk_app::{Actor, Kind, Progress, Workspace};
+use dspdesk_app::{config, flags, health};
+use dspdesk_core::IsoWeek;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
@@ -53,12 +57,60 @@ pub async fn run(cli: &Cli, args: &BenchArgs) -> anyhow::Result<ExitCode> {
     if args.scorecard {
         return scorecard(cli, args).await;
     }
-    let root = args.keep.clone().unwrap_or_else(|| {
-        std::env::temp_dir().join(format!("dspdesk-bench-{}", std::process::id()))
-    });
+    let root = fresh_root(args, "dspdesk-bench")?;
+    let (sim, csv_bytes) = generate_rows(args, &root)?;
+    let ws = Workspace::open(&root.join("data"), None).await?;
+    let opts = bench_options();
+    let routes = ingest(
+        &ws,
+        Kind::Routes,
+        &sim.routes_path,
+        &opts,
+        Arc::new(Progress::default()),
+    )
+    .await?;
+    let d = ingest(
+        &ws,
+        Kind::Deliveries,
+        &sim.deliveries_path,
+        &opts,
+        Arc::new(Progress::default()),
+    )
+    .await?;
+    let rc = dspdesk_app::ingest::recompute(&ws, None, None).await?;
+    print_throughput(&routes, &d, &rc, csv_bytes);
+    ws.close().await;
+    if args.keep.is_none() {
+        std::fs::remove_dir_all(&root)?;
+    } else {
+        println!("kept {} (sim/ and data/)", root.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The folder to work in: --keep, or a temporary one named for this process. Its
+/// data folder is removed first so every run loads into an empty one.
+fn fresh_root(args: &BenchArgs, name: &str) -> anyhow::Result<PathBuf> {
+    let root = args
+        .keep
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("{name}-{}", std::process::id())));
     if root.join("data").exists() {
         std::fs::remove_dir_all(root.join("data"))?;
     }
+    Ok(root)
+}
+
+fn bench_options() -> IngestOptions {
+    IngestOptions {
+        loaded_by: "bench".into(),
+        ..IngestOptions::default()
+    }
+}
+
+/// Simulates about --rows delivery rows; returns what was written and the size of
+/// the deliveries CSV, for the read rate.
+fn generate_rows(args: &BenchArgs, root: &Path) -> anyhow::Result<(SimSummary, u64)> {
     let volume = 1000u32;
     let days = ((args.rows as f64) / (f64::from(args.stations) * f64::from(volume)))
         .ceil()
@@ -80,29 +132,10 @@ pub async fn run(cli: &Cli, args: &BenchArgs) -> anyhow::Result<ExitCode> {
         csv_bytes as f64 / 1048576.0,
         thousands(sim.routes)
     );
+    Ok((sim, csv_bytes))
+}
 
-    let ws = Workspace::open(&root.join("data"), None).await?;
-    let opts = IngestOptions {
-        loaded_by: "bench".into(),
-        ..IngestOptions::default()
-    };
-    let routes = ingest(
-        &ws,
-        Kind::Routes,
-        &sim.routes_path,
-        &opts,
-        Arc::new(Progress::default()),
-    )
-    .await?;
-    let d = ingest(
-        &ws,
-        Kind::Deliveries,
-        &sim.deliveries_path,
-        &opts,
-        Arc::new(Progress::default()),
-    )
-    .await?;
-    let rc = dspdesk_app::ingest::recompute(&ws, None, None).await?;
+fn print_throughput(routes: &IngestReport, d: &IngestReport, rc: &RecomputeReport, csv_bytes: u64) {
     println!();
     println!(
         "{:<34} {:>12} {:>9} {:>14}",
@@ -139,26 +172,29 @@ pub async fn run(cli: &Cli, args: &BenchArgs) -> anyhow::Result<ExitCode> {
         csv_bytes as f64 / 1048576.0 / d.seconds.max(1e-9),
         peak_rss_mib().unwrap_or(f64::NAN)
     );
-    ws.close().await;
-    if args.keep.is_none() {
-        std::fs::remove_dir_all(&root)?;
-    } else {
-        println!("kept {} (sim/ and data/)", root.display());
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Loads a year of the network, then times every scorecard computation.
 async fn scorecard(_cli: &Cli, args: &BenchArgs) -> anyhow::Result<ExitCode> {
-    use dspdesk_app::shared::model::Model;
-    use dspdesk_app::{config, flags, health};
-    let bench = dspdesk_app::Actor::operator("bench");
-    let root = args.keep.clone().unwrap_or_else(|| {
-        std::env::temp_dir().join(format!("dspdesk-bench-score-{}", std::process::id()))
-    });
-    if root.join("data").exists() {
-        std::fs::remove_dir_all(root.join("data"))?;
+    let bench = Actor::operator("bench");
+    let root = fresh_root(args, "dspdesk-bench-score")?;
+    let ws = load_network(args, &root, &bench).await?;
+    let steps = time_scorecard(&ws, &bench).await?;
+    // Printed only once every step is timed, so printing counts in none of them.
+    println!();
+    for (name, s, what) in &steps.0 {
+        println!("{name:<48} {s:>8.3}s  {what}");
     }
+    println!("peak memory {:.0} MiB", peak_rss_mib().unwrap_or(f64::NAN));
+    ws.close().await;
+    if args.keep.is_none() {
+        std::fs::remove_dir_all(&root)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Simulates the network and loads its files and the example rates into ROOT/data.
+async fn load_network(args: &BenchArgs, root: &Path, bench: &Actor) -> anyhow::Result<Workspace> {
     let cfg = SimConfig {
         stations: args.stations,
         partners: args.partners,
@@ -179,130 +215,131 @@ async fn scorecard(_cli: &Cli, args: &BenchArgs) -> anyhow::Result<ExitCode> {
         t.elapsed().as_secs_f64()
     );
     let ws = Workspace::open(&root.join("data"), None).await?;
-    let opts = IngestOptions {
-        loaded_by: "bench".into(),
-        ..IngestOptions::default()
-    };
+    let opts = bench_options();
     let t = Instant::now();
-    for (kind, path) in [
-        (Kind::Routes, &sim.routes_path),
-        (Kind::Deliveries, &sim.deliveries_path),
-        (Kind::Remittances, &sim.remittances_path),
-    ] {
+    for (kind, path) in sim_files(&sim) {
         ingest(&ws, kind, path, &opts, Arc::new(Progress::default())).await?;
     }
     config::load(
         &ws,
         dspdesk_core::config::ConfigKind::Rates,
-        include_str!("../../../../examples/config/rates.toml"),
+        EXAMPLE_RATES,
         "bench",
-        &bench,
+        bench,
     )
     .await?;
     println!("loaded in {:.1}s", t.elapsed().as_secs_f64());
+    Ok(ws)
+}
 
-    let mut lines: Vec<(String, f64, String)> = Vec::new();
+/// Each timed step: what it did, its seconds, and how much it produced.
+#[derive(Default)]
+struct Steps(Vec<(String, f64, String)>);
+
+impl Steps {
+    fn push(&mut self, name: impl Into<String>, seconds: f64, what: String) {
+        self.0.push((name.into(), seconds, what));
+    }
+}
+
+fn secs(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64()
+}
+
+async fn time_scorecard(ws: &Workspace, bench: &Actor) -> anyhow::Result<Steps> {
+    let mut steps = Steps::default();
     let t = Instant::now();
-    let model = Model::load(&ws).await?;
-    lines.push((
-        "build the model (all facts, deposits, goals)".into(),
-        t.elapsed().as_secs_f64(),
+    let model = Model::load(ws).await?;
+    steps.push(
+        "build the model (all facts, deposits, goals)",
+        secs(t),
         String::new(),
-    ));
+    );
     let (first, last) = (
         model.first.unwrap_or_default(),
         model.last.unwrap_or_default(),
     );
+    let week = time_model(&model, first, last, &mut steps);
+    time_stored(ws, bench, (first, last), week, &mut steps).await?;
+    Ok(steps)
+}
+
+/// The computations on the model in memory; returns the week the others use.
+fn time_model(model: &Model, first: NaiveDate, last: NaiveDate, steps: &mut Steps) -> IsoWeek {
     let weeks = dspdesk_app::shared::table::weeks_between(first, last);
     let t = Instant::now();
     let mut scored = 0usize;
     for w in &weeks {
         scored += model.week(*w).partners.len();
     }
-    lines.push((
+    steps.push(
         format!("score every week ({} weeks)", weeks.len()),
-        t.elapsed().as_secs_f64(),
+        secs(t),
         format!("{} partner-weeks", thousands(scored as u64)),
-    ));
+    );
     let week = model.last_complete_week().unwrap_or(weeks[0]);
     let t = Instant::now();
     let partners: Vec<String> = model.partners().cloned().collect();
     for p in &partners {
         let _ = model.explain(p, week);
     }
-    lines.push((
+    steps.push(
         format!("explain every partner ({week})"),
-        t.elapsed().as_secs_f64(),
+        secs(t),
         format!("{} partners", partners.len()),
-    ));
+    );
     let t = Instant::now();
     let bottom = model.consistently_bottom(week);
-    lines.push((
-        "consistently bottom (6 weeks)".into(),
-        t.elapsed().as_secs_f64(),
-        format!("{} partners", bottom.len()),
-    ));
+    let what = format!("{} partners", bottom.len());
+    steps.push("consistently bottom (6 weeks)", secs(t), what);
     let t = Instant::now();
     let goals = model.goals_week(week);
-    lines.push((
-        "route goals of the week".into(),
-        t.elapsed().as_secs_f64(),
+    steps.push(
+        "route goals of the week",
+        secs(t),
         format!("{} pairs", goals.len()),
-    ));
+    );
     let t = Instant::now();
     let cod = model.cod_ledger(first, last);
-    lines.push((
-        "COD ledger, whole year".into(),
-        t.elapsed().as_secs_f64(),
-        format!("{} rows", thousands(cod.len() as u64)),
-    ));
+    let what = format!("{} rows", thousands(cod.len() as u64));
+    steps.push("COD ledger, whole year", secs(t), what);
     let t = Instant::now();
     let unusual = model.unusual_days(first, last);
-    lines.push((
-        "unusual days, whole year".into(),
-        t.elapsed().as_secs_f64(),
+    steps.push(
+        "unusual days, whole year",
+        secs(t),
         format!("{} days", unusual.len()),
-    ));
+    );
+    week
+}
+
+/// The computations that read or write the database.
+async fn time_stored(
+    ws: &Workspace,
+    bench: &Actor,
+    (first, last): (NaiveDate, NaiveDate),
+    week: IsoWeek,
+    steps: &mut Steps,
+) -> anyhow::Result<()> {
+    use dspdesk_core::profit::ProfitBy;
     let t = Instant::now();
-    let profit = dspdesk_app::profit::profit(
-        &ws,
-        &bench,
-        first,
-        last,
-        &[
-            dspdesk_core::profit::ProfitBy::Station,
-            dspdesk_core::profit::ProfitBy::Block,
-            dspdesk_core::profit::ProfitBy::Mot,
-        ],
-    )
-    .await?;
-    lines.push((
-        "profit by station, block, MOT, whole year".into(),
-        t.elapsed().as_secs_f64(),
+    let by = [ProfitBy::Station, ProfitBy::Block, ProfitBy::Mot];
+    let profit = dspdesk_app::profit::profit(ws, bench, first, last, &by).await?;
+    steps.push(
+        "profit by station, block, MOT, whole year",
+        secs(t),
         format!("{} lines", profit.len()),
-    ));
+    );
     let t = Instant::now();
-    let sync = flags::refresh_flags(&ws).await?;
-    lines.push((
-        "refresh flags (all kinds)".into(),
-        t.elapsed().as_secs_f64(),
-        format!("{} open", sync.opened + sync.kept),
-    ));
+    let sync = flags::refresh_flags(ws).await?;
+    let what = format!("{} open", sync.opened + sync.kept);
+    steps.push("refresh flags (all kinds)", secs(t), what);
     let t = Instant::now();
-    let run = health::score_week(&ws, week, false, None, &bench).await?;
-    lines.push((
+    let run = health::score_week(ws, week, false, None, bench).await?;
+    steps.push(
         format!("dspdesk score --week {week} (stored run)"),
-        t.elapsed().as_secs_f64(),
+        secs(t),
         format!("{} partners", run.partners),
-    ));
-    println!();
-    for (name, s, what) in &lines {
-        println!("{name:<48} {s:>8.3}s  {what}");
-    }
-    println!("peak memory {:.0} MiB", peak_rss_mib().unwrap_or(f64::NAN));
-    ws.close().await;
-    if args.keep.is_none() {
-        std::fs::remove_dir_all(&root)?;
-    }
-    Ok(ExitCode::SUCCESS)
+    );
+    Ok(())
 }

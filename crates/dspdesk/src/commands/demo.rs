@@ -1,6 +1,6 @@
 //! `dspdesk demo`: a realistic network, generated and loaded, in one command.
 
-use super::thousands;
+use super::{EXAMPLE_RATES, sim_files, thousands};
 use crate::Cli;
 use chrono::Duration;
 use dspdesk_app::Actor;
@@ -8,9 +8,9 @@ use dspdesk_app::ingest::{IngestOptions, ingest};
 use dspdesk_app::network::export::{Grain, MetricsSpec, metrics};
 use dspdesk_app::network::views;
 use dspdesk_app::simulate::{SimConfig, simulate};
-use dspdesk_app::{Kind, Progress, Workspace};
+use dspdesk_app::{Progress, Workspace};
 use dspdesk_core::IsoWeek;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -116,9 +116,6 @@ async fn demo_users(
     Ok(out)
 }
 
-/// The example rate book the demo loads, so profitability has numbers.
-const DEMO_RATES: &str = include_str!("../../../../examples/config/rates.toml");
-
 pub async fn run(_cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let data = args.dir.join("data");
     if args.fresh && args.dir.exists() {
@@ -126,51 +123,73 @@ pub async fn run(_cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     }
     let ws = Workspace::open(&data, None).await?;
     if ws.loaded_range().await?.is_none() {
-        let cfg = SimConfig {
-            stations: args.stations,
-            partners: args.partners,
-            days: args.days,
-            volume: args.volume,
-            ..SimConfig::default()
-        };
-        println!(
-            "generating {} stations, {} partners, {} days into {} …",
-            cfg.stations,
-            cfg.partners,
-            cfg.days,
-            args.dir.join("input").display()
-        );
-        let sim = simulate(&cfg, &args.dir.join("input"))?;
-        let opts = IngestOptions {
-            loaded_by: "demo".into(),
-            ..IngestOptions::default()
-        };
-        for (kind, path) in [
-            (Kind::Routes, &sim.routes_path),
-            (Kind::Deliveries, &sim.deliveries_path),
-            (Kind::Remittances, &sim.remittances_path),
-        ] {
-            let r = ingest(&ws, kind, path, &opts, Arc::new(Progress::default())).await?;
-            println!(
-                "loaded {:>10} {:<16} {:>6} station-days  {:.1}s",
-                thousands(r.rows_loaded),
-                r.kind,
-                thousands(r.station_days),
-                r.seconds
-            );
-        }
-        let (version, _) = dspdesk_app::config::load(
-            &ws,
-            dspdesk_core::config::ConfigKind::Rates,
-            DEMO_RATES,
-            "demo rates (examples/config/rates.toml)",
-            &Actor::operator("demo"),
-        )
-        .await?;
-        println!("loaded the example rate cards and cost models as rates version {version}");
+        generate_and_load(&ws, args).await?;
     }
-    let flags = dspdesk_app::flags::refresh_flags(&ws).await?;
-    let open = dspdesk_app::flags::flags(&ws, &Actor::operator("demo"), Default::default()).await?;
+    print_flags(&ws).await?;
+    let Some((_, last)) = ws.loaded_range().await? else {
+        anyhow::bail!("the demo loaded no facts");
+    };
+    // The last complete ISO week.
+    let week = IsoWeek::of(last - Duration::days(7));
+    print_network(&ws, week).await?;
+    let lowest = print_lowest_on_time(&ws, week).await?;
+    let worst = print_health_scores(&ws, week).await?;
+    print_next_steps(&data, week, worst.as_deref().unwrap_or("SWFT"));
+    if args.no_serve {
+        return Ok(ExitCode::SUCCESS);
+    }
+    print_logins(&ws, &lowest).await?;
+    super::serve::serve_workspace(ws, &args.serve).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Simulates the network into DIR/input and loads its files and the example rates.
+async fn generate_and_load(ws: &Workspace, args: &DemoArgs) -> anyhow::Result<()> {
+    let cfg = SimConfig {
+        stations: args.stations,
+        partners: args.partners,
+        days: args.days,
+        volume: args.volume,
+        ..SimConfig::default()
+    };
+    println!(
+        "generating {} stations, {} partners, {} days into {} …",
+        cfg.stations,
+        cfg.partners,
+        cfg.days,
+        args.dir.join("input").display()
+    );
+    let sim = simulate(&cfg, &args.dir.join("input"))?;
+    let opts = IngestOptions {
+        loaded_by: "demo".into(),
+        ..IngestOptions::default()
+    };
+    for (kind, path) in sim_files(&sim) {
+        let r = ingest(ws, kind, path, &opts, Arc::new(Progress::default())).await?;
+        println!(
+            "loaded {:>10} {:<16} {:>6} station-days  {:.1}s",
+            thousands(r.rows_loaded),
+            r.kind,
+            thousands(r.station_days),
+            r.seconds
+        );
+    }
+    let (version, _) = dspdesk_app::config::load(
+        ws,
+        dspdesk_core::config::ConfigKind::Rates,
+        EXAMPLE_RATES,
+        "demo rates (examples/config/rates.toml)",
+        &Actor::operator("demo"),
+    )
+    .await?;
+    println!("loaded the example rate cards and cost models as rates version {version}");
+    Ok(())
+}
+
+/// Refreshes the flags and prints how many are open, by kind.
+async fn print_flags(ws: &Workspace) -> anyhow::Result<()> {
+    let flags = dspdesk_app::flags::refresh_flags(ws).await?;
+    let open = dspdesk_app::flags::flags(ws, &Actor::operator("demo"), Default::default()).await?;
     let mut kinds: std::collections::BTreeMap<&str, usize> = Default::default();
     for f in &open {
         *kinds.entry(f.kind.as_str()).or_default() += 1;
@@ -186,20 +205,23 @@ pub async fn run(_cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         flags.opened,
         flags.cleared
     );
-    let Some((_, last)) = ws.loaded_range().await? else {
-        anyhow::bail!("the demo loaded no facts");
-    };
-    // The last complete ISO week.
-    let week = IsoWeek::of(last - Duration::days(7));
-    let spec = |by_partner| MetricsSpec {
+    Ok(())
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.2}%")).unwrap_or_else(|| "–".into())
+}
+
+/// The whole network's numbers for the week.
+async fn print_network(ws: &Workspace, week: IsoWeek) -> anyhow::Result<()> {
+    let spec = MetricsSpec {
         grain: Grain::Week,
-        by_partner,
+        by_partner: false,
         by_station: false,
         from: week.monday(),
         to: week.sunday(),
     };
-    let pct = |v: Option<f64>| v.map(|x| format!("{x:.2}%")).unwrap_or_else(|| "–".into());
-    if let Some(net) = metrics(&ws, &spec(false)).await?.first() {
+    if let Some(net) = metrics(ws, &spec).await?.first() {
         let c = &net.counts;
         println!(
             "\nnetwork, {week}: {} packages dispatched, DOT {}, DCR {}, NL {} DPMO, COD due {}",
@@ -210,7 +232,16 @@ pub async fn run(_cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
             c.cod_due(),
         );
     }
-    let partners = views::overview(&ws, &Actor::operator("demo"), Some(week))
+    Ok(())
+}
+
+/// Prints the partners with the lowest on-time delivery and returns them, lowest
+/// first, so the demo's coach and partner logins hold the ones that need attention.
+async fn print_lowest_on_time(
+    ws: &Workspace,
+    week: IsoWeek,
+) -> anyhow::Result<Vec<views::PartnerLine>> {
+    let partners = views::overview(ws, &Actor::operator("demo"), Some(week))
         .await
         .map(|v| (*v).clone())?
         .map(|o| o.attention)
@@ -219,21 +250,27 @@ pub async fn run(_cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         "\nlowest on-time delivery, {week} (partners with {}+ packages):",
         views::ATTENTION_MIN_DISPATCHED
     );
-    println!(
-        "  {:<8} {:>10} {:>9} {:>9}",
-        "partner", "dispatched", "DOT", "DCR"
-    );
+    // The header and the rows share one layout so the columns line up.
+    let row = |partner: &str, dispatched: &str, dot: &str, dcr: &str| {
+        println!("  {partner:<8} {dispatched:>10} {dot:>9} {dcr:>9}");
+    };
+    row("partner", "dispatched", "DOT", "DCR");
     for r in partners.iter().take(8) {
         let c = &r.counts;
-        println!(
-            "  {:<8} {:>10} {:>9} {:>9}",
-            r.partner,
-            thousands(c.dispatched as u64),
-            pct(c.dot_pct()),
-            pct(c.dcr_pct())
+        row(
+            &r.partner,
+            &thousands(c.dispatched as u64),
+            &pct(c.dot_pct()),
+            &pct(c.dcr_pct()),
         );
     }
-    let model = dspdesk_app::shared::model::Model::load(&ws).await?;
+    Ok(partners)
+}
+
+/// Prints the week's three best and three worst health scores; returns the worst
+/// partner, the one most worth explaining.
+async fn print_health_scores(ws: &Workspace, week: IsoWeek) -> anyhow::Result<Option<String>> {
+    let model = dspdesk_app::shared::model::Model::load(ws).await?;
     let scored = model.week(week);
     let n = scored.partners.len();
     println!(
@@ -254,25 +291,25 @@ pub async fn run(_cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
             r.tier.map_or("", |t| t.label())
         );
     }
+    Ok(scored.partners.last().map(|r| r.partner.clone()))
+}
+
+fn print_next_steps(data: &Path, week: IsoWeek, partner: &str) {
     println!(
-        "\nexplore it:\n  dspdesk --data-dir {d} export metrics --grain week --by partner --from {} --to {}\n  dspdesk --data-dir {d} score --week {week}\n  dspdesk --data-dir {d} explain --partner {} --week {week}\n  dspdesk --data-dir {d} flags\n  dspdesk --data-dir {d} batches",
+        "\nexplore it:\n  dspdesk --data-dir {d} export metrics --grain week --by partner --from {} --to {}\n  dspdesk --data-dir {d} score --week {week}\n  dspdesk --data-dir {d} explain --partner {partner} --week {week}\n  dspdesk --data-dir {d} flags\n  dspdesk --data-dir {d} batches",
         week.monday(),
         week.sunday(),
-        scored
-            .partners
-            .last()
-            .map_or("SWFT", |r| r.partner.as_str()),
         d = data.display(),
     );
-    if args.no_serve {
-        return Ok(ExitCode::SUCCESS);
-    }
-    let logins = demo_users(&ws, &partners).await?;
+}
+
+/// Creates the demo users (once) and prints how to log in as each.
+async fn print_logins(ws: &Workspace, lowest: &[views::PartnerLine]) -> anyhow::Result<()> {
+    let logins = demo_users(ws, lowest).await?;
     println!("\nlog in as (passwords are for this demo only):");
     for (user, role, pw) in &logins {
         println!("  {user:<10} {role:<40} {pw}");
     }
     println!();
-    super::serve::serve_workspace(ws, &args.serve).await?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

@@ -3,9 +3,9 @@
 use super::{open, progress_bar, thousands};
 use crate::{Cli, EXIT_BAD_DATA};
 use clap::{Args, ValueEnum};
-use dspdesk_app::ingest::{IngestOptions, ingest};
-use dspdesk_app::{AppError, DayMode, Kind, Progress};
-use std::path::PathBuf;
+use dspdesk_app::ingest::{IngestOptions, IngestReport, ingest};
+use dspdesk_app::{AppError, DayMode, Kind, Progress, Workspace};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -64,63 +64,13 @@ pub async fn run(cli: &Cli, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         KindArg::Routes => Kind::Routes,
         KindArg::Remittances => Kind::Remittances,
     };
-    let opts = IngestOptions {
-        profile: args.profile.clone(),
-        skip_bad_rows: args.skip_bad_rows,
-        mode: if args.merge {
-            DayMode::Merge
-        } else if args.replace {
-            DayMode::Replace
-        } else {
-            DayMode::Strict
-        },
-        loaded_by: args
-            .loaded_by
-            .clone()
-            .or_else(|| std::env::var("USER").ok())
-            .unwrap_or_else(|| "unknown".into()),
-        spill_rows: None,
-    };
+    let opts = options(args);
     let mut reports = Vec::new();
     for file in &args.files {
-        let progress = Arc::new(Progress::default());
-        let bar = progress_bar(cli.quiet, progress.clone(), format!("{}", file.display()));
-        let result = ingest(&ws, kind, file, &opts, progress).await;
-        if let Some((bar, handle)) = bar {
-            handle.abort();
-            bar.finish_and_clear();
-        }
-        match result {
+        match load_file(cli, &ws, kind, file, &opts).await {
             Ok(r) => {
                 if matches!(args.format, OutputFormat::Text) {
-                    let rejected = match &r.rejects_file {
-                        Some(f) if r.rows_rejected > 0 => {
-                            format!(", {} rejected (see {f})", thousands(r.rows_rejected))
-                        }
-                        _ => String::new(),
-                    };
-                    let skipped = if r.rows_skipped > 0 {
-                        format!(", {} skipped by the profile", thousands(r.rows_skipped))
-                    } else {
-                        String::new()
-                    };
-                    if r.outcome == dspdesk_app::Outcome::Unchanged {
-                        println!(
-                            "{}: unchanged: the same content is already loaded and current; nothing to do ({:.1}s)",
-                            r.file, r.seconds
-                        );
-                    } else {
-                        println!(
-                            "{}: loaded {} {} rows{rejected}{skipped}; {} station-days replaced; {} daily facts; {:.1}s ({:.0} rows/s)",
-                            r.file,
-                            thousands(r.rows_loaded),
-                            r.kind,
-                            thousands(r.station_days),
-                            thousands(r.facts),
-                            r.seconds,
-                            r.rows_loaded as f64 / r.seconds.max(1e-9),
-                        );
-                    }
+                    print_report(&r);
                 }
                 reports.push(r);
             }
@@ -147,4 +97,74 @@ pub async fn run(cli: &Cli, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&reports)?);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn options(args: &IngestArgs) -> IngestOptions {
+    IngestOptions {
+        profile: args.profile.clone(),
+        skip_bad_rows: args.skip_bad_rows,
+        mode: if args.merge {
+            DayMode::Merge
+        } else if args.replace {
+            DayMode::Replace
+        } else {
+            DayMode::Strict
+        },
+        loaded_by: args
+            .loaded_by
+            .clone()
+            .or_else(|| std::env::var("USER").ok())
+            .unwrap_or_else(|| "unknown".into()),
+        spill_rows: None,
+    }
+}
+
+/// Loads one file, with a progress bar while it runs.
+async fn load_file(
+    cli: &Cli,
+    ws: &Workspace,
+    kind: Kind,
+    file: &Path,
+    opts: &IngestOptions,
+) -> Result<IngestReport, AppError> {
+    let progress = Arc::new(Progress::default());
+    let bar = progress_bar(cli.quiet, progress.clone(), format!("{}", file.display()));
+    let result = ingest(ws, kind, file, opts, progress).await;
+    // The bar goes before anything is printed about the file, so the two do not mix.
+    if let Some((bar, handle)) = bar {
+        handle.abort();
+        bar.finish_and_clear();
+    }
+    result
+}
+
+fn print_report(r: &IngestReport) {
+    let rejected = match &r.rejects_file {
+        Some(f) if r.rows_rejected > 0 => {
+            format!(", {} rejected (see {f})", thousands(r.rows_rejected))
+        }
+        _ => String::new(),
+    };
+    let skipped = if r.rows_skipped > 0 {
+        format!(", {} skipped by the profile", thousands(r.rows_skipped))
+    } else {
+        String::new()
+    };
+    if r.outcome == dspdesk_app::Outcome::Unchanged {
+        println!(
+            "{}: unchanged: the same content is already loaded and current; nothing to do ({:.1}s)",
+            r.file, r.seconds
+        );
+    } else {
+        println!(
+            "{}: loaded {} {} rows{rejected}{skipped}; {} station-days replaced; {} daily facts; {:.1}s ({:.0} rows/s)",
+            r.file,
+            thousands(r.rows_loaded),
+            r.kind,
+            thousands(r.station_days),
+            thousands(r.facts),
+            r.seconds,
+            r.rows_loaded as f64 / r.seconds.max(1e-9),
+        );
+    }
 }

@@ -22,6 +22,21 @@ pub fn operator() -> dspdesk_app::Actor {
     dspdesk_app::Actor::operator(&name)
 }
 
+/// The example rate book the demo and the scorecard bench load, so profitability has numbers.
+pub const EXAMPLE_RATES: &str = include_str!("../../../../examples/config/rates.toml");
+
+/// A simulation's files in the order the demo and the bench load them.
+pub fn sim_files(
+    sim: &dspdesk_app::simulate::SimSummary,
+) -> [(dspdesk_app::Kind, &std::path::Path); 3] {
+    use dspdesk_app::Kind;
+    [
+        (Kind::Routes, &sim.routes_path),
+        (Kind::Deliveries, &sim.deliveries_path),
+        (Kind::Remittances, &sim.remittances_path),
+    ]
+}
+
 pub async fn open(cli: &Cli) -> anyhow::Result<Workspace> {
     Ok(Workspace::open(&cli.data_dir, cli.database_url.as_deref()).await?)
 }

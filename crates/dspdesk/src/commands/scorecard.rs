@@ -12,7 +12,7 @@ use dspdesk_app::{config as configs, flags as flag_list, goals as goal_use, heal
 use dspdesk_core::config::ConfigKind;
 use dspdesk_core::flags::FlagKind;
 use dspdesk_core::{IsoWeek, PartnerCode, StationCode};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -116,10 +116,12 @@ pub enum ConfigCommand {
     /// Lists the versions loaded.
     List { kind: KindArg },
     /// Prints a version's text (default: the newest).
+    #[command(after_help = "Example:\n  dspdesk config show score --config-version 1")]
     Show {
         kind: KindArg,
+        /// The version to print (`--version` is the program's own version).
         #[arg(long)]
-        version: Option<i64>,
+        config_version: Option<i64>,
     },
 }
 
@@ -327,103 +329,119 @@ pub async fn explain(cli: &Cli, args: &ExplainArgs) -> anyhow::Result<ExitCode> 
 }
 
 pub async fn config(cli: &Cli, cmd: &ConfigCommand) -> anyhow::Result<ExitCode> {
-    let read = |file: &PathBuf| {
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))
-    };
     match cmd {
-        ConfigCommand::Check { kind, file } => {
-            let text = read(file)?;
-            match configs::check(kind.kind(), &text) {
-                Ok(s) => {
-                    println!(
-                        "{}: a valid {} configuration: {}",
-                        file.display(),
-                        s.kind,
-                        s.summary
-                    );
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(e) => {
-                    eprintln!("error: {}: {e}", file.display());
-                    Ok(ExitCode::from(crate::EXIT_BAD_DATA))
-                }
-            }
-        }
-        ConfigCommand::Load { kind, file, note } => {
-            let text = read(file)?;
-            let ws = open(cli).await?;
-            match configs::load(&ws, kind.kind(), &text, note, &operator()).await {
-                Ok((version, s)) => {
-                    println!(
-                        "loaded {} as {} version {version}: {}",
-                        file.display(),
-                        s.kind,
-                        s.summary
-                    );
-                    if kind.kind() == ConfigKind::Score {
-                        println!(
-                            "weeks already scored keep their version; `dspdesk score --week W --rescore` moves one"
-                        );
-                    }
-                    let sync = flag_list::refresh_flags(&ws).await?;
-                    println!(
-                        "flags: {} opened, {} cleared, {} still open",
-                        sync.opened, sync.cleared, sync.kept
-                    );
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(dspdesk_app::AppError::Config(e)) => {
-                    eprintln!("error: {}: {e}", file.display());
-                    Ok(ExitCode::from(crate::EXIT_BAD_DATA))
-                }
-                Err(e) => Err(e.into()),
-            }
-        }
-        ConfigCommand::List { kind } => {
-            let ws = open(cli).await?;
-            let versions = configs::versions(&ws, kind.kind()).await?;
-            if versions.is_empty() {
-                println!(
-                    "no {} configuration loaded; the built-in defaults of metrics.md apply",
-                    kind.kind().as_str()
-                );
-            }
-            for v in versions {
-                println!(
-                    "version {}: effective {} loaded {} by {}{}",
-                    v.version,
-                    v.effective_from,
-                    v.created_at.format("%Y-%m-%d %H:%M UTC"),
-                    v.created_by,
-                    if v.note.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({})", v.note)
-                    }
-                );
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        ConfigCommand::Show { kind, version } => {
-            let ws = open(cli).await?;
-            let versions = configs::versions(&ws, kind.kind()).await?;
-            let v = match version {
-                Some(n) => versions.iter().find(|v| v.version == *n),
-                None => versions.last(),
-            };
-            match v {
-                Some(v) => print!("{}", v.body),
-                None if kind.kind() == ConfigKind::Score && version.is_none_or(|n| n == 0) => {
-                    print!(
-                        "{}",
-                        toml::to_string_pretty(&dspdesk_core::health::ScoreConfig::default())?
-                    )
-                }
-                None => bail!("no such version; `dspdesk config list` lists them"),
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        ConfigCommand::Check { kind, file } => check_config(*kind, file),
+        ConfigCommand::Load { kind, file, note } => load_config(cli, *kind, file, note).await,
+        ConfigCommand::List { kind } => list_configs(cli, *kind).await,
+        ConfigCommand::Show {
+            kind,
+            config_version,
+        } => show_config(cli, *kind, *config_version).await,
     }
+}
+
+fn read_config(file: &Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))
+}
+
+/// An invalid file is bad input data, not a failure: it gets its own exit code.
+fn invalid_config(file: &Path, e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {}: {e}", file.display());
+    ExitCode::from(crate::EXIT_BAD_DATA)
+}
+
+fn check_config(kind: KindArg, file: &Path) -> anyhow::Result<ExitCode> {
+    let text = read_config(file)?;
+    match configs::check(kind.kind(), &text) {
+        Ok(s) => {
+            println!(
+                "{}: a valid {} configuration: {}",
+                file.display(),
+                s.kind,
+                s.summary
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => Ok(invalid_config(file, e)),
+    }
+}
+
+async fn load_config(
+    cli: &Cli,
+    kind: KindArg,
+    file: &Path,
+    note: &str,
+) -> anyhow::Result<ExitCode> {
+    let text = read_config(file)?;
+    let ws = open(cli).await?;
+    match configs::load(&ws, kind.kind(), &text, note, &operator()).await {
+        Ok((version, s)) => println!(
+            "loaded {} as {} version {version}: {}",
+            file.display(),
+            s.kind,
+            s.summary
+        ),
+        Err(dspdesk_app::AppError::Config(e)) => return Ok(invalid_config(file, e)),
+        Err(e) => return Err(e.into()),
+    }
+    if kind.kind() == ConfigKind::Score {
+        println!(
+            "weeks already scored keep their version; `dspdesk score --week W --rescore` moves one"
+        );
+    }
+    let sync = flag_list::refresh_flags(&ws).await?;
+    println!(
+        "flags: {} opened, {} cleared, {} still open",
+        sync.opened, sync.cleared, sync.kept
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn list_configs(cli: &Cli, kind: KindArg) -> anyhow::Result<ExitCode> {
+    let ws = open(cli).await?;
+    let versions = configs::versions(&ws, kind.kind()).await?;
+    if versions.is_empty() {
+        println!(
+            "no {} configuration loaded; the built-in defaults of metrics.md apply",
+            kind.kind().as_str()
+        );
+    }
+    for v in versions {
+        println!(
+            "version {}: effective {} loaded {} by {}{}",
+            v.version,
+            v.effective_from,
+            v.created_at.format("%Y-%m-%d %H:%M UTC"),
+            v.created_by,
+            if v.note.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", v.note)
+            }
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn show_config(cli: &Cli, kind: KindArg, version: Option<i64>) -> anyhow::Result<ExitCode> {
+    let ws = open(cli).await?;
+    let versions = configs::versions(&ws, kind.kind()).await?;
+    let v = match version {
+        Some(n) => versions.iter().find(|v| v.version == n),
+        None => versions.last(),
+    };
+    match v {
+        Some(v) => print!("{}", v.body),
+        // Nothing loaded yet: version 0 is the built-in score configuration.
+        None if kind.kind() == ConfigKind::Score && version.is_none_or(|n| n == 0) => {
+            print!(
+                "{}",
+                toml::to_string_pretty(&dspdesk_core::health::ScoreConfig::default())?
+            )
+        }
+        None => bail!("no such version; `dspdesk config list` lists them"),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 pub async fn goals(cli: &Cli, cmd: &GoalsCommand) -> anyhow::Result<ExitCode> {
