@@ -106,3 +106,16 @@ fn say(e: &anyhow::Error) -> String {
         _ => format!("{e:#}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Every command and option is well formed (clap checks a subcommand only when it
+    /// runs, so a clash such as a second `--version` would reach a user first).
+    #[test]
+    fn every_command_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

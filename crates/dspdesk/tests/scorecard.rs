@@ -434,6 +434,10 @@ fn check_versions_and_goals(env: Env) {
             .collect::<Vec<_>>(),
         after.iter().map(|r| r["score"].clone()).collect::<Vec<_>>()
     );
+    let shown = env
+        .run(&["config", "show", "score", "--config-version", "1"])
+        .ok();
+    assert!(shown.stdout.contains("weight = 60"), "{}", shown.stdout);
     let history = env.run(&["score", "--week", &n.week, "--history"]).ok();
     assert_eq!(history.stdout.lines().count(), 2, "{}", history.stdout);
     // A later week with no pin scores with the version in force.
