@@ -333,7 +333,7 @@ impl Positions {
 }
 
 /// Station time zones with the last answer kept: consecutive rows mostly share a
-/// station, and a map lookup per timestamp would cost more than the comparison.
+/// station, and a map lookup per row would cost more than the comparison.
 struct ZoneCache<'z> {
     by_station: &'z HashMap<String, Tz>,
     default: Tz,
@@ -358,8 +358,8 @@ impl ZoneCache<'_> {
     }
 }
 
-/// The first row of each key, by a hash of the key: holding the keys themselves
-/// would cost memory per row of files with tens of millions of rows.
+/// The first row of each key, by a hash of the key (and date): keeping hashes, not
+/// the keys, keeps memory small on files of tens of millions of rows.
 type FirstRows = HashMap<u64, u64, BuildHasherDefault<IdentityHasher>>;
 
 /// Records the row's key as seen, or, when it was seen before, adds the error that
@@ -569,7 +569,7 @@ struct Gather<'d> {
     spill_rows: usize,
     bufs: Vec<(StationDay, DayBuf)>,
     index: HashMap<StationDay, usize>,
-    /// The previous row's station-day and buffer: rows come in runs of one
+    /// The previous row's station-day and buffer: rows mostly come in runs of one
     /// station-day, and comparing saves building and hashing a key per row.
     last: Option<(StationDay, usize)>,
     days: BTreeMap<StationDay, DayStage>,
