@@ -37,6 +37,9 @@ pub enum Value<'a> {
     Float(f64),
 }
 
+/// A source column and the values that make a row be skipped.
+type SkipRule = (usize, HashSet<Vec<u8>>);
+
 /// A header resolved against the contract and a profile: ready to convert rows.
 pub struct Mapping {
     pub kind: Kind,
@@ -44,7 +47,7 @@ pub struct Mapping {
     end_of_day: Vec<bool>,
     status_map: HashMap<Vec<u8>, Status>,
     mot_map: HashMap<Vec<u8>, Mot>,
-    skip: Vec<(usize, HashSet<Vec<u8>>)>,
+    skip: Vec<SkipRule>,
     date_format: Option<String>,
     ts_format: Option<String>,
     header_len: usize,
@@ -58,66 +61,13 @@ impl Mapping {
         profile: &ImportProfile,
         path: &Path,
     ) -> Result<Mapping, IngestError> {
-        let find = |name: &str| headers.iter().position(|h| h == name);
-        let mut origins = Vec::new();
-        let mut missing = Vec::new();
-        for col in kind.columns() {
-            let source_name = profile
-                .columns
-                .get(col.name)
-                .map(String::as_str)
-                .unwrap_or(col.name);
-            let origin = match (find(source_name), profile.constants.get(col.name)) {
-                (Some(i), _) => Origin::Column(i),
-                (None, Some(v)) => Origin::Constant(v.as_bytes().to_vec()),
-                (None, None) => {
-                    if col.required {
-                        missing.push(if source_name == col.name {
-                            col.name.to_owned()
-                        } else {
-                            format!("{} (mapped from `{source_name}`)", col.name)
-                        });
-                    }
-                    Origin::Absent
-                }
-            };
-            origins.push(origin);
-        }
-        if !missing.is_empty() {
-            return Err(IngestError::MissingColumns {
-                path: path.into(),
-                missing,
-                found: headers.to_vec(),
-            });
-        }
-        let mut skip = Vec::new();
-        for rule in &profile.skip {
-            let i = find(&rule.column).ok_or_else(|| IngestError::MissingColumns {
-                path: path.into(),
-                missing: vec![format!("{} (named by the profile's [[skip]])", rule.column)],
-                found: headers.to_vec(),
-            })?;
-            skip.push((
-                i,
-                rule.values.iter().map(|v| v.as_bytes().to_vec()).collect(),
-            ));
-        }
-        let value_map = |column: &str| -> HashMap<Vec<u8>, String> {
-            profile
-                .values
-                .get(column)
-                .map(|m| {
-                    m.iter()
-                        .map(|(k, v)| (k.as_bytes().to_vec(), v.clone()))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let status_map = value_map("status")
+        let origins = origins(kind, headers, profile, path)?;
+        let skip = skip_rules(headers, profile, path)?;
+        let status_map = value_map(profile, "status")
             .into_iter()
             .filter_map(|(k, v)| Status::parse(&v).map(|s| (k, s)))
             .collect();
-        let mot_map = value_map("mot")
+        let mot_map = value_map(profile, "mot")
             .into_iter()
             .filter_map(|(k, v)| Mot::parse(&v).map(|m| (k, m)))
             .collect();
@@ -126,16 +76,7 @@ impl Mapping {
             .iter()
             .map(|c| profile.end_of_day.iter().any(|n| n == c.name))
             .collect();
-        let mut source_columns: Vec<usize> = origins
-            .iter()
-            .filter_map(|o| match o {
-                Origin::Column(i) => Some(*i),
-                _ => None,
-            })
-            .chain(skip.iter().map(|(i, _)| *i))
-            .collect();
-        source_columns.sort_unstable();
-        source_columns.dedup();
+        let source_columns = source_columns(&origins, &skip);
         Ok(Mapping {
             kind,
             origins,
@@ -374,6 +315,102 @@ impl Mapping {
             });
         }
     }
+}
+
+fn find(headers: &[String], name: &str) -> Option<usize> {
+    headers.iter().position(|h| h == name)
+}
+
+/// Where each canonical column comes from: the header (under the profile's name for
+/// it), else a profile constant. Every required column missing is listed at once.
+fn origins(
+    kind: Kind,
+    headers: &[String],
+    profile: &ImportProfile,
+    path: &Path,
+) -> Result<Vec<Origin>, IngestError> {
+    let mut origins = Vec::new();
+    let mut missing = Vec::new();
+    for col in kind.columns() {
+        let source_name = profile
+            .columns
+            .get(col.name)
+            .map(String::as_str)
+            .unwrap_or(col.name);
+        let origin = match (find(headers, source_name), profile.constants.get(col.name)) {
+            (Some(i), _) => Origin::Column(i),
+            (None, Some(v)) => Origin::Constant(v.as_bytes().to_vec()),
+            (None, None) => {
+                if col.required {
+                    missing.push(if source_name == col.name {
+                        col.name.to_owned()
+                    } else {
+                        format!("{} (mapped from `{source_name}`)", col.name)
+                    });
+                }
+                Origin::Absent
+            }
+        };
+        origins.push(origin);
+    }
+    if !missing.is_empty() {
+        return Err(IngestError::MissingColumns {
+            path: path.into(),
+            missing,
+            found: headers.to_vec(),
+        });
+    }
+    Ok(origins)
+}
+
+/// The profile's `[[skip]]` rules as source column and values.
+fn skip_rules(
+    headers: &[String],
+    profile: &ImportProfile,
+    path: &Path,
+) -> Result<Vec<SkipRule>, IngestError> {
+    let mut skip = Vec::new();
+    for rule in &profile.skip {
+        let i = find(headers, &rule.column).ok_or_else(|| IngestError::MissingColumns {
+            path: path.into(),
+            missing: vec![format!("{} (named by the profile's [[skip]])", rule.column)],
+            found: headers.to_vec(),
+        })?;
+        skip.push((
+            i,
+            rule.values.iter().map(|v| v.as_bytes().to_vec()).collect(),
+        ));
+    }
+    Ok(skip)
+}
+
+/// The profile's `[values.<column>]` table, keyed by the raw bytes rows carry.
+fn value_map(profile: &ImportProfile, column: &str) -> HashMap<Vec<u8>, String> {
+    profile
+        .values
+        .get(column)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.as_bytes().to_vec(), v.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The source columns that conversion and skip rules read; a typed source may leave
+/// the others unread.
+fn source_columns(origins: &[Origin], skip: &[SkipRule]) -> Vec<usize> {
+    let mut source_columns: Vec<usize> = origins
+        .iter()
+        .filter_map(|o| match o {
+            Origin::Column(i) => Some(*i),
+            _ => None,
+        })
+        .chain(skip.iter().map(|(i, _)| *i))
+        .collect();
+    source_columns.sort_unstable();
+    source_columns.dedup();
+    source_columns
 }
 
 fn default_for(col: &Column) -> Value<'static> {

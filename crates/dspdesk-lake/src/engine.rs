@@ -4,8 +4,10 @@
 
 use crate::error::IngestError;
 use crate::finalize::read_columns;
-use arrow::array::{Array, AsArray, DictionaryArray, StringArray};
-use arrow::datatypes::{Decimal128Type, Float64Type, Int32Type, TimestampMicrosecondType};
+use arrow::array::{Array, AsArray, DictionaryArray, PrimitiveArray, StringArray};
+use arrow::datatypes::{
+    ArrowPrimitiveType, Decimal128Type, Float64Type, Int32Type, TimestampMicrosecondType,
+};
 use arrow::record_batch::RecordBatch;
 use dspdesk_core::profit::BlockCounts;
 use dspdesk_core::{Counts, Status};
@@ -49,6 +51,99 @@ fn dict(batch: &RecordBatch, name: &str) -> Result<DictionaryArray<Int32Type>, S
     }
 }
 
+/// The arrays of one deliveries batch that the counts read.
+struct DeliveryColumns<'b> {
+    rows: usize,
+    partner: DictionaryArray<Int32Type>,
+    route: DictionaryArray<Int32Type>,
+    status: DictionaryArray<Int32Type>,
+    vas: DictionaryArray<Int32Type>,
+    promised: &'b PrimitiveArray<TimestampMicrosecondType>,
+    delivered_at: &'b PrimitiveArray<TimestampMicrosecondType>,
+    cod: &'b PrimitiveArray<Decimal128Type>,
+    declared: &'b PrimitiveArray<Decimal128Type>,
+}
+
+impl<'b> DeliveryColumns<'b> {
+    fn of(batch: &'b RecordBatch) -> Result<DeliveryColumns<'b>, String> {
+        Ok(DeliveryColumns {
+            rows: batch.num_rows(),
+            partner: dict(batch, "partner")?,
+            route: dict(batch, "route_id")?,
+            status: dict(batch, "status")?,
+            vas: dict(batch, "vas")?,
+            promised: primitive(batch, "promised_by")?,
+            delivered_at: primitive(batch, "delivered_at")?,
+            cod: primitive(batch, "cod_amount")?,
+            declared: primitive(batch, "declared_value")?,
+        })
+    }
+}
+
+fn primitive<'b, T: ArrowPrimitiveType>(
+    batch: &'b RecordBatch,
+    name: &str,
+) -> Result<&'b PrimitiveArray<T>, String> {
+    Ok(batch
+        .column_by_name(name)
+        .ok_or_else(|| format!("no {name}"))?
+        .as_primitive::<T>())
+}
+
+/// What each dictionary value of a batch stands for.
+struct PerValue {
+    slots: Vec<usize>,
+    statuses: Vec<Status>,
+    vas_present: Vec<bool>,
+}
+
+/// The last routed row's partner slot and route: a route is counted once per run of
+/// its rows, and runs continue across batches.
+struct RouteRun {
+    slot: Option<usize>,
+    /// The route's dictionary key, valid within one batch only; comparing it first
+    /// spares a string comparison per row.
+    key: Option<i32>,
+    route: Option<String>,
+}
+
+impl RouteRun {
+    #[inline]
+    fn resume(last: Option<(usize, Option<String>)>) -> RouteRun {
+        match last {
+            Some((slot, route)) => RouteRun {
+                slot: Some(slot),
+                key: None,
+                route,
+            },
+            None => RouteRun {
+                slot: None,
+                key: None,
+                route: None,
+            },
+        }
+    }
+
+    /// True when this routed row starts a new run (so a new route) of its partner.
+    #[inline]
+    fn starts(&mut self, slot: usize, key: i32, value: &str) -> bool {
+        let same_partner = self.slot == Some(slot);
+        let same_route =
+            same_partner && (self.key == Some(key) || self.route.as_deref() == Some(value));
+        if !same_route {
+            self.route = Some(value.to_owned());
+        }
+        self.key = Some(key);
+        self.slot = Some(slot);
+        !same_route
+    }
+
+    #[inline]
+    fn end(self) -> Option<(usize, Option<String>)> {
+        self.slot.map(|s| (s, self.route))
+    }
+}
+
 impl DayAccumulator {
     /// An accumulator that also counts delivered packages per route, for pricing.
     pub fn with_route_delivered() -> DayAccumulator {
@@ -69,39 +164,26 @@ impl DayAccumulator {
 
     /// Adds one batch of deliveries rows (lake schema, at least `FACT_COLUMNS`).
     pub fn add_deliveries(&mut self, batch: &RecordBatch) -> Result<(), String> {
-        let n = batch.num_rows();
-        if n == 0 {
+        if batch.num_rows() == 0 {
             return Ok(());
         }
-        let partner = dict(batch, "partner")?;
-        let route = dict(batch, "route_id")?;
-        let status = dict(batch, "status")?;
-        let vas = dict(batch, "vas")?;
-        let promised = batch
-            .column_by_name("promised_by")
-            .ok_or("no promised_by")?
-            .as_primitive::<TimestampMicrosecondType>();
-        let delivered_at = batch
-            .column_by_name("delivered_at")
-            .ok_or("no delivered_at")?
-            .as_primitive::<TimestampMicrosecondType>();
-        let cod = batch
-            .column_by_name("cod_amount")
-            .ok_or("no cod_amount")?
-            .as_primitive::<Decimal128Type>();
-        let declared = batch
-            .column_by_name("declared_value")
-            .ok_or("no declared_value")?
-            .as_primitive::<Decimal128Type>();
+        let cols = DeliveryColumns::of(batch)?;
+        let per_value = self.per_value(&cols)?;
+        let route_values: &StringArray = cols.route.values().as_string::<i32>();
+        let delivered_per_key = self.count_rows(&cols, &per_value, route_values);
+        self.add_route_delivered(route_values, delivered_per_key);
+        Ok(())
+    }
 
-        // Per dictionary value, once per batch: the partner slot, the status, whether a
-        // vas value is present.
-        let partner_values: &StringArray = partner.values().as_string::<i32>();
+    /// Per dictionary value, once per batch, so that rows only index: the partner
+    /// slot, the status, whether a vas value is present.
+    fn per_value(&mut self, cols: &DeliveryColumns<'_>) -> Result<PerValue, String> {
+        let partner_values: &StringArray = cols.partner.values().as_string::<i32>();
         let slots: Vec<usize> = partner_values
             .iter()
             .map(|p| self.slot(p.unwrap_or("")))
             .collect();
-        let status_values: &StringArray = status.values().as_string::<i32>();
+        let status_values: &StringArray = cols.status.values().as_string::<i32>();
         let statuses: Vec<Status> = status_values
             .iter()
             .map(|s| {
@@ -109,31 +191,48 @@ impl DayAccumulator {
                     .ok_or_else(|| format!("unknown status {s:?} in the lake"))
             })
             .collect::<Result<_, _>>()?;
-        let vas_values: &StringArray = vas.values().as_string::<i32>();
+        let vas_values: &StringArray = cols.vas.values().as_string::<i32>();
         let vas_present: Vec<bool> = vas_values
             .iter()
             .map(|v| v.is_some_and(|v| !v.is_empty()))
             .collect();
-        let route_values: &StringArray = route.values().as_string::<i32>();
+        Ok(PerValue {
+            slots,
+            statuses,
+            vas_present,
+        })
+    }
 
-        let pk = partner.keys().values();
-        let sk = status.keys().values();
-        let rk = route.keys();
-        let vk = vas.keys();
-        let promised = promised.values();
+    /// The pass over the rows. Returns delivered packages per route dictionary key
+    /// (empty unless routes are priced).
+    fn count_rows(
+        &mut self,
+        cols: &DeliveryColumns<'_>,
+        per_value: &PerValue,
+        route_values: &StringArray,
+    ) -> Vec<i64> {
+        let n = cols.rows;
+        let (slots, statuses, vas_present) = (
+            &per_value.slots[..],
+            &per_value.statuses[..],
+            &per_value.vas_present[..],
+        );
+        let pk = cols.partner.keys().values();
+        let sk = cols.status.keys().values();
+        let rk = cols.route.keys();
+        let vk = cols.vas.keys();
+        let delivered_at = cols.delivered_at;
+        let promised = cols.promised.values();
         let delivered_vals = delivered_at.values();
-        let cod = cod.values();
-        let declared = declared.values();
+        let cod = cols.cod.values();
+        let declared = cols.declared.values();
 
         let mut delivered_per_key: Vec<i64> = if self.route_delivered.is_some() {
             vec![0; route_values.len()]
         } else {
             Vec::new()
         };
-        let (mut last_slot, mut last_route_key, mut last_route) = match self.last.take() {
-            Some((slot, route)) => (Some(slot), None, route),
-            None => (None, None, None),
-        };
+        let mut run = RouteRun::resume(self.last.take());
         for i in 0..n {
             let slot = slots[pk[i] as usize];
             let c = &mut self.counts[slot].1;
@@ -172,18 +271,17 @@ impl DayAccumulator {
                 if status == Status::Delivered && !delivered_per_key.is_empty() {
                     delivered_per_key[key as usize] += 1;
                 }
-                let same_partner = last_slot == Some(slot);
-                let same_route = same_partner
-                    && (last_route_key == Some(key) || last_route.as_deref() == Some(value));
-                if !same_route {
+                if run.starts(slot, key, value) {
                     c.routes += 1;
-                    last_route = Some(value.to_owned());
                 }
-                last_route_key = Some(key);
-                last_slot = Some(slot);
             }
         }
-        self.last = last_slot.map(|s| (s, last_route));
+        self.last = run.end();
+        delivered_per_key
+    }
+
+    /// Adds a batch's delivered packages per route key to the totals per route id.
+    fn add_route_delivered(&mut self, route_values: &StringArray, delivered_per_key: Vec<i64>) {
         if let Some(map) = self.route_delivered.as_mut() {
             for (k, n) in delivered_per_key.into_iter().enumerate() {
                 if n > 0 {
@@ -191,7 +289,6 @@ impl DayAccumulator {
                 }
             }
         }
-        Ok(())
     }
 
     /// The counts per partner, with routes replaced by a routes file's counts when the

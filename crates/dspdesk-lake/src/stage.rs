@@ -273,207 +273,391 @@ fn stage_inner(
     let mut src = source::Prefetch::spawn(src);
 
     let schema = staging_schema(kind);
-    let columns = kind.columns();
-    let station_i = columns
-        .iter()
-        .position(|c| c.name == "station")
-        .expect("every kind has a station");
-    let date_i = columns
-        .iter()
-        .position(|c| c.name == "date")
-        .expect("every kind has a date");
-    let partner_i = columns
-        .iter()
-        .position(|c| c.name == "partner")
-        .expect("every kind has a partner");
-    let key_i = columns
-        .iter()
-        .position(|c| c.name == kind.key_column())
-        .expect("key column");
-    let stored: Vec<usize> = (0..columns.len())
-        .filter(|&i| i != station_i && i != date_i)
-        .collect();
-
+    let pos = Positions::of(kind);
     let rejects_path = rejects_path(path);
-    let mut rejects = if opts.skip_bad_rows {
-        let mut w = csv::Writer::from_path(&rejects_path).map_err(|e| IngestError::Unreadable {
-            path: rejects_path.clone(),
-            message: format!("cannot write the rejects file: {e}"),
-        })?;
-        let mut header: Vec<String> = vec!["row".into(), "errors".into()];
-        header.extend(src.headers().iter().cloned());
-        w.write_record(&header)
-            .map_err(|e| IngestError::Unreadable {
-                path: rejects_path.clone(),
-                message: e.to_string(),
-            })?;
-        Some(w)
+    let rejects = if opts.skip_bad_rows {
+        Some(open_rejects(&rejects_path, src.headers())?)
     } else {
         None
     };
+    let mut stager = Stager {
+        kind,
+        mapping: &mapping,
+        opts,
+        pos,
+        zones: ZoneCache {
+            by_station: zones,
+            default: default_zone,
+            last: None,
+        },
+        keys: FirstRows::default(),
+        rejects,
+        rejects_path,
+        gather: Gather::new(schema, staging_dir, opts.spill_rows),
+    };
+    let tally = stager.read_all(&mut src)?;
+    stager.finish(tally, path, &mut src)
+}
 
-    let mut days: BTreeMap<StationDay, DayStage> = BTreeMap::new();
-    let mut bufs: Vec<(StationDay, DayBuf)> = Vec::new();
-    let mut buf_index: HashMap<StationDay, usize> = HashMap::new();
-    let mut last: Option<(StationDay, usize)> = None;
-    let mut partners = BTreeSet::new();
-    let mut keys: HashMap<u64, u64, BuildHasherDefault<IdentityHasher>> = HashMap::default();
-    let mut zone_cache: Option<(String, Tz)> = None;
-    let mut zone = |station: &str| -> Tz {
-        if let Some((s, tz)) = &zone_cache
+/// Where the columns the staging loop looks at sit in a converted row.
+struct Positions {
+    station: usize,
+    date: usize,
+    partner: usize,
+    key: usize,
+    /// Every column but station and date, in the order of the staging schema.
+    stored: Vec<usize>,
+    count: usize,
+}
+
+impl Positions {
+    fn of(kind: Kind) -> Positions {
+        let columns = kind.columns();
+        let find = |name: &str| columns.iter().position(|c| c.name == name);
+        let station = find("station").expect("every kind has a station");
+        let date = find("date").expect("every kind has a date");
+        let partner = find("partner").expect("every kind has a partner");
+        let key = find(kind.key_column()).expect("key column");
+        let stored = (0..columns.len())
+            .filter(|&i| i != station && i != date)
+            .collect();
+        Positions {
+            station,
+            date,
+            partner,
+            key,
+            stored,
+            count: columns.len(),
+        }
+    }
+}
+
+/// Station time zones with the last answer kept: consecutive rows mostly share a
+/// station, and a map lookup per row would cost more than the comparison.
+struct ZoneCache<'z> {
+    by_station: &'z HashMap<String, Tz>,
+    default: Tz,
+    last: Option<(String, Tz)>,
+}
+
+impl ZoneCache<'_> {
+    #[inline]
+    fn get(&mut self, station: &str) -> Tz {
+        if let Some((s, tz)) = &self.last
             && s == station
         {
             return *tz;
         }
-        let tz = zones.get(station).copied().unwrap_or(default_zone);
-        zone_cache = Some((station.to_owned(), tz));
+        let tz = self
+            .by_station
+            .get(station)
+            .copied()
+            .unwrap_or(self.default);
+        self.last = Some((station.to_owned(), tz));
         tz
+    }
+}
+
+/// The first row of each key, by a hash of the key (and date): keeping hashes, not
+/// the keys, keeps memory small on files of tens of millions of rows.
+type FirstRows = HashMap<u64, u64, BuildHasherDefault<IdentityHasher>>;
+
+/// Records the row's key as seen, or, when it was seen before, adds the error that
+/// names the first row and returns false.
+#[inline]
+fn first_use(
+    keys: &mut FirstRows,
+    kind: Kind,
+    pos: &Positions,
+    values: &[Value<'_>],
+    row: u64,
+    row_errors: &mut Vec<RowError>,
+) -> bool {
+    let key_parts: Vec<&[u8]> = match kind {
+        Kind::Remittances => vec![text(&values[pos.partner]), text(&values[pos.key])],
+        _ => vec![text(&values[pos.key])],
     };
-
-    let (mut rows_read, mut rows_loaded, mut rows_skipped, mut rows_rejected) =
-        (0u64, 0u64, 0u64, 0u64);
-    let mut shown: Vec<RowError> = Vec::new();
-    let mut row_errors = Vec::new();
-    let mut rec = ByteRecord::new();
-    let mut buffered = 0usize;
-    let mut spills = 0usize;
-
-    while let Some(row) = src.next_record(&mut rec)? {
-        rows_read += 1;
-        if mapping.skips(&rec) {
-            rows_skipped += 1;
-            continue;
+    let date = match (kind, values[pos.date]) {
+        (Kind::Remittances, _) => None,
+        (_, Value::Date(d)) => Some(d),
+        _ => None,
+    };
+    let duplicate_of = match keys.entry(key_hash(&key_parts, date)) {
+        std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+        std::collections::hash_map::Entry::Vacant(e) => {
+            e.insert(row);
+            None
         }
-        row_errors.clear();
-        let mut values = Vec::with_capacity(columns.len());
-        let mut ok = mapping.convert(&rec, row, &mut zone, &mut values, &mut row_errors);
-        if ok {
-            let key_parts: Vec<&[u8]> = match kind {
-                Kind::Remittances => vec![text(&values[partner_i]), text(&values[key_i])],
-                _ => vec![text(&values[key_i])],
-            };
-            let date = match (kind, values[date_i]) {
-                (Kind::Remittances, _) => None,
-                (_, Value::Date(d)) => Some(d),
-                _ => None,
-            };
-            let duplicate_of = match keys.entry(key_hash(&key_parts, date)) {
-                std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(row);
-                    None
-                }
-            };
-            if let Some(first) = duplicate_of {
-                row_errors.push(RowError {
+    };
+    let Some(first) = duplicate_of else {
+        return true;
+    };
+    row_errors.push(RowError {
+        row,
+        column: kind.key_column().into(),
+        value: String::from_utf8_lossy(key_parts[key_parts.len() - 1]).into_owned(),
+        message: match kind {
+            Kind::Remittances => format!("is used again by this partner (first at row {first}); a reference is unique per partner"),
+            _ => format!("appears again for this date (first at row {first}); a key may appear once in a file"),
+        },
+    });
+    false
+}
+
+/// Creates the rejects file, headed by the row number, the reasons and the source's
+/// own header.
+fn open_rejects(
+    rejects_path: &Path,
+    headers: &[String],
+) -> Result<csv::Writer<std::fs::File>, IngestError> {
+    let mut w = csv::Writer::from_path(rejects_path).map_err(|e| IngestError::Unreadable {
+        path: rejects_path.into(),
+        message: format!("cannot write the rejects file: {e}"),
+    })?;
+    let mut header: Vec<String> = vec!["row".into(), "errors".into()];
+    header.extend(headers.iter().cloned());
+    w.write_record(&header)
+        .map_err(|e| IngestError::Unreadable {
+            path: rejects_path.into(),
+            message: e.to_string(),
+        })?;
+    Ok(w)
+}
+
+/// Rows counted while reading, and the errors kept for the message.
+#[derive(Default)]
+struct Tally {
+    read: u64,
+    loaded: u64,
+    skipped: u64,
+    rejected: u64,
+    shown: Vec<RowError>,
+}
+
+/// What reading one file needs between its set-up and its end.
+struct Stager<'a> {
+    kind: Kind,
+    mapping: &'a Mapping,
+    opts: &'a StageOptions,
+    pos: Positions,
+    zones: ZoneCache<'a>,
+    keys: FirstRows,
+    rejects: Option<csv::Writer<std::fs::File>>,
+    rejects_path: PathBuf,
+    gather: Gather<'a>,
+}
+
+impl Stager<'_> {
+    /// Reads every record: converts it, checks its key and gathers it, or rejects it.
+    fn read_all(&mut self, src: &mut source::Prefetch) -> Result<Tally, IngestError> {
+        let mapping = self.mapping;
+        let mut tally = Tally::default();
+        let mut row_errors = Vec::new();
+        let mut rec = ByteRecord::new();
+        while let Some(row) = src.next_record(&mut rec)? {
+            tally.read += 1;
+            if mapping.skips(&rec) {
+                tally.skipped += 1;
+                continue;
+            }
+            row_errors.clear();
+            let mut values = Vec::with_capacity(self.pos.count);
+            let zones = &mut self.zones;
+            let mut zone = |station: &str| zones.get(station);
+            let ok = mapping.convert(&rec, row, &mut zone, &mut values, &mut row_errors)
+                && first_use(
+                    &mut self.keys,
+                    self.kind,
+                    &self.pos,
+                    &values,
                     row,
-                    column: kind.key_column().into(),
-                    value: String::from_utf8_lossy(key_parts[key_parts.len() - 1]).into_owned(),
-                    message: match kind {
-                        Kind::Remittances => format!("is used again by this partner (first at row {first}); a reference is unique per partner"),
-                        _ => format!("appears again for this date (first at row {first}); a key may appear once in a file"),
-                    },
-                });
-                ok = false;
+                    &mut row_errors,
+                );
+            if !ok {
+                self.reject(&mut tally, row, &rec, &row_errors)?;
+                continue;
+            }
+            if tally.rejected > 0 && !self.opts.skip_bad_rows {
+                // The file will not load: keep reading only to list every error.
+                continue;
+            }
+            self.gather.push(row, &values, &self.pos)?;
+            tally.loaded += 1;
+        }
+        Ok(tally)
+    }
+
+    /// Counts a bad row, keeps its first errors for the message and, with
+    /// `--skip-bad-rows`, writes it to the rejects file.
+    fn reject(
+        &mut self,
+        tally: &mut Tally,
+        row: u64,
+        rec: &ByteRecord,
+        row_errors: &[RowError],
+    ) -> Result<(), IngestError> {
+        tally.rejected += 1;
+        for e in row_errors {
+            if tally.shown.len() < self.opts.max_errors {
+                tally.shown.push(e.clone());
             }
         }
-        if !ok {
-            rows_rejected += 1;
-            for e in &row_errors {
-                if shown.len() < opts.max_errors {
-                    shown.push(e.clone());
-                }
+        if let Some(w) = self.rejects.as_mut() {
+            let reasons: Vec<String> = row_errors.iter().map(|e| e.to_string()).collect();
+            let mut out = ByteRecord::new();
+            out.push_field(row.to_string().as_bytes());
+            out.push_field(reasons.join("; ").as_bytes());
+            for f in rec.iter() {
+                out.push_field(f);
             }
-            if let Some(w) = rejects.as_mut() {
-                let reasons: Vec<String> = row_errors.iter().map(|e| e.to_string()).collect();
-                let mut out = ByteRecord::new();
-                out.push_field(row.to_string().as_bytes());
-                out.push_field(reasons.join("; ").as_bytes());
-                for f in rec.iter() {
-                    out.push_field(f);
-                }
-                w.write_byte_record(&out)
-                    .map_err(|e| IngestError::Unreadable {
-                        path: rejects_path.clone(),
-                        message: e.to_string(),
-                    })?;
-            }
-            continue;
+            w.write_byte_record(&out)
+                .map_err(|e| IngestError::Unreadable {
+                    path: self.rejects_path.clone(),
+                    message: e.to_string(),
+                })?;
         }
-        if rows_rejected > 0 && !opts.skip_bad_rows {
-            // The file will not load: keep reading only to list every error.
-            continue;
+        Ok(())
+    }
+
+    /// Refuses the file if any row was bad (unless skipping them) or it had no rows;
+    /// otherwise hands over what was gathered.
+    fn finish(
+        self,
+        tally: Tally,
+        path: &Path,
+        src: &mut source::Prefetch,
+    ) -> Result<Staged, IngestError> {
+        if let Some(mut w) = self.rejects {
+            w.flush()
+                .map_err(|e| IngestError::io(&self.rejects_path, e))?;
         }
-        let (Value::Text(station), Value::Date(date)) = (values[station_i], values[date_i]) else {
+        if tally.rejected > 0 && !self.opts.skip_bad_rows {
+            return Err(IngestError::Rows {
+                path: path.into(),
+                errors: tally.shown,
+                total: tally.rejected,
+                rejects_path: self.rejects_path,
+            });
+        }
+        if tally.read == 0 {
+            return Err(IngestError::NoRows { path: path.into() });
+        }
+        let content_hash = src.content_hash()?;
+        let staging_dir = self.gather.dir.into();
+        let (days, partners) = self.gather.finish()?;
+        Ok(Staged {
+            kind: self.kind,
+            path: path.into(),
+            staging_dir,
+            days,
+            partners,
+            rows_read: tally.read,
+            rows_loaded: tally.loaded,
+            rows_skipped: tally.skipped,
+            rows_rejected: tally.rejected,
+            rejects_path: self.opts.skip_bad_rows.then_some(self.rejects_path),
+            content_hash,
+        })
+    }
+}
+
+/// Good rows gathered by station-day in memory, spilled to the staging folder
+/// whenever `spill_rows` are held.
+struct Gather<'d> {
+    schema: SchemaRef,
+    dir: &'d Path,
+    spill_rows: usize,
+    bufs: Vec<(StationDay, DayBuf)>,
+    index: HashMap<StationDay, usize>,
+    /// The previous row's station-day and buffer: rows mostly come in runs of one
+    /// station-day, and comparing saves building and hashing a key per row.
+    last: Option<(StationDay, usize)>,
+    days: BTreeMap<StationDay, DayStage>,
+    partners: BTreeSet<String>,
+    buffered: usize,
+    spills: usize,
+}
+
+impl<'d> Gather<'d> {
+    fn new(schema: SchemaRef, dir: &'d Path, spill_rows: usize) -> Gather<'d> {
+        Gather {
+            schema,
+            dir,
+            spill_rows,
+            bufs: Vec::new(),
+            index: HashMap::new(),
+            last: None,
+            days: BTreeMap::new(),
+            partners: BTreeSet::new(),
+            buffered: 0,
+            spills: 0,
+        }
+    }
+
+    /// Adds a converted row to its station-day's buffer, spilling when memory is full.
+    #[inline]
+    fn push(&mut self, row: u64, values: &[Value<'_>], pos: &Positions) -> Result<(), IngestError> {
+        let (Value::Text(station), Value::Date(date)) = (values[pos.station], values[pos.date])
+        else {
             unreachable!("station and date are required and were converted");
         };
-        if let Value::Text(p) = values[partner_i]
-            && !partners.contains(p)
+        if let Value::Text(p) = values[pos.partner]
+            && !self.partners.contains(p)
         {
-            partners.insert(p.to_owned());
+            self.partners.insert(p.to_owned());
         }
-        let idx = match &last {
+        let idx = self.buffer_of(station, date);
+        let buf = &mut self.bufs[idx].1;
+        buf.row.append_value(row);
+        for (c, &i) in buf.cols.iter_mut().zip(&pos.stored) {
+            c.push(values[i]);
+        }
+        self.buffered += 1;
+        if self.buffered >= self.spill_rows {
+            spill(
+                &mut self.bufs,
+                &self.schema,
+                self.dir,
+                self.spills,
+                &mut self.days,
+            )?;
+            self.spills += 1;
+            self.buffered = 0;
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn buffer_of(&mut self, station: &str, date: NaiveDate) -> usize {
+        match &self.last {
             Some(((s, d), i)) if s == station && *d == date => *i,
             _ => {
                 let key = (station.to_owned(), date);
-                let i = *buf_index.entry(key.clone()).or_insert_with(|| {
-                    bufs.push((key.clone(), DayBuf::new(&schema)));
-                    bufs.len() - 1
+                let i = *self.index.entry(key.clone()).or_insert_with(|| {
+                    self.bufs.push((key.clone(), DayBuf::new(&self.schema)));
+                    self.bufs.len() - 1
                 });
-                last = Some((key, i));
+                self.last = Some((key, i));
                 i
             }
-        };
-        let buf = &mut bufs[idx].1;
-        buf.row.append_value(row);
-        for (c, &i) in buf.cols.iter_mut().zip(&stored) {
-            c.push(values[i]);
-        }
-        rows_loaded += 1;
-        buffered += 1;
-        if buffered >= opts.spill_rows {
-            spill(&mut bufs, &schema, staging_dir, spills, &mut days)?;
-            spills += 1;
-            buffered = 0;
         }
     }
-    if let Some(mut w) = rejects {
-        w.flush().map_err(|e| IngestError::io(&rejects_path, e))?;
-    }
-    if rows_rejected > 0 && !opts.skip_bad_rows {
-        return Err(IngestError::Rows {
-            path: path.into(),
-            errors: shown,
-            total: rows_rejected,
-            rejects_path,
-        });
-    }
-    if rows_read == 0 {
-        return Err(IngestError::NoRows { path: path.into() });
-    }
-    let content_hash = src.content_hash()?;
-    for (key, mut buf) in bufs {
-        if buf.is_empty() {
-            continue;
+
+    /// What is still in memory becomes each station-day's in-memory batch.
+    fn finish(mut self) -> Result<(BTreeMap<StationDay, DayStage>, BTreeSet<String>), IngestError> {
+        for (key, mut buf) in self.bufs {
+            if buf.is_empty() {
+                continue;
+            }
+            let batch = buf
+                .finish(&self.schema)
+                .map_err(|e| lake_err(self.dir, e))?;
+            let day = self.days.entry(key).or_default();
+            day.rows += batch.num_rows() as u64;
+            day.memory = Some(batch);
         }
-        let batch = buf.finish(&schema).map_err(|e| lake_err(staging_dir, e))?;
-        let day = days.entry(key).or_default();
-        day.rows += batch.num_rows() as u64;
-        day.memory = Some(batch);
+        Ok((self.days, self.partners))
     }
-    Ok(Staged {
-        kind,
-        path: path.into(),
-        staging_dir: staging_dir.into(),
-        days,
-        partners,
-        rows_read,
-        rows_loaded,
-        rows_skipped,
-        rows_rejected,
-        rejects_path: opts.skip_bad_rows.then_some(rejects_path),
-        content_hash,
-    })
 }
 
 fn text<'a>(v: &Value<'a>) -> &'a [u8] {
