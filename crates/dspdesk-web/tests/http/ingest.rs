@@ -41,6 +41,11 @@ async fn the_program_team_uploads_files_and_sees_every_error() {
     let csrf = hidden(&page, "csrf");
     let r = upload(admin.clone(), "forged".into(), "bad.csv", bad).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // Refused before the body was read: nothing of the forged file reached the disk.
+    let kept = std::fs::read_dir(app.data.join("uploads"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(kept, 0, "a forged upload leaves no file");
     let html = upload(admin.clone(), csrf.clone(), "bad.csv", bad)
         .await
         .text()
