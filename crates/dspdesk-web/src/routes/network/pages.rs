@@ -168,13 +168,78 @@ pub async fn overview(
     }))
 }
 
+/// The partners or the stations of a week, one line each.
 #[derive(Template)]
-#[template(path = "network/partners.html")]
-struct PartnersPage {
+#[template(path = "network/list.html")]
+struct ListPage {
     c: Chrome,
+    title: &'static str,
+    /// What the filter box filters, in words.
+    noun: &'static str,
+    /// The first column's header, and the header of the count of the others.
+    first: &'static str,
+    count_label: &'static str,
     week: String,
     rows: Vec<Line>,
     dl: String,
+}
+
+/// What a list page lists: its name in the URL, its words, and the key column.
+struct Listing {
+    path: &'static str,
+    title: &'static str,
+    noun: &'static str,
+    first: &'static str,
+    count_label: &'static str,
+    key: &'static str,
+}
+
+const PARTNERS: Listing = Listing {
+    path: "partners",
+    title: "Partners",
+    noun: "partners",
+    first: "Partner",
+    count_label: "Stations",
+    key: "partner",
+};
+
+const STATIONS: Listing = Listing {
+    path: "stations",
+    title: "Stations",
+    noun: "stations",
+    first: "Station",
+    count_label: "Partners",
+    key: "station",
+};
+
+/// A list page, or its download: `lines` are (code, how many of the others, counts).
+fn list_page(
+    u: &User,
+    what: &Listing,
+    week: Option<IsoWeek>,
+    lines: Vec<(&str, usize, &Counts)>,
+    download_as: Option<&str>,
+) -> PageResult {
+    let wk = week.map(|w| w.to_string()).unwrap_or_default();
+    if let Some(format) = download_as {
+        let rows = lines.iter().map(|(k, _, c)| (vec![k.to_string()], **c));
+        let t = Table::of_counts(&[what.key], rows);
+        return download(&t, &format!("{}-{wk}", what.path), format);
+    }
+    let rows = lines
+        .iter()
+        .map(|(k, n, c)| line(k, format!("/{}/{k}?week={wk}", what.path), Some(*n), c))
+        .collect();
+    Ok(render(ListPage {
+        c: chrome(u, what.path),
+        title: what.title,
+        noun: what.noun,
+        first: what.first,
+        count_label: what.count_label,
+        dl: dl(&wk, what.path),
+        week: wk,
+        rows,
+    }))
 }
 
 pub async fn partners(
@@ -184,25 +249,11 @@ pub async fn partners(
     Query(q): Query<TableQuery>,
 ) -> PageResult {
     let (week, list) = views::partners(&s.ws, &u.actor, week).await?;
-    let wk = week.map(|w| w.to_string()).unwrap_or_default();
-    if let Some(format) = &q.download {
-        let rows = list.iter().map(|p| (vec![p.partner.clone()], p.counts));
-        let t = Table::of_counts(&["partner"], rows);
-        return download(&t, &format!("partners-{wk}"), format);
-    }
-    let rows = list
+    let lines = list
         .iter()
-        .map(|p| {
-            let href = format!("/partners/{}?week={wk}", p.partner);
-            line(&p.partner, href, Some(p.stations), &p.counts)
-        })
+        .map(|p| (p.partner.as_str(), p.stations, &p.counts))
         .collect();
-    Ok(render(PartnersPage {
-        c: chrome(&u, "partners"),
-        dl: dl(&wk, "partners"),
-        week: wk,
-        rows,
-    }))
+    list_page(&u, &PARTNERS, week, lines, q.download.as_deref())
 }
 
 #[derive(Template)]
@@ -411,15 +462,6 @@ pub async fn route(
     }))
 }
 
-#[derive(Template)]
-#[template(path = "network/stations.html")]
-struct StationsPage {
-    c: Chrome,
-    week: String,
-    rows: Vec<Line>,
-    dl: String,
-}
-
 pub async fn stations(
     State(s): State<AppState>,
     u: User,
@@ -428,25 +470,11 @@ pub async fn stations(
 ) -> PageResult {
     let v = views::stations(&s.ws, &u.actor, week).await?;
     let (week, list) = v.as_ref();
-    let wk = week.map(|w| w.to_string()).unwrap_or_default();
-    if let Some(format) = &q.download {
-        let rows = list.iter().map(|l| (vec![l.station.clone()], l.counts));
-        let t = Table::of_counts(&["station"], rows);
-        return download(&t, &format!("stations-{wk}"), format);
-    }
-    let rows = list
+    let lines = list
         .iter()
-        .map(|l| {
-            let href = format!("/stations/{}?week={wk}", l.station);
-            line(&l.station, href, Some(l.partners), &l.counts)
-        })
+        .map(|l| (l.station.as_str(), l.partners, &l.counts))
         .collect();
-    Ok(render(StationsPage {
-        c: chrome(&u, "stations"),
-        dl: dl(&wk, "stations"),
-        week: wk,
-        rows,
-    }))
+    list_page(&u, &STATIONS, *week, lines, q.download.as_deref())
 }
 
 #[derive(Template)]
