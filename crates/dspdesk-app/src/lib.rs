@@ -18,8 +18,8 @@ pub mod simulate;
 pub use dspdesk_core::table::{Cell, Table};
 pub use dspdesk_lake::{DayMode, Kind, Progress};
 pub use dspdesk_store::{
-    AuditRow, ConfigVersion, FlagRow, FlagSync, Outcome, ScoreRun, StationRow, Store, StoreError,
-    TokenRow, UserRow,
+    ConfigVersion, FlagRow, FlagSync, Outcome, ScoreRun, StationRow, Store, StoreError, TokenRow,
+    UserRow,
 };
 pub use shared::actor::Actor;
 pub use shared::error::AppError;

@@ -194,12 +194,22 @@ pub async fn set_goal(ws: &Workspace, actor: &Actor, g: &GoalSetting) -> Result<
     Ok(())
 }
 
+/// A week's goal lines as the caller may see them, and the rule that words them.
+#[derive(Debug, Clone)]
+pub struct GoalsWeek {
+    /// The week asked for, else the last complete one; `None` before any data.
+    pub week: Option<IsoWeek>,
+    pub lines: Vec<GoalLine>,
+    /// Days of history a suggestion reads, in the configuration the week is held to.
+    pub window_days: u32,
+}
+
 /// The week's goal lines the caller may see (default week: the last complete one).
 pub async fn goals_week(
     ws: &Workspace,
     actor: &Actor,
     week: Option<IsoWeek>,
-) -> Result<(Option<IsoWeek>, Vec<GoalLine>), AppError> {
+) -> Result<GoalsWeek, AppError> {
     let model = Model::load(ws).await?;
     let week = week.or_else(|| model.last_complete_week());
     let lines = week
@@ -209,7 +219,15 @@ pub async fn goals_week(
         .filter(|g| actor.scope.allows(&g.partner, &g.station))
         .cloned()
         .collect();
-    Ok((week, lines))
+    let cfg = match week {
+        Some(w) => model.configs.for_week(w).1,
+        None => model.configs.latest().1,
+    };
+    Ok(GoalsWeek {
+        week,
+        lines,
+        window_days: cfg.goals.window_days,
+    })
 }
 
 /// Route goals and attainment, one row per partner × station × week.

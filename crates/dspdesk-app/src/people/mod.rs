@@ -8,7 +8,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::{Duration, Utc};
 use dspdesk_core::{Action, PartnerCode, Role, StationCode};
-use dspdesk_store::{AuditRow, NewUser, TokenRow, UserRow};
+use dspdesk_store::{NewUser, TokenRow, UserRow};
 use sha2::{Digest, Sha256};
 
 /// Failed logins of one username within `THROTTLE_WINDOW` before logins are refused.
@@ -270,16 +270,6 @@ pub async fn tokens(ws: &Workspace, actor: &Actor) -> Result<Vec<TokenRow>, AppE
 pub async fn revoke_token(ws: &Workspace, actor: &Actor, id: i64) -> Result<(), AppError> {
     actor.must(Action::ManageUsers)?;
     Ok(ws.store.revoke_token(&actor.audit, id).await?)
-}
-
-/// The newest entries of the audit log (admins only).
-pub async fn audit_log(
-    ws: &Workspace,
-    actor: &Actor,
-    limit: i64,
-) -> Result<Vec<AuditRow>, AppError> {
-    actor.must(Action::ManageUsers)?;
-    Ok(ws.store.audit_entries(limit).await?)
 }
 
 /// Whether a username is taken.

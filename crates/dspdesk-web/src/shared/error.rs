@@ -55,18 +55,9 @@ impl<F> WebError<F> {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "")
     }
 
-    /// The sentence a person reads, capitalised and with its full stop.
+    /// The sentence a person reads.
     pub fn sentence(&self) -> String {
-        let mut c = self.message.chars();
-        let s: String = c
-            .next()
-            .map(|f| f.to_uppercase().chain(c).collect())
-            .unwrap_or_default();
-        if s.ends_with('.') || s.contains('\n') {
-            s
-        } else {
-            format!("{s}.")
-        }
+        sentence(&self.message)
     }
 }
 
@@ -78,6 +69,21 @@ pub fn form_outcome(result: Result<String, AppError>) -> Result<(bool, String), 
         Err(e @ AppError::Forbidden(_)) => Err(e.into()),
         Err(e) if e.is_callers() => Ok((false, PageError::from(e).sentence())),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// A message as a sentence: capitalised, with its full stop (a list of problems,
+/// one per line, keeps its own ending).
+pub fn sentence(message: &str) -> String {
+    let mut c = message.chars();
+    let s: String = c
+        .next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default();
+    if s.ends_with('.') || s.contains('\n') {
+        s
+    } else {
+        format!("{s}.")
     }
 }
 

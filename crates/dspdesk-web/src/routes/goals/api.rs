@@ -15,6 +15,8 @@ pub async fn goals(
     ApiUser(u): ApiUser,
     ApiWeek(week): ApiWeek,
 ) -> Result<Json<Value>, ApiError> {
-    let (_, lines) = goals_week(&s.ws, &u.actor, week).await?;
-    Ok(Json(json!({ "goals": to_json(&goals_table(&lines)) })))
+    let goals = goals_week(&s.ws, &u.actor, week).await?;
+    Ok(Json(
+        json!({ "goals": to_json(&goals_table(&goals.lines)) }),
+    ))
 }

@@ -142,17 +142,16 @@ async fn goals_page(
     download_as: Option<&str>,
     result: Option<(bool, String)>,
 ) -> PageResult {
-    let (week, lines) = goals::goals_week(&s.ws, &u.actor, week).await?;
+    let goals::GoalsWeek {
+        week,
+        lines,
+        window_days: window,
+    } = goals::goals_week(&s.ws, &u.actor, week).await?;
     let wk = week.map(|w| w.to_string()).unwrap_or_default();
     let table = goals_table(&lines);
     if let Some(f) = download_as {
         return download(&table, &format!("goals-{wk}"), f);
     }
-    let window = dspdesk_app::health::ranking(&s.ws, &u.actor, week)
-        .await?
-        .config
-        .goals
-        .window_days;
     let p = table.column("partner").unwrap_or(0);
     let link = |col: &str, row: &[dspdesk_core::table::Cell]| {
         (col == "partner")

@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::shared::auth::{LOGIN_CSRF_COOKIE, SESSION_COOKIE, cookie, set_cookie};
 use crate::shared::error::PageResult;
-use crate::shared::error::{PageError, form_outcome};
+use crate::shared::error::{form_outcome, sentence};
 use crate::shared::extract::{Can, CsrfForm, may};
 use crate::shared::render::{Chrome, chrome, render};
 use askama::Template;
@@ -75,7 +75,7 @@ pub async fn login(
         }
         // A form is answered with its message (200), as a person expects.
         Err(e) => {
-            let message = PageError::bad_request(e.to_string()).sentence();
+            let message = sentence(&e.to_string());
             login_page(&s, &message, StatusCode::OK)
         }
     }

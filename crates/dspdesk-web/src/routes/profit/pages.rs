@@ -114,10 +114,11 @@ pub async fn profit(
     PageWeek(week): PageWeek,
     Query(q): Query<GridQuery>,
 ) -> PageResult {
+    // The first table settles the default week; the others are asked for that week.
     let mut shown_week = week;
     let mut tables = Vec::new();
     for spec in &SPECS {
-        let (w, lines) = profit_week(&s.ws, &u.actor, week, spec.3).await?;
+        let (w, lines) = profit_week(&s.ws, &u.actor, shown_week, spec.3).await?;
         shown_week = w;
         tables.push(profit_table(&lines));
     }
