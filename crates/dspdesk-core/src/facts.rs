@@ -125,16 +125,19 @@ impl Counts {
     }
 }
 
+/// Roll-ups saturate instead of wrapping: a day's sums are checked when it is loaded
+/// (each amount is at most `money::MAX_MINOR`), so a roll-up reaches `i64::MAX` only
+/// from absurd amounts, and then it stays the largest number, never a negative one.
 impl AddAssign for Counts {
     fn add_assign(&mut self, o: Counts) {
-        self.each(&o, |a, b| *a += b);
+        self.each(&o, |a, b| *a = a.saturating_add(b));
     }
 }
 
 /// Takes a part back out of a sum (the score without one day or station).
 impl SubAssign for Counts {
     fn sub_assign(&mut self, o: Counts) {
-        self.each(&o, |a, b| *a -= b);
+        self.each(&o, |a, b| *a = a.saturating_sub(b));
     }
 }
 

@@ -13,7 +13,7 @@ pub enum AmountError {
     Negative,
     #[error("has more than 2 decimal places")]
     TooPrecise,
-    #[error("is too large")]
+    #[error("is larger than 9999999999999999.99, the largest amount dspdesk stores")]
     TooLarge,
 }
 
@@ -67,6 +67,9 @@ pub fn parse_amount(raw: &[u8], allow_negative: bool) -> Result<i64, AmountError
         .checked_mul(100)
         .and_then(|v| v.checked_add(frac))
         .ok_or(AmountError::TooLarge)?;
+    if minor > MAX_MINOR {
+        return Err(AmountError::TooLarge);
+    }
     if negative && minor != 0 {
         if !allow_negative {
             return Err(AmountError::Negative);
@@ -74,6 +77,17 @@ pub fn parse_amount(raw: &[u8], allow_negative: bool) -> Result<i64, AmountError
         return Ok(-minor);
     }
     Ok(minor)
+}
+
+/// The largest amount in minor units: what the lake's `Decimal128(18, 2)` holds.
+pub const MAX_MINOR: i64 = 999_999_999_999_999_999;
+
+/// Adds an amount to a running sum, or says the sum went beyond what dspdesk counts.
+pub fn add_minor(sum: &mut i64, v: i64) -> Result<(), String> {
+    *sum = sum
+        .checked_add(v)
+        .ok_or("the sum of amounts is beyond what dspdesk counts (92233720368547758.07)")?;
+    Ok(())
 }
 
 /// Minor units as an exact decimal with two places.
@@ -114,6 +128,19 @@ mod tests {
         assert_eq!(
             parse_amount(b"99999999999999999999", false),
             Err(AmountError::TooLarge)
+        );
+        // What overflowed the sums once: more than the lake's decimal type holds.
+        assert_eq!(
+            parse_amount(b"50000000000000000", false),
+            Err(AmountError::TooLarge)
+        );
+        assert_eq!(parse_amount(b"9999999999999999.99", false), Ok(MAX_MINOR));
+        let mut sum = MAX_MINOR * 8;
+        assert!(add_minor(&mut sum, MAX_MINOR).is_ok());
+        assert!(
+            add_minor(&mut sum, MAX_MINOR)
+                .unwrap_err()
+                .contains("beyond")
         );
     }
 

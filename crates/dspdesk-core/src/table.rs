@@ -54,6 +54,15 @@ impl Cell {
         }
     }
 
+    /// The value as written to a CSV file: as exported, with text a spreadsheet would
+    /// run as a formula made inert (see [`csv_text`]).
+    pub fn csv_text(&self) -> String {
+        match self {
+            Cell::Text(s) => csv_text(s).into_owned(),
+            other => other.export_text(),
+        }
+    }
+
     pub fn is_numeric(&self) -> bool {
         !matches!(self, Cell::Text(_))
     }
@@ -132,5 +141,40 @@ mod tests {
         assert_eq!(t.text_of(&t.rows[0], "cod_due"), "0.00");
         assert_eq!(Cell::Num(None).display(), "–");
         assert_eq!(Cell::Money(None).export_text(), "");
+    }
+}
+
+/// Text as written to a CSV file. A spreadsheet runs a cell that starts with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return as a formula (`=HYPERLINK(…)`, `+cmd|…`), so
+/// such text gets a leading `'`, as OWASP recommends for CSV injection; numbers are
+/// written as numbers and never changed.
+pub fn csv_text(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{s}").into(),
+        _ => s.into(),
+    }
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::*;
+
+    #[test]
+    fn text_a_spreadsheet_would_run_is_made_inert() {
+        for evil in [
+            "=HYPERLINK(\"http://x\")",
+            "=1+1",
+            "@SUM(A1)",
+            "+cmd|' /C calc'!A0",
+            "-2+3",
+            "\t=1",
+        ] {
+            assert_eq!(csv_text(evil), format!("'{evil}"), "{evil}");
+        }
+        assert_eq!(csv_text("R-1"), "R-1");
+        assert_eq!(csv_text(""), "");
+        assert_eq!(Cell::Int(-5).csv_text(), "-5");
+        assert_eq!(Cell::Num(Some(-0.5)).csv_text(), "-0.5");
+        assert_eq!(Cell::text("=1+1").csv_text(), "'=1+1");
     }
 }

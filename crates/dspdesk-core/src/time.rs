@@ -25,6 +25,36 @@ impl IsoValue {
     }
 }
 
+/// The years dspdesk works with: dates, weeks and timestamps outside them are refused
+/// where they are read (files, the CLI, URLs), so date arithmetic never leaves
+/// chrono's range.
+pub const FIRST_YEAR: i32 = 2000;
+pub const LAST_YEAR: i32 = 2199;
+
+/// The sentence that refuses a date outside [`FIRST_YEAR`]..=[`LAST_YEAR`].
+pub fn outside_years() -> String {
+    format!("is outside the years {FIRST_YEAR} to {LAST_YEAR} that dspdesk works with")
+}
+
+/// The date, when its year is one dspdesk works with.
+pub fn supported(d: NaiveDate) -> Result<NaiveDate, String> {
+    use chrono::Datelike;
+    if (FIRST_YEAR..=LAST_YEAR).contains(&d.year()) {
+        Ok(d)
+    } else {
+        Err(format!("{d} {}", outside_years()))
+    }
+}
+
+/// A date typed by a person (`YYYY-MM-DD`, in the supported years), or a sentence
+/// saying what is wrong with it.
+pub fn parse_day(raw: &str) -> Result<NaiveDate, String> {
+    let raw = raw.trim();
+    let d = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .map_err(|_| format!("{raw:?} is not a date; write it like 2026-11-23"))?;
+    supported(d)
+}
+
 fn digits(s: &[u8], at: usize, n: usize) -> Option<u32> {
     let part = s.get(at..at + n)?;
     let mut v = 0u32;
@@ -172,5 +202,27 @@ mod tests {
         ] {
             assert_eq!(iso(bad), None, "{bad}");
         }
+    }
+}
+
+#[cfg(test)]
+mod range_tests {
+    use super::*;
+
+    #[test]
+    fn days_outside_the_supported_years_are_refused_with_a_sentence() {
+        assert_eq!(
+            parse_day(" 2026-11-23 ").unwrap(),
+            NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+        );
+        let e = parse_day("0001-01-01").unwrap_err();
+        assert!(e.contains("outside the years 2000 to 2199"), "{e}");
+        assert!(
+            parse_day("262143-01-01")
+                .unwrap_err()
+                .contains("not a date")
+        );
+        assert!(parse_day("2199-12-31").is_ok());
+        assert!(parse_day("2200-01-01").is_err());
     }
 }

@@ -39,6 +39,9 @@ impl IsoWeek {
             .ok_or_else(bad)?;
         let year: i32 = y.parse().map_err(|_| bad())?;
         let week: u32 = w.parse().map_err(|_| bad())?;
+        if !(crate::time::FIRST_YEAR..=crate::time::LAST_YEAR).contains(&year) {
+            return Err(format!("{raw:?} {}", crate::time::outside_years()));
+        }
         NaiveDate::from_isoywd_opt(year, week, Weekday::Mon)
             .map(|_| IsoWeek { year, week })
             .ok_or_else(|| format!("{raw:?}: year {year} has no week {week}"))
@@ -77,5 +80,8 @@ mod tests {
         assert_eq!(w.sunday(), NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
         assert!(IsoWeek::parse("2025-W53").is_err());
         assert!(IsoWeek::parse("week 3").is_err());
+        let e = IsoWeek::parse("262143-W01").unwrap_err();
+        assert!(e.contains("outside the years"), "{e}");
+        assert!(IsoWeek::parse("1999-W10").is_err());
     }
 }

@@ -188,7 +188,10 @@ impl Mapping {
                 validate_code(t).map_err(|e| e.to_string())?;
                 Ok(Value::Text(t))
             }
-            ColType::Date => self.date(raw).map(Value::Date),
+            ColType::Date => self
+                .date(raw)
+                .and_then(|d| dspdesk_core::time::supported(d).map_err(|_| outside()))
+                .map(Value::Date),
             ColType::Timestamp => {
                 let zone = zone.ok_or("cannot be placed in time: the row's station is not valid")?;
                 self.instant(raw, zone, self.end_of_day[i]).map(Value::Instant)
@@ -226,6 +229,11 @@ impl Mapping {
                 if !km.is_finite() || km < 0.0 {
                     return Err("must be a number, 0 or more".into());
                 }
+                if km > MAX_KM {
+                    return Err(format!(
+                        "is more than {MAX_KM} km, longer than any route; give the distance in kilometres"
+                    ));
+                }
                 Ok(Value::Float(km))
             }
         }
@@ -261,6 +269,9 @@ impl Mapping {
                 None => "is not an ISO 8601 timestamp such as 2026-11-20T18:30:00+05:30".into(),
             });
         };
+        if dspdesk_core::time::supported(local.date()).is_err() {
+            return Err(outside());
+        }
         if end_of_day {
             let next = local
                 .date()
@@ -317,8 +328,29 @@ impl Mapping {
     }
 }
 
-fn find(headers: &[String], name: &str) -> Option<usize> {
-    headers.iter().position(|h| h == name)
+/// The longest route distance read: half the Earth's circumference.
+pub const MAX_KM: f64 = 20_000.0;
+
+fn outside() -> String {
+    dspdesk_core::time::outside_years()
+}
+
+/// The position of a column the mapping reads; a header that names it twice is
+/// refused, as either could be the one meant.
+fn find_once(headers: &[String], name: &str, path: &Path) -> Result<Option<usize>, IngestError> {
+    let mut at = headers.iter().enumerate().filter(|(_, h)| *h == name);
+    let first = at.next().map(|(i, _)| i);
+    if let (Some(i), Some((j, _))) = (first, at.next()) {
+        return Err(IngestError::Unreadable {
+            path: path.into(),
+            message: format!(
+                "the header names the column `{name}` twice (columns {} and {}); rename one in the file so that it is clear which to read",
+                i + 1,
+                j + 1
+            ),
+        });
+    }
+    Ok(first)
 }
 
 /// Where each canonical column comes from: the header (under the profile's name for
@@ -337,7 +369,8 @@ fn origins(
             .get(col.name)
             .map(String::as_str)
             .unwrap_or(col.name);
-        let origin = match (find(headers, source_name), profile.constants.get(col.name)) {
+        let found = find_once(headers, source_name, path)?;
+        let origin = match (found, profile.constants.get(col.name)) {
             (Some(i), _) => Origin::Column(i),
             (None, Some(v)) => Origin::Constant(v.as_bytes().to_vec()),
             (None, None) => {
@@ -371,11 +404,12 @@ fn skip_rules(
 ) -> Result<Vec<SkipRule>, IngestError> {
     let mut skip = Vec::new();
     for rule in &profile.skip {
-        let i = find(headers, &rule.column).ok_or_else(|| IngestError::MissingColumns {
-            path: path.into(),
-            missing: vec![format!("{} (named by the profile's [[skip]])", rule.column)],
-            found: headers.to_vec(),
-        })?;
+        let i =
+            find_once(headers, &rule.column, path)?.ok_or_else(|| IngestError::MissingColumns {
+                path: path.into(),
+                missing: vec![format!("{} (named by the profile's [[skip]])", rule.column)],
+                found: headers.to_vec(),
+            })?;
         skip.push((
             i,
             rule.values.iter().map(|v| v.as_bytes().to_vec()).collect(),

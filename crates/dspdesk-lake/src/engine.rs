@@ -9,6 +9,7 @@ use arrow::datatypes::{
     ArrowPrimitiveType, Decimal128Type, Float64Type, Int32Type, TimestampMicrosecondType,
 };
 use arrow::record_batch::RecordBatch;
+use dspdesk_core::money::add_minor;
 use dspdesk_core::profit::BlockCounts;
 use dspdesk_core::{Counts, Status};
 use std::collections::{BTreeMap, HashMap};
@@ -170,7 +171,7 @@ impl DayAccumulator {
         let cols = DeliveryColumns::of(batch)?;
         let per_value = self.per_value(&cols)?;
         let route_values: &StringArray = cols.route.values().as_string::<i32>();
-        let delivered_per_key = self.count_rows(&cols, &per_value, route_values);
+        let delivered_per_key = self.count_rows(&cols, &per_value, route_values)?;
         self.add_route_delivered(route_values, delivered_per_key);
         Ok(())
     }
@@ -204,13 +205,14 @@ impl DayAccumulator {
     }
 
     /// The pass over the rows. Returns delivered packages per route dictionary key
-    /// (empty unless routes are priced).
+    /// (empty unless routes are priced). Sums of money are checked: a sum beyond what
+    /// dspdesk counts is an error, never a wrapped number.
     fn count_rows(
         &mut self,
         cols: &DeliveryColumns<'_>,
         per_value: &PerValue,
         route_values: &StringArray,
-    ) -> Vec<i64> {
+    ) -> Result<Vec<i64>, String> {
         let n = cols.rows;
         let (slots, statuses, vas_present) = (
             &per_value.slots[..],
@@ -242,7 +244,7 @@ impl DayAccumulator {
             match status {
                 Status::Delivered => {
                     c.delivered += 1;
-                    c.cod_due_minor += cod[i] as i64;
+                    add_minor(&mut c.cod_due_minor, cod[i] as i64)?;
                     if delivered_at.is_valid(i) && delivered_vals[i] <= promised[i] {
                         c.on_time += 1;
                     }
@@ -255,7 +257,7 @@ impl DayAccumulator {
                 Status::Rts => c.rts += 1,
                 Status::Lost | Status::Damaged => {
                     c.lost += 1;
-                    c.nl_value_minor += declared[i] as i64;
+                    add_minor(&mut c.nl_value_minor, declared[i] as i64)?;
                 }
             }
             if has_vas {
@@ -277,7 +279,7 @@ impl DayAccumulator {
             }
         }
         self.last = run.end();
-        delivered_per_key
+        Ok(delivered_per_key)
     }
 
     /// Adds a batch's delivered packages per route key to the totals per route id.
@@ -384,13 +386,13 @@ pub fn route_blocks(
         b.distance_m += metres;
         if payout.is_valid(i) {
             b.payout_given_routes += 1;
-            b.payout_given_minor += payout.value(i) as i64;
+            add_minor(&mut b.payout_given_minor, payout.value(i) as i64).map_err(|m| err(&m))?;
         } else {
             b.delivered_unpaid_rows += d;
         }
         if cost.is_valid(i) {
             b.cost_given_routes += 1;
-            b.cost_given_minor += cost.value(i) as i64;
+            add_minor(&mut b.cost_given_minor, cost.value(i) as i64).map_err(|m| err(&m))?;
         } else {
             b.distance_m_uncosted += metres;
         }
@@ -424,7 +426,7 @@ pub fn remitted_per_partner(path: &Path) -> Result<BTreeMap<String, (i64, i64)>,
         let e = out
             .entry(values.value(partner.keys().value(i) as usize).to_owned())
             .or_default();
-        e.0 += amount.value(i) as i64;
+        add_minor(&mut e.0, amount.value(i) as i64).map_err(|m| lake_err(path, m))?;
         e.1 += 1;
     }
     Ok(out)
@@ -490,4 +492,28 @@ pub fn station_day(
         facts: acc.finish(per_partner.as_ref()),
         blocks,
     })
+}
+
+/// The (partner, reference) of every deposit in a remittances lake file.
+pub fn references(path: &Path) -> Result<Vec<(String, String)>, IngestError> {
+    let batch = read_columns(path, Some(&["partner", "reference"]))?;
+    if batch.num_rows() == 0 {
+        return Ok(Vec::new());
+    }
+    let partner = dict(&batch, "partner").map_err(|m| lake_err(path, m))?;
+    let names = partner.values().as_string::<i32>();
+    let reference = batch
+        .column_by_name("reference")
+        .ok_or_else(|| lake_err(path, "no reference"))?;
+    let reference = arrow::compute::cast(reference, &arrow::datatypes::DataType::Utf8)
+        .map_err(|e| lake_err(path, e))?;
+    let reference = reference.as_string::<i32>();
+    Ok((0..batch.num_rows())
+        .map(|i| {
+            (
+                names.value(partner.keys().value(i) as usize).to_owned(),
+                reference.value(i).to_owned(),
+            )
+        })
+        .collect())
 }

@@ -10,6 +10,7 @@ pub mod layout;
 pub mod profile;
 pub mod records;
 pub mod schema;
+pub mod sheet;
 pub mod source;
 pub mod stage;
 

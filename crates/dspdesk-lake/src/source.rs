@@ -6,7 +6,6 @@ use crate::profile::ImportProfile;
 use arrow::array::{Array, ArrayRef, AsArray};
 use arrow::datatypes::DataType;
 use arrow::record_batch::RecordBatch;
-use calamine::{Data, Reader, open_workbook_auto};
 use csv::ByteRecord;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use sha2::{Digest, Sha256};
@@ -59,9 +58,9 @@ pub fn open(
             progress,
             meta.len(),
         )?)),
-        "xlsx" | "xlsm" | "xls" | "ods" => {
-            Ok(Box::new(SheetSource::open(path, profile, progress)?))
-        }
+        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => Ok(Box::new(crate::sheet::SheetSource::open(
+            path, profile, progress,
+        )?)),
         "parquet" | "pq" => Ok(Box::new(ParquetSource::open(path, progress)?)),
         _ => Err(IngestError::Unreadable {
             path: path.into(),
@@ -92,7 +91,7 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn clean_header(raw: &[u8], first: bool) -> String {
+pub(crate) fn clean_header(raw: &[u8], first: bool) -> String {
     let raw = if first {
         raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw)
     } else {
@@ -206,113 +205,6 @@ impl RecordSource for CsvSource {
             .read_to_end(&mut rest)
             .map_err(|e| IngestError::io(&self.path, e))?;
         Ok(hex(&inner.hasher.finalize()))
-    }
-}
-
-/// Excel and OpenDocument sheets (an `.xlsx` holds at most about a million rows, so the
-/// sheet is read whole).
-pub struct SheetSource {
-    path: PathBuf,
-    rows: Vec<Vec<Data>>,
-    first_row: u64,
-    next: usize,
-    headers: Vec<String>,
-    progress: Arc<Progress>,
-}
-
-impl SheetSource {
-    fn open(
-        path: &Path,
-        profile: &ImportProfile,
-        progress: Arc<Progress>,
-    ) -> Result<SheetSource, IngestError> {
-        let unreadable = |message: String| IngestError::Unreadable {
-            path: path.into(),
-            message,
-        };
-        let mut book = open_workbook_auto(path)
-            .map_err(|e| unreadable(format!("not a readable spreadsheet: {e}")))?;
-        let range = match &profile.sheet {
-            Some(name) => book.worksheet_range(name).map_err(|e| {
-                unreadable(format!(
-                    "no sheet {name:?} ({e}); the sheets are {}",
-                    book.sheet_names().join(", ")
-                ))
-            })?,
-            None => book
-                .worksheet_range_at(0)
-                .ok_or_else(|| unreadable("the workbook has no sheets".into()))?
-                .map_err(|e| unreadable(format!("the first sheet is not readable: {e}")))?,
-        };
-        let first_row = u64::from(range.start().map(|(r, _)| r).unwrap_or(0)) + 1;
-        let mut rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
-        if rows.len() <= profile.skip_lines {
-            return Err(IngestError::EmptyFile { path: path.into() });
-        }
-        let header_row = rows[profile.skip_lines].clone();
-        rows.drain(..=profile.skip_lines);
-        let headers = header_row
-            .iter()
-            .enumerate()
-            .map(|(i, d)| clean_header(cell_text(d).as_bytes(), i == 0))
-            .collect();
-        progress.total.store(rows.len() as u64, Ordering::Relaxed);
-        Ok(SheetSource {
-            path: path.into(),
-            rows,
-            first_row: first_row + profile.skip_lines as u64 + 1,
-            next: 0,
-            headers,
-            progress,
-        })
-    }
-}
-
-/// A cell as the text a person would type for it.
-fn cell_text(d: &Data) -> String {
-    match d {
-        Data::Empty => String::new(),
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => {
-            if f.fract() == 0.0 && f.abs() < 9e15 {
-                format!("{}", *f as i64)
-            } else {
-                format!("{f}")
-            }
-        }
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(dt) => match dt.as_datetime() {
-            Some(t) => t.format("%Y-%m-%dT%H:%M:%S%.f").to_string(),
-            None => dt.as_f64().to_string(),
-        },
-        Data::Error(e) => format!("#{e:?}"),
-    }
-}
-
-impl RecordSource for SheetSource {
-    fn headers(&self) -> &[String] {
-        &self.headers
-    }
-
-    fn next_record(&mut self, rec: &mut ByteRecord) -> Result<Option<u64>, IngestError> {
-        let Some(cells) = self.rows.get(self.next) else {
-            return Ok(None);
-        };
-        rec.clear();
-        for cell in cells {
-            rec.push_field(cell_text(cell).as_bytes());
-        }
-        let row = self.first_row + self.next as u64;
-        self.next += 1;
-        self.progress
-            .done
-            .store(self.next as u64, Ordering::Relaxed);
-        Ok(Some(row))
-    }
-
-    fn content_hash(&mut self) -> Result<String, IngestError> {
-        file_sha256(&self.path)
     }
 }
 

@@ -7,6 +7,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// The largest weight a component may have: weights are relative, and bounding them
+/// keeps every weighted sum finite.
+pub const MAX_WEIGHT: f64 = 1000.0;
+/// The largest floor, target or threshold in absolute value (DPMO reaches a million).
+pub const MAX_SETTING: f64 = 1e9;
+
 /// One component's rule: 0 at `floor`, 100 at `target`, linear between, clamped.
 /// A target below the floor means lower is better.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -365,18 +371,23 @@ impl ScoreConfig {
             ("tiers.fair", self.tiers.fair),
         ];
         for (key, v) in finite {
-            if !v.is_finite() {
-                errors.push(format!("{key} must be a finite number"));
+            if !v.is_finite() || v.abs() > MAX_SETTING {
+                errors.push(format!(
+                    "{key} must be a number between -{MAX_SETTING} and {MAX_SETTING}"
+                ));
             }
         }
         for (name, c) in &self.components {
-            if !c.floor.is_finite() || !c.target.is_finite() {
+            let out = |v: f64| !v.is_finite() || v.abs() > MAX_SETTING;
+            if out(c.floor) || out(c.target) {
                 errors.push(format!(
-                    "components.{name}: floor and target must be finite numbers"
+                    "components.{name}: floor and target must be numbers between -{MAX_SETTING} and {MAX_SETTING}"
                 ));
             }
-            if c.weight < 0.0 || !c.weight.is_finite() {
-                errors.push(format!("components.{name}.weight must be 0 or more"));
+            if !(0.0..=MAX_WEIGHT).contains(&c.weight) {
+                errors.push(format!(
+                    "components.{name}.weight must be between 0 and {MAX_WEIGHT}"
+                ));
             }
             if c.floor == c.target {
                 errors.push(format!(
@@ -600,5 +611,27 @@ mod tests {
             &[true, false, true, false, false, true],
             4
         ));
+    }
+
+    #[test]
+    fn weights_floors_and_targets_are_bounded_so_no_score_is_nan() {
+        let mut cfg = ScoreConfig::default();
+        if let Some(c) = cfg.components.values_mut().next() {
+            c.weight = 1e308;
+        }
+        let e = cfg.validate().unwrap_err();
+        assert!(e.contains("weight must be between 0 and 1000"), "{e}");
+
+        let mut cfg = ScoreConfig::default();
+        if let Some(c) = cfg.components.values_mut().next() {
+            c.target = 1e300;
+        }
+        let e = cfg.validate().unwrap_err();
+        assert!(e.contains("between -1000000000 and 1000000000"), "{e}");
+
+        let mut cfg = ScoreConfig::default();
+        cfg.defaulting.dot_target = -1e12;
+        assert!(cfg.validate().is_err());
+        assert!(ScoreConfig::default().validate().is_ok());
     }
 }

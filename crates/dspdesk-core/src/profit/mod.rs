@@ -164,17 +164,19 @@ pub struct BlockCounts {
     pub distance_m_uncosted: i64,
 }
 
+/// Saturating, as `Counts` roll-ups are: each day's money sums are checked at load.
 impl AddAssign for BlockCounts {
     fn add_assign(&mut self, o: BlockCounts) {
-        self.routes += o.routes;
-        self.delivered += o.delivered;
-        self.distance_m += o.distance_m;
-        self.payout_given_routes += o.payout_given_routes;
-        self.payout_given_minor += o.payout_given_minor;
-        self.delivered_unpaid_rows += o.delivered_unpaid_rows;
-        self.cost_given_routes += o.cost_given_routes;
-        self.cost_given_minor += o.cost_given_minor;
-        self.distance_m_uncosted += o.distance_m_uncosted;
+        let add = |a: &mut i64, b: i64| *a = a.saturating_add(b);
+        add(&mut self.routes, o.routes);
+        add(&mut self.delivered, o.delivered);
+        add(&mut self.distance_m, o.distance_m);
+        add(&mut self.payout_given_routes, o.payout_given_routes);
+        add(&mut self.payout_given_minor, o.payout_given_minor);
+        add(&mut self.delivered_unpaid_rows, o.delivered_unpaid_rows);
+        add(&mut self.cost_given_routes, o.cost_given_routes);
+        add(&mut self.cost_given_minor, o.cost_given_minor);
+        add(&mut self.distance_m_uncosted, o.distance_m_uncosted);
     }
 }
 
