@@ -12,18 +12,19 @@ impl Model {
     /// Why a partner's score changed from the week before: each component's
     /// contribution to the change, the stations that moved it most (the score had the
     /// station stayed as it was the week before) and the days (the score without the
-    /// day).
-    pub fn explain(&self, partner: &str, week: IsoWeek) -> Option<Explanation> {
-        let idx = self.by_partner.get(partner)?;
+    /// day). Only the stations `at` keeps count, so a station manager's explanation
+    /// is made of its own stations' numbers alone.
+    pub fn explain(
+        &self,
+        partner: &str,
+        week: IsoWeek,
+        at: &dyn Fn(&str) -> bool,
+    ) -> Option<Explanation> {
         let prev_week = IsoWeek::of(week.monday() - Duration::days(1));
         let (version, cfg) = self.configs.for_week(week);
         let (prev_version, prev_cfg) = self.configs.for_week(prev_week);
-        let weeks = |w: IsoWeek, c: &ScoreConfig| -> Vec<PairWeek> {
-            idx.iter()
-                .filter_map(|&i| self.pair_week(&self.pairs[i], w, c))
-                .collect()
-        };
-        let (this, prev) = (weeks(week, cfg), weeks(prev_week, prev_cfg));
+        let weeks = |w: IsoWeek, c: &ScoreConfig| self.pair_weeks(partner, w, c, at);
+        let (this, prev) = (weeks(week, cfg)?, weeks(prev_week, prev_cfg)?);
         let now = sum(&this);
         let now_row = ScoreRow::new(partner, None, week, version, cfg, now);
         let before_row =
@@ -41,6 +42,46 @@ impl Model {
             stations: station_effects(&this, &prev, now, &score_of),
             days: day_effects(&this, now, &score_of),
         })
+    }
+
+    /// The partner's score over the stations `at` keeps, unranked: what a station
+    /// manager sees in place of the network-wide row.
+    pub fn score_within(
+        &self,
+        partner: &str,
+        week: IsoWeek,
+        at: &dyn Fn(&str) -> bool,
+    ) -> Option<ScoreRow> {
+        let (version, cfg) = self.configs.for_week(week);
+        let pairs = self.pair_weeks(partner, week, cfg, at)?;
+        if pairs.is_empty() {
+            return None;
+        }
+        Some(ScoreRow::new(
+            partner,
+            None,
+            week,
+            version,
+            cfg,
+            sum(&pairs),
+        ))
+    }
+
+    /// The partner's weeks at each station `at` keeps.
+    fn pair_weeks(
+        &self,
+        partner: &str,
+        week: IsoWeek,
+        cfg: &ScoreConfig,
+        at: &dyn Fn(&str) -> bool,
+    ) -> Option<Vec<PairWeek>> {
+        let idx = self.by_partner.get(partner)?;
+        Some(
+            idx.iter()
+                .filter(|&&i| at(&self.pairs[i].station))
+                .filter_map(|&i| self.pair_week(&self.pairs[i], week, cfg))
+                .collect(),
+        )
     }
 }
 

@@ -12,7 +12,7 @@ use crate::shared::model::Model;
 use crate::shared::workspace::Workspace;
 use dspdesk_core::health::ScoreConfig;
 use dspdesk_core::table::{Cell, Table};
-use dspdesk_core::{Action, IsoWeek, PartnerCode};
+use dspdesk_core::{Action, IsoWeek, PartnerCode, Scope};
 use std::sync::Arc;
 
 /// The week's ranking and lists, as the caller may see them.
@@ -151,21 +151,23 @@ pub async fn scorecard(
     let week = week
         .or_else(|| model.last_complete_week())
         .ok_or(AppError::NotFound("week with data"))?;
-    let mut explanation = model
-        .explain(partner, week)
-        .ok_or(AppError::NotFound("score of the partner that week"))?;
     let at = |station: &str| actor.scope.allows(partner, station);
-    explanation.stations.retain(|x| at(&x.what));
-    explanation
-        .days
-        .retain(|x| x.what.split(' ').next().is_some_and(at));
+    let explanation = model
+        .explain(partner, week, &at)
+        .ok_or(AppError::NotFound("score of the partner that week"))?;
     let scored = model.week(week);
+    // A station manager sees the partner's score at its own stations, unranked: the
+    // network-wide row is made of other stations' numbers.
+    let row = match actor.scope {
+        Scope::Stations(_) => model.score_within(partner, week, &at),
+        _ => scored.partner(partner).cloned(),
+    };
     Ok(Scorecard {
         partner: partner.to_owned(),
         week,
         config_version: scored.config_version,
         config: model.configs.for_week(week).1.clone(),
-        row: scored.partner(partner).cloned(),
+        row,
         explanation,
         stations: scored
             .pairs

@@ -279,7 +279,7 @@ fn the_explanation_adds_up_and_names_the_station() {
         ));
     }
     let m = model(&facts, &[]);
-    let e = m.explain("SWFT", IsoWeek::of(d(16))).unwrap();
+    let e = m.explain("SWFT", IsoWeek::of(d(16)), &|_| true).unwrap();
     let sum: f64 = e.components.iter().map(|c| c.delta).sum();
     assert!(
         (sum - e.change().unwrap()).abs() < 1e-9,

@@ -8,6 +8,7 @@
 
 mod recompute;
 
+pub use dspdesk_lake::stage::rejects_path;
 pub use recompute::{RecomputeReport, facts_for_days, recompute, remitted_for_days};
 
 use crate::shared::error::AppError;
@@ -87,6 +88,8 @@ struct BatchLog<'a> {
     path: &'a Path,
     loaded_by: &'a str,
     started: DateTime<Utc>,
+    /// The file and how it was read, once it is staged (see [`reading_hash`]).
+    reading: String,
 }
 
 /// Rows read, loaded, skipped, rejected.
@@ -105,6 +108,7 @@ impl BatchLog<'_> {
             kind: self.kind.as_str().into(),
             file_name: self.path.display().to_string(),
             content_hash: hash.into(),
+            reading_hash: self.reading.clone(),
             rows_read: counts.0 as i64,
             rows_loaded: counts.1 as i64,
             rows_skipped: counts.2 as i64,
@@ -343,6 +347,75 @@ async fn write_days(
     blocking(move || dspdesk_lake::finalize(&staged, &lake, &tag, &stored, mode)).await
 }
 
+/// A remittance `reference` is unique per partner across every stored deposit, not
+/// only within a file: a deposit already stored at another station-day refuses the
+/// file. Station-days the file replaces do not count against it.
+async fn check_references(
+    ws: &Workspace,
+    path: &Path,
+    written: &[dspdesk_lake::LakeDay],
+) -> Result<Result<(), IngestError>, AppError> {
+    let stored = ws.store.current_files(Kind::Remittances.as_str()).await?;
+    let lake = ws.lake.clone();
+    let new: Vec<String> = written.iter().map(|d| d.path.clone()).collect();
+    let replaced: std::collections::HashSet<(String, NaiveDate)> = written
+        .iter()
+        .map(|d| (d.station.clone(), d.date))
+        .collect();
+    let path = path.to_path_buf();
+    blocking(move || {
+        let mut incoming = HashMap::new();
+        for rel in &new {
+            for key in dspdesk_lake::engine::references(&lake.absolute(rel))? {
+                incoming.insert(key, ());
+            }
+        }
+        for ((station, date), rel) in &stored {
+            if replaced.contains(&(station.clone(), *date)) {
+                continue;
+            }
+            for (partner, reference) in dspdesk_lake::engine::references(&lake.absolute(rel))? {
+                if incoming.contains_key(&(partner.clone(), reference.clone())) {
+                    return Err(IngestError::Unreadable {
+                        path: path.clone(),
+                        message: format!(
+                            "column reference: {reference:?} of partner {partner} is already stored (a deposit at {station} on {date}); a reference is unique per partner. Remove the row, or correct the stored deposit's day with --replace"
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// What a load means: the file and how it was read. The SHA-256 of the file's hash,
+/// the kind, the import profile's text, the day mode, `--skip-bad-rows` and the zone
+/// of each station the file holds: a corrected profile, another mode or a station's
+/// new zone loads the same file again instead of calling it unchanged.
+fn reading_hash(
+    staged: &Staged,
+    kind: Kind,
+    profile_text: &[u8],
+    opts: &IngestOptions,
+    zones: &HashMap<String, Tz>,
+    default_zone: Tz,
+) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(staged.content_hash.as_bytes());
+    h.update(format!("\0{kind}\0{:?}\0{}\0", opts.mode, opts.skip_bad_rows).as_bytes());
+    h.update(Sha256::digest(profile_text));
+    let mut stations: Vec<&String> = staged.days.keys().map(|(s, _)| s).collect();
+    stations.dedup();
+    for s in stations {
+        let zone = zones.get(s).copied().unwrap_or(default_zone);
+        h.update(format!("{s}={}\0", zone.name()).as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Logs a file whose content, read the same way, is already current.
 async fn unchanged(
     ws: &Workspace,
@@ -350,8 +423,9 @@ async fn unchanged(
     staged: &Staged,
     previous: i64,
 ) -> Result<i64, AppError> {
-    let why =
-        format!("the same content as batch {previous}, whose station-days are all still current");
+    let why = format!(
+        "the same file read the same way as batch {previous}, whose station-days are all still current"
+    );
     let row = log.row(
         &staged.content_hash,
         row_counts(staged),
@@ -402,13 +476,18 @@ pub async fn ingest(
     progress: Arc<Progress>,
 ) -> Result<IngestReport, AppError> {
     let t0 = Instant::now();
-    let log = BatchLog {
+    let mut log = BatchLog {
         kind,
         path,
         loaded_by: &opts.loaded_by,
         started: Utc::now(),
+        reading: String::new(),
     };
     let profile = load_profile(kind, opts)?;
+    let profile_text = match &opts.profile {
+        Some(p) => std::fs::read(p).map_err(|e| IngestError::io(p, e))?,
+        None => Vec::new(),
+    };
     let lake = ws.lake.clone();
     let lock = lock_lake(ws).await?;
     let zones = station_zones(ws).await?;
@@ -426,9 +505,10 @@ pub async fn ingest(
         };
     let mut report = IngestReport::staged(path, kind, &staged, t0.elapsed().as_secs_f64());
     let counts = row_counts(&staged);
+    log.reading = reading_hash(&staged, kind, &profile_text, opts, &zones, default_zone);
     if let Some(previous) = ws
         .store
-        .unchanged_batch(kind.as_str(), &staged.content_hash)
+        .unchanged_batch(kind.as_str(), &log.reading)
         .await?
     {
         let _ = std::fs::remove_dir_all(&staging);
@@ -443,10 +523,18 @@ pub async fn ingest(
     let staged = Arc::new(staged);
     let written = write_days(ws, kind, &staged, &tag, opts.mode).await?;
     let _ = std::fs::remove_dir_all(&staging);
-    let written = match written {
+    let mut written = match written {
         Ok(w) => w,
         Err(e) => return Err(refuse(ws, &log, Some(&staged), e).await),
     };
+    if kind == Kind::Remittances
+        && let Err(e) = check_references(ws, path, &written).await?
+    {
+        for day in written.drain(..) {
+            let _ = std::fs::remove_file(lake.absolute(&day.path));
+        }
+        return Err(refuse(ws, &log, Some(&staged), e).await);
+    }
     report.seconds_lake = t1.elapsed().as_secs_f64();
     crash_point("after_lake_write");
 

@@ -4,6 +4,7 @@
 use crate::shared::error::AppError;
 use crate::shared::workspace::Workspace;
 use chrono::NaiveDate;
+use dspdesk_core::table::csv_text;
 use dspdesk_core::{Counts, IsoWeek, format_minor};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -147,7 +148,7 @@ pub fn write_csv(spec: &MetricsSpec, rows: &[MetricRow], out: impl Write) -> std
     let mut w = csv::Writer::from_writer(out);
     w.write_record(header(spec))?;
     for r in rows {
-        w.write_record(fields(spec, r))?;
+        w.write_record(fields(spec, r).iter().map(|f| csv_text(f).into_owned()))?;
     }
     w.flush()
 }

@@ -164,15 +164,24 @@ pub async fn create_user(ws: &Workspace, actor: &Actor, p: &NewPerson) -> Result
     Ok(ws.store.create_user(&actor.audit, &user).await?)
 }
 
-/// Checks a password and opens a session; refuses after too many failures.
+/// A hash no password matches, checked when the user is unknown so that every wrong
+/// login costs the same time.
+const NO_USER_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI";
+
+/// Checks a password and opens a session; refuses after too many failures. The
+/// attempt is counted before the password is checked, so parallel guesses cannot
+/// beat the lock, and every refusal (unknown user, disabled user, wrong password)
+/// spends one password check.
 pub async fn login(ws: &Workspace, username: &str, password: &str) -> Result<Session, LoginError> {
     let since = Utc::now() - Duration::minutes(THROTTLE_MINUTES);
+    let attempt = random_token()?;
     let failed = ws
         .store
-        .failed_logins_since(username, since)
+        .claim_login_attempt(username, &attempt, since)
         .await
         .map_err(AppError::from)?;
-    if failed >= MAX_FAILED_LOGINS {
+    if failed > MAX_FAILED_LOGINS {
         return Err(LoginError::Throttled);
     }
     let user = ws
@@ -180,24 +189,17 @@ pub async fn login(ws: &Workspace, username: &str, password: &str) -> Result<Ses
         .user_by_name(username)
         .await
         .map_err(AppError::from)?;
-    let ok = match &user {
-        Some(u) => !u.disabled && verify_password(password, &u.password_hash),
-        // Spend the same time as a real check, so timing does not reveal usernames.
-        None => {
-            verify_password(
-                password,
-                "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI",
-            );
-            false
-        }
-    };
-    ws.store
-        .record_login(username, ok)
-        .await
-        .map_err(AppError::from)?;
-    let Some(user) = user.filter(|_| ok) else {
+    let hash = user
+        .as_ref()
+        .map_or(NO_USER_HASH, |u| u.password_hash.as_str());
+    let matches = verify_password(password, hash);
+    let Some(user) = user.filter(|u| matches && !u.disabled) else {
         return Err(LoginError::Wrong);
     };
+    ws.store
+        .login_attempt_succeeded(&attempt)
+        .await
+        .map_err(AppError::from)?;
     let token = random_token()?;
     let csrf = random_token()?;
     ws.store
@@ -277,7 +279,8 @@ pub async fn exists(ws: &Workspace, username: &str) -> Result<bool, AppError> {
     Ok(ws.store.user_by_name(username).await?.is_some())
 }
 
-/// Sets a user's password (admins only) and ends their sessions; audited.
+/// Sets a user's password (admins only), ends their sessions and revokes their API
+/// tokens; audited.
 pub async fn reset_password(
     ws: &Workspace,
     actor: &Actor,

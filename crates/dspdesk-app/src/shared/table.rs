@@ -38,11 +38,12 @@ pub fn write_json(t: &Table, mut out: impl Write) -> std::io::Result<()> {
     writeln!(out)
 }
 
+/// CSV, with text a spreadsheet would run as a formula made inert.
 pub fn write_csv(t: &Table, out: impl Write) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(&t.columns)?;
     for r in &t.rows {
-        w.write_record(r.iter().map(Cell::export_text))?;
+        w.write_record(r.iter().map(Cell::csv_text))?;
     }
     w.flush()
 }

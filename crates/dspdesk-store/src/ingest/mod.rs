@@ -25,6 +25,9 @@ pub struct NewBatch {
     pub kind: String,
     pub file_name: String,
     pub content_hash: String,
+    /// The file and how it was read (profile, day mode, zones): what "unchanged"
+    /// compares.
+    pub reading_hash: String,
     pub rows_read: i64,
     pub rows_loaded: i64,
     pub rows_skipped: i64,
@@ -53,8 +56,8 @@ pub struct BatchRow {
     pub message: String,
 }
 
-const INSERT_BATCH: &str = "INSERT INTO ingest_batches (kind, file_name, content_hash, rows_read, rows_loaded, rows_skipped, rows_rejected, station_days, loaded_by, started_at, finished_at, outcome, message)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id";
+const INSERT_BATCH: &str = "INSERT INTO ingest_batches (kind, file_name, content_hash, rows_read, rows_loaded, rows_skipped, rows_rejected, station_days, loaded_by, started_at, finished_at, outcome, message, reading_hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id";
 
 macro_rules! bind_batch {
     ($q:expr, $b:expr) => {
@@ -71,6 +74,7 @@ macro_rules! bind_batch {
             .bind($b.finished_at)
             .bind($b.outcome.as_str())
             .bind(&$b.message)
+            .bind(&$b.reading_hash)
     };
 }
 
@@ -188,18 +192,19 @@ impl Store {
         Ok(())
     }
 
-    /// The latest loaded batch of this content whose station-day files are all still
-    /// current: loading the same file again would change nothing.
-    pub async fn unchanged_batch(&self, kind: &str, content_hash: &str) -> Result<Option<i64>> {
+    /// The newest loaded batch of the same file read the same way (`reading_hash`)
+    /// whose station-day files are all still current: loading it again would change
+    /// nothing.
+    pub async fn unchanged_batch(&self, kind: &str, reading_hash: &str) -> Result<Option<i64>> {
         let id = on_pool!(self, |pool| {
             sqlx::query(
                 "SELECT b.id FROM ingest_batches b
-                 WHERE b.kind = $1 AND b.content_hash = $2 AND b.outcome = 'loaded'
+                 WHERE b.kind = $1 AND b.reading_hash = $2 AND b.outcome = 'loaded'
                    AND b.station_days = (SELECT COUNT(*) FROM lake_files f WHERE f.batch_id = b.id)
                  ORDER BY b.id DESC LIMIT 1",
             )
             .bind(kind)
-            .bind(content_hash)
+            .bind(reading_hash)
             .fetch_optional(pool)
             .await?
             .map(|r| r.try_get::<i64, _>("id"))

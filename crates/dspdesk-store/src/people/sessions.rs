@@ -61,12 +61,33 @@ impl Store {
         Ok(())
     }
 
-    pub async fn record_login(&self, username: &str, ok: bool) -> Result<()> {
+    /// Records a login attempt as failed before its password is checked and returns
+    /// the failures of the username since `since`, this one included. Counting after
+    /// recording makes parallel guesses see each other: the lock cannot be raced.
+    pub async fn claim_login_attempt(
+        &self,
+        username: &str,
+        attempt: &str,
+        since: DateTime<Utc>,
+    ) -> Result<i64> {
         on_pool!(self, |pool| {
-            sqlx::query("INSERT INTO login_attempts (username, at, ok) VALUES ($1, $2, $3)")
-                .bind(username)
-                .bind(Utc::now())
-                .bind(ok)
+            sqlx::query(
+                "INSERT INTO login_attempts (username, at, ok, attempt) VALUES ($1, $2, FALSE, $3)",
+            )
+            .bind(username)
+            .bind(Utc::now())
+            .bind(attempt)
+            .execute(pool)
+            .await?;
+        });
+        self.failed_logins_since(username, since).await
+    }
+
+    /// Marks a claimed attempt as a success: it no longer counts as a failure.
+    pub async fn login_attempt_succeeded(&self, attempt: &str) -> Result<()> {
+        on_pool!(self, |pool| {
+            sqlx::query("UPDATE login_attempts SET ok = TRUE WHERE attempt = $1")
+                .bind(attempt)
                 .execute(pool)
                 .await?;
         });

@@ -152,7 +152,8 @@ impl Store {
         .await
     }
 
-    /// Replaces a user's password hash (ending their sessions), audited.
+    /// Replaces a user's password hash, ending their sessions and revoking their API
+    /// tokens (a reset is what follows a leak), audited.
     pub async fn set_user_password(&self, actor: &str, username: &str, hash: &str) -> Result<()> {
         self.update_user(
             actor,
@@ -194,7 +195,18 @@ impl Store {
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
-            write_audit!(&mut *tx, now, actor, action, "user", username, "");
+            let mut detail = String::new();
+            if column == "password_hash" {
+                let revoked = sqlx::query(
+                    "UPDATE api_tokens SET revoked = TRUE WHERE user_id = $1 AND revoked = FALSE",
+                )
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                detail = format!("sessions ended, {revoked} API token(s) revoked");
+            }
+            write_audit!(&mut *tx, now, actor, action, "user", username, detail);
             tx.commit().await?;
         });
         Ok(())

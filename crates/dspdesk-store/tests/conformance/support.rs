@@ -14,6 +14,7 @@ pub fn batch(hash: &str, days: i64, outcome: Outcome) -> NewBatch {
         kind: "deliveries".into(),
         file_name: "d.csv".into(),
         content_hash: hash.into(),
+        reading_hash: hash.into(),
         rows_read: 10,
         rows_loaded: 10,
         rows_skipped: 0,

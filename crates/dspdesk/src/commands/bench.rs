@@ -83,7 +83,7 @@ pub async fn run(cli: &Cli, args: &BenchArgs) -> anyhow::Result<ExitCode> {
     if args.keep.is_none() {
         std::fs::remove_dir_all(&root)?;
     } else {
-        println!("kept {} (sim/ and data/)", root.display());
+        outln!("kept {} (sim/ and data/)", root.display());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -126,7 +126,7 @@ fn generate_rows(args: &BenchArgs, root: &Path) -> anyhow::Result<(SimSummary, u
     let sim = simulate(&cfg, &root.join("sim"))?;
     let sim_s = t.elapsed().as_secs_f64();
     let csv_bytes = std::fs::metadata(&sim.deliveries_path)?.len();
-    println!(
+    outln!(
         "generated {} deliveries ({:.0} MiB CSV), {} routes in {sim_s:.1}s",
         thousands(sim.deliveries),
         csv_bytes as f64 / 1048576.0,
@@ -136,13 +136,16 @@ fn generate_rows(args: &BenchArgs, root: &Path) -> anyhow::Result<(SimSummary, u
 }
 
 fn print_throughput(routes: &IngestReport, d: &IngestReport, rc: &RecomputeReport, csv_bytes: u64) {
-    println!();
-    println!(
+    outln!();
+    outln!(
         "{:<34} {:>12} {:>9} {:>14}",
-        "phase", "rows", "seconds", "rows/s"
+        "phase",
+        "rows",
+        "seconds",
+        "rows/s"
     );
     let line = |name: &str, rows: u64, s: f64| {
-        println!(
+        outln!(
             "{name:<34} {:>12} {s:>9.2} {:>14}",
             thousands(rows),
             thousands((rows as f64 / s.max(1e-9)) as u64)
@@ -165,7 +168,7 @@ fn print_throughput(routes: &IngestReport, d: &IngestReport, rc: &RecomputeRepor
     );
     line("  compute (engine)", rc.rows, rc.seconds_compute);
     line("  store facts", rc.rows, rc.seconds_store);
-    println!(
+    outln!(
         "{} station-days, {} daily facts; CSV read at {:.0} MiB/s; peak memory {:.0} MiB",
         thousands(rc.station_days),
         thousands(rc.facts),
@@ -181,11 +184,11 @@ async fn scorecard(_cli: &Cli, args: &BenchArgs) -> anyhow::Result<ExitCode> {
     let ws = load_network(args, &root, &bench).await?;
     let steps = time_scorecard(&ws, &bench).await?;
     // Printed only once every step is timed, so printing counts in none of them.
-    println!();
+    outln!();
     for (name, s, what) in &steps.0 {
-        println!("{name:<48} {s:>8.3}s  {what}");
+        outln!("{name:<48} {s:>8.3}s  {what}");
     }
-    println!("peak memory {:.0} MiB", peak_rss_mib().unwrap_or(f64::NAN));
+    outln!("peak memory {:.0} MiB", peak_rss_mib().unwrap_or(f64::NAN));
     ws.close().await;
     if args.keep.is_none() {
         std::fs::remove_dir_all(&root)?;
@@ -204,7 +207,7 @@ async fn load_network(args: &BenchArgs, root: &Path, bench: &Actor) -> anyhow::R
     };
     let t = Instant::now();
     let sim = simulate(&cfg, &root.join("sim"))?;
-    println!(
+    outln!(
         "generated {} stations, {} partners, {} days: {} deliveries, {} routes, {} remittances in {:.1}s",
         cfg.stations,
         cfg.partners,
@@ -228,7 +231,7 @@ async fn load_network(args: &BenchArgs, root: &Path, bench: &Actor) -> anyhow::R
         bench,
     )
     .await?;
-    println!("loaded in {:.1}s", t.elapsed().as_secs_f64());
+    outln!("loaded in {:.1}s", t.elapsed().as_secs_f64());
     Ok(ws)
 }
 
@@ -281,7 +284,7 @@ fn time_model(model: &Model, first: NaiveDate, last: NaiveDate, steps: &mut Step
     let t = Instant::now();
     let partners: Vec<String> = model.partners().cloned().collect();
     for p in &partners {
-        let _ = model.explain(p, week);
+        let _ = model.explain(p, week, &|_| true);
     }
     steps.push(
         format!("explain every partner ({week})"),

@@ -131,7 +131,7 @@ pub enum GoalsCommand {
     /// Prints the suggested P50 and P90 of each pair over the window ending on a date.
     #[command(after_help = "Example:\n  dspdesk goals suggest --date 2026-11-22")]
     Suggest {
-        #[arg(long)]
+        #[arg(long, value_parser = dspdesk_core::time::parse_day)]
         date: NaiveDate,
         #[arg(long, default_value_t = 28)]
         window: u32,
@@ -139,9 +139,9 @@ pub enum GoalsCommand {
     /// Adopts the suggestions (window ending the day before --from) for a period.
     #[command(after_help = "Example:\n  dspdesk goals adopt --from 2026-11-23 --to 2026-12-20")]
     Adopt {
-        #[arg(long)]
+        #[arg(long, value_parser = dspdesk_core::time::parse_day)]
         from: NaiveDate,
-        #[arg(long)]
+        #[arg(long, value_parser = dspdesk_core::time::parse_day)]
         to: NaiveDate,
     },
     /// Sets one pair's goals for a period by hand.
@@ -153,9 +153,9 @@ pub enum GoalsCommand {
         partner: PartnerCode,
         #[arg(long, value_parser = station_arg)]
         station: StationCode,
-        #[arg(long)]
+        #[arg(long, value_parser = dspdesk_core::time::parse_day)]
         from: NaiveDate,
-        #[arg(long)]
+        #[arg(long, value_parser = dspdesk_core::time::parse_day)]
         to: NaiveDate,
         #[arg(long)]
         p50: f64,
@@ -210,10 +210,10 @@ pub async fn score(cli: &Cli, args: &ScoreArgs) -> anyhow::Result<ExitCode> {
     if args.history {
         let runs = health::runs(&ws, week).await?;
         if runs.is_empty() {
-            println!("{week} has no scoring runs yet; `dspdesk score --week {week}` makes one");
+            outln!("{week} has no scoring runs yet; `dspdesk score --week {week}` makes one");
         }
         for r in runs {
-            println!(
+            outln!(
                 "run {} at {} by {}: version {} ({})",
                 r.id,
                 r.run_at.format("%Y-%m-%d %H:%M UTC"),
@@ -227,22 +227,32 @@ pub async fn score(cli: &Cli, args: &ScoreArgs) -> anyhow::Result<ExitCode> {
     let report =
         health::score_week(&ws, week, args.rescore, args.config_version, &operator()).await?;
     match args.format {
-        TextOrJson::Json => println!("{}", serde_json::to_string_pretty(&report.scores)?),
+        TextOrJson::Json => outln!("{}", serde_json::to_string_pretty(&report.scores)?),
         TextOrJson::Text => {
             let moved = match report.previous_version {
                 Some(p) if p != report.version => format!(" (was version {p})"),
                 _ => String::new(),
             };
-            println!(
+            outln!(
                 "{week}: {} partners scored with configuration version {}{moved}; run {}",
-                report.partners, report.version, report.run_id
+                report.partners,
+                report.version,
+                report.run_id
             );
-            println!(
+            outln!(
                 "{:>4}  {:<8} {:>6}  {:<14} {:>6} {:>6} {:>7} {:>6} {:>6}",
-                "rank", "partner", "score", "tier", "DOT", "DCR", "NL dpmo", "COD%", "P50%"
+                "rank",
+                "partner",
+                "score",
+                "tier",
+                "DOT",
+                "DCR",
+                "NL dpmo",
+                "COD%",
+                "P50%"
             );
             for r in report.scores.partners.iter().take(args.top) {
-                println!(
+                outln!(
                     "{:>4}  {:<8} {:>6}  {:<14} {:>6} {:>6} {:>7} {:>6} {:>6}{}",
                     r.rank.map_or("–".into(), |x| x.to_string()),
                     r.partner,
@@ -257,7 +267,7 @@ pub async fn score(cli: &Cli, args: &ScoreArgs) -> anyhow::Result<ExitCode> {
                 );
             }
             if report.scores.partners.len() > args.top {
-                println!(
+                outln!(
                     "… {} more; `dspdesk export scores` writes them all",
                     report.scores.partners.len() - args.top
                 );
@@ -271,18 +281,18 @@ pub async fn explain(cli: &Cli, args: &ExplainArgs) -> anyhow::Result<ExitCode> 
     let ws = open(cli).await?;
     let model = Model::load(&ws).await?;
     let week = default_week(&model, args.week)?;
-    let Some(e) = model.explain(&args.partner, week) else {
+    let Some(e) = model.explain(&args.partner, week, &|_| true) else {
         bail!(
             "partner {:?} has no data; check the code (dspdesk export metrics --grain week --by partner lists them)",
             args.partner
         );
     };
     if matches!(args.format, TextOrJson::Json) {
-        println!("{}", serde_json::to_string_pretty(&e)?);
+        outln!("{}", serde_json::to_string_pretty(&e)?);
         return Ok(ExitCode::SUCCESS);
     }
     let tier = |t: Option<dspdesk_core::health::Tier>| t.map_or("–", |t| t.label());
-    println!(
+    outln!(
         "{} {}: score {} ({}) against {} ({}) in {}; change {}",
         e.partner,
         e.week,
@@ -293,9 +303,9 @@ pub async fn explain(cli: &Cli, args: &ExplainArgs) -> anyhow::Result<ExitCode> 
         e.previous_week,
         e.change().map_or("–".into(), |c| format!("{c:+.1}"))
     );
-    println!("\ncomponent            before      now   points");
+    outln!("\ncomponent            before      now   points");
     for c in &e.components {
-        println!(
+        outln!(
             "{:<18} {:>8} {:>8} {:>+8.1}",
             c.component,
             num(c.value_before),
@@ -303,11 +313,11 @@ pub async fn explain(cli: &Cli, args: &ExplainArgs) -> anyhow::Result<ExitCode> 
             c.delta
         );
     }
-    println!(
+    outln!(
         "\nstations (this week's score minus the score had the station stayed as the week before):"
     );
     for s in e.stations.iter().take(5) {
-        println!(
+        outln!(
             "  {:<8} {:+.1} points (DOT {}%, {} packages)",
             s.what,
             s.effect,
@@ -315,9 +325,9 @@ pub async fn explain(cli: &Cli, args: &ExplainArgs) -> anyhow::Result<ExitCode> 
             s.dispatched
         );
     }
-    println!("\ndays that pulled the score down most (score minus the score without the day):");
+    outln!("\ndays that pulled the score down most (score minus the score without the day):");
     for d in e.days.iter().filter(|d| d.effect < 0.0) {
-        println!(
+        outln!(
             "  {:<20} {:+.1} points (DOT {}%, {} packages)",
             d.what,
             d.effect,
@@ -354,7 +364,7 @@ fn check_config(kind: KindArg, file: &Path) -> anyhow::Result<ExitCode> {
     let text = read_config(file)?;
     match configs::check(kind.kind(), &text) {
         Ok(s) => {
-            println!(
+            outln!(
                 "{}: a valid {} configuration: {}",
                 file.display(),
                 s.kind,
@@ -375,7 +385,7 @@ async fn load_config(
     let text = read_config(file)?;
     let ws = open(cli).await?;
     match configs::load(&ws, kind.kind(), &text, note, &operator()).await {
-        Ok((version, s)) => println!(
+        Ok((version, s)) => outln!(
             "loaded {} as {} version {version}: {}",
             file.display(),
             s.kind,
@@ -385,14 +395,16 @@ async fn load_config(
         Err(e) => return Err(e.into()),
     }
     if kind.kind() == ConfigKind::Score {
-        println!(
+        outln!(
             "weeks already scored keep their version; `dspdesk score --week W --rescore` moves one"
         );
     }
     let sync = flag_list::refresh_flags(&ws).await?;
-    println!(
+    outln!(
         "flags: {} opened, {} cleared, {} still open",
-        sync.opened, sync.cleared, sync.kept
+        sync.opened,
+        sync.cleared,
+        sync.kept
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -401,13 +413,13 @@ async fn list_configs(cli: &Cli, kind: KindArg) -> anyhow::Result<ExitCode> {
     let ws = open(cli).await?;
     let versions = configs::versions(&ws, kind.kind()).await?;
     if versions.is_empty() {
-        println!(
+        outln!(
             "no {} configuration loaded; the built-in defaults of metrics.md apply",
             kind.kind().as_str()
         );
     }
     for v in versions {
-        println!(
+        outln!(
             "version {}: effective {} loaded {} by {}{}",
             v.version,
             v.effective_from,
@@ -431,10 +443,10 @@ async fn show_config(cli: &Cli, kind: KindArg, version: Option<i64>) -> anyhow::
         None => versions.last(),
     };
     match v {
-        Some(v) => print!("{}", v.body),
+        Some(v) => out!("{}", v.body),
         // Nothing loaded yet: version 0 is the built-in score configuration.
         None if kind.kind() == ConfigKind::Score && version.is_none_or(|n| n == 0) => {
-            print!(
+            out!(
                 "{}",
                 toml::to_string_pretty(&dspdesk_core::health::ScoreConfig::default())?
             )
@@ -472,7 +484,7 @@ pub async fn goals(cli: &Cli, cmd: &GoalsCommand) -> anyhow::Result<ExitCode> {
         }
         GoalsCommand::Adopt { from, to } => {
             let n = goal_use::adopt_goals(&ws, &operator(), Period::new(*from, *to)?).await?;
-            println!("adopted the suggested goals of {n} partner-station pairs for {from} to {to}");
+            outln!("adopted the suggested goals of {n} partner-station pairs for {from} to {to}");
         }
         GoalsCommand::Set {
             partner,
@@ -490,7 +502,7 @@ pub async fn goals(cli: &Cli, cmd: &GoalsCommand) -> anyhow::Result<ExitCode> {
                 p90: *p90,
             };
             goal_use::set_goal(&ws, &operator(), &setting).await?;
-            println!("set {partner} at {station}: P50 {p50}, P90 {p90} for {from} to {to}");
+            outln!("set {partner} at {station}: P50 {p50}, P90 {p90} for {from} to {to}");
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -500,9 +512,11 @@ pub async fn flags(cli: &Cli, args: &FlagsArgs) -> anyhow::Result<ExitCode> {
     let ws = open(cli).await?;
     if args.refresh {
         let s = flag_list::refresh_flags(&ws).await?;
-        println!(
+        outln!(
             "flags refreshed: {} opened, {} cleared, {} still open",
-            s.opened, s.cleared, s.kept
+            s.opened,
+            s.cleared,
+            s.kept
         );
     }
     let filter = flag_list::FlagFilter {
@@ -516,7 +530,7 @@ pub async fn flags(cli: &Cli, args: &FlagsArgs) -> anyhow::Result<ExitCode> {
             (p, "") => p.to_owned(),
             (p, s) => format!("{p}@{s}"),
         };
-        println!(
+        outln!(
             "#{:<5} {:<18} {:<14} {}{}",
             f.id,
             f.kind,
@@ -528,7 +542,7 @@ pub async fn flags(cli: &Cli, args: &FlagsArgs) -> anyhow::Result<ExitCode> {
         );
     }
     if rows.is_empty() {
-        println!("no flags");
+        outln!("no flags");
     }
     Ok(ExitCode::SUCCESS)
 }
