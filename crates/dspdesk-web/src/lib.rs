@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 pub use routes::{ApiDoc, Query, Route};
 pub use shared::auth::SESSION_COOKIE;
+pub use shared::server::Limits;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -56,16 +57,18 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(
             shared::telemetry::security_headers,
         ))
+        .layer(axum::middleware::from_fn(|req, next| {
+            shared::server::deadline(Limits::default(), req, next)
+        }))
         .with_state(state)
 }
 
-/// Serves until `shutdown` completes.
+/// Serves until `shutdown` completes, with the default [`Limits`].
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    routes::ingest::sweep(&state.ws.data_dir);
+    shared::server::run(listener, router(state), Limits::default(), shutdown).await
 }

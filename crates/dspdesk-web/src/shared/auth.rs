@@ -74,6 +74,13 @@ impl FromRequestParts<AppState> for User {
     }
 }
 
+/// The token of an `Authorization: Bearer TOKEN` header; the scheme's name is
+/// case-insensitive (RFC 9110, 11.1).
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim_start().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
 /// A logged-in person or script, for the API: a bearer token or the session cookie;
 /// without either, 401 in the API's error format.
 pub struct ApiUser(pub User);
@@ -87,9 +94,9 @@ impl FromRequestParts<AppState> for ApiUser {
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
+            .and_then(bearer_token);
         if let Some(token) = bearer {
-            return match dspdesk_app::people::token_user(&state.ws, token.trim()).await? {
+            return match dspdesk_app::people::token_user(&state.ws, token).await? {
                 Some(user) => Ok(ApiUser(User::new(user, String::new(), String::new()))),
                 None => Err(unauthorized("the bearer token is unknown or revoked")),
             };
@@ -100,5 +107,17 @@ impl FromRequestParts<AppState> for ApiUser {
                 "log in first (the session cookie is missing or expired)",
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        assert_eq!(super::bearer_token("Bearer abc"), Some("abc"));
+        assert_eq!(super::bearer_token("bearer abc "), Some("abc"));
+        assert_eq!(super::bearer_token("BEARER  abc"), Some("abc"));
+        assert_eq!(super::bearer_token("Basic abc"), None);
+        assert_eq!(super::bearer_token("Bearerabc"), None);
     }
 }

@@ -9,4 +9,5 @@ pub mod extract;
 pub mod grid;
 pub mod openapi;
 pub mod render;
+pub mod server;
 pub mod telemetry;

@@ -51,3 +51,28 @@ pub fn neighbours(week: Option<dspdesk_core::IsoWeek>) -> (String, String) {
         None => (String::new(), String::new()),
     }
 }
+
+/// Text as one segment of a URL path: everything but letters, digits and `-._~` is
+/// percent-encoded, so a route id such as `R/1`, `R?x=1` or `R#1` links to itself.
+pub fn segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod segment_tests {
+    #[test]
+    fn a_segment_keeps_only_unreserved_characters() {
+        assert_eq!(super::segment("R-1_a.b~"), "R-1_a.b~");
+        assert_eq!(super::segment("R/1"), "R%2F1");
+        assert_eq!(super::segment("R?x=1"), "R%3Fx%3D1");
+        assert_eq!(super::segment("R#1 é"), "R%231%20%C3%A9");
+    }
+}

@@ -45,12 +45,46 @@ pub fn rows(per_day: usize) -> String {
     s
 }
 
+/// Serves a workspace on a random port until the sender is used or dropped.
+pub async fn serve_workspace(ws: Workspace) -> (String, tokio::sync::oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(dspdesk_web::serve(
+        listener,
+        dspdesk_web::AppState::new(ws, false),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    (base, stop)
+}
+
+/// `rows(per_day)`, and ZIPX also at PNQ5 (route R2, all on time): a partner at two
+/// stations, for what a station manager of one of them may see.
+pub fn rows_at_two_stations(per_day: usize) -> String {
+    let mut s = rows(per_day);
+    for day in 16..=22 {
+        for p in 0..per_day {
+            s.push_str(&format!(
+                "Q{day}{p},R2,2026-11-{day},PNQ5,ZIPX,2026-11-{day}T21:00:00+05:30,delivered,2026-11-{day}T20:00:00+05:30,10,100,\n"
+            ));
+        }
+    }
+    s
+}
+
 /// Serves a fresh workspace on `t` with one user per role (password `PASSWORD`).
 pub async fn spawn(t: &TestStore, per_day: usize) -> App {
+    spawn_with(t, &rows(per_day)).await
+}
+
+/// Serves a fresh workspace holding `deliveries` (a CSV file's text).
+pub async fn spawn_with(t: &TestStore, deliveries: &str) -> App {
     let dir = tempfile::tempdir().unwrap();
     let ws = Workspace::open(dir.path(), Some(&t.url)).await.unwrap();
     let file = dir.path().join("d.csv");
-    std::fs::write(&file, rows(per_day)).unwrap();
+    std::fs::write(&file, deliveries).unwrap();
     let opts = IngestOptions {
         loaded_by: "test".into(),
         ..IngestOptions::default()
@@ -85,16 +119,7 @@ pub async fn spawn(t: &TestStore, per_day: usize) -> App {
             .await
             .unwrap();
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(dspdesk_web::serve(
-        listener,
-        dspdesk_web::AppState::new(ws, false),
-        async {
-            let _ = stopped.await;
-        },
-    ));
+    let (base, stop) = serve_workspace(ws).await;
     App {
         base,
         data: dir.path().to_path_buf(),

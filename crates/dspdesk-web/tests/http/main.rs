@@ -8,6 +8,7 @@ mod support;
 
 mod config;
 mod goals;
+mod hardening;
 mod health;
 mod ingest;
 mod network;

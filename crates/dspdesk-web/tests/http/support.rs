@@ -1,7 +1,7 @@
 //! What every module of the HTTP tests shares: a client with cookies and no
 //! redirects, logging in, and reading a form's hidden field.
 
-pub use crate::common::{App, PASSWORD, spawn};
+pub use crate::common::{App, PASSWORD, rows_at_two_stations, serve_workspace, spawn, spawn_with};
 pub use dspdesk_store::testing::TestStore;
 pub use reqwest::StatusCode;
 use reqwest::redirect::Policy;
@@ -51,4 +51,22 @@ pub async fn logged_in(app: &App, user: &str) -> reqwest::Client {
     let (c, resp) = login(app, user, PASSWORD).await;
     assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{user} logs in");
     c
+}
+
+/// The body of a GET.
+pub async fn text(c: &reqwest::Client, url: impl AsRef<str>) -> String {
+    c.get(url.as_ref())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// A second handle on the served workspace, for loading more into it.
+pub async fn workspace(app: &App, t: &TestStore) -> dspdesk_app::Workspace {
+    dspdesk_app::Workspace::open(&app.data, Some(&t.url))
+        .await
+        .unwrap()
 }

@@ -2,99 +2,160 @@
 
 use crate::support::*;
 
+/// What one user may see: partners and stations, and the codes it must never be shown.
+struct Sees {
+    user: &'static str,
+    partners: &'static [&'static str],
+    stations: &'static [&'static str],
+    hidden: &'static [&'static str],
+}
+
+const CASES: [Sees; 5] = [
+    Sees {
+        user: "admin",
+        partners: &["SWFT", "ZIPX"],
+        stations: &["DEL4", "BOM1", "PNQ5"],
+        hidden: &[],
+    },
+    Sees {
+        user: "program",
+        partners: &["SWFT", "ZIPX"],
+        stations: &["DEL4", "BOM1", "PNQ5"],
+        hidden: &[],
+    },
+    Sees {
+        user: "coach",
+        partners: &["SWFT"],
+        stations: &["DEL4"],
+        hidden: &["ZIPX", "BOM1", "PNQ5"],
+    },
+    // ZIPX works at BOM1 and PNQ5: the manager of BOM1 sees ZIPX, and nothing of PNQ5.
+    Sees {
+        user: "station",
+        partners: &["ZIPX"],
+        stations: &["BOM1"],
+        hidden: &["SWFT", "DEL4", "PNQ5"],
+    },
+    Sees {
+        user: "partner",
+        partners: &["SWFT"],
+        stations: &["DEL4"],
+        hidden: &["ZIPX", "BOM1", "PNQ5"],
+    },
+];
+
+/// Each subject: a partner, one of its stations and one of its routes there (NOPE
+/// exists nowhere).
+const SUBJECTS: [(&str, &str, &str); 4] = [
+    ("SWFT", "DEL4", "R0"),
+    ("ZIPX", "BOM1", "R1"),
+    ("ZIPX", "PNQ5", "R2"),
+    ("NOPE", "NOPE1", "RX"),
+];
+
+/// The route's URLs, each with whether the user may see it (`None`: no subject).
+fn targets(path: &str, sees: &Sees) -> Vec<(String, Option<bool>)> {
+    if !path.contains('{') {
+        return vec![(path.to_string(), None)];
+    }
+    SUBJECTS
+        .iter()
+        .map(|(code, station, route)| {
+            let url = path
+                .replace("{code}", code)
+                .replace("{station}", station)
+                .replace("{route}", route)
+                .replace("{date}", "2026-11-20");
+            let partner_ok = !path.contains("{code}") || sees.partners.contains(code);
+            let station_ok = !path.contains("{station}") || sees.stations.contains(station);
+            (url, Some(partner_ok && station_ok))
+        })
+        .collect()
+}
+
+/// The status a page or call without a subject answers the user with.
+fn plain_status(url: &str, user: &str) -> StatusCode {
+    let admin_only = matches!(url, "/admin/users" | "/admin/config");
+    if (admin_only && user != "admin") || (url == "/upload" && !matches!(user, "admin" | "program"))
+    {
+        StatusCode::FORBIDDEN
+    } else {
+        StatusCode::OK
+    }
+}
+
+/// The page's download links (CSV), as absolute URLs.
+fn downloads(base: &str, url: &str, body: &str) -> Vec<String> {
+    let path = url.split('?').next().unwrap_or(url);
+    body.split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|href| href.contains("download=") && href.ends_with("csv"))
+        .map(|href| {
+            let href = href.replace("&amp;", "&");
+            if href.starts_with('?') {
+                format!("{base}{path}{href}")
+            } else {
+                format!("{base}{href}")
+            }
+        })
+        .collect()
+}
+
+fn assert_hides(sees: &Sees, text: &str, where_: &str) {
+    for code in sees.hidden {
+        assert!(!text.contains(code), "{where_} shows {code}:\n{text}");
+    }
+}
+
 /// Every route, as every role: a partner user sees only its own company, a station
-/// manager only its stations, a coach only its portfolio; guessed codes are 404.
+/// manager only its stations (no other station's code in any body or download), a
+/// coach only its portfolio; guessed codes are 404.
 #[tokio::test(flavor = "multi_thread")]
 async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
     for t in TestStore::all().await {
-        let app = spawn(&t, 4).await;
-        // (user, partners it may see, partners it may not)
-        let cases = [
-            ("admin", vec!["SWFT", "ZIPX"], vec![]),
-            ("program", vec!["SWFT", "ZIPX"], vec![]),
-            ("coach", vec!["SWFT"], vec!["ZIPX"]),
-            ("station", vec!["ZIPX"], vec!["SWFT"]),
-            ("partner", vec!["SWFT"], vec!["ZIPX"]),
-        ];
-        for (user, visible, hidden_codes) in cases {
+        let app = spawn_with(&t, &rows_at_two_stations(4)).await;
+        for sees in &CASES {
+            let user = sees.user;
             let c = logged_in(&app, user).await;
             for route in dspdesk_web::routes() {
-                let path = route.path;
                 // Form posts are tested on their own; the walk reads.
                 if matches!(
-                    path,
+                    route.path,
                     "/login" | "/logout" | "/admin/users/{username}/disable"
                 ) {
                     continue;
                 }
-                // Each subject: a partner, its station and one of its routes (NOPE exists nowhere).
-                let subjects = [
-                    ("SWFT", "DEL4", "R0"),
-                    ("ZIPX", "BOM1", "R1"),
-                    ("NOPE", "NOPE1", "RX"),
-                ];
-                let targets: Vec<(String, Option<&str>)> = if path.contains('{') {
-                    subjects
-                        .iter()
-                        .map(|(code, station, route)| {
-                            let url = path
-                                .replace("{code}", code)
-                                .replace("{station}", station)
-                                .replace("{route}", route)
-                                .replace("{date}", "2026-11-20");
-                            (url, Some(*code))
-                        })
-                        .collect()
-                } else {
-                    vec![(path.to_string(), None)]
-                };
-                for (url, code) in targets {
+                for (url, may) in targets(route.path, sees) {
                     let r = c.get(format!("{}{url}", app.base)).send().await.unwrap();
                     let status = r.status();
                     let body = r.text().await.unwrap();
                     let where_ = format!("{} as {user} on {url}", t.backend());
-                    match code {
-                        Some(code) if visible.contains(&code) => {
-                            assert_eq!(status, StatusCode::OK, "{where_}")
-                        }
-                        Some(_) => assert_eq!(status, StatusCode::NOT_FOUND, "{where_}"),
-                        None if matches!(url.as_str(), "/admin/users" | "/admin/config")
-                            && user != "admin" =>
-                        {
-                            assert_eq!(status, StatusCode::FORBIDDEN, "{where_}")
-                        }
-                        None if url == "/upload" && !matches!(user, "admin" | "program") => {
-                            assert_eq!(status, StatusCode::FORBIDDEN, "{where_}")
-                        }
-                        None => assert_eq!(status, StatusCode::OK, "{where_}"),
-                    }
-                    for hidden_code in &hidden_codes {
-                        assert!(
-                            !body.contains(hidden_code),
-                            "{where_} shows {hidden_code}:\n{body}"
-                        );
-                    }
-                    // A page's downloads show no more than the page.
+                    let expected = match may {
+                        Some(true) => StatusCode::OK,
+                        Some(false) => StatusCode::NOT_FOUND,
+                        None => plain_status(&url, user),
+                    };
+                    assert_eq!(status, expected, "{where_}");
+                    assert_hides(sees, &body, &where_);
                     let page = status == StatusCode::OK
-                        && ![
-                            "/api", "/static", "/favicon", "/upload", "/metrics", "/healthz",
-                        ]
-                        .iter()
-                        .any(|p| url.starts_with(p));
-                    if page {
-                        let csv = c
-                            .get(format!("{}{url}?download=csv", app.base))
-                            .send()
-                            .await
-                            .unwrap();
-                        assert_eq!(csv.status(), StatusCode::OK, "{where_} download");
+                        && !["/api", "/static", "/favicon", "/metrics", "/healthz"]
+                            .iter()
+                            .any(|p| url.starts_with(p));
+                    if !page {
+                        continue;
+                    }
+                    // Every download the page offers, and the page's own, shows no
+                    // more than the page.
+                    let mut links = downloads(&app.base, &url, &body);
+                    if url != "/upload" {
+                        links.push(format!("{}{url}?download=csv", app.base));
+                    }
+                    for link in links {
+                        let csv = c.get(&link).send().await.unwrap();
+                        assert_eq!(csv.status(), StatusCode::OK, "{where_} {link}");
                         let text = csv.text().await.unwrap();
-                        for hidden_code in &hidden_codes {
-                            assert!(
-                                !text.contains(hidden_code),
-                                "{where_} download shows {hidden_code}:\n{text}"
-                            );
-                        }
+                        assert_hides(sees, &text, &format!("{where_} download {link}"));
                     }
                 }
             }
@@ -112,7 +173,7 @@ async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
                 .iter()
                 .map(|p| p["partner"].as_str().unwrap())
                 .collect();
-            assert_eq!(codes, visible, "{user}");
+            assert_eq!(codes, sees.partners, "{user}");
         }
         drop(app);
         t.finish().await;

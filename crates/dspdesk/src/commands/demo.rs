@@ -152,7 +152,7 @@ async fn generate_and_load(ws: &Workspace, args: &DemoArgs) -> anyhow::Result<()
         volume: args.volume,
         ..SimConfig::default()
     };
-    println!(
+    outln!(
         "generating {} stations, {} partners, {} days into {} …",
         cfg.stations,
         cfg.partners,
@@ -166,7 +166,7 @@ async fn generate_and_load(ws: &Workspace, args: &DemoArgs) -> anyhow::Result<()
     };
     for (kind, path) in sim_files(&sim) {
         let r = ingest(ws, kind, path, &opts, Arc::new(Progress::default())).await?;
-        println!(
+        outln!(
             "loaded {:>10} {:<16} {:>6} station-days  {:.1}s",
             thousands(r.rows_loaded),
             r.kind,
@@ -182,7 +182,7 @@ async fn generate_and_load(ws: &Workspace, args: &DemoArgs) -> anyhow::Result<()
         &Actor::operator("demo"),
     )
     .await?;
-    println!("loaded the example rate cards and cost models as rates version {version}");
+    outln!("loaded the example rate cards and cost models as rates version {version}");
     Ok(())
 }
 
@@ -194,7 +194,7 @@ async fn print_flags(ws: &Workspace) -> anyhow::Result<()> {
     for f in &open {
         *kinds.entry(f.kind.as_str()).or_default() += 1;
     }
-    println!(
+    outln!(
         "flags: {} open ({}); {} new, {} cleared",
         open.len(),
         kinds
@@ -223,7 +223,7 @@ async fn print_network(ws: &Workspace, week: IsoWeek) -> anyhow::Result<()> {
     };
     if let Some(net) = metrics(ws, &spec).await?.first() {
         let c = &net.counts;
-        println!(
+        outln!(
             "\nnetwork, {week}: {} packages dispatched, DOT {}, DCR {}, NL {} DPMO, COD due {}",
             thousands(c.dispatched as u64),
             pct(c.dot_pct()),
@@ -246,13 +246,13 @@ async fn print_lowest_on_time(
         .map(|v| (*v).clone())?
         .map(|o| o.attention)
         .unwrap_or_default();
-    println!(
+    outln!(
         "\nlowest on-time delivery, {week} (partners with {}+ packages):",
         views::ATTENTION_MIN_DISPATCHED
     );
     // The header and the rows share one layout so the columns line up.
     let row = |partner: &str, dispatched: &str, dot: &str, dcr: &str| {
-        println!("  {partner:<8} {dispatched:>10} {dot:>9} {dcr:>9}");
+        outln!("  {partner:<8} {dispatched:>10} {dot:>9} {dcr:>9}");
     };
     row("partner", "dispatched", "DOT", "DCR");
     for r in partners.iter().take(8) {
@@ -273,7 +273,7 @@ async fn print_health_scores(ws: &Workspace, week: IsoWeek) -> anyhow::Result<Op
     let model = dspdesk_app::shared::model::Model::load(ws).await?;
     let scored = model.week(week);
     let n = scored.partners.len();
-    println!(
+    outln!(
         "\nhealth score, {week} (configuration version {}):",
         scored.config_version
     );
@@ -283,7 +283,7 @@ async fn print_health_scores(ws: &Workspace, week: IsoWeek) -> anyhow::Result<Op
         .take(3)
         .chain(scored.partners.iter().skip(n.saturating_sub(3)))
     {
-        println!(
+        outln!(
             "  {:>3}. {:<8} {:>5.1}  {}",
             r.rank.unwrap_or(0),
             r.partner,
@@ -295,7 +295,7 @@ async fn print_health_scores(ws: &Workspace, week: IsoWeek) -> anyhow::Result<Op
 }
 
 fn print_next_steps(data: &Path, week: IsoWeek, partner: &str) {
-    println!(
+    outln!(
         "\nexplore it:\n  dspdesk --data-dir {d} export metrics --grain week --by partner --from {} --to {}\n  dspdesk --data-dir {d} score --week {week}\n  dspdesk --data-dir {d} explain --partner {partner} --week {week}\n  dspdesk --data-dir {d} flags\n  dspdesk --data-dir {d} batches",
         week.monday(),
         week.sunday(),
@@ -306,10 +306,10 @@ fn print_next_steps(data: &Path, week: IsoWeek, partner: &str) {
 /// Creates the demo users (once) and prints how to log in as each.
 async fn print_logins(ws: &Workspace, lowest: &[views::PartnerLine]) -> anyhow::Result<()> {
     let logins = demo_users(ws, lowest).await?;
-    println!("\nlog in as (passwords are for this demo only):");
+    outln!("\nlog in as (passwords are for this demo only):");
     for (user, role, pw) in &logins {
-        println!("  {user:<10} {role:<40} {pw}");
+        outln!("  {user:<10} {role:<40} {pw}");
     }
-    println!();
+    outln!();
     Ok(())
 }

@@ -42,10 +42,10 @@ pub enum ExportCommand {
 #[derive(Args, Debug)]
 pub struct SliceArgs {
     /// First date (YYYY-MM-DD), included.
-    #[arg(long)]
+    #[arg(long, value_parser = dspdesk_core::time::parse_day)]
     pub from: NaiveDate,
     /// Last date (YYYY-MM-DD), included.
-    #[arg(long)]
+    #[arg(long, value_parser = dspdesk_core::time::parse_day)]
     pub to: NaiveDate,
     /// Grouping, comma-separated (see each export).
     #[arg(long)]
@@ -95,10 +95,10 @@ pub struct MetricsArgs {
     #[arg(long)]
     pub by: Option<String>,
     /// First date (YYYY-MM-DD), included.
-    #[arg(long)]
+    #[arg(long, value_parser = dspdesk_core::time::parse_day)]
     pub from: NaiveDate,
     /// Last date (YYYY-MM-DD), included.
-    #[arg(long)]
+    #[arg(long, value_parser = dspdesk_core::time::parse_day)]
     pub to: NaiveDate,
     #[arg(long, value_enum, default_value = "csv")]
     pub format: FileFormat,

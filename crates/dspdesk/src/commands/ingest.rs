@@ -87,14 +87,16 @@ pub async fn run(cli: &Cli, args: &IngestArgs) -> anyhow::Result<ExitCode> {
     {
         let sync = dspdesk_app::flags::refresh_flags(&ws).await?;
         if matches!(args.format, OutputFormat::Text) {
-            println!(
+            outln!(
                 "flags: {} opened, {} cleared, {} still open (dspdesk flags lists them)",
-                sync.opened, sync.cleared, sync.kept
+                sync.opened,
+                sync.cleared,
+                sync.kept
             );
         }
     }
     if matches!(args.format, OutputFormat::Json) {
-        println!("{}", serde_json::to_string_pretty(&reports)?);
+        outln!("{}", serde_json::to_string_pretty(&reports)?);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -151,12 +153,13 @@ fn print_report(r: &IngestReport) {
         String::new()
     };
     if r.outcome == dspdesk_app::Outcome::Unchanged {
-        println!(
+        outln!(
             "{}: unchanged: the same content is already loaded and current; nothing to do ({:.1}s)",
-            r.file, r.seconds
+            r.file,
+            r.seconds
         );
     } else {
-        println!(
+        outln!(
             "{}: loaded {} {} rows{rejected}{skipped}; {} station-days replaced; {} daily facts; {:.1}s ({:.0} rows/s)",
             r.file,
             thousands(r.rows_loaded),

@@ -11,16 +11,16 @@ use std::process::ExitCode;
 #[derive(Args, Debug)]
 #[command(after_help = "Example:\n  dspdesk recompute --from 2026-11-01 --to 2026-11-30")]
 pub struct RecomputeArgs {
-    #[arg(long)]
+    #[arg(long, value_parser = dspdesk_core::time::parse_day)]
     pub from: Option<NaiveDate>,
-    #[arg(long)]
+    #[arg(long, value_parser = dspdesk_core::time::parse_day)]
     pub to: Option<NaiveDate>,
 }
 
 pub async fn recompute(cli: &Cli, args: &RecomputeArgs) -> anyhow::Result<ExitCode> {
     let ws = open(cli).await?;
     let r = dspdesk_app::ingest::recompute(&ws, args.from, args.to).await?;
-    println!(
+    outln!(
         "recomputed {} station-days ({} rows) into {} daily facts: {:.2}s computing, {:.2}s storing",
         thousands(r.station_days),
         thousands(r.rows),
@@ -47,9 +47,9 @@ pub async fn stations(cli: &Cli, cmd: &StationsCommand) -> anyhow::Result<ExitCo
     let ws = open(cli).await?;
     match cmd {
         StationsCommand::List => {
-            println!("{:<12} {:<24} name", "station", "timezone");
+            outln!("{:<12} {:<24} name", "station", "timezone");
             for s in dspdesk_app::network::stations(&ws).await? {
-                println!("{:<12} {:<24} {}", s.code, s.timezone, s.name);
+                outln!("{:<12} {:<24} {}", s.code, s.timezone, s.name);
             }
         }
         StationsCommand::SetZone { code, zone } => {
@@ -59,7 +59,7 @@ pub async fn stations(cli: &Cli, cmd: &StationsCommand) -> anyhow::Result<ExitCo
                 anyhow::anyhow!("{zone:?} is not an IANA time zone such as Asia/Kolkata")
             })?;
             dspdesk_app::network::set_station_zone(&ws, code, zone).await?;
-            println!("{code}: {zone}");
+            outln!("{code}: {zone}");
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -74,12 +74,18 @@ pub struct BatchesArgs {
 
 pub async fn batches(cli: &Cli, args: &BatchesArgs) -> anyhow::Result<ExitCode> {
     let ws = open(cli).await?;
-    println!(
+    outln!(
         "{:>5} {:<16} {:<10} {:>12} {:>9} {:>6} {:<20} file",
-        "id", "kind", "outcome", "loaded", "rejected", "days", "when (UTC)"
+        "id",
+        "kind",
+        "outcome",
+        "loaded",
+        "rejected",
+        "days",
+        "when (UTC)"
     );
     for b in dspdesk_app::ingest::batches(&ws, args.limit).await? {
-        println!(
+        outln!(
             "{:>5} {:<16} {:<10} {:>12} {:>9} {:>6} {:<20} {}",
             b.id,
             b.kind,

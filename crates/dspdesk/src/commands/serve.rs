@@ -30,7 +30,7 @@ pub async fn serve_workspace(ws: Workspace, args: &ServeArgs) -> anyhow::Result<
                 args.addr
             )
         })?;
-    println!(
+    outln!(
         "dspdesk is serving on http://{} (Ctrl-C stops it)",
         listener.local_addr()?
     );
@@ -104,16 +104,16 @@ pub async fn users(cli: &Cli, cmd: &UsersCommand) -> anyhow::Result<ExitCode> {
                 password: pw.clone(),
             };
             people::create_user(&ws, &operator(), &person).await?;
-            println!("added {username} ({role})");
+            outln!("added {username} ({role})");
             if generated {
-                println!("password: {pw}");
+                outln!("password: {pw}");
             }
         }
         UsersCommand::List => {
-            println!("{:<20} {:<8} {:<9} scope", "username", "role", "status");
+            outln!("{:<20} {:<8} {:<9} scope", "username", "role", "status");
             for u in people::users(&ws, &operator()).await? {
                 let scope: Vec<String> = u.scopes.iter().map(|(k, c)| format!("{k}:{c}")).collect();
-                println!(
+                outln!(
                     "{:<20} {:<8} {:<9} {}",
                     u.username,
                     u.role,
@@ -124,14 +124,14 @@ pub async fn users(cli: &Cli, cmd: &UsersCommand) -> anyhow::Result<ExitCode> {
         }
         UsersCommand::Disable { username } => {
             people::disable_user(&ws, &operator(), username).await?;
-            println!("disabled {username}; their sessions have ended");
+            outln!("disabled {username}; their sessions have ended");
         }
         UsersCommand::ResetPassword { username } => {
             let (pw, generated) = password()?;
             people::reset_password(&ws, &operator(), username, &pw).await?;
-            println!("new password set for {username}; their sessions have ended");
+            outln!("new password set for {username}; their sessions have ended");
             if generated {
-                println!("password: {pw}");
+                outln!("password: {pw}");
             }
         }
     }
@@ -161,15 +161,18 @@ pub async fn tokens(cli: &Cli, cmd: &TokensCommand) -> anyhow::Result<ExitCode> 
     match cmd {
         TokensCommand::Create { username, name } => {
             let (id, token) = people::create_token(&ws, &operator(), username, name).await?;
-            println!("token {id} for {username} ({name}); it is shown once:\n{token}");
+            outln!("token {id} for {username} ({name}); it is shown once:\n{token}");
         }
         TokensCommand::List => {
-            println!(
+            outln!(
                 "{:>4} {:<20} {:<24} {:<9} created (UTC)",
-                "id", "user", "name", "status"
+                "id",
+                "user",
+                "name",
+                "status"
             );
             for t in people::tokens(&ws, &operator()).await? {
-                println!(
+                outln!(
                     "{:>4} {:<20} {:<24} {:<9} {}",
                     t.id,
                     t.username,
@@ -181,7 +184,7 @@ pub async fn tokens(cli: &Cli, cmd: &TokensCommand) -> anyhow::Result<ExitCode> 
         }
         TokensCommand::Revoke { id } => {
             people::revoke_token(&ws, &operator(), *id).await?;
-            println!("revoked token {id}");
+            outln!("revoked token {id}");
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -25,7 +25,7 @@ pub struct SimulateArgs {
     #[arg(long, default_value_t = 120)]
     pub days: u32,
     /// The first day (YYYY-MM-DD).
-    #[arg(long, default_value = "2026-07-27")]
+    #[arg(long, value_parser = dspdesk_core::time::parse_day, default_value = "2026-07-27")]
     pub start: NaiveDate,
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
@@ -53,7 +53,7 @@ impl SimulateArgs {
 pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
     let t = Instant::now();
     let s = simulate(&args.config(), &args.out)?;
-    println!(
+    outln!(
         "wrote {} deliveries, {} routes, {} remittances over {} station-days to {} in {:.1}s",
         thousands(s.deliveries),
         thousands(s.routes),

@@ -47,12 +47,8 @@ pub struct GoalForm {
 }
 
 fn date(field: &'static str, raw: &str) -> Result<NaiveDate, AppError> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
-        AppError::invalid(
-            field,
-            format!("{field}: {raw:?} is not a date; write it like 2026-11-23"),
-        )
-    })
+    dspdesk_core::time::parse_day(raw)
+        .map_err(|e| AppError::invalid(field, format!("{field}: {e}")))
 }
 
 /// A code typed into the form (any case): the code, or the field's error.
@@ -107,7 +103,7 @@ async fn apply(s: &AppState, actor: &Actor, f: &GoalForm) -> Result<String, AppE
 pub async fn set_goals(State(s): State<AppState>, f: CsrfForm<GoalForm>) -> PageResult {
     let u = &f.user;
     let (ok, text) = form_outcome(apply(&s, &u.actor, &f.form).await)?;
-    let week = NaiveDate::parse_from_str(f.form.from.trim(), "%Y-%m-%d")
+    let week = dspdesk_core::time::parse_day(&f.form.from)
         .ok()
         .map(|d| IsoWeek::of(d - Duration::days(1)));
     let page = goals_page(&s, u, week, None, Some((ok, text))).await?;

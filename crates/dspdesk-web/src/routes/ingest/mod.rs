@@ -2,6 +2,8 @@
 
 mod pages;
 
+pub(crate) use pages::sweep;
+
 use super::Route;
 use axum::routing::get;
 

@@ -31,12 +31,68 @@ pub async fn upload_form(Can(u, _): Can<may::LoadFiles>) -> PageResult {
     page(&u, None)
 }
 
-/// The form's fields; the file is saved under the uploads folder as it arrives.
+/// The form's fields; the file is saved under `uploads/incoming` as it arrives.
 struct Sent {
     kind: Option<Kind>,
     skip: bool,
     /// Where it was saved, and the name the person gave it.
-    file: Option<(PathBuf, String)>,
+    file: Option<(Incoming, String)>,
+}
+
+/// An uploaded file while it is being received and loaded. Dropping it (a refused
+/// file, an error, a request cut short or timed out) removes it and its rejects file;
+/// `keep` moves both to `uploads/`. What a killed server left in `uploads/incoming` is
+/// removed at start ([`sweep`]).
+struct Incoming {
+    path: PathBuf,
+}
+
+impl Incoming {
+    fn keep(self) -> std::io::Result<()> {
+        let kept = self.path.parent().and_then(Path::parent);
+        if let (Some(dir), Some(name)) = (kept, self.path.file_name()) {
+            let rejects = dspdesk_app::ingest::rejects_path(&self.path);
+            if rejects.exists()
+                && let Some(r) = rejects.file_name()
+            {
+                std::fs::rename(&rejects, dir.join(r))?;
+            }
+            std::fs::rename(&self.path, dir.join(name))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Incoming {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+        let _ = std::fs::remove_file(dspdesk_app::ingest::rejects_path(&self.path));
+    }
+}
+
+/// Removes what uploads cut short by a kill left behind; run when the server starts.
+pub fn sweep(data_dir: &Path) {
+    let incoming = data_dir.join("uploads").join("incoming");
+    if let Ok(entries) = std::fs::read_dir(&incoming) {
+        for e in entries.flatten() {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Writes a file field to disk a chunk at a time (no upload is held in memory).
+async fn save(
+    field: &mut axum::extract::multipart::Field<'_>,
+    path: &Path,
+) -> Result<(), PageError> {
+    use tokio::io::AsyncWriteExt;
+    let mut file = tokio::fs::File::create(path)
+        .await
+        .map_err(PageError::internal)?;
+    while let Some(chunk) = field.chunk().await.map_err(cut_short)? {
+        file.write_all(&chunk).await.map_err(PageError::internal)?;
+    }
+    file.flush().await.map_err(PageError::internal)
 }
 
 fn cut_short(e: impl std::fmt::Display) -> PageError {
@@ -62,10 +118,12 @@ async fn receive(form: &mut Multipart, dir: &Path) -> Result<Sent, PageError> {
                     .unwrap_or("csv")
                     .to_ascii_lowercase();
                 let token = dspdesk_app::people::random_token()?;
-                let path = dir.join(format!("{}.{ext}", &token[..16]));
-                let bytes = field.bytes().await.map_err(cut_short)?;
-                std::fs::write(&path, &bytes).map_err(PageError::internal)?;
-                sent.file = Some((path, name));
+                let file = Incoming {
+                    path: dir.join(format!("{}.{ext}", &token[..16])),
+                };
+                let mut field = field;
+                save(&mut field, &file.path).await?;
+                sent.file = Some((file, name));
             }
             _ => {}
         }
@@ -133,10 +191,10 @@ pub async fn upload(
     CsrfUpload(u, _): CsrfUpload<may::LoadFiles>,
     mut form: Multipart,
 ) -> PageResult {
-    let dir = s.ws.data_dir.join("uploads");
+    let dir = s.ws.data_dir.join("uploads").join("incoming");
     std::fs::create_dir_all(&dir).map_err(PageError::internal)?;
     let sent = receive(&mut form, &dir).await?;
-    let (Some(kind), Some((path, name))) = (sent.kind, sent.file) else {
+    let (Some(kind), Some((file, name))) = (sent.kind, sent.file) else {
         return page(
             &u,
             Some((
@@ -145,11 +203,11 @@ pub async fn upload(
             )),
         );
     };
-    let outcome = dspdesk_app::ingest::upload(&s.ws, &u.actor, kind, &path, sent.skip).await;
-    let result = message(outcome, &path, &name);
-    let keep = sent.skip && matches!(result, Ok((true, _)));
-    if !keep {
-        let _ = std::fs::remove_file(&path);
+    let outcome = dspdesk_app::ingest::upload(&s.ws, &u.actor, kind, &file.path, sent.skip).await;
+    let result = message(outcome, &file.path, &name);
+    // A file loaded with its bad rows skipped is kept beside its rejects file.
+    if sent.skip && matches!(result, Ok((true, _))) {
+        file.keep().map_err(PageError::internal)?;
     }
     page(&u, Some(result?))
 }

@@ -37,9 +37,7 @@ fn page<T: serde::Serialize>(q: &PageQuery, items: &[T]) -> Result<(Value, Value
 }
 
 fn date(raw: &str) -> Result<chrono::NaiveDate, ApiError> {
-    super::parse_date(raw).ok_or_else(|| {
-        ApiError::bad_request(format!("{raw:?} is not a date; write it like 2026-11-20"))
-    })
+    super::parse_date(raw).map_err(ApiError::bad_request)
 }
 
 pub async fn overview(

@@ -65,6 +65,6 @@ pub fn routes() -> Vec<Route> {
 }
 
 /// A date in a path; a malformed one is the caller's error.
-fn parse_date(raw: &str) -> Option<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok()
+fn parse_date(raw: &str) -> Result<chrono::NaiveDate, String> {
+    dspdesk_core::time::parse_day(raw)
 }

@@ -7,7 +7,7 @@ use crate::shared::download::download;
 use crate::shared::error::PageError;
 use crate::shared::error::PageResult;
 use crate::shared::extract::{PageWeek, partner_code, station_code};
-use crate::shared::render::{Chrome, chrome, int, money, pct, render};
+use crate::shared::render::{Chrome, chrome, int, money, pct, render, segment};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use chrono::NaiveDate;
@@ -379,7 +379,11 @@ struct DayPage {
 fn route_row(r: &drill::RouteLine, date: &str) -> RouteRow {
     let dash = || "–".to_owned();
     RouteRow {
-        href: format!("/stations/{}/days/{date}/routes/{}", r.station, r.route_id),
+        href: format!(
+            "/stations/{}/days/{date}/routes/{}",
+            r.station,
+            segment(&r.route_id)
+        ),
         station: r.station.clone(),
         route_id: r.route_id.clone(),
         block: r.block_hours.map_or_else(dash, |h| format!("{h} h")),
@@ -411,7 +415,7 @@ pub async fn partner_day(
     Path((code, date)): Path<(String, String)>,
     Query(q): Query<TableQuery>,
 ) -> PageResult {
-    let day = super::parse_date(&date).ok_or_else(|| PageError::not_found("day"))?;
+    let day = super::parse_date(&date).map_err(|_| PageError::not_found("day"))?;
     let lines = drill::partner_day(&s.ws, &u.actor, &partner_code(&code)?, day)
         .await?
         .ok_or_else(|| PageError::not_found("day"))?;
@@ -446,7 +450,7 @@ pub async fn route(
     Path((station, date, route)): Path<(String, String, String)>,
     Query(q): Query<TableQuery>,
 ) -> PageResult {
-    let day = super::parse_date(&date).ok_or_else(|| PageError::not_found("day"))?;
+    let day = super::parse_date(&date).map_err(|_| PageError::not_found("day"))?;
     let v = drill::route(&s.ws, &u.actor, &station_code(&station)?, day, &route)
         .await?
         .ok_or_else(|| PageError::not_found("route"))?;
