@@ -410,10 +410,14 @@ fn open_rejects(
     rejects_path: &Path,
     headers: &[String],
 ) -> Result<csv::Writer<std::fs::File>, IngestError> {
-    let mut w = csv::Writer::from_path(rejects_path).map_err(|e| IngestError::Unreadable {
-        path: rejects_path.into(),
-        message: format!("cannot write the rejects file: {e}"),
-    })?;
+    // Flexible: a rejected row may have more or fewer fields than the header.
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_path(rejects_path)
+        .map_err(|e| IngestError::Unreadable {
+            path: rejects_path.into(),
+            message: format!("cannot write the rejects file: {e}"),
+        })?;
     let mut header: Vec<String> = vec!["row".into(), "errors".into()];
     header.extend(headers.iter().cloned());
     w.write_record(&header)

@@ -4,8 +4,8 @@
 use crate::shared::error::AppError;
 use crate::shared::workspace::Workspace;
 use chrono::NaiveDate;
-use dspdesk_core::table::csv_text;
-use dspdesk_core::{Counts, IsoWeek, format_minor};
+use dspdesk_core::table::{Cell, Table};
+use dspdesk_core::{Counts, IsoWeek};
 use std::collections::BTreeMap;
 use std::io::Write;
 
@@ -54,34 +54,52 @@ pub const METRIC_COLUMNS: [&str; 17] = [
     "packages_routed",
 ];
 
-fn ratio(v: Option<f64>) -> String {
-    v.map(|x| x.to_string()).unwrap_or_default()
-}
-
-/// The row's metric values as text, in `METRIC_COLUMNS` order; empty for no value.
-pub fn metric_values(c: &Counts) -> Vec<String> {
+/// The row's metric values as cells, in `METRIC_COLUMNS` order: counts as integers,
+/// ratios as numbers (none without a denominator), money exact.
+pub fn metric_cells(c: &Counts) -> Vec<Cell> {
     vec![
-        c.dispatched.to_string(),
-        c.delivered.to_string(),
-        c.on_time.to_string(),
-        c.attempted.to_string(),
-        c.rejected.to_string(),
-        c.rts.to_string(),
-        c.lost.to_string(),
-        ratio(c.dot_pct()),
-        ratio(c.dcr_pct()),
-        format_minor(c.nl_value_minor),
-        ratio(c.nl_dpmo()),
-        format_minor(c.cod_due_minor),
-        c.vas_dispatched.to_string(),
-        c.vas_delivered.to_string(),
-        c.routes.to_string(),
-        ratio(c.packages_per_route()),
-        c.packages_routed.to_string(),
+        Cell::Int(c.dispatched),
+        Cell::Int(c.delivered),
+        Cell::Int(c.on_time),
+        Cell::Int(c.attempted),
+        Cell::Int(c.rejected),
+        Cell::Int(c.rts),
+        Cell::Int(c.lost),
+        Cell::Num(c.dot_pct()),
+        Cell::Num(c.dcr_pct()),
+        Cell::minor(c.nl_value_minor),
+        Cell::Num(c.nl_dpmo()),
+        Cell::minor(c.cod_due_minor),
+        Cell::Int(c.vas_dispatched),
+        Cell::Int(c.vas_delivered),
+        Cell::Int(c.routes),
+        Cell::Num(c.packages_per_route()),
+        Cell::Int(c.packages_routed),
     ]
 }
 
+/// The row's metric values as exported text, in `METRIC_COLUMNS` order.
+pub fn metric_values(c: &Counts) -> Vec<String> {
+    metric_cells(c).iter().map(Cell::export_text).collect()
+}
+
+impl MetricsSpec {
+    /// The range rows are counted over: the dates asked for, widened to whole ISO weeks
+    /// for `Grain::Week` (a row labelled `2026-W47` counts all of that week, never part
+    /// of it).
+    pub fn counted_range(&self) -> (NaiveDate, NaiveDate) {
+        match self.grain {
+            Grain::Day => (self.from, self.to),
+            Grain::Week => (
+                IsoWeek::of(self.from).monday(),
+                IsoWeek::of(self.to).sunday(),
+            ),
+        }
+    }
+}
+
 /// Rolls daily facts up to the spec: sums of counts, ratios recomputed from the sums.
+/// Weeks are whole (see [`MetricsSpec::counted_range`]).
 pub async fn metrics(ws: &Workspace, spec: &MetricsSpec) -> Result<Vec<MetricRow>, AppError> {
     if spec.from > spec.to {
         return Err(AppError::invalid(
@@ -92,7 +110,8 @@ pub async fn metrics(ws: &Workspace, spec: &MetricsSpec) -> Result<Vec<MetricRow
             ),
         ));
     }
-    let facts = ws.store.facts_between(spec.from, spec.to).await?;
+    let (from, to) = spec.counted_range();
+    let facts = ws.store.facts_between(from, to).await?;
     let mut groups: BTreeMap<(String, Option<String>, Option<String>), Counts> = BTreeMap::new();
     for f in facts {
         let period = match spec.grain {
@@ -132,54 +151,37 @@ fn header(spec: &MetricsSpec) -> Vec<&'static str> {
     h
 }
 
-fn fields(spec: &MetricsSpec, row: &MetricRow) -> Vec<String> {
-    let mut v = vec![row.period.clone()];
-    if spec.by_partner {
-        v.push(row.partner.clone().unwrap_or_default());
+/// The rows as the one table model every surface writes: CSV and JSON of an export
+/// show the same numbers as the screens and the API, digit for digit.
+pub fn metrics_table(spec: &MetricsSpec, rows: &[MetricRow]) -> Table {
+    let rows = rows
+        .iter()
+        .map(|row| {
+            let mut v = vec![Cell::text(&row.period)];
+            if spec.by_partner {
+                v.push(Cell::text(row.partner.clone().unwrap_or_default()));
+            }
+            if spec.by_station {
+                v.push(Cell::text(row.station.clone().unwrap_or_default()));
+            }
+            v.extend(metric_cells(&row.counts));
+            v
+        })
+        .collect();
+    Table {
+        columns: header(spec),
+        rows,
     }
-    if spec.by_station {
-        v.push(row.station.clone().unwrap_or_default());
-    }
-    v.extend(metric_values(&row.counts));
-    v
 }
 
+/// CSV, through the shared writer.
 pub fn write_csv(spec: &MetricsSpec, rows: &[MetricRow], out: impl Write) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(header(spec))?;
-    for r in rows {
-        w.write_record(fields(spec, r).iter().map(|f| csv_text(f).into_owned()))?;
-    }
-    w.flush()
+    crate::shared::table::write_csv(&metrics_table(spec, rows), out)
 }
 
 /// JSON: an array of objects. Counts and ratios are numbers (null when a ratio has
-/// no denominator); money is a string with two decimals, exact.
-pub fn write_json(
-    spec: &MetricsSpec,
-    rows: &[MetricRow],
-    mut out: impl Write,
-) -> std::io::Result<()> {
-    let names = header(spec);
-    let money = ["nl_value", "cod_due"];
-    let text = ["date", "week", "partner", "station"];
-    let list: Vec<serde_json::Value> = rows
-        .iter()
-        .map(|r| {
-            let mut obj = serde_json::Map::new();
-            for (name, value) in names.iter().zip(fields(spec, r)) {
-                let v = if text.contains(name) || money.contains(name) {
-                    serde_json::Value::String(value)
-                } else if value.is_empty() {
-                    serde_json::Value::Null
-                } else {
-                    serde_json::from_str(&value).unwrap_or(serde_json::Value::String(value))
-                };
-                obj.insert((*name).to_owned(), v);
-            }
-            serde_json::Value::Object(obj)
-        })
-        .collect();
-    serde_json::to_writer_pretty(&mut out, &list)?;
-    writeln!(out)
+/// no denominator); money is a string with two decimals, exact. The numbers are
+/// written from the values, never parsed back from text.
+pub fn write_json(spec: &MetricsSpec, rows: &[MetricRow], out: impl Write) -> std::io::Result<()> {
+    crate::shared::table::write_json(&metrics_table(spec, rows), out)
 }
