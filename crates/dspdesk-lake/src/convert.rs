@@ -50,6 +50,8 @@ pub struct Mapping {
     skip: Vec<SkipRule>,
     date_format: Option<String>,
     ts_format: Option<String>,
+    /// Numbers written `1.234,56` (the profile's `decimal = ","`).
+    decimal_comma: bool,
     header_len: usize,
     pub source_columns: Vec<usize>,
 }
@@ -86,6 +88,7 @@ impl Mapping {
             skip,
             date_format: profile.formats.date.clone(),
             ts_format: profile.formats.timestamp.clone(),
+            decimal_comma: profile.decimal_comma(),
             header_len: headers.len(),
             source_columns,
         })
@@ -189,7 +192,7 @@ impl Mapping {
                 Ok(Value::Text(t))
             }
             ColType::Date => self
-                .date(raw)
+                .date(raw, zone)
                 .and_then(|d| dspdesk_core::time::supported(d).map_err(|_| outside()))
                 .map(Value::Date),
             ColType::Timestamp => {
@@ -209,7 +212,8 @@ impl Mapping {
                 }),
             },
             ColType::Amount | ColType::PositiveAmount => {
-                let v = parse_amount(raw, false).map_err(|e| e.to_string())?;
+                let point = self.decimal_point(raw);
+                let v = parse_amount(&point, false).map_err(|e| e.to_string())?;
                 if col.ty == ColType::PositiveAmount && v == 0 {
                     return Err("is 0; it must be more than 0".into());
                 }
@@ -225,7 +229,11 @@ impl Mapping {
                 Ok(Value::Int(h))
             }
             ColType::Km => {
-                let km: f64 = text()?.parse().map_err(|_| "is not a number".to_owned())?;
+                let point = self.decimal_point(raw);
+                let km: f64 = std::str::from_utf8(&point)
+                    .ok()
+                    .and_then(|t| t.parse().ok())
+                    .ok_or_else(|| "is not a number".to_owned())?;
                 if !km.is_finite() || km < 0.0 {
                     return Err("must be a number, 0 or more".into());
                 }
@@ -239,24 +247,51 @@ impl Mapping {
         }
     }
 
-    fn date(&self, raw: &[u8]) -> Result<NaiveDate, String> {
+    /// A number's text with a decimal point: as written, or, with the profile's
+    /// `decimal = ","`, with its thousands separators (`.`, spaces) dropped and the
+    /// comma made the point.
+    fn decimal_point<'r>(&self, raw: &'r [u8]) -> std::borrow::Cow<'r, [u8]> {
+        if !self.decimal_comma {
+            return raw.into();
+        }
+        raw.iter()
+            .filter(|b| !matches!(b, b'.' | b' '))
+            .map(|&b| if b == b',' { b'.' } else { b })
+            .collect::<Vec<u8>>()
+            .into()
+    }
+
+    /// A day: `YYYY-MM-DD`, a timestamp's day (a wall-clock time's as written; an
+    /// instant with an offset's in the station's zone, never the UTC day), or the
+    /// profile's `[formats] date`.
+    fn date(&self, raw: &[u8], zone: Option<Tz>) -> Result<NaiveDate, String> {
         if let Some(d) = parse_date(raw) {
             return Ok(d);
         }
-        // A midnight timestamp in a date column (what spreadsheets write) is its date.
-        if let Some(v) = parse_iso(raw)
-            && v.local.time() == NaiveTime::MIN
-            && v.offset_secs.is_none()
-        {
-            return Ok(v.local.date());
+        let local_day = |utc_micros: i64| -> Result<NaiveDate, String> {
+            let zone = zone.ok_or("cannot be placed in a day: the row's station is not valid")?;
+            DateTime::from_timestamp_micros(utc_micros)
+                .map(|t| t.with_timezone(&zone).date_naive())
+                .ok_or_else(|| "is out of range".to_owned())
+        };
+        if let Some(v) = parse_iso(raw) {
+            return match v.utc_micros() {
+                Some(micros) => local_day(micros),
+                None => Ok(v.local.date()),
+            };
         }
         if let (Some(fmt), Ok(text)) = (&self.date_format, std::str::from_utf8(raw)) {
+            if let Ok(t) = DateTime::parse_from_str(text, fmt) {
+                return local_day(t.timestamp_micros());
+            }
             if let Ok(d) = NaiveDate::parse_from_str(text, fmt) {
                 return Ok(d);
             }
-            return Err(format!("is not a date in the form YYYY-MM-DD or {fmt}"));
+            return Err(format!(
+                "is not a date in the form YYYY-MM-DD nor {fmt} (the profile's [formats] date)"
+            ));
         }
-        Err("is not a date in the form YYYY-MM-DD".into())
+        Err("is not a date in the form YYYY-MM-DD; if the file writes dates another way, give it in the import profile's [formats], e.g. date = \"%d/%m/%Y\"".into())
     }
 
     fn instant(&self, raw: &[u8], zone: Tz, end_of_day: bool) -> Result<i64, String> {
@@ -272,12 +307,16 @@ impl Mapping {
         if dspdesk_core::time::supported(local.date()).is_err() {
             return Err(outside());
         }
-        if end_of_day {
+        // "By the end of that day" is what a date alone means, and a wall-clock midnight
+        // is how spreadsheets write a date; a value with another time, or an offset, is
+        // an instant as given.
+        let a_date = date_only || (offset.is_none() && local.time() == NaiveTime::MIN);
+        if end_of_day && a_date {
             let next = local
                 .date()
                 .checked_add_days(Days::new(1))
                 .ok_or("is out of range")?;
-            return Ok(to_utc(next.and_time(NaiveTime::MIN), zone)? - 1);
+            return Ok(start_of_day(next, zone)? - 1);
         }
         if date_only {
             return Err("is a date without a time; give the time, or, if the date means \"by the end of that day\", list the column in the profile's end_of_day".into());
@@ -314,9 +353,14 @@ impl Mapping {
 
     /// Rules that tie columns together.
     fn check_row(&self, row: u64, values: &[Value<'_>], errors: &mut Vec<RowError>) {
+        // A delivery time that did not parse has its own error already.
+        let unreadable = errors
+            .iter()
+            .any(|e| e.row == row && e.column == "delivered_at");
         if self.kind == Kind::Deliveries
             && values[6] == Value::Status(Status::Delivered)
             && values[7] == Value::Null
+            && !unreadable
         {
             errors.push(RowError {
                 row,
@@ -326,6 +370,42 @@ impl Mapping {
             });
         }
     }
+}
+
+/// The header closest to a name: the same but for case, spaces and punctuation, else
+/// the one fewest edits away (at most a third of the name).
+fn closest<'h>(headers: &'h [String], name: &str) -> Option<&'h str> {
+    let norm = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let want = norm(name);
+    if let Some(h) = headers.iter().find(|h| norm(h) == want) {
+        return Some(h);
+    }
+    headers
+        .iter()
+        .map(|h| (edits(&norm(h), &want), h))
+        .filter(|(d, _)| *d <= want.chars().count().div_ceil(3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, h)| h.as_str())
+}
+
+/// Levenshtein distance.
+fn edits(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }
 
 /// The longest route distance read: half the Earth's circumference.
@@ -370,6 +450,19 @@ fn origins(
             .map(String::as_str)
             .unwrap_or(col.name);
         let found = find_once(headers, source_name, path)?;
+        if found.is_none() && profile.columns.contains_key(col.name) {
+            return Err(IngestError::Unreadable {
+                path: path.into(),
+                message: format!(
+                    "the import profile's [columns] {} = {source_name:?} names a column the file does not have{}; the file's columns are {}",
+                    col.name,
+                    closest(headers, source_name)
+                        .map(|c| format!(" (did you mean {c:?}?)"))
+                        .unwrap_or_default(),
+                    headers.join(", ")
+                ),
+            });
+        }
         let origin = match (found, profile.constants.get(col.name)) {
             (Some(i), _) => Origin::Column(i),
             (None, Some(v)) => Origin::Constant(v.as_bytes().to_vec()),
@@ -387,6 +480,23 @@ fn origins(
         origins.push(origin);
     }
     if !missing.is_empty() {
+        if let [only] = headers
+            && let Some(d) = [';', '\t', '|', ',']
+                .into_iter()
+                .find(|d| only.contains(*d))
+        {
+            let shown = if d == '\t' {
+                "\\t".to_owned()
+            } else {
+                d.to_string()
+            };
+            return Err(IngestError::Unreadable {
+                path: path.into(),
+                message: format!(
+                    "the header did not split into columns: it reads as one column, {only:?}. It looks separated by {shown:?}: set delimiter = {shown:?} in an import profile (--profile)"
+                ),
+            });
+        }
         return Err(IngestError::MissingColumns {
             path: path.into(),
             missing,
@@ -404,12 +514,17 @@ fn skip_rules(
 ) -> Result<Vec<SkipRule>, IngestError> {
     let mut skip = Vec::new();
     for rule in &profile.skip {
-        let i =
-            find_once(headers, &rule.column, path)?.ok_or_else(|| IngestError::MissingColumns {
-                path: path.into(),
-                missing: vec![format!("{} (named by the profile's [[skip]])", rule.column)],
-                found: headers.to_vec(),
-            })?;
+        let i = find_once(headers, &rule.column, path)?.ok_or_else(|| IngestError::Unreadable {
+            path: path.into(),
+            message: format!(
+                "the import profile's [[skip]] rule reads the column {:?}, which the file does not have{}; the file's columns are {}",
+                rule.column,
+                closest(headers, &rule.column)
+                    .map(|c| format!(" (did you mean {c:?}?)"))
+                    .unwrap_or_default(),
+                headers.join(", ")
+            ),
+        })?;
         skip.push((
             i,
             rule.values.iter().map(|v| v.as_bytes().to_vec()).collect(),
@@ -454,6 +569,19 @@ fn default_for(col: &Column) -> Value<'static> {
         (ColType::Km, _) => Value::Float(0.0),
         _ => Value::Null,
     }
+}
+
+/// The first instant of a local day: midnight, or, where the clocks skip midnight (a
+/// DST change at 00:00, as Brazil had), the first wall-clock time that exists.
+fn start_of_day(day: NaiveDate, zone: Tz) -> Result<i64, String> {
+    let midnight = day.and_time(NaiveTime::MIN);
+    for minutes in 0..=24 * 60 {
+        let t = midnight + chrono::Duration::minutes(minutes);
+        if let Some(first) = zone.from_local_datetime(&t).earliest() {
+            return Ok(first.timestamp_micros());
+        }
+    }
+    Err(format!("{day} has no time that exists in {zone}"))
 }
 
 fn to_utc(local: NaiveDateTime, zone: Tz) -> Result<i64, String> {

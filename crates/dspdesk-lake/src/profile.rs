@@ -39,7 +39,14 @@ pub struct ImportProfile {
     pub skip_lines: usize,
     /// Excel: the sheet to read; the first sheet when absent.
     pub sheet: Option<String>,
-    /// Timestamp columns whose values are dates: the promise is the end of that local day.
+    /// CSV: the character between fields (`","` when absent; `";"`, `"|"`, `"\t"`).
+    pub delimiter: Option<String>,
+    /// The decimal mark of amounts and distances: `"."` (the default) or `","`. With
+    /// `","`, dots and spaces in a number are thousands separators: `1.234,56`.
+    pub decimal: Option<String>,
+    /// Timestamp columns whose values may be dates: a date alone (or a wall-clock
+    /// midnight, as spreadsheets write dates) means the end of that local day; a value
+    /// with another time or an offset is read as it is.
     #[serde(default)]
     pub end_of_day: Vec<String>,
     /// canonical column = source column
@@ -99,6 +106,19 @@ impl ImportProfile {
                 "it is written for `{k}` files, and this is a {kind} ingest"
             )));
         }
+        if let Some(d) = &self.delimiter {
+            self.delimiter_byte().ok_or_else(|| {
+                err(format!(
+                    "delimiter {d:?} is not one character; use \",\", \";\", \"|\" or \"\\t\""
+                ))
+            })?;
+        }
+        if let Some(d) = &self.decimal
+            && d != "."
+            && d != ","
+        {
+            return Err(err(format!("decimal {d:?}: use \".\" or \",\"")));
+        }
         if let Some(tz) = &self.timezone {
             tz.parse::<Tz>().map_err(|_| {
                 err(format!(
@@ -144,6 +164,21 @@ impl ImportProfile {
             }
         }
         Ok(())
+    }
+
+    /// The CSV delimiter as a byte (`\t` may be written `"\\t"` or `"tab"`).
+    pub fn delimiter_byte(&self) -> Option<u8> {
+        match self.delimiter.as_deref() {
+            None => Some(b','),
+            Some("\\t" | "tab" | "\t") => Some(b'\t'),
+            Some(d) if d.len() == 1 && d.is_ascii() => Some(d.as_bytes()[0]),
+            Some(_) => None,
+        }
+    }
+
+    /// True when numbers are written with a decimal comma.
+    pub fn decimal_comma(&self) -> bool {
+        self.decimal.as_deref() == Some(",")
     }
 
     pub fn default_zone(&self) -> Option<Tz> {

@@ -12,8 +12,8 @@ use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// How far a reader has got: bytes for CSV, rows for the others.
 #[derive(Debug, Default)]
@@ -46,17 +46,32 @@ pub fn open(
     if meta.len() == 0 {
         return Err(IngestError::EmptyFile { path: path.into() });
     }
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
+    let ext_of = |p: &Path| {
+        p.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default()
+    };
+    let mut ext = ext_of(path);
+    let gzip = ext == "gz";
+    if gzip {
+        ext = ext_of(&path.with_extension(""));
+        if !matches!(ext.as_str(), "csv" | "txt") {
+            return Err(IngestError::Unreadable {
+                path: path.into(),
+                message:
+                    "only CSV files are read gzip-compressed (FILE.csv.gz); decompress it first"
+                        .into(),
+            });
+        }
+    }
     match ext.as_str() {
         "csv" | "txt" => Ok(Box::new(CsvSource::open(
             path,
             profile,
             progress,
             meta.len(),
+            gzip,
         )?)),
         "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => Ok(Box::new(crate::sheet::SheetSource::open(
             path, profile, progress,
@@ -65,7 +80,7 @@ pub fn open(
         _ => Err(IngestError::Unreadable {
             path: path.into(),
             message: format!(
-                "cannot tell the format from the extension {:?}; name the file .csv, .xlsx or .parquet",
+                "cannot tell the format from the extension {:?}; name the file .csv, .csv.gz, .xlsx or .parquet",
                 ext
             ),
         }),
@@ -100,16 +115,20 @@ pub(crate) fn clean_header(raw: &[u8], first: bool) -> String {
     String::from_utf8_lossy(raw).trim().to_owned()
 }
 
+/// Reads a file, hashing its bytes (the file's, before any decompression) and
+/// counting them for the progress bar.
 struct HashingReader {
     inner: BufReader<File>,
-    hasher: Sha256,
+    hasher: Arc<Mutex<Sha256>>,
     progress: Arc<Progress>,
 }
 
 impl Read for HashingReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
+        if let Ok(mut h) = self.hasher.lock() {
+            h.update(&buf[..n]);
+        }
         self.progress.done.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
     }
@@ -117,28 +136,38 @@ impl Read for HashingReader {
 
 pub struct CsvSource {
     path: PathBuf,
-    reader: Option<csv::Reader<HashingReader>>,
+    reader: Option<csv::Reader<Box<dyn Read + Send>>>,
+    hasher: Arc<Mutex<Sha256>>,
     headers: Vec<String>,
     row: u64,
 }
 
 impl CsvSource {
+    /// A CSV file; `gzip` for a `.csv.gz` one, read as it is decompressed.
     fn open(
         path: &Path,
         profile: &ImportProfile,
         progress: Arc<Progress>,
         len: u64,
+        gzip: bool,
     ) -> Result<CsvSource, IngestError> {
         let file = File::open(path).map_err(|e| IngestError::io(path, e))?;
         progress.total.store(len, Ordering::Relaxed);
+        let hasher = Arc::new(Mutex::new(Sha256::new()));
         let inner = HashingReader {
             inner: BufReader::with_capacity(1 << 20, file),
-            hasher: Sha256::new(),
+            hasher: hasher.clone(),
             progress,
+        };
+        let inner: Box<dyn Read + Send> = if gzip {
+            Box::new(flate2::read::MultiGzDecoder::new(inner))
+        } else {
+            Box::new(inner)
         };
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
+            .delimiter(profile.delimiter_byte().unwrap_or(b','))
             .buffer_capacity(1 << 20)
             .from_reader(inner);
         let mut rec = ByteRecord::new();
@@ -165,6 +194,7 @@ impl CsvSource {
         Ok(CsvSource {
             path: path.into(),
             reader: Some(reader),
+            hasher,
             headers,
             row,
         })
@@ -200,11 +230,17 @@ impl RecordSource for CsvSource {
         })?;
         let mut inner = reader.into_inner();
         // Anything the CSV reader did not consume still belongs to the file's hash.
-        let mut rest = Vec::new();
-        inner
-            .read_to_end(&mut rest)
+        std::io::copy(&mut inner, &mut std::io::sink())
             .map_err(|e| IngestError::io(&self.path, e))?;
-        Ok(hex(&inner.hasher.finalize()))
+        drop(inner);
+        let hasher =
+            std::mem::take(
+                &mut *self.hasher.lock().map_err(|_| IngestError::Unreadable {
+                    path: self.path.clone(),
+                    message: "the file's hash was lost".into(),
+                })?,
+            );
+        Ok(hex(&hasher.finalize()))
     }
 }
 

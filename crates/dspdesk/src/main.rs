@@ -58,8 +58,11 @@ pub struct Cli {
 pub enum Command {
     /// Load files into the lake and compute their daily facts.
     Ingest(commands::ingest::IngestArgs),
+    /// Write numbers out as CSV or JSON: metrics, scores, goals, profit, COD, flags.
     #[command(subcommand)]
     Export(commands::export::ExportCommand),
+    /// What is loaded: each kind's station-days, stations and dates (pick --from/--to).
+    Data,
     Simulate(commands::simulate::SimulateArgs),
     Recompute(commands::misc::RecomputeArgs),
     Bench(commands::bench::BenchArgs),

@@ -390,6 +390,46 @@ async fn check_references(
     .await
 }
 
+/// A profile's `timezone` is the zone of the stations a file introduces; a station
+/// already stored keeps its own. Where the two differ the file is refused, naming
+/// both zones, rather than read in a zone the profile did not mean.
+fn zone_agrees(
+    staged: &Staged,
+    profile: &ImportProfile,
+    zones: &HashMap<String, Tz>,
+    path: &Path,
+) -> Result<(), IngestError> {
+    let Some(said) = profile.default_zone() else {
+        return Ok(());
+    };
+    let mut differ: Vec<String> = staged
+        .days
+        .keys()
+        .filter_map(|(s, _)| {
+            zones
+                .get(s)
+                .filter(|z| **z != said)
+                .map(|z| format!("{s} ({z})"))
+        })
+        .collect();
+    differ.dedup();
+    if differ.is_empty() {
+        return Ok(());
+    }
+    Err(IngestError::Unreadable {
+        path: path.into(),
+        message: format!(
+            "the import profile says timezone = \"{said}\", and {} stored with another zone: {}. A stored station keeps its zone. If the profile is right, set it first (dspdesk stations set-zone CODE {said}); otherwise remove timezone from the profile. Nothing was loaded",
+            if differ.len() == 1 {
+                "this station is"
+            } else {
+                "these stations are"
+            },
+            differ.join(", ")
+        ),
+    })
+}
+
 /// What a load means: the file and how it was read. The SHA-256 of the file's hash,
 /// the kind, the import profile's text, the day mode, `--skip-bad-rows` and the zone
 /// of each station the file holds: a corrected profile, another mode or a station's
@@ -503,6 +543,10 @@ pub async fn ingest(
             Ok(s) => s,
             Err(e) => return Err(refuse(ws, &log, None, e).await),
         };
+    if let Err(e) = zone_agrees(&staged, &profile, &zones, path) {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(refuse(ws, &log, Some(&staged), e).await);
+    }
     let mut report = IngestReport::staged(path, kind, &staged, t0.elapsed().as_secs_f64());
     let counts = row_counts(&staged);
     log.reading = reading_hash(&staged, kind, &profile_text, opts, &zones, default_zone);
@@ -605,4 +649,31 @@ pub async fn upload(
 /// The newest entries of the ingest log.
 pub async fn batches(ws: &Workspace, limit: i64) -> Result<Vec<dspdesk_store::BatchRow>, AppError> {
     Ok(ws.store.batches(limit).await?)
+}
+
+/// What is loaded of one kind.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Loaded {
+    pub kind: String,
+    pub station_days: i64,
+    pub stations: i64,
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+}
+
+/// What is loaded, kind by kind: what `dspdesk data` shows, to pick dates by.
+pub async fn loaded(ws: &Workspace) -> Result<Vec<Loaded>, AppError> {
+    Ok(ws
+        .store
+        .lake_summary()
+        .await?
+        .into_iter()
+        .map(|(kind, station_days, stations, first, last)| Loaded {
+            kind,
+            station_days,
+            stations,
+            first,
+            last,
+        })
+        .collect())
 }

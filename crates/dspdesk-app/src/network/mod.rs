@@ -18,7 +18,28 @@ pub async fn stations(ws: &Workspace) -> Result<Vec<StationRow>, AppError> {
     Ok(ws.store.list_stations().await?)
 }
 
+/// What changing a station's zone left to do: the zone it had, and the files its
+/// stored station-days were read from (times without an offset in them still mean
+/// the old zone's time until they are loaded again).
+#[derive(Debug, Clone)]
+pub struct ZoneChange {
+    pub previous: Option<String>,
+    /// (kind, file as logged, station-days)
+    pub sources: Vec<(String, String, i64)>,
+}
+
 /// Sets a station's time zone (an IANA name, checked by the caller's parser).
-pub async fn set_station_zone(ws: &Workspace, code: &str, zone: &str) -> Result<(), AppError> {
-    Ok(ws.store.set_station_zone(code, zone).await?)
+pub async fn set_station_zone(
+    ws: &Workspace,
+    code: &str,
+    zone: &str,
+) -> Result<ZoneChange, AppError> {
+    let previous = ws.store.station_zones().await?.remove(code);
+    ws.store.set_station_zone(code, zone).await?;
+    let sources = if previous.as_deref().is_some_and(|p| p != zone) {
+        ws.store.station_sources(code).await?
+    } else {
+        Vec::new()
+    };
+    Ok(ZoneChange { previous, sources })
 }

@@ -16,6 +16,31 @@ pub struct LakeFileRow {
 }
 
 impl Store {
+    /// What is loaded, per kind: (kind, station-days, stations, first date, last date).
+    pub async fn lake_summary(&self) -> Result<Vec<(String, i64, i64, NaiveDate, NaiveDate)>> {
+        let rows = on_pool!(self, |pool| {
+            sqlx::query(
+                "SELECT kind, COUNT(*) AS days, COUNT(DISTINCT station) AS stations,
+                        MIN(date) AS first, MAX(date) AS last
+                 FROM lake_files GROUP BY kind ORDER BY kind",
+            )
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("kind")?,
+                    r.try_get("days")?,
+                    r.try_get("stations")?,
+                    r.try_get("first")?,
+                    r.try_get("last")?,
+                ))
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?
+        });
+        Ok(rows)
+    }
+
     /// The current file of each station-day of one kind.
     pub async fn current_files(&self, kind: &str) -> Result<HashMap<(String, NaiveDate), String>> {
         let rows = on_pool!(self, |pool| {

@@ -61,6 +61,32 @@ impl Store {
         Ok(())
     }
 
+    /// The files a station's current station-days were loaded from: (kind, file as
+    /// logged, station-days), for re-reading them after its zone changed.
+    pub async fn station_sources(&self, code: &str) -> Result<Vec<(String, String, i64)>> {
+        let rows = on_pool!(self, |pool| {
+            sqlx::query(
+                "SELECT f.kind, b.file_name, COUNT(*) AS days FROM lake_files f
+                 JOIN ingest_batches b ON b.id = f.batch_id
+                 WHERE f.station = $1
+                 GROUP BY f.kind, b.file_name ORDER BY f.kind, b.file_name",
+            )
+            .bind(code)
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("kind")?,
+                    r.try_get("file_name")?,
+                    r.try_get("days")?,
+                ))
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?
+        });
+        Ok(rows)
+    }
+
     pub async fn partner_codes(&self) -> Result<Vec<String>> {
         let rows = on_pool!(self, |pool| {
             sqlx::query("SELECT code FROM partners ORDER BY code")

@@ -13,6 +13,8 @@ use std::process::ExitCode;
 
 #[derive(Subcommand, Debug)]
 pub enum ExportCommand {
+    /// Daily metrics rolled up to a day or ISO week, by partner, station, both or
+    /// neither (the dates default to everything loaded).
     Metrics(MetricsArgs),
     /// Weekly health scores with components, tier, rank and the bottom share; one row
     /// per partner (--by partner, the default) or partner × station (--by partner,station)
@@ -41,12 +43,12 @@ pub enum ExportCommand {
 /// The date range, grouping and output of a scorecard export.
 #[derive(Args, Debug)]
 pub struct SliceArgs {
-    /// First date (YYYY-MM-DD), included.
+    /// First date (YYYY-MM-DD), included; default: the first loaded day.
     #[arg(long, value_parser = dspdesk_core::time::parse_day)]
-    pub from: NaiveDate,
-    /// Last date (YYYY-MM-DD), included.
+    pub from: Option<NaiveDate>,
+    /// Last date (YYYY-MM-DD), included; default: the last loaded day.
     #[arg(long, value_parser = dspdesk_core::time::parse_day)]
-    pub to: NaiveDate,
+    pub to: Option<NaiveDate>,
     /// Grouping, comma-separated (see each export).
     #[arg(long)]
     pub by: Option<String>,
@@ -94,12 +96,12 @@ pub struct MetricsArgs {
     /// partner, station, or partner,station; omit for the whole network.
     #[arg(long)]
     pub by: Option<String>,
-    /// First date (YYYY-MM-DD), included.
+    /// First date (YYYY-MM-DD), included; default: the first loaded day.
     #[arg(long, value_parser = dspdesk_core::time::parse_day)]
-    pub from: NaiveDate,
-    /// Last date (YYYY-MM-DD), included.
+    pub from: Option<NaiveDate>,
+    /// Last date (YYYY-MM-DD), included; default: the last loaded day.
     #[arg(long, value_parser = dspdesk_core::time::parse_day)]
-    pub to: NaiveDate,
+    pub to: Option<NaiveDate>,
     #[arg(long, value_enum, default_value = "csv")]
     pub format: FileFormat,
     /// Write to this file instead of standard output.
@@ -152,12 +154,28 @@ fn write_table(
     Ok(ExitCode::SUCCESS)
 }
 
+/// The dates to export: those given, else the loaded range (`dspdesk data` shows it).
 /// `--from` must not be after `--to`.
-fn check_range(from: NaiveDate, to: NaiveDate) -> anyhow::Result<()> {
+async fn range(
+    ws: &dspdesk_app::Workspace,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> anyhow::Result<(NaiveDate, NaiveDate)> {
+    let (from, to) = match (from, to) {
+        (Some(f), Some(t)) => (f, t),
+        _ => {
+            let Some((first, last)) = ws.loaded_range().await? else {
+                bail!(
+                    "nothing is loaded yet: load files first (dspdesk ingest …), or give --from and --to"
+                );
+            };
+            (from.unwrap_or(first), to.unwrap_or(last))
+        }
+    };
     if from > to {
         bail!("--from {from} is after --to {to}; give the earlier date first");
     }
-    Ok(())
+    Ok((from, to))
 }
 
 async fn scorecard_export(cli: &Cli, cmd: &ExportCommand) -> anyhow::Result<ExitCode> {
@@ -180,7 +198,7 @@ async fn scorecard_export(cli: &Cli, cmd: &ExportCommand) -> anyhow::Result<Exit
         | ExportCommand::Cod(a) => a,
         _ => bail!("not a scorecard export"),
     };
-    check_range(args.from, args.to)?;
+    let (from, to) = range(&ws, args.from, args.to).await?;
     let by: Vec<&str> = args
         .by
         .as_deref()
@@ -190,7 +208,7 @@ async fn scorecard_export(cli: &Cli, cmd: &ExportCommand) -> anyhow::Result<Exit
         .filter(|s| !s.is_empty())
         .collect();
     let model = Model::load(&ws).await?;
-    let weeks = weeks_between(args.from, args.to);
+    let weeks = weeks_between(from, to);
     let table = match cmd {
         ExportCommand::Scores(_) => {
             let by_station = match by.as_slice() {
@@ -211,10 +229,10 @@ async fn scorecard_export(cli: &Cli, cmd: &ExportCommand) -> anyhow::Result<Exit
                 per_week.iter().flat_map(|l| l.iter().cloned()).collect();
             goals::goals_table(&lines)
         }
-        ExportCommand::Cod(_) => cod::cod_table(&model.cod_ledger(args.from, args.to)),
+        ExportCommand::Cod(_) => cod::cod_table(&model.cod_ledger(from, to)),
         _ => {
             let by = parse_by(&by.join(","))?;
-            let lines = profit(&ws, &super::operator(), args.from, args.to, &by).await?;
+            let lines = profit(&ws, &super::operator(), from, to, &by).await?;
             profit_table(&lines)
         }
     };
@@ -225,7 +243,8 @@ pub async fn run(cli: &Cli, cmd: &ExportCommand) -> anyhow::Result<ExitCode> {
     let ExportCommand::Metrics(args) = cmd else {
         return scorecard_export(cli, cmd).await;
     };
-    check_range(args.from, args.to)?;
+    let ws = open(cli).await?;
+    let (from, to) = range(&ws, args.from, args.to).await?;
     let (by_partner, by_station) = parse_by(args.by.as_deref())?;
     let spec = MetricsSpec {
         grain: match args.grain {
@@ -234,10 +253,16 @@ pub async fn run(cli: &Cli, cmd: &ExportCommand) -> anyhow::Result<ExitCode> {
         },
         by_partner,
         by_station,
-        from: args.from,
-        to: args.to,
+        from,
+        to,
     };
-    let ws = open(cli).await?;
+    let (from, to) = spec.counted_range();
+    if (from, to) != (spec.from, spec.to) {
+        eprintln!(
+            "note: --grain week counts whole ISO weeks: {from} to {to} (asked {} to {})",
+            spec.from, spec.to
+        );
+    }
     let rows = metrics(&ws, &spec).await?;
     let mut out: Box<dyn Write> = match &args.out {
         Some(path) => Box::new(std::io::BufWriter::new(

@@ -58,8 +58,17 @@ pub async fn stations(cli: &Cli, cmd: &StationsCommand) -> anyhow::Result<ExitCo
             zone.parse::<Tz>().map_err(|_| {
                 anyhow::anyhow!("{zone:?} is not an IANA time zone such as Asia/Kolkata")
             })?;
-            dspdesk_app::network::set_station_zone(&ws, code, zone).await?;
+            let change = dspdesk_app::network::set_station_zone(&ws, code, zone).await?;
             outln!("{code}: {zone}");
+            if let (Some(previous), false) = (&change.previous, change.sources.is_empty()) {
+                let days: i64 = change.sources.iter().map(|s| s.2).sum();
+                outln!(
+                    "{days} stored station-days of {code} were read in {previous}: times written without an offset in them still mean {previous} time. To read them in {zone}, load their files again (a changed zone makes the same file load, not `unchanged`):"
+                );
+                for (kind, file, n) in &change.sources {
+                    outln!("  dspdesk ingest {kind} {file}    # {n} station-days");
+                }
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -95,6 +104,53 @@ pub async fn batches(cli: &Cli, args: &BatchesArgs) -> anyhow::Result<ExitCode> 
             b.station_days,
             b.finished_at.format("%Y-%m-%d %H:%M:%S"),
             b.file_name
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What is loaded: each kind's station-days, stations and first and last dates.
+pub async fn data(cli: &Cli) -> anyhow::Result<ExitCode> {
+    let ws = open(cli).await?;
+    let loaded = dspdesk_app::ingest::loaded(&ws).await?;
+    if loaded.is_empty() {
+        outln!("nothing is loaded yet; load files with `dspdesk ingest KIND FILE`");
+        return Ok(ExitCode::SUCCESS);
+    }
+    outln!(
+        "{:<12} {:>12} {:>9} {:<10} {:<10}",
+        "kind",
+        "station-days",
+        "stations",
+        "first",
+        "last"
+    );
+    for l in &loaded {
+        outln!(
+            "{:<12} {:>12} {:>9} {:<10} {:<10}",
+            l.kind,
+            l.station_days,
+            l.stations,
+            l.first,
+            l.last
+        );
+    }
+    let stations = dspdesk_app::network::stations(&ws).await?;
+    let zones: std::collections::BTreeSet<&str> =
+        stations.iter().map(|s| s.timezone.as_str()).collect();
+    outln!(
+        "{} stations in {} ({}); `dspdesk stations list` lists them",
+        stations.len(),
+        if zones.len() == 1 {
+            "the zone"
+        } else {
+            "the zones"
+        },
+        zones.into_iter().collect::<Vec<_>>().join(", ")
+    );
+    if let Some((first, last)) = ws.loaded_range().await? {
+        outln!(
+            "daily facts from {first} to {last}: `dspdesk export metrics --grain day` exports them all"
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -50,6 +50,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(args) => bench::run(&cli, args).await,
         Command::Stations(cmd) => misc::stations(&cli, cmd).await,
         Command::Batches(args) => misc::batches(&cli, args).await,
+        Command::Data => misc::data(&cli).await,
         Command::Demo(args) => demo::run(&cli, args).await,
         Command::Serve(args) => serve::serve(&cli, args).await,
         Command::Users(cmd) => serve::users(&cli, cmd).await,

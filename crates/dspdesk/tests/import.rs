@@ -1,0 +1,358 @@
+//! Any network's export loads right, or says exactly why not: each test is a way a
+//! new user got wrong numbers with exit code 0, now the right number or a clear error.
+
+mod common;
+
+use common::{Env, HEADER};
+
+const BAD_DATA: i32 = 65;
+
+fn file(rows: &[&str]) -> String {
+    let mut s = String::from(HEADER);
+    for r in rows {
+        s.push('\n');
+        s.push_str(r);
+    }
+    s.push('\n');
+    s
+}
+
+/// The value of one metric of the first exported row.
+fn metric(rows: &[Vec<String>], name: &str) -> String {
+    let i = rows[0].iter().position(|c| c == name).unwrap();
+    rows[1][i].clone()
+}
+
+fn ingest(env: &Env, name: &str, text: &str, extra: &[&str]) -> common::Run {
+    let f = env.write(name, text);
+    let mut args = vec!["ingest", "deliveries", f.to_str().unwrap()];
+    args.extend(extra);
+    env.run(&args)
+}
+
+/// 1: a `[columns]` entry naming a column the file lacks was ignored (an optional
+/// column became 0, or a constant was used).
+#[test]
+fn a_profile_naming_a_missing_column_is_an_error_that_suggests_the_closest() {
+    let env = Env::new();
+    let profile = env.write(
+        "p.toml",
+        "kind = \"deliveries\"\n[columns]\ncod_amount = \"COD Amount\"\n[constants]\ncod_amount = \"0\"\n",
+    );
+    let text = file(&["P1,R1,2026-11-20,DEL4,SWFT,2026-11-20T21:00:00+05:30,delivered,2026-11-20T20:00:00+05:30,100,0,"])
+        .replacen("cod_amount", "cod amount", 1);
+    let r = ingest(
+        &env,
+        "d.csv",
+        &text,
+        &["--profile", env.path("p.toml").to_str().unwrap()],
+    );
+    assert_ne!(r.code, 0, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("[columns] cod_amount = \"COD Amount\" names a column the file does not have (did you mean \"cod amount\"?)"),
+        "{}",
+        r.stderr
+    );
+    drop(profile);
+}
+
+/// 3: `end_of_day` replaced values that carry a time with the end of their date.
+#[test]
+fn end_of_day_applies_only_to_dates_without_a_time() {
+    let env = Env::new();
+    let profile = env.write(
+        "p.toml",
+        "kind = \"deliveries\"\nend_of_day = [\"promised_by\"]\n",
+    );
+    let rows = [
+        // A promise with a time: 18:00, delivered 19:00, late.
+        "P1,R1,2026-11-20,DEL4,SWFT,2026-11-20T18:00:00+05:30,delivered,2026-11-20T19:00:00+05:30,0,0,",
+        // A date alone: by the end of that day, delivered 23:00, on time.
+        "P2,R1,2026-11-20,DEL4,SWFT,2026-11-20,delivered,2026-11-20T23:00:00+05:30,0,0,",
+    ];
+    ingest(
+        &env,
+        "d.csv",
+        &file(&rows),
+        &["--profile", profile.to_str().unwrap()],
+    )
+    .ok();
+    let day = env.export("day", "", "2026-11-20", "2026-11-20");
+    assert_eq!(metric(&day, "on_time"), "1");
+}
+
+/// 4: a profile's `timezone` was silently ignored for a station stored earlier.
+#[test]
+fn a_profile_zone_that_differs_from_a_stored_station_is_refused_naming_both() {
+    let env = Env::new();
+    let row = "P1,R1,2026-11-20,DEL4,SWFT,2026-11-20T21:00:00,delivered,2026-11-20T20:00:00,0,0,";
+    ingest(&env, "a.csv", &file(&[row]), &[]).ok();
+    let profile = env.write(
+        "p.toml",
+        "kind = \"deliveries\"\ntimezone = \"Asia/Dubai\"\n",
+    );
+    let r = ingest(
+        &env,
+        "b.csv",
+        &file(&[&row.replace("P1", "P2")]),
+        &["--profile", profile.to_str().unwrap()],
+    );
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr.contains("timezone = \"Asia/Dubai\"") && r.stderr.contains("DEL4 (Asia/Kolkata)"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("dspdesk stations set-zone CODE Asia/Dubai"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// 5: the end of a day whose next midnight the clocks skip (Brazil, 2018-11-04 00:00
+/// became 01:00) was refused with "does not exist".
+#[test]
+fn the_end_of_a_day_before_a_skipped_midnight_exists() {
+    let env = Env::new();
+    env.run(&["stations", "set-zone", "SPO1", "America/Sao_Paulo"])
+        .ok();
+    let profile = env.write(
+        "p.toml",
+        "kind = \"deliveries\"\nend_of_day = [\"promised_by\"]\n",
+    );
+    let rows = [
+        "P1,R1,2018-11-03,SPO1,SWFT,2018-11-03,delivered,2018-11-03T23:59:00,0,0,",
+        "P2,R1,2018-11-03,SPO1,SWFT,2018-11-03,delivered,2018-11-04T01:00:00,0,0,",
+    ];
+    ingest(
+        &env,
+        "d.csv",
+        &file(&rows),
+        &["--profile", profile.to_str().unwrap()],
+    )
+    .ok();
+    let day = env.export("day", "", "2018-11-03", "2018-11-03");
+    assert_eq!(
+        metric(&day, "on_time"),
+        "1",
+        "23:59 is before the day's end; 01:00 is after"
+    );
+}
+
+/// 6: `--grain week` with mid-week dates labelled part of a week as the whole week.
+#[test]
+fn a_weekly_export_counts_whole_weeks_and_says_so() {
+    let env = Env::new();
+    let rows: Vec<String> = (16..=22)
+        .map(|d| format!("P{d},R1,2026-11-{d},DEL4,SWFT,2026-11-{d}T21:00:00+05:30,delivered,2026-11-{d}T20:00:00+05:30,0,0,"))
+        .collect();
+    let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
+    ingest(&env, "d.csv", &file(&refs), &[]).ok();
+    let r = env
+        .run(&[
+            "export",
+            "metrics",
+            "--grain",
+            "week",
+            "--from",
+            "2026-11-18",
+            "--to",
+            "2026-11-19",
+        ])
+        .ok();
+    assert!(
+        r.stderr
+            .contains("counts whole ISO weeks: 2026-11-16 to 2026-11-22"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stdout.contains("2026-W47,7,"),
+        "the whole week's 7: {}",
+        r.stdout
+    );
+}
+
+/// 7: a date taken from a timestamp with an offset was the UTC day.
+#[test]
+fn a_date_from_a_timestamp_with_an_offset_is_the_stations_day() {
+    let env = Env::new();
+    // 20:00Z is 01:30 the next day in India.
+    let rows = [
+        "P1,R1,2026-11-20T20:00:00Z,DEL4,SWFT,2026-11-21T21:00:00+05:30,delivered,2026-11-21T20:00:00+05:30,0,0,",
+    ];
+    ingest(&env, "d.csv", &file(&rows), &[]).ok();
+    assert_eq!(env.export("day", "", "2026-11-21", "2026-11-21").len(), 2);
+    // The same through a profile's date format.
+    let env = Env::new();
+    let profile = env.write(
+        "p.toml",
+        "kind = \"deliveries\"\n[formats]\ndate = \"%Y-%m-%d %H:%M:%S%z\"\n",
+    );
+    let rows = [
+        "P1,R1,2026-11-20 20:00:00+0000,DEL4,SWFT,2026-11-21T21:00:00+05:30,delivered,2026-11-21T20:00:00+05:30,0,0,",
+    ];
+    ingest(
+        &env,
+        "d.csv",
+        &file(&rows),
+        &["--profile", profile.to_str().unwrap()],
+    )
+    .ok();
+    assert_eq!(env.export("day", "", "2026-11-21", "2026-11-21").len(), 2);
+    assert_eq!(env.export("day", "", "2026-11-20", "2026-11-20").len(), 1);
+}
+
+/// Exports that needed a script: a semicolon file with decimal commas, gzip.
+#[test]
+fn delimiter_decimal_comma_and_gzip_are_read_by_the_profile() {
+    let env = Env::new();
+    let text = file(&["P1,R1,2026-11-20,DEL4,SWFT,2026-11-20T21:00:00+05:30,delivered,2026-11-20T20:00:00+05:30,1.234|56,0,"])
+        .replace(',', ";")
+        .replace('|', ",");
+    let r = ingest(&env, "semi.csv", &text, &[]);
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr
+            .contains("looks separated by \";\": set delimiter = \";\""),
+        "{}",
+        r.stderr
+    );
+    let profile = env.write(
+        "p.toml",
+        "kind = \"deliveries\"\ndelimiter = \";\"\ndecimal = \",\"\n",
+    );
+    ingest(
+        &env,
+        "semi.csv",
+        &text,
+        &["--profile", profile.to_str().unwrap()],
+    )
+    .ok();
+    let day = env.export("day", "", "2026-11-20", "2026-11-20");
+    assert_eq!(metric(&day, "cod_due"), "1234.56");
+
+    let env = Env::new();
+    let plain = file(&[
+        "P1,R1,2026-11-20,DEL4,SWFT,2026-11-20T21:00:00+05:30,delivered,2026-11-20T20:00:00+05:30,7.50,0,",
+    ]);
+    let gz = env.path("d.csv.gz");
+    let mut enc = flate2::write::GzEncoder::new(
+        std::fs::File::create(&gz).unwrap(),
+        flate2::Compression::default(),
+    );
+    std::io::Write::write_all(&mut enc, plain.as_bytes()).unwrap();
+    enc.finish().unwrap();
+    env.run(&["ingest", "deliveries", gz.to_str().unwrap()])
+        .ok();
+    let day = env.export("day", "", "2026-11-20", "2026-11-20");
+    assert_eq!(metric(&day, "cod_due"), "7.50");
+}
+
+/// Small things a new user hit: what is loaded, exports of everything by default,
+/// error texts that say what is wrong.
+#[test]
+fn data_shows_what_is_loaded_and_errors_say_what_is_wrong() {
+    let env = Env::new();
+    let r = env.run(&["data"]).ok();
+    assert!(r.stdout.contains("nothing is loaded yet"), "{}", r.stdout);
+    let rows = [
+        "P1,R1,2026-11-20,DEL4,SWFT,2026-11-20T21:00:00+05:30,delivered,2026-11-20T20:00:00+05:30,0,0,",
+        "P2,R1,2026-11-22,BOM1,SWFT,2026-11-22T21:00:00+05:30,delivered,2026-11-22T20:00:00+05:30,0,0,",
+    ];
+    ingest(&env, "d.csv", &file(&rows), &[]).ok();
+    let r = env.run(&["data"]).ok();
+    assert!(
+        r.stdout.contains("deliveries")
+            && r.stdout.contains("2026-11-20")
+            && r.stdout.contains("2026-11-22"),
+        "{}",
+        r.stdout
+    );
+    let all = env.run(&["export", "metrics", "--grain", "day"]).ok();
+    assert_eq!(all.stdout.lines().count(), 3, "{}", all.stdout);
+
+    let bad =
+        "P3,R1,2026-11-20,DEL4,SWFT,2026-11-20T21:00:00+05:30,delivered,20/11/2026 20:00,0,0,";
+    let r = ingest(&env, "bad.csv", &file(&[bad]), &[]).fails_with(BAD_DATA);
+    assert!(
+        r.stderr
+            .contains("column delivered_at: \"20/11/2026 20:00\" is not an ISO 8601 timestamp")
+            && !r.stderr.contains("is empty"),
+        "{}",
+        r.stderr
+    );
+    let bad = "P3,R1,20/11/2026,DEL4,SWFT,2026-11-20T21:00:00+05:30,delivered,2026-11-20T20:00:00+05:30,0,0,";
+    let r = ingest(&env, "bad.csv", &file(&[bad]), &[]).fails_with(BAD_DATA);
+    assert!(r.stderr.contains("[formats]"), "{}", r.stderr);
+    let profile = env.write(
+        "p.toml",
+        "kind = \"deliveries\"\n[[skip]]\ncolumn = \"Order Status\"\nvalues = [\"canceled\"]\n",
+    );
+    let r = ingest(
+        &env,
+        "d.csv",
+        &file(&rows),
+        &["--profile", profile.to_str().unwrap()],
+    );
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr.contains("the import profile's [[skip]] rule reads the column \"Order Status\", which the file does not have"),
+        "{}",
+        r.stderr
+    );
+    let help = env.run(&["export", "--help"]).ok();
+    assert!(help.stdout.contains("CSV or JSON"), "{}", help.stdout);
+}
+
+/// 2: changing a station's zone offers to re-read its stored rows.
+#[test]
+fn a_new_station_zone_names_the_files_to_load_again() {
+    let env = Env::new();
+    let row = "P1,R1,2026-11-20,DEL4,SWFT,2026-11-20T21:00:00,delivered,2026-11-20T20:00:00,0,0,";
+    let f = env.write("d.csv", &file(&[row]));
+    env.run(&["ingest", "deliveries", f.to_str().unwrap()]).ok();
+    let r = env
+        .run(&["stations", "set-zone", "DEL4", "Asia/Dubai"])
+        .ok();
+    assert!(
+        r.stdout
+            .contains("1 stored station-days of DEL4 were read in Asia/Kolkata")
+            && r.stdout
+                .contains(&format!("dspdesk ingest deliveries {}", f.display())),
+        "{}",
+        r.stdout
+    );
+    let again = env.run(&["ingest", "deliveries", f.to_str().unwrap()]).ok();
+    assert!(!again.stdout.contains("unchanged"), "{}", again.stdout);
+}
+
+/// A wall-clock midnight is how spreadsheets write a date: `end_of_day` reads it as
+/// the end of that day (Olist's estimated delivery dates), never one with an offset.
+#[test]
+fn end_of_day_reads_a_wall_clock_midnight_as_a_date() {
+    let env = Env::new();
+    let profile = env.write(
+        "p.toml",
+        "kind = \"deliveries\"\nend_of_day = [\"promised_by\"]\n",
+    );
+    let rows = [
+        "P1,R1,2026-11-20,DEL4,SWFT,2026-11-20 00:00:00,delivered,2026-11-20T23:00:00+05:30,0,0,",
+        "P2,R1,2026-11-20,DEL4,SWFT,2026-11-20T00:00:00+05:30,delivered,2026-11-20T23:00:00+05:30,0,0,",
+    ];
+    ingest(
+        &env,
+        "d.csv",
+        &file(&rows),
+        &["--profile", profile.to_str().unwrap()],
+    )
+    .ok();
+    let day = env.export("day", "", "2026-11-20", "2026-11-20");
+    assert_eq!(
+        metric(&day, "on_time"),
+        "1",
+        "only the midnight without an offset is a date"
+    );
+}
