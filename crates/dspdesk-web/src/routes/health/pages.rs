@@ -169,6 +169,8 @@ pub async fn scores(
 struct ScorecardPage {
     c: Chrome,
     partner: String,
+    /// A station manager's stations: the card is made of their numbers alone.
+    within: Option<String>,
     week: String,
     prev: String,
     next: String,
@@ -298,9 +300,14 @@ pub async fn scorecard(
         .collect();
     let e = &card.explanation;
     let (prev, next) = neighbours(Some(card.week));
+    let within = match &u.actor.scope {
+        dspdesk_core::Scope::Stations(s) => Some(s.iter().cloned().collect::<Vec<_>>().join(", ")),
+        _ => None,
+    };
     Ok(render(ScorecardPage {
         c: chrome(&u, "scores"),
         partner: code.clone(),
+        within,
         prev,
         next,
         score: f1(e.score_now),
