@@ -42,6 +42,9 @@ impl ProfitBy {
     }
 }
 
+/// The largest rate or cost in a rate book.
+pub const MAX_RATE: i64 = 10_000_000;
+
 /// A decimal written as a string (`"620.50"`), an integer or a plain number in TOML.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Default)]
 pub struct Amount(pub Decimal);
@@ -68,6 +71,11 @@ impl<'de> Deserialize<'de> for Amount {
             )),
             Ok(v) if v.scale() > 4 => Err(serde::de::Error::custom(format!(
                 "{v} has more than 4 decimal places"
+            ))),
+            // A rate per route, package, hour, day or km: bounded so that pricing any
+            // number of routes stays within exact decimal arithmetic.
+            Ok(v) if v > Decimal::from(MAX_RATE) => Err(serde::de::Error::custom(format!(
+                "{v} is more than {MAX_RATE}, the largest rate dspdesk takes"
             ))),
             Ok(v) => Ok(Amount(v)),
             Err(raw) => Err(serde::de::Error::custom(format!(
@@ -495,5 +503,14 @@ energy_per_km = { 2W = "2.125" }
         assert!(e.contains("write 4, not \"04\""), "{e}");
         let e = RateBook::from_toml(&BOOK.replace("\"1100.50\"", "\"-1\"")).unwrap_err();
         assert!(e.contains("negative"), "{e}");
+        // A rate so large that pricing routes would leave exact decimal arithmetic.
+        let e = RateBook::from_toml(&BOOK.replace("\"1100.50\"", "\"1e27\"")).unwrap_err();
+        assert!(
+            e.contains("not an amount") || e.contains("largest rate"),
+            "{e}"
+        );
+        let e = RateBook::from_toml(&BOOK.replace("\"1100.50\"", "\"79228162514264337593543\""))
+            .unwrap_err();
+        assert!(e.contains("largest rate"), "{e}");
     }
 }
