@@ -26,6 +26,18 @@ pub struct Formats {
     pub timestamp: Option<String>,
 }
 
+/// Where a JSON file's records are (see `json.rs`).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct JsonOptions {
+    /// A path to the records: names descend, `*` takes each value of an object (its
+    /// key kept as a column), `[]` each element of an array.
+    pub records: Option<String>,
+    /// Column names for the keys the `*` steps pass, in order (`key1`, … otherwise).
+    #[serde(default)]
+    pub keys: Vec<String>,
+}
+
 /// The TOML form of an import profile. Every key is optional.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -62,6 +74,8 @@ pub struct ImportProfile {
     pub formats: Formats,
     #[serde(default)]
     pub skip: Vec<SkipRule>,
+    /// JSON and JSON Lines: where the records are.
+    pub json: Option<JsonOptions>,
 }
 
 #[derive(Debug, thiserror::Error)]

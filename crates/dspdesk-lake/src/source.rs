@@ -56,12 +56,10 @@ pub fn open(
     let gzip = ext == "gz";
     if gzip {
         ext = ext_of(&path.with_extension(""));
-        if !matches!(ext.as_str(), "csv" | "txt") {
+        if !matches!(ext.as_str(), "csv" | "txt" | "json" | "jsonl" | "ndjson") {
             return Err(IngestError::Unreadable {
                 path: path.into(),
-                message:
-                    "only CSV files are read gzip-compressed (FILE.csv.gz); decompress it first"
-                        .into(),
+                message: "only CSV and JSON files are read gzip-compressed (FILE.csv.gz, FILE.json.gz); decompress it first".into(),
             });
         }
     }
@@ -77,10 +75,17 @@ pub fn open(
             path, profile, progress,
         )?)),
         "parquet" | "pq" => Ok(Box::new(ParquetSource::open(path, progress)?)),
+        "json" | "jsonl" | "ndjson" => Ok(Box::new(crate::json::JsonSource::open(
+            path,
+            profile,
+            progress,
+            ext != "json",
+            gzip,
+        )?)),
         _ => Err(IngestError::Unreadable {
             path: path.into(),
             message: format!(
-                "cannot tell the format from the extension {:?}; name the file .csv, .csv.gz, .xlsx or .parquet",
+                "cannot tell the format from the extension {:?}; name the file .csv, .xlsx, .parquet, .json or .jsonl (.csv and .json may end in .gz)",
                 ext
             ),
         }),

@@ -17,6 +17,16 @@ fn file(rows: &[&str]) -> String {
     s
 }
 
+/// Writes `bytes` gzip-compressed to `path`.
+fn gzip(path: &std::path::Path, bytes: &[u8]) {
+    let mut enc = flate2::write::GzEncoder::new(
+        std::fs::File::create(path).unwrap(),
+        flate2::Compression::default(),
+    );
+    std::io::Write::write_all(&mut enc, bytes).unwrap();
+    enc.finish().unwrap();
+}
+
 /// The value of one metric of the first exported row.
 fn metric(rows: &[Vec<String>], name: &str) -> String {
     let i = rows[0].iter().position(|c| c == name).unwrap();
@@ -239,12 +249,7 @@ fn delimiter_decimal_comma_and_gzip_are_read_by_the_profile() {
         "P1,R1,2026-11-20,DEL4,SWFT,2026-11-20T21:00:00+05:30,delivered,2026-11-20T20:00:00+05:30,7.50,0,",
     ]);
     let gz = env.path("d.csv.gz");
-    let mut enc = flate2::write::GzEncoder::new(
-        std::fs::File::create(&gz).unwrap(),
-        flate2::Compression::default(),
-    );
-    std::io::Write::write_all(&mut enc, plain.as_bytes()).unwrap();
-    enc.finish().unwrap();
+    gzip(&gz, plain.as_bytes());
     env.run(&["ingest", "deliveries", gz.to_str().unwrap()])
         .ok();
     let day = env.export("day", "", "2026-11-20", "2026-11-20");
@@ -354,5 +359,67 @@ fn end_of_day_reads_a_wall_clock_midnight_as_a_date() {
         metric(&day, "on_time"),
         "1",
         "only the midnight without an offset is a date"
+    );
+}
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/amazon")
+        .join(name)
+}
+
+/// JSON of the shape of the Amazon Last Mile Routing Research Challenge: routes keyed
+/// by route id, flattened by a profile, the key a column; no preparation script.
+#[test]
+fn routes_keyed_by_id_in_json_load_with_a_profile() {
+    let env = Env::new();
+    let r = env
+        .run(&[
+            "ingest",
+            "routes",
+            fixture("route_data.json").to_str().unwrap(),
+            "--profile",
+            fixture("routes.toml").to_str().unwrap(),
+        ])
+        .ok();
+    assert!(r.stdout.contains("loaded 3 routes rows"), "{}", r.stdout);
+    let days = env.export("day", "station", "2018-07-27", "2018-07-28");
+    let routes = days[0].iter().position(|c| c == "routes").unwrap();
+    let by: Vec<(String, String)> = days[1..]
+        .iter()
+        .map(|r| (r[1].clone(), r[routes].clone()))
+        .collect();
+    assert_eq!(
+        by,
+        [
+            ("DLA3".to_string(), "2".to_string()),
+            ("DSE4".into(), "1".into())
+        ]
+    );
+    // The same as JSON Lines, gzip-compressed: one route a line.
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("route_data.json")).unwrap())
+            .unwrap();
+    let mut lines = String::new();
+    for (id, route) in doc.as_object().unwrap() {
+        let one: serde_json::Map<String, serde_json::Value> =
+            std::iter::once((id.clone(), route.clone())).collect();
+        lines.push_str(&serde_json::Value::Object(one).to_string());
+        lines.push('\n');
+    }
+    let env = Env::new();
+    let gz = env.path("routes.jsonl.gz");
+    gzip(&gz, lines.as_bytes());
+    env.run(&[
+        "ingest",
+        "routes",
+        gz.to_str().unwrap(),
+        "--profile",
+        fixture("routes.toml").to_str().unwrap(),
+    ])
+    .ok();
+    assert_eq!(
+        env.export("day", "station", "2018-07-27", "2018-07-28"),
+        days
     );
 }

@@ -212,7 +212,7 @@ fn bad_files_load_nothing_and_say_where_and_what_to_do() {
         ("header_only.csv", format!("{HEADER}\n"), vec!["no data rows"]),
         ("empty.xlsx", String::new(), vec!["empty.xlsx: the file is empty (0 bytes)"]),
         ("not_really.xlsx", "this is text".into(), vec!["not a readable spreadsheet"]),
-        ("data.json", "{}".into(), vec!["name the file .csv, .csv.gz, .xlsx or .parquet"]),
+        ("data.xml", "<a/>".into(), vec!["name the file .csv, .xlsx, .parquet, .json or .jsonl"]),
     ];
     for (name, text, expected) in cases {
         let f = env.write(name, &text);
