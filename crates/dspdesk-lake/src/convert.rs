@@ -37,6 +37,26 @@ pub enum Value<'a> {
     Float(f64),
 }
 
+impl std::fmt::Display for Value<'_> {
+    /// As a person checking a mapping reads it: instants in UTC.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Null => f.write_str("(empty)"),
+            Value::Text(t) => f.write_str(t),
+            Value::Date(d) => write!(f, "{d}"),
+            Value::Instant(us) => match DateTime::from_timestamp_micros(*us) {
+                Some(t) => write!(f, "{}", t.format("%Y-%m-%dT%H:%M:%SZ")),
+                None => write!(f, "{us} µs"),
+            },
+            Value::Status(s) => f.write_str(s.as_str()),
+            Value::Mot(m) => f.write_str(m.as_str()),
+            Value::Money(m) => f.write_str(&dspdesk_core::format_minor(*m)),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Float(x) => write!(f, "{x}"),
+        }
+    }
+}
+
 /// A source column and the values that make a row be skipped.
 type SkipRule = (usize, HashSet<Vec<u8>>);
 
@@ -100,6 +120,24 @@ impl Mapping {
             Origin::Column(i) => Some(i),
             _ => None,
         }
+    }
+
+    /// Where each canonical column comes from, in words: `column "AWB"`,
+    /// `constant "0"`, or `absent (empty)`.
+    pub fn describe_origins(&self, headers: &[String]) -> Vec<String> {
+        self.origins
+            .iter()
+            .map(|o| match o {
+                Origin::Column(i) => format!("column {:?}", headers.get(*i).map_or("", |h| h)),
+                Origin::Constant(v) => format!("constant {:?}", String::from_utf8_lossy(v)),
+                Origin::Absent => "absent (empty)".into(),
+            })
+            .collect()
+    }
+
+    /// The raw text a canonical column takes from a record.
+    pub fn raw_text(&self, rec: &ByteRecord, i: usize) -> String {
+        String::from_utf8_lossy(self.raw(rec, i)).into_owned()
     }
 
     /// True when a profile's skip rule drops this record.
@@ -371,6 +409,154 @@ impl Mapping {
         }
     }
 }
+
+/// Names other systems give the canonical columns.
+const SYNONYMS: &[(&str, &[&str])] = &[
+    (
+        "package_id",
+        &[
+            "awb",
+            "tracking",
+            "trackingid",
+            "trackingnumber",
+            "shipmentid",
+            "packageid",
+            "parcelid",
+            "orderid",
+        ],
+    ),
+    (
+        "route_id",
+        &["route", "routeid", "routecode", "tripid", "trip"],
+    ),
+    (
+        "date",
+        &[
+            "dispatchdate",
+            "shipdate",
+            "day",
+            "routedate",
+            "dateyyyymmdd",
+        ],
+    ),
+    (
+        "station",
+        &[
+            "hub",
+            "stationcode",
+            "depot",
+            "node",
+            "facility",
+            "deliverystation",
+        ],
+    ),
+    (
+        "partner",
+        &[
+            "dsp",
+            "dspcode",
+            "carrier",
+            "vendor",
+            "company",
+            "partnercode",
+        ],
+    ),
+    (
+        "promised_by",
+        &[
+            "promise",
+            "promisedate",
+            "edd",
+            "estimateddelivery",
+            "sla",
+            "due",
+            "endtimeutc",
+        ],
+    ),
+    (
+        "status",
+        &["scanstatus", "deliverystatus", "state", "orderstatus"],
+    ),
+    (
+        "delivered_at",
+        &[
+            "deliveredat",
+            "deliverytime",
+            "delivereddate",
+            "podtime",
+            "deliveredon",
+        ],
+    ),
+    (
+        "cod_amount",
+        &["cod", "codamount", "cashondelivery", "collectable"],
+    ),
+    (
+        "declared_value",
+        &["value", "declaredvalue", "price", "invoicevalue"],
+    ),
+    ("block_hours", &["block", "blockhours", "shifthours"]),
+    ("mot", &["vehicle", "vehicletype", "modeoftransport"]),
+    ("distance_km", &["distance", "km", "kms", "distancekm"]),
+    ("amount", &["depositamount", "amountdeposited", "cash"]),
+    (
+        "reference",
+        &["ref", "utr", "depositref", "receipt", "transactionid"],
+    ),
+];
+
+/// The header most likely meant by a canonical name: the same but for case and
+/// punctuation, a common synonym, or the closest by edits.
+pub fn likely_header<'h>(headers: &'h [String], canonical: &str) -> Option<&'h str> {
+    let norm = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let synonyms = SYNONYMS
+        .iter()
+        .find(|(c, _)| *c == canonical)
+        .map_or(&[][..], |(_, s)| *s);
+    // The last dotted part of a flattened JSON name counts too.
+    let tail = |h: &str| norm(h.rsplit('.').next().unwrap_or(h));
+    let parts = PARTS
+        .iter()
+        .filter(|(c, _)| *c == canonical)
+        .flat_map(|(_, p)| p.iter());
+    let by_parts = |h: &&String| {
+        let n = norm(h);
+        parts.clone().any(|p| p.iter().all(|w| n.contains(w)))
+    };
+    headers
+        .iter()
+        .find(|h| norm(h) == norm(canonical))
+        .or_else(|| {
+            headers
+                .iter()
+                .find(|h| synonyms.contains(&tail(h).as_str()))
+        })
+        .or_else(|| headers.iter().find(by_parts))
+        .map(String::as_str)
+        .or_else(|| closest(headers, canonical))
+}
+
+/// Words that together name a canonical column inside a longer header
+/// (`order_delivered_customer_date` is when it was delivered).
+const PARTS: &[(&str, &[&[&str]])] = &[
+    (
+        "date",
+        &[&["carrier", "date"], &["dispatch"], &["ship", "date"]],
+    ),
+    ("partner", &[&["seller"], &["dsp"]]),
+    ("station", &[&["station"], &["hub"], &["state"]]),
+    ("promised_by", &[&["estimat"], &["promis"]]),
+    (
+        "delivered_at",
+        &[&["delivered", "customer"], &["delivered", "time"], &["pod"]],
+    ),
+    ("status", &[&["status"]]),
+];
 
 /// The header closest to a name: the same but for case, spaces and punctuation, else
 /// the one fewest edits away (at most a third of the name).

@@ -6,6 +6,7 @@ pub mod convert;
 pub mod engine;
 pub mod error;
 pub mod finalize;
+pub mod inspect;
 pub mod json;
 pub mod layout;
 pub mod profile;

@@ -63,6 +63,9 @@ pub enum Command {
     Export(commands::export::ExportCommand),
     /// What is loaded: each kind's station-days, stations and dates (pick --from/--to).
     Data,
+    /// Check how a file reads with an import profile, or suggest one, before loading.
+    #[command(subcommand)]
+    Profile(commands::profile::ProfileCommand),
     Simulate(commands::simulate::SimulateArgs),
     Recompute(commands::misc::RecomputeArgs),
     Bench(commands::bench::BenchArgs),

@@ -423,3 +423,80 @@ fn routes_keyed_by_id_in_json_load_with_a_profile() {
         days
     );
 }
+
+/// The first thing a new network's analyst runs: a suggested profile, then a check of
+/// how each column fills and what a load would do, with nothing loaded.
+#[test]
+fn profile_suggest_and_check_show_how_a_file_would_load_before_it_does() {
+    let env = Env::new();
+    let export = env.write(
+        "acme.csv",
+        "AWB,Hub,DSP,Dispatch Date,Promise,Status,Delivered At,COD\n\
+         A1,DEL4,SWFT,2026-11-20,2026-11-20T21:00:00+05:30,DELIVERED,2026-11-20T20:00:00+05:30,12.5\n\
+         A2,DEL4,SWFT,2026-11-20,2026-11-20T21:00:00+05:30,DELIVERED,2026-11-20T22:00:00+05:30,0\n",
+    );
+    let file = export.to_str().unwrap();
+    let suggested = env
+        .run(&["profile", "suggest", file, "--kind", "deliveries"])
+        .ok()
+        .stdout;
+    for line in [
+        "package_id = \"AWB\"",
+        "station = \"Hub\"",
+        "partner = \"DSP\"",
+        "date = \"Dispatch Date\"",
+        "promised_by = \"Promise\"",
+        "delivered_at = \"Delivered At\"",
+        "cod_amount = \"COD\"",
+    ] {
+        assert!(suggested.contains(line), "{line} in\n{suggested}");
+    }
+    let profile = env.write("acme.toml", &suggested);
+    let p = profile.to_str().unwrap();
+    let r = env
+        .run(&[
+            "profile",
+            "check",
+            file,
+            "--kind",
+            "deliveries",
+            "--profile",
+            p,
+        ])
+        .fails_with(BAD_DATA);
+    assert!(
+        r.stdout.contains("status (required) <- column \"Status\"")
+            && r.stdout.contains("row 2: \"DELIVERED\" !! is not a status"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("the file is refused"), "{}", r.stdout);
+    env.write(
+        "acme.toml",
+        &format!("{suggested}\n[values.status]\nDELIVERED = \"delivered\"\n"),
+    );
+    let r = env
+        .run(&[
+            "profile",
+            "check",
+            file,
+            "--kind",
+            "deliveries",
+            "--profile",
+            p,
+        ])
+        .ok();
+    assert!(
+        r.stdout.contains("cod_amount <- column \"COD\"")
+            && r.stdout.contains("row 2: \"12.5\" -> 12.50")
+            && r.stdout.contains("2 would load and 0 be skipped, into 1 station-days at 1 stations, 2026-11-20 to 2026-11-20. Nothing was loaded."),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        env.run(&["data"])
+            .ok()
+            .stdout
+            .contains("nothing is loaded yet")
+    );
+}

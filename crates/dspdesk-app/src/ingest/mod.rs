@@ -677,3 +677,86 @@ pub async fn loaded(ws: &Workspace) -> Result<Vec<Loaded>, AppError> {
         })
         .collect())
 }
+
+/// What `profile check` finds: how each column is filled and what the first rows read
+/// as, then the whole file read as a load would read it, with nothing written.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Check {
+    pub inspection: dspdesk_lake::inspect::Inspection,
+    /// What a load would do: rows loaded, skipped, station-days, stations, first and
+    /// last date; or every reason it would refuse the file.
+    pub dry_run: Result<DryRun, String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DryRun {
+    pub rows_read: u64,
+    pub rows_loaded: u64,
+    pub rows_skipped: u64,
+    pub station_days: u64,
+    pub stations: Vec<String>,
+    pub first: Option<NaiveDate>,
+    pub last: Option<NaiveDate>,
+}
+
+/// Checks a file and a profile before any load: the first thing a new network's
+/// analyst runs. Nothing is loaded; the staging folder is removed.
+pub async fn check(
+    ws: &Workspace,
+    kind: Kind,
+    path: &Path,
+    profile: Option<PathBuf>,
+    sample: usize,
+) -> Result<Check, AppError> {
+    let opts = IngestOptions {
+        profile,
+        ..IngestOptions::default()
+    };
+    let profile = load_profile(kind, &opts)?;
+    let zones = Zones {
+        by_station: station_zones(ws).await?,
+        default: profile.default_zone().unwrap_or(ws.default_zone),
+    };
+    let inspection = {
+        let (path, profile, zones) = (path.to_path_buf(), profile.clone(), zones.clone());
+        blocking(move || dspdesk_lake::inspect::inspect(&path, kind, &profile, &zones, sample))
+            .await??
+    };
+    let staging = ws.lake.staging_dir(&format!("check-{}", tag()));
+    let staged = stage_file(
+        path,
+        kind,
+        &profile,
+        zones,
+        &staging,
+        &opts,
+        Default::default(),
+    )
+    .await?;
+    let _ = std::fs::remove_dir_all(&staging);
+    let dry_run = staged
+        .map(|s| {
+            let mut stations: Vec<String> = s.days.keys().map(|(st, _)| st.clone()).collect();
+            stations.dedup();
+            DryRun {
+                rows_read: s.rows_read,
+                rows_loaded: s.rows_loaded,
+                rows_skipped: s.rows_skipped,
+                station_days: s.days.len() as u64,
+                first: s.days.keys().map(|(_, d)| *d).min(),
+                last: s.days.keys().map(|(_, d)| *d).max(),
+                stations,
+            }
+        })
+        .map_err(|e| e.to_string());
+    Ok(Check {
+        inspection,
+        dry_run,
+    })
+}
+
+/// A starting import profile for a file (see `dspdesk_lake::inspect::suggest`).
+pub async fn suggest_profile(kind: Kind, path: &Path) -> Result<String, AppError> {
+    let path = path.to_path_buf();
+    Ok(blocking(move || dspdesk_lake::inspect::suggest(&path, kind)).await??)
+}

@@ -16,6 +16,16 @@ pub enum KindArg {
     Remittances,
 }
 
+impl KindArg {
+    pub fn kind(self) -> Kind {
+        match self {
+            KindArg::Deliveries => Kind::Deliveries,
+            KindArg::Routes => Kind::Routes,
+            KindArg::Remittances => Kind::Remittances,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum, Default)]
 pub enum OutputFormat {
     #[default]
@@ -23,7 +33,7 @@ pub enum OutputFormat {
     Json,
 }
 
-/// Load delivery, route or COD remittance files (CSV, .xlsx or Parquet).
+/// Load delivery, route or COD remittance files (CSV, .xlsx, Parquet, JSON).
 ///
 /// A file replaces every station-day (station × date) it contains, whole and at once.
 /// A file with any bad row loads nothing and lists the errors, unless --skip-bad-rows.
@@ -59,11 +69,7 @@ pub struct IngestArgs {
 
 pub async fn run(cli: &Cli, args: &IngestArgs) -> anyhow::Result<ExitCode> {
     let ws = open(cli).await?;
-    let kind = match args.kind {
-        KindArg::Deliveries => Kind::Deliveries,
-        KindArg::Routes => Kind::Routes,
-        KindArg::Remittances => Kind::Remittances,
-    };
+    let kind = args.kind.kind();
     let opts = options(args);
     let mut reports = Vec::new();
     for file in &args.files {

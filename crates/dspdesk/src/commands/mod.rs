@@ -5,6 +5,7 @@ pub mod demo;
 pub mod export;
 pub mod ingest;
 pub mod misc;
+pub mod profile;
 pub mod scorecard;
 pub mod serve;
 pub mod simulate;
@@ -51,6 +52,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stations(cmd) => misc::stations(&cli, cmd).await,
         Command::Batches(args) => misc::batches(&cli, args).await,
         Command::Data => misc::data(&cli).await,
+        Command::Profile(cmd) => profile::run(&cli, cmd).await,
         Command::Demo(args) => demo::run(&cli, args).await,
         Command::Serve(args) => serve::serve(&cli, args).await,
         Command::Users(cmd) => serve::users(&cli, cmd).await,
