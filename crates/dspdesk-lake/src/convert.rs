@@ -19,6 +19,10 @@ enum Origin {
     Column(usize),
     Constant(Vec<u8>),
     Absent,
+    /// The first non-empty of these columns.
+    FirstOf(Vec<usize>),
+    /// A timestamp from a date column and a time column.
+    DateTime(usize, usize),
 }
 
 /// A typed value of one canonical column.
@@ -35,6 +39,23 @@ pub enum Value<'a> {
     Money(i64),
     Int(i32),
     Float(f64),
+}
+
+impl Value<'_> {
+    /// The value without its borrow of the source text (text becomes empty): for
+    /// values made of owned text, which are never text columns.
+    fn detached(self) -> Value<'static> {
+        match self {
+            Value::Null | Value::Text(_) => Value::Null,
+            Value::Date(d) => Value::Date(d),
+            Value::Instant(i) => Value::Instant(i),
+            Value::Status(s) => Value::Status(s),
+            Value::Mot(m) => Value::Mot(m),
+            Value::Money(m) => Value::Money(m),
+            Value::Int(i) => Value::Int(i),
+            Value::Float(x) => Value::Float(x),
+        }
+    }
 }
 
 impl std::fmt::Display for Value<'_> {
@@ -72,6 +93,10 @@ pub struct Mapping {
     ts_format: Option<String>,
     /// Numbers written `1.234,56` (the profile's `decimal = ","`).
     decimal_comma: bool,
+    /// Per canonical column: the value used where the cell is empty (`[defaults]`).
+    defaults: Vec<Option<Vec<u8>>>,
+    /// Per canonical column: timestamps without an offset are UTC (`naive_utc`).
+    naive_utc: Vec<bool>,
     header_len: usize,
     pub source_columns: Vec<usize>,
 }
@@ -109,6 +134,16 @@ impl Mapping {
             date_format: profile.formats.date.clone(),
             ts_format: profile.formats.timestamp.clone(),
             decimal_comma: profile.decimal_comma(),
+            defaults: kind
+                .columns()
+                .iter()
+                .map(|c| profile.defaults.get(c.name).map(|v| v.as_bytes().to_vec()))
+                .collect(),
+            naive_utc: kind
+                .columns()
+                .iter()
+                .map(|c| profile.naive_utc.iter().any(|n| n == c.name))
+                .collect(),
             header_len: headers.len(),
             source_columns,
         })
@@ -131,6 +166,18 @@ impl Mapping {
                 Origin::Column(i) => format!("column {:?}", headers.get(*i).map_or("", |h| h)),
                 Origin::Constant(v) => format!("constant {:?}", String::from_utf8_lossy(v)),
                 Origin::Absent => "absent (empty)".into(),
+                Origin::FirstOf(cs) => format!(
+                    "the first non-empty of {}",
+                    cs.iter()
+                        .map(|c| format!("{:?}", headers.get(*c).map_or("", |h| h)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                Origin::DateTime(d, t) => format!(
+                    "date {:?} and time {:?}",
+                    headers.get(*d).map_or("", |h| h),
+                    headers.get(*t).map_or("", |h| h)
+                ),
             })
             .collect()
     }
@@ -148,10 +195,19 @@ impl Mapping {
     }
 
     fn raw<'r>(&'r self, rec: &'r ByteRecord, i: usize) -> &'r [u8] {
-        match &self.origins[i] {
+        let v: &'r [u8] = match &self.origins[i] {
             Origin::Column(c) => trim(rec.get(*c).unwrap_or(b"")),
             Origin::Constant(v) => v,
-            Origin::Absent => b"",
+            Origin::Absent | Origin::DateTime(..) => b"",
+            Origin::FirstOf(cs) => cs
+                .iter()
+                .map(|c| trim(rec.get(*c).unwrap_or(b"")))
+                .find(|v| !v.is_empty())
+                .unwrap_or(b""),
+        };
+        match (&self.defaults[i], v.is_empty()) {
+            (Some(d), true) => d,
+            _ => v,
         }
     }
 
@@ -189,6 +245,10 @@ impl Mapping {
             .filter(|s| validate_code(s).is_ok())
             .map(&mut *zone);
         for (i, col) in columns.iter().enumerate() {
+            if let Origin::DateTime(d, t) = self.origins[i] {
+                self.date_time(rec, row, (i, col), (d, t), station_zone, out, errors);
+                continue;
+            }
             let raw = self.raw(rec, i);
             match self.value(col, i, raw, station_zone) {
                 Ok(v) => out.push(v),
@@ -205,6 +265,64 @@ impl Mapping {
         }
         self.check_row(row, out, errors);
         errors.len() == before
+    }
+
+    /// A timestamp made of a date column and a time column, in the station's zone (or
+    /// UTC with `naive_utc`).
+    #[allow(clippy::too_many_arguments)]
+    fn date_time(
+        &self,
+        rec: &ByteRecord,
+        row: u64,
+        (i, col): (usize, &Column),
+        (d, t): (usize, usize),
+        zone: Option<Tz>,
+        out: &mut Vec<Value<'_>>,
+        errors: &mut Vec<RowError>,
+    ) {
+        let date = trim(rec.get(d).unwrap_or(b""));
+        let time = trim(rec.get(t).unwrap_or(b""));
+        let shown = format!(
+            "{} {}",
+            String::from_utf8_lossy(date),
+            String::from_utf8_lossy(time)
+        );
+        let read = || -> Result<Value<'static>, String> {
+            if date.is_empty() || time.is_empty() {
+                return match &self.defaults[i] {
+                    Some(v) => self.value(col, i, v, zone).map(|v| v.detached()),
+                    None if col.required => Err(format!(
+                        "is empty; `{}` is required (its date or time is missing)",
+                        col.name
+                    )),
+                    None => Ok(Value::Null),
+                };
+            }
+            let day = self.date(date, zone)?;
+            let text = std::str::from_utf8(time).map_err(|_| "is not valid UTF-8 text")?;
+            let clock = ["%H:%M:%S", "%H:%M", "%H:%M:%S%.f"]
+                .iter()
+                .find_map(|f| NaiveTime::parse_from_str(text, f).ok())
+                .ok_or("has a time that is not HH:MM or HH:MM:SS")?;
+            let local = day.and_time(clock);
+            if self.naive_utc[i] {
+                return Ok(Value::Instant(local.and_utc().timestamp_micros()));
+            }
+            let zone = zone.ok_or("cannot be placed in time: the row's station is not valid")?;
+            to_utc(local, zone).map(Value::Instant)
+        };
+        match read() {
+            Ok(v) => out.push(v),
+            Err(message) => {
+                errors.push(RowError {
+                    row,
+                    column: col.name.into(),
+                    value: shown,
+                    message,
+                });
+                out.push(Value::Null);
+            }
+        }
     }
 
     fn value<'r>(
@@ -235,7 +353,8 @@ impl Mapping {
                 .map(Value::Date),
             ColType::Timestamp => {
                 let zone = zone.ok_or("cannot be placed in time: the row's station is not valid")?;
-                self.instant(raw, zone, self.end_of_day[i]).map(Value::Instant)
+                self.instant(raw, zone, self.end_of_day[i], self.naive_utc[i])
+                    .map(Value::Instant)
             }
             ColType::Status => match Status::parse(text()?) {
                 Some(s) => Ok(Value::Status(s)),
@@ -332,7 +451,7 @@ impl Mapping {
         Err("is not a date in the form YYYY-MM-DD; if the file writes dates another way, give it in the import profile's [formats], e.g. date = \"%d/%m/%Y\"".into())
     }
 
-    fn instant(&self, raw: &[u8], zone: Tz, end_of_day: bool) -> Result<i64, String> {
+    fn instant(&self, raw: &[u8], zone: Tz, end_of_day: bool, utc: bool) -> Result<i64, String> {
         let parsed = parse_iso(raw)
             .map(|v| (v.local, v.offset_secs, v.date_only))
             .or_else(|| self.formatted(raw));
@@ -361,6 +480,7 @@ impl Mapping {
         }
         match offset {
             Some(secs) => Ok(local.and_utc().timestamp_micros() - i64::from(secs) * 1_000_000),
+            None if utc => Ok(local.and_utc().timestamp_micros()),
             None => to_utc(local, zone),
         }
     }
@@ -558,6 +678,33 @@ const PARTS: &[(&str, &[&[&str]])] = &[
     ("status", &[&["status"]]),
 ];
 
+/// A `[derive]` entry resolved against the header: every column it names must be there.
+fn derived(
+    name: &str,
+    d: &crate::profile::Derive,
+    headers: &[String],
+    path: &Path,
+) -> Result<Origin, IngestError> {
+    let at = |source: &str| -> Result<usize, IngestError> {
+        find_once(headers, source, path)?.ok_or_else(|| IngestError::Unreadable {
+            path: path.into(),
+            message: format!(
+                "the import profile's [derive] {name} reads the column {source:?}, which the file does not have{}; the file's columns are {}",
+                closest(headers, source)
+                    .map(|c| format!(" (did you mean {c:?}?)"))
+                    .unwrap_or_default(),
+                headers.join(", ")
+            ),
+        })
+    };
+    match (&d.date, &d.time) {
+        (Some(date), Some(time)) => Ok(Origin::DateTime(at(date)?, at(time)?)),
+        _ => Ok(Origin::FirstOf(
+            d.first_of.iter().map(|c| at(c)).collect::<Result<_, _>>()?,
+        )),
+    }
+}
+
 /// The header closest to a name: the same but for case, spaces and punctuation, else
 /// the one fewest edits away (at most a third of the name).
 fn closest<'h>(headers: &'h [String], name: &str) -> Option<&'h str> {
@@ -630,6 +777,10 @@ fn origins(
     let mut origins = Vec::new();
     let mut missing = Vec::new();
     for col in kind.columns() {
+        if let Some(d) = profile.derive.get(col.name) {
+            origins.push(derived(col.name, d, headers, path)?);
+            continue;
+        }
         let source_name = profile
             .columns
             .get(col.name)
@@ -737,9 +888,11 @@ fn value_map(profile: &ImportProfile, column: &str) -> HashMap<Vec<u8>, String> 
 fn source_columns(origins: &[Origin], skip: &[SkipRule]) -> Vec<usize> {
     let mut source_columns: Vec<usize> = origins
         .iter()
-        .filter_map(|o| match o {
-            Origin::Column(i) => Some(*i),
-            _ => None,
+        .flat_map(|o| match o {
+            Origin::Column(i) => vec![*i],
+            Origin::FirstOf(cs) => cs.clone(),
+            Origin::DateTime(d, t) => vec![*d, *t],
+            _ => Vec::new(),
         })
         .chain(skip.iter().map(|(i, _)| *i))
         .collect();

@@ -84,6 +84,13 @@ pub fn finalize(
             }
         }
     }
+    if first_error.is_none() && partial.is_empty() {
+        // One durability barrier for the whole file instead of two fsyncs a day: the
+        // names are new and nothing refers to them until the database commit does.
+        if let Err(e) = sync_written(lake, &written) {
+            first_error = Some(e);
+        }
+    }
     if first_error.is_some() || !partial.is_empty() {
         for day in &written {
             let _ = std::fs::remove_file(lake.absolute(&day.path));
@@ -168,7 +175,7 @@ fn finalize_day(
     let batch = sort_for_lake(kind, &batch).map_err(|e| lake_err(lake.root(), e))?;
     let rel = Lake::relative(kind, station, *date, tag);
     let path = lake.absolute(&rel);
-    write_parquet(&path, &batch)?;
+    write_unsynced(&path, &batch)?;
     Ok(LakeDay {
         station: station.clone(),
         date: *date,
@@ -320,17 +327,58 @@ fn sort_for_lake(kind: Kind, batch: &RecordBatch) -> Result<RecordBatch, arrow::
 }
 
 /// Writes a Parquet file durably under a temporary name, then renames it in place.
+/// Writes a station-day file under its new, unique name without syncing it: the
+/// caller syncs every file of an ingest at once ([`sync_written`]) before the commit
+/// that makes them current. A file cut short by a kill is never current, and the next
+/// ingest removes it.
+fn write_unsynced(path: &Path, batch: &RecordBatch) -> Result<(), IngestError> {
+    let dir = path.parent().expect("lake files live in a folder");
+    std::fs::create_dir_all(dir).map_err(|e| IngestError::io(dir, e))?;
+    let file = std::fs::File::create(path).map_err(|e| IngestError::io(path, e))?;
+    let mut writer = ArrowWriter::try_new(
+        std::io::BufWriter::with_capacity(1 << 16, file),
+        batch.schema(),
+        Some(lake_properties()),
+    )
+    .map_err(|e| lake_err(path, e))?;
+    writer.write(batch).map_err(|e| lake_err(path, e))?;
+    writer.close().map_err(|e| lake_err(path, e))?;
+    Ok(())
+}
+
+/// Makes every written file, and the folders that name them, durable: files are
+/// synced in parallel, each folder once.
+fn sync_written(lake: &Lake, written: &[LakeDay]) -> Result<(), IngestError> {
+    let files: Vec<PathBuf> = written.iter().map(|d| lake.absolute(&d.path)).collect();
+    files.par_iter().try_for_each(|p| {
+        std::fs::File::open(p)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| IngestError::io(p, e))
+    })?;
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .flat_map(|p| p.ancestors().skip(1).take(3).map(Path::to_path_buf))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    dirs.par_iter()
+        .try_for_each(|d| sync_dir(d).map_err(|e| IngestError::io(d, e)))
+}
+
+fn lake_properties() -> WriterProperties {
+    WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_max_row_group_row_count(Some(1 << 20))
+        .build()
+}
+
 pub fn write_parquet(path: &Path, batch: &RecordBatch) -> Result<(), IngestError> {
     let dir = path.parent().expect("lake files live in a folder");
     std::fs::create_dir_all(dir).map_err(|e| IngestError::io(dir, e))?;
     let tmp: PathBuf = path.with_extension("parquet.tmp");
     let file = std::fs::File::create(&tmp).map_err(|e| IngestError::io(&tmp, e))?;
-    let props = WriterProperties::builder()
-        .set_compression(Compression::SNAPPY)
-        .set_max_row_group_row_count(Some(1 << 20))
-        .build();
-    let mut writer =
-        ArrowWriter::try_new(file, batch.schema(), Some(props)).map_err(|e| lake_err(&tmp, e))?;
+    let mut writer = ArrowWriter::try_new(file, batch.schema(), Some(lake_properties()))
+        .map_err(|e| lake_err(&tmp, e))?;
     writer.write(batch).map_err(|e| lake_err(&tmp, e))?;
     let file = writer.into_inner().map_err(|e| lake_err(&tmp, e))?;
     file.sync_all().map_err(|e| IngestError::io(&tmp, e))?;

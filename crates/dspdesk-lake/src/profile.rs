@@ -38,6 +38,19 @@ pub struct JsonOptions {
     pub keys: Vec<String>,
 }
 
+/// A canonical column made from several source columns.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Derive {
+    /// The first non-empty of these columns.
+    #[serde(default)]
+    pub first_of: Vec<String>,
+    /// A timestamp from a date column …
+    pub date: Option<String>,
+    /// … and a time column (`21:00`, `21:00:00`), read in the station's zone.
+    pub time: Option<String>,
+}
+
 /// The TOML form of an import profile. Every key is optional.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -76,6 +89,20 @@ pub struct ImportProfile {
     pub skip: Vec<SkipRule>,
     /// JSON and JSON Lines: where the records are.
     pub json: Option<JsonOptions>,
+    /// canonical column = how to make it from several columns
+    #[serde(default)]
+    pub derive: BTreeMap<String, Derive>,
+    /// canonical column = value used only where the file's cell is empty
+    #[serde(default)]
+    pub defaults: BTreeMap<String, String>,
+    /// Timestamp columns whose values without an offset are UTC (not the station's
+    /// local time).
+    #[serde(default)]
+    pub naive_utc: Vec<String>,
+    /// station = zone, for stations this file introduces (a stored station keeps its
+    /// own; a different zone here is refused).
+    #[serde(default)]
+    pub zones: BTreeMap<String, String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -146,6 +173,42 @@ impl ImportProfile {
         for name in self.constants.keys() {
             check_name("[constants]", name)?;
         }
+        for (name, d) in &self.derive {
+            check_name("[derive]", name)?;
+            if self.columns.contains_key(name) {
+                return Err(err(format!(
+                    "[derive] {name}: the column is also in [columns]; give one of the two"
+                )));
+            }
+            let ty = kind.columns().iter().find(|c| c.name == name).map(|c| c.ty);
+            match (d.first_of.is_empty(), &d.date, &d.time) {
+                (false, None, None) => {}
+                (true, Some(_), Some(_)) if ty == Some(ColType::Timestamp) => {}
+                (true, Some(_), Some(_)) => {
+                    return Err(err(format!(
+                        "[derive] {name}: date and time make a timestamp, and `{name}` is not a timestamp column"
+                    )));
+                }
+                _ => {
+                    return Err(err(format!(
+                        "[derive] {name}: give first_of = [\"A\", \"B\"], or date = \"…\" and time = \"…\""
+                    )));
+                }
+            }
+        }
+        for name in self.defaults.keys() {
+            check_name("[defaults]", name)?;
+        }
+        for name in &self.naive_utc {
+            check_name("naive_utc", name)?;
+        }
+        for (station, zone) in &self.zones {
+            zone.parse::<Tz>().map_err(|_| {
+                err(format!(
+                    "[zones] {station} = {zone:?} is not an IANA zone name such as Asia/Kolkata"
+                ))
+            })?;
+        }
         for name in &self.end_of_day {
             check_name("end_of_day", name)?;
             let col = kind.columns().iter().find(|c| c.name == name);
@@ -193,6 +256,14 @@ impl ImportProfile {
     /// True when numbers are written with a decimal comma.
     pub fn decimal_comma(&self) -> bool {
         self.decimal.as_deref() == Some(",")
+    }
+
+    /// The zone the profile gives a station: its `[zones]` entry, else `timezone`.
+    pub fn zone_of(&self, station: &str) -> Option<Tz> {
+        self.zones
+            .get(station)
+            .and_then(|z| z.parse().ok())
+            .or_else(|| self.default_zone())
     }
 
     pub fn default_zone(&self) -> Option<Tz> {

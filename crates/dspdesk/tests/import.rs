@@ -109,13 +109,14 @@ fn a_profile_zone_that_differs_from_a_stored_station_is_refused_naming_both() {
     );
     assert_ne!(r.code, 0);
     assert!(
-        r.stderr.contains("timezone = \"Asia/Dubai\"") && r.stderr.contains("DEL4 (Asia/Kolkata)"),
+        r.stderr
+            .contains("DEL4 is stored with Asia/Kolkata, the profile says Asia/Dubai"),
         "{}",
         r.stderr
     );
     assert!(
         r.stderr
-            .contains("dspdesk stations set-zone CODE Asia/Dubai"),
+            .contains("dspdesk stations set-zone DEL4 Asia/Dubai"),
         "{}",
         r.stderr
     );
@@ -498,5 +499,81 @@ fn profile_suggest_and_check_show_how_a_file_would_load_before_it_does() {
             .ok()
             .stdout
             .contains("nothing is loaded yet")
+    );
+}
+
+/// Derived columns: a timestamp from a date and a time column, the first non-empty of
+/// several columns, a value only where a cell is empty, timestamps without an offset
+/// declared UTC, and a zone per station.
+#[test]
+fn derived_columns_are_made_by_the_profile() {
+    let env = Env::new();
+    let export = env.write(
+        "acme.csv",
+        "AWB,Hub,DSP,Day,Slot End,Status,POD Time,Delivered At,COD\n\
+         A1,DXB1,SWFT,2026-11-20,21:00,delivered,2026-11-20T16:30:00,2026-11-20T23:59:00,\n\
+         A2,DXB1,SWFT,2026-11-20,21:00,delivered,,2026-11-20T17:30:00,10\n",
+    );
+    let profile = env.write(
+        "acme.toml",
+        r#"kind = "deliveries"
+naive_utc = ["delivered_at"]
+[columns]
+package_id = "AWB"
+station = "Hub"
+partner = "DSP"
+date = "Day"
+status = "Status"
+cod_amount = "COD"
+[derive.promised_by]
+date = "Day"
+time = "Slot End"
+[derive.delivered_at]
+first_of = ["POD Time", "Delivered At"]
+[defaults]
+cod_amount = "5"
+[zones]
+DXB1 = "Asia/Dubai"
+"#,
+    );
+    env.run(&[
+        "ingest",
+        "deliveries",
+        export.to_str().unwrap(),
+        "--profile",
+        profile.to_str().unwrap(),
+    ])
+    .ok();
+    // The promise is 21:00 in Dubai (17:00Z); A1 was delivered 16:30Z (on time), A2
+    // 17:30Z (late). Read in India, or the delivery times as Dubai time, both differ.
+    let day = env.export("day", "", "2026-11-20", "2026-11-20");
+    assert_eq!(metric(&day, "on_time"), "1");
+    assert_eq!(
+        metric(&day, "cod_due"),
+        "15.00",
+        "5 where the cell was empty, and 10"
+    );
+    let stations = env.run(&["stations", "list"]).ok().stdout;
+    assert!(
+        stations.contains("DXB1") && stations.contains("Asia/Dubai"),
+        "{stations}"
+    );
+    // A derive that names a column the file lacks is an error that names it.
+    let typo = std::fs::read_to_string(&profile)
+        .unwrap()
+        .replace("\"Slot End\"", "\"Slot end time\"");
+    env.write("typo.toml", &typo);
+    let r = env.run(&[
+        "ingest",
+        "deliveries",
+        export.to_str().unwrap(),
+        "--profile",
+        env.path("typo.toml").to_str().unwrap(),
+    ]);
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr.contains("[derive] promised_by reads the column \"Slot end time\", which the file does not have (did you mean \"Slot End\"?)"),
+        "{}",
+        r.stderr
     );
 }

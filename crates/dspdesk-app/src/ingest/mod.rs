@@ -308,10 +308,12 @@ async fn derive(
     })
 }
 
-/// Stations first seen in this file, with the zone they start with.
+/// Stations first seen in this file, with the zone they start with: the profile's
+/// for the station (`[zones]`, then `timezone`), else the workspace's.
 fn new_stations(
     days: &[(String, NaiveDate)],
     zones: &HashMap<String, Tz>,
+    profile: &ImportProfile,
     default_zone: Tz,
 ) -> Vec<(String, String)> {
     let mut v: Vec<String> = days.iter().map(|(s, _)| s.clone()).collect();
@@ -319,8 +321,23 @@ fn new_stations(
     v.dedup();
     v.into_iter()
         .filter(|s| !zones.contains_key(s))
-        .map(|s| (s, default_zone.name().to_owned()))
+        .map(|s| {
+            let zone = profile.zone_of(&s).unwrap_or(default_zone);
+            (s, zone.name().to_owned())
+        })
         .collect()
+}
+
+/// The zones a file is read with: stored stations' own, then the profile's `[zones]`
+/// for stations it introduces.
+fn reading_zones(stored: &HashMap<String, Tz>, profile: &ImportProfile) -> HashMap<String, Tz> {
+    let mut zones = stored.clone();
+    for station in profile.zones.keys() {
+        if let (false, Some(z)) = (stored.contains_key(station), profile.zone_of(station)) {
+            zones.insert(station.clone(), z);
+        }
+    }
+    zones
 }
 
 /// Takes the lake's lock (one ingest at a time) and removes what an interrupted one
@@ -399,33 +416,30 @@ fn zone_agrees(
     zones: &HashMap<String, Tz>,
     path: &Path,
 ) -> Result<(), IngestError> {
-    let Some(said) = profile.default_zone() else {
-        return Ok(());
-    };
-    let mut differ: Vec<String> = staged
+    let mut differ: Vec<(String, Tz, Tz)> = staged
         .days
         .keys()
         .filter_map(|(s, _)| {
-            zones
-                .get(s)
-                .filter(|z| **z != said)
-                .map(|z| format!("{s} ({z})"))
+            let wanted = profile.zone_of(s)?;
+            let stored = zones.get(s).filter(|z| **z != wanted)?;
+            Some((s.clone(), *stored, wanted))
         })
         .collect();
     differ.dedup();
-    if differ.is_empty() {
+    let Some((first, _, first_wanted)) = differ.first().cloned() else {
         return Ok(());
-    }
+    };
+    let listed: Vec<String> = differ
+        .iter()
+        .map(|(s, stored, wanted)| {
+            format!("{s} is stored with {stored}, the profile says {wanted}")
+        })
+        .collect();
     Err(IngestError::Unreadable {
         path: path.into(),
         message: format!(
-            "the import profile says timezone = \"{said}\", and {} stored with another zone: {}. A stored station keeps its zone. If the profile is right, set it first (dspdesk stations set-zone CODE {said}); otherwise remove timezone from the profile. Nothing was loaded",
-            if differ.len() == 1 {
-                "this station is"
-            } else {
-                "these stations are"
-            },
-            differ.join(", ")
+            "the import profile gives stations another zone than the one they are stored with: {}. A stored station keeps its zone. If the profile is right, set the zone first (dspdesk stations set-zone {first} {first_wanted}); otherwise remove it from the profile (timezone or [zones]). Nothing was loaded",
+            listed.join("; ")
         ),
     })
 }
@@ -535,7 +549,7 @@ pub async fn ingest(
     let tag = tag();
     let staging = lake.staging_dir(&tag);
     let by_station = Zones {
-        by_station: zones.clone(),
+        by_station: reading_zones(&zones, &profile),
         default: default_zone,
     };
     let staged =
@@ -589,7 +603,7 @@ pub async fn ingest(
 
     let t3 = Instant::now();
     crash_point("before_commit");
-    let stations = new_stations(&d.days, &zones, default_zone);
+    let stations = new_stations(&d.days, &zones, &profile, default_zone);
     let batch = log.row(
         &staged.content_hash,
         counts,
@@ -714,7 +728,7 @@ pub async fn check(
     };
     let profile = load_profile(kind, &opts)?;
     let zones = Zones {
-        by_station: station_zones(ws).await?,
+        by_station: reading_zones(&station_zones(ws).await?, &profile),
         default: profile.default_zone().unwrap_or(ws.default_zone),
     };
     let inspection = {
