@@ -9,6 +9,7 @@ pub mod finalize;
 pub mod inspect;
 pub mod json;
 pub mod layout;
+pub mod lookup;
 pub mod profile;
 pub mod records;
 pub mod schema;

@@ -38,6 +38,24 @@ pub struct JsonOptions {
     pub keys: Vec<String>,
 }
 
+/// Columns taken from another file by a key (see `lookup.rs`).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Lookup {
+    /// The other file, relative to the folder of the file being loaded.
+    pub file: String,
+    /// The column of the file being loaded that holds the key.
+    pub on: String,
+    /// The other file's column with the same key.
+    pub key: String,
+    /// The other file's columns added to every row.
+    pub columns: Vec<String>,
+    /// How to read the other file when it is JSON.
+    pub json: Option<JsonOptions>,
+    /// The other file's CSV delimiter.
+    pub delimiter: Option<String>,
+}
+
 /// A canonical column made from several source columns.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -99,6 +117,9 @@ pub struct ImportProfile {
     /// local time).
     #[serde(default)]
     pub naive_utc: Vec<String>,
+    /// Columns taken from other files by a key.
+    #[serde(default)]
+    pub lookup: Vec<Lookup>,
     /// station = zone, for stations this file introduces (a stored station keeps its
     /// own; a different zone here is refused).
     #[serde(default)]

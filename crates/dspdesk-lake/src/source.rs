@@ -42,6 +42,15 @@ pub fn open(
     profile: &ImportProfile,
     progress: Arc<Progress>,
 ) -> Result<Box<dyn RecordSource>, IngestError> {
+    let inner = open_file(path, profile, progress)?;
+    crate::lookup::LookupSource::wrap(path, inner, profile)
+}
+
+fn open_file(
+    path: &Path,
+    profile: &ImportProfile,
+    progress: Arc<Progress>,
+) -> Result<Box<dyn RecordSource>, IngestError> {
     let meta = std::fs::metadata(path).map_err(|e| IngestError::io(path, e))?;
     if meta.len() == 0 {
         return Err(IngestError::EmptyFile { path: path.into() });

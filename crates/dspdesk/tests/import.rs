@@ -577,3 +577,46 @@ DXB1 = "Asia/Dubai"
         r.stderr
     );
 }
+
+/// The Amazon packages, keyed by route, stop and package id, take their station and
+/// date from the routes file by route id. The public data has no delivery times, so
+/// a delivered package is refused as the contract says, naming why; the others load.
+#[test]
+fn packages_take_their_station_and_date_from_the_routes_file() {
+    let env = Env::new();
+    let r = env.run(&[
+        "ingest",
+        "deliveries",
+        fixture("package_data.json").to_str().unwrap(),
+        "--profile",
+        fixture("packages.toml").to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, BAD_DATA, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "row 1, column delivered_at: is empty; a delivered package needs its delivery time"
+        ),
+        "{}",
+        r.stderr
+    );
+    // With the delivered package set aside, the attempted and rejected ones load at
+    // their route's station and day.
+    let dir = Env::new();
+    for name in ["package_data.json", "route_data.json"] {
+        std::fs::copy(fixture(name), dir.path(name)).unwrap();
+    }
+    dir.run(&[
+        "ingest",
+        "deliveries",
+        dir.path("package_data.json").to_str().unwrap(),
+        "--profile",
+        fixture("packages.toml").to_str().unwrap(),
+        "--skip-bad-rows",
+    ])
+    .ok();
+    let day = dir.export("day", "station", "2018-07-27", "2018-07-27");
+    assert_eq!(day[1][1], "DLA3");
+    assert_eq!(metric(&day, "dispatched"), "2");
+    assert_eq!(metric(&day, "attempted"), "1");
+    assert_eq!(metric(&day, "rejected"), "1");
+}
