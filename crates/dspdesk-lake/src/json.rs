@@ -18,7 +18,7 @@
 //! are its lines'. A file is read whole, within the same bounds as a spreadsheet.
 
 use crate::error::IngestError;
-use crate::profile::ImportProfile;
+use crate::profile::{ImportProfile, JsonOptions};
 use crate::sheet::LIMITS;
 use crate::source::{Progress, RecordSource, file_sha256};
 use csv::ByteRecord;
@@ -182,63 +182,80 @@ impl JsonSource {
         };
         let text = read_text(path, gzip).map_err(unreadable)?;
         let options = profile.json.clone().unwrap_or_default();
-        let steps: Vec<&str> = options
-            .records
-            .as_deref()
-            .unwrap_or("")
-            .split('.')
-            .filter(|s| !s.is_empty())
-            .collect();
-        let key_name = |i: usize| {
-            options
-                .keys
-                .get(i)
-                .cloned()
-                .unwrap_or_else(|| format!("key{}", i + 1))
-        };
-        let mut flat = Flat::default();
-        let mut add = |row: u64, doc: &Value, steps: &[&str]| -> Result<(), String> {
-            let mut found = Vec::new();
-            walk(doc, steps, Vec::new(), &mut found)?;
-            for (keys, record) in found {
-                let named: Vec<(String, String)> = keys
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, k)| (key_name(i), k))
-                    .collect();
-                let row = if lines {
-                    row
-                } else {
-                    flat.rows.len() as u64 + 1
-                };
-                flat.add(row, &named, record)?;
-            }
-            Ok(())
-        };
-        if lines {
-            for (i, line) in text.lines().enumerate() {
-                if line.trim().is_empty() {
-                    continue;
-                }
-                let doc: Value = serde_json::from_str(line)
-                    .map_err(|e| unreadable(format!("line {}: not JSON: {e}", i + 1)))?;
-                add(i as u64 + 1, &doc, &steps).map_err(unreadable)?;
-            }
-        } else {
-            let doc: Value = serde_json::from_str(&text)
-                .map_err(|e| unreadable(format!("not a JSON document: {e}")))?;
-            let steps: Vec<&str> = if steps.is_empty() && doc.is_array() {
-                vec!["[]"]
-            } else {
-                steps
-            };
-            add(0, &doc, &steps).map_err(unreadable)?;
-        }
+        let flat = records(&text, lines, &options).map_err(unreadable)?;
         if flat.rows.is_empty() {
             return Err(IngestError::NoRows { path: path.into() });
         }
-        let width = flat.headers.len();
-        let rows = flat
+        let (headers, rows) = flat.into_records();
+        progress.total.store(rows.len() as u64, Ordering::Relaxed);
+        Ok(JsonSource {
+            path: path.into(),
+            rows,
+            next: 0,
+            headers,
+            progress,
+        })
+    }
+}
+
+/// Every record the options' path reaches, in a document or on each line.
+fn records(text: &str, lines: bool, options: &JsonOptions) -> Result<Flat, String> {
+    let steps: Vec<&str> = options
+        .records
+        .as_deref()
+        .unwrap_or("")
+        .split('.')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let key_name = |i: usize| {
+        options
+            .keys
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| format!("key{}", i + 1))
+    };
+    let mut flat = Flat::default();
+    let mut add = |row: Option<u64>, doc: &Value, steps: &[&str]| -> Result<(), String> {
+        let mut found = Vec::new();
+        walk(doc, steps, Vec::new(), &mut found)?;
+        for (keys, record) in found {
+            let named: Vec<(String, String)> = keys
+                .into_iter()
+                .enumerate()
+                .map(|(i, k)| (key_name(i), k))
+                .collect();
+            let row = row.unwrap_or(flat.rows.len() as u64 + 1);
+            flat.add(row, &named, record)?;
+        }
+        Ok(())
+    };
+    if lines {
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let doc: Value =
+                serde_json::from_str(line).map_err(|e| format!("line {}: not JSON: {e}", i + 1))?;
+            add(Some(i as u64 + 1), &doc, &steps)?;
+        }
+    } else {
+        let doc: Value =
+            serde_json::from_str(text).map_err(|e| format!("not a JSON document: {e}"))?;
+        let steps: Vec<&str> = if steps.is_empty() && doc.is_array() {
+            vec!["[]"]
+        } else {
+            steps
+        };
+        add(None, &doc, &steps)?;
+    }
+    Ok(flat)
+}
+
+impl Flat {
+    /// The header and each record as wide as it, empty where a record lacks a column.
+    fn into_records(self) -> (Vec<String>, Vec<(u64, ByteRecord)>) {
+        let width = self.headers.len();
+        let rows = self
             .rows
             .into_iter()
             .map(|(row, cells)| {
@@ -252,15 +269,8 @@ impl JsonSource {
                 }
                 (row, rec)
             })
-            .collect::<Vec<_>>();
-        progress.total.store(rows.len() as u64, Ordering::Relaxed);
-        Ok(JsonSource {
-            path: path.into(),
-            rows,
-            next: 0,
-            headers: flat.headers,
-            progress,
-        })
+            .collect();
+        (self.headers, rows)
     }
 }
 

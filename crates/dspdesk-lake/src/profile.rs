@@ -146,99 +146,119 @@ impl ImportProfile {
 
     /// Checks every name and value against the contract for `kind`.
     pub fn validate(&self, kind: Kind, path: &str) -> Result<(), ProfileError> {
-        let err = |message: String| ProfileError {
-            path: path.to_owned(),
-            message,
-        };
-        let known: Vec<&str> = kind.columns().iter().map(|c| c.name).collect();
-        let check_name = |section: &str, name: &str| {
-            if known.contains(&name) {
-                Ok(())
-            } else {
-                Err(err(format!(
-                    "{section}: `{name}` is not a {kind} column; the columns are {}",
-                    known.join(", ")
-                )))
-            }
-        };
+        self.check_reading(kind)
+            .and_then(|_| self.check_names(kind))
+            .and_then(|_| self.check_derive(kind))
+            .and_then(|_| self.check_values())
+            .map_err(|message| ProfileError {
+                path: path.to_owned(),
+                message,
+            })
+    }
+
+    /// The kind, the CSV options and the zones.
+    fn check_reading(&self, kind: Kind) -> Result<(), String> {
         if let Some(k) = &self.kind
             && Kind::parse(k) != Some(kind)
         {
-            return Err(err(format!(
+            return Err(format!(
                 "it is written for `{k}` files, and this is a {kind} ingest"
-            )));
+            ));
         }
-        if let Some(d) = &self.delimiter {
-            self.delimiter_byte().ok_or_else(|| {
-                err(format!(
-                    "delimiter {d:?} is not one character; use \",\", \";\", \"|\" or \"\\t\""
-                ))
-            })?;
+        if let Some(d) = &self.delimiter
+            && self.delimiter_byte().is_none()
+        {
+            return Err(format!(
+                "delimiter {d:?} is not one character; use \",\", \";\", \"|\" or \"\\t\""
+            ));
         }
         if let Some(d) = &self.decimal
             && d != "."
             && d != ","
         {
-            return Err(err(format!("decimal {d:?}: use \".\" or \",\"")));
+            return Err(format!("decimal {d:?}: use \".\" or \",\""));
         }
-        if let Some(tz) = &self.timezone {
-            tz.parse::<Tz>().map_err(|_| {
-                err(format!(
-                    "timezone {tz:?} is not an IANA zone name such as Asia/Kolkata"
+        if let Some(tz) = &self.timezone
+            && tz.parse::<Tz>().is_err()
+        {
+            return Err(format!(
+                "timezone {tz:?} is not an IANA zone name such as Asia/Kolkata"
+            ));
+        }
+        for (station, zone) in &self.zones {
+            if zone.parse::<Tz>().is_err() {
+                return Err(format!(
+                    "[zones] {station} = {zone:?} is not an IANA zone name such as Asia/Kolkata"
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every canonical name the profile uses is one of the kind's columns.
+    fn check_names(&self, kind: Kind) -> Result<(), String> {
+        let known: Vec<&str> = kind.columns().iter().map(|c| c.name).collect();
+        let check = |section: &str, name: &str| {
+            if known.contains(&name) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{section}: `{name}` is not a {kind} column; the columns are {}",
+                    known.join(", ")
                 ))
-            })?;
+            }
+        };
+        let sections: [(&str, Vec<&String>); 6] = [
+            ("[columns]", self.columns.keys().collect()),
+            ("[constants]", self.constants.keys().collect()),
+            ("[derive]", self.derive.keys().collect()),
+            ("[defaults]", self.defaults.keys().collect()),
+            ("naive_utc", self.naive_utc.iter().collect()),
+            ("end_of_day", self.end_of_day.iter().collect()),
+        ];
+        for (section, names) in sections {
+            for name in names {
+                check(section, name)?;
+            }
         }
-        for name in self.columns.keys() {
-            check_name("[columns]", name)?;
+        for name in &self.end_of_day {
+            let col = kind.columns().iter().find(|c| c.name == name);
+            if col.map(|c| c.ty) != Some(ColType::Timestamp) {
+                return Err(format!("end_of_day: `{name}` is not a timestamp column"));
+            }
         }
-        for name in self.constants.keys() {
-            check_name("[constants]", name)?;
-        }
+        Ok(())
+    }
+
+    /// Each `[derive]` entry is one of its two forms, for a column it can make.
+    fn check_derive(&self, kind: Kind) -> Result<(), String> {
         for (name, d) in &self.derive {
-            check_name("[derive]", name)?;
             if self.columns.contains_key(name) {
-                return Err(err(format!(
+                return Err(format!(
                     "[derive] {name}: the column is also in [columns]; give one of the two"
-                )));
+                ));
             }
             let ty = kind.columns().iter().find(|c| c.name == name).map(|c| c.ty);
             match (d.first_of.is_empty(), &d.date, &d.time) {
                 (false, None, None) => {}
                 (true, Some(_), Some(_)) if ty == Some(ColType::Timestamp) => {}
                 (true, Some(_), Some(_)) => {
-                    return Err(err(format!(
+                    return Err(format!(
                         "[derive] {name}: date and time make a timestamp, and `{name}` is not a timestamp column"
-                    )));
+                    ));
                 }
                 _ => {
-                    return Err(err(format!(
+                    return Err(format!(
                         "[derive] {name}: give first_of = [\"A\", \"B\"], or date = \"…\" and time = \"…\""
-                    )));
+                    ));
                 }
             }
         }
-        for name in self.defaults.keys() {
-            check_name("[defaults]", name)?;
-        }
-        for name in &self.naive_utc {
-            check_name("naive_utc", name)?;
-        }
-        for (station, zone) in &self.zones {
-            zone.parse::<Tz>().map_err(|_| {
-                err(format!(
-                    "[zones] {station} = {zone:?} is not an IANA zone name such as Asia/Kolkata"
-                ))
-            })?;
-        }
-        for name in &self.end_of_day {
-            check_name("end_of_day", name)?;
-            let col = kind.columns().iter().find(|c| c.name == name);
-            if col.map(|c| c.ty) != Some(ColType::Timestamp) {
-                return Err(err(format!(
-                    "end_of_day: `{name}` is not a timestamp column"
-                )));
-            }
-        }
+        Ok(())
+    }
+
+    /// `[values.status]` and `[values.mot]` map onto the contract's values.
+    fn check_values(&self) -> Result<(), String> {
         for (column, map) in &self.values {
             let allowed: Vec<&str> = match column.as_str() {
                 "status" => dspdesk_core::Status::ALL
@@ -247,17 +267,17 @@ impl ImportProfile {
                     .collect(),
                 "mot" => dspdesk_core::Mot::ALL.iter().map(|m| m.as_str()).collect(),
                 other => {
-                    return Err(err(format!(
+                    return Err(format!(
                         "[values.{other}]: value maps are for `status` and `mot` only"
-                    )));
+                    ));
                 }
             };
             for (from, to) in map {
                 if !allowed.contains(&to.as_str()) {
-                    return Err(err(format!(
+                    return Err(format!(
                         "[values.{column}]: {from:?} maps to {to:?}, which is not one of {}",
                         allowed.join(", ")
-                    )));
+                    ));
                 }
             }
         }

@@ -470,6 +470,47 @@ fn reading_hash(
     h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Writes the staged station-days and, for remittances, checks their references
+/// against every stored deposit; on a refusal nothing written stays.
+async fn write_checked(
+    ws: &Workspace,
+    path: &Path,
+    staged: &Arc<Staged>,
+    tag: &str,
+    mode: DayMode,
+) -> Result<Result<Vec<dspdesk_lake::LakeDay>, IngestError>, AppError> {
+    let written = match write_days(ws, staged.kind, staged, tag, mode).await? {
+        Ok(w) => w,
+        Err(e) => return Ok(Err(e)),
+    };
+    if staged.kind == Kind::Remittances
+        && let Err(e) = check_references(ws, path, &written).await?
+    {
+        for day in &written {
+            let _ = std::fs::remove_file(ws.lake.absolute(&day.path));
+        }
+        return Ok(Err(e));
+    }
+    Ok(Ok(written))
+}
+
+/// When the same file read the same way is current already: the id of the
+/// `unchanged` row logged for it.
+async fn already_loaded(
+    ws: &Workspace,
+    log: &BatchLog<'_>,
+    staged: &Staged,
+) -> Result<Option<i64>, AppError> {
+    match ws
+        .store
+        .unchanged_batch(log.kind.as_str(), &log.reading)
+        .await?
+    {
+        Some(previous) => Ok(Some(unchanged(ws, log, staged, previous).await?)),
+        None => Ok(None),
+    }
+}
+
 /// Logs a file whose content, read the same way, is already current.
 async fn unchanged(
     ws: &Workspace,
@@ -494,7 +535,8 @@ async fn unchanged(
 /// transaction; returns the batch's id.
 async fn commit(
     ws: &Workspace,
-    batch: NewBatch,
+    log: &BatchLog<'_>,
+    counts: RowCounts,
     staged: &Staged,
     stations: &[(String, String)],
     d: &Derived,
@@ -505,6 +547,13 @@ async fn commit(
             partners.push(f.partner.clone());
         }
     }
+    let batch = log.row(
+        &staged.content_hash,
+        counts,
+        d.files.len() as u64,
+        Outcome::Loaded,
+        String::new(),
+    );
     let commit = IngestCommit {
         batch,
         stations,
@@ -564,13 +613,9 @@ pub async fn ingest(
     let mut report = IngestReport::staged(path, kind, &staged, t0.elapsed().as_secs_f64());
     let counts = row_counts(&staged);
     log.reading = reading_hash(&staged, kind, &profile_text, opts, &zones, default_zone);
-    if let Some(previous) = ws
-        .store
-        .unchanged_batch(kind.as_str(), &log.reading)
-        .await?
-    {
+    if let Some(batch_id) = already_loaded(ws, &log, &staged).await? {
         let _ = std::fs::remove_dir_all(&staging);
-        report.batch_id = unchanged(ws, &log, &staged, previous).await?;
+        report.batch_id = batch_id;
         report.outcome = Outcome::Unchanged;
         report.station_days = 0;
         report.seconds = t0.elapsed().as_secs_f64();
@@ -579,20 +624,12 @@ pub async fn ingest(
 
     let t1 = Instant::now();
     let staged = Arc::new(staged);
-    let written = write_days(ws, kind, &staged, &tag, opts.mode).await?;
+    let written = write_checked(ws, path, &staged, &tag, opts.mode).await?;
     let _ = std::fs::remove_dir_all(&staging);
-    let mut written = match written {
+    let written = match written {
         Ok(w) => w,
         Err(e) => return Err(refuse(ws, &log, Some(&staged), e).await),
     };
-    if kind == Kind::Remittances
-        && let Err(e) = check_references(ws, path, &written).await?
-    {
-        for day in written.drain(..) {
-            let _ = std::fs::remove_file(lake.absolute(&day.path));
-        }
-        return Err(refuse(ws, &log, Some(&staged), e).await);
-    }
     report.seconds_lake = t1.elapsed().as_secs_f64();
     crash_point("after_lake_write");
 
@@ -604,14 +641,7 @@ pub async fn ingest(
     let t3 = Instant::now();
     crash_point("before_commit");
     let stations = new_stations(&d.days, &zones, &profile, default_zone);
-    let batch = log.row(
-        &staged.content_hash,
-        counts,
-        d.files.len() as u64,
-        Outcome::Loaded,
-        String::new(),
-    );
-    report.batch_id = commit(ws, batch, &staged, &stations, &d).await?;
+    report.batch_id = commit(ws, &log, counts, &staged, &stations, &d).await?;
     report.seconds_commit = t3.elapsed().as_secs_f64();
     lake.collect_garbage(&lock, &ws.store.all_lake_paths().await?);
     drop(lock);
