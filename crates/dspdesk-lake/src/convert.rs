@@ -187,6 +187,12 @@ impl Mapping {
         String::from_utf8_lossy(self.raw(rec, i)).into_owned()
     }
 
+    /// The source's numbers are typed (a spreadsheet, JSON, Parquet): they are written
+    /// with a decimal point whatever the profile's `decimal` says of text files.
+    pub fn numbers_are_typed(&mut self) {
+        self.decimal_comma = false;
+    }
+
     /// True when a profile's skip rule drops this record.
     pub fn skips(&self, rec: &ByteRecord) -> bool {
         self.skip
@@ -299,6 +305,7 @@ impl Mapping {
                 };
             }
             let day = self.date(date, zone)?;
+            dspdesk_core::time::supported(day).map_err(|_| outside())?;
             let text = std::str::from_utf8(time).map_err(|_| "is not valid UTF-8 text")?;
             let clock = ["%H:%M:%S", "%H:%M", "%H:%M:%S%.f"]
                 .iter()

@@ -149,9 +149,9 @@ fn finalize_day(
     if let (Some(old), false) = (old, mode == DayMode::Replace) {
         let stored = read_all(old)?;
         let key_col = kind.key_column();
-        let incoming = key_strings(&batch, key_col);
+        let incoming = merge_keys(kind, &batch, key_col);
         let incoming: HashSet<&str> = incoming.iter().flatten().map(String::as_str).collect();
-        let stored_keys = key_strings(&stored, key_col);
+        let stored_keys = merge_keys(kind, &stored, key_col);
         let keep: BooleanArray = stored_keys
             .iter()
             .map(|k| Some(!k.as_deref().is_some_and(|k| incoming.contains(k))))
@@ -182,6 +182,20 @@ fn finalize_day(
         path: rel,
         rows: batch.num_rows() as u64,
     })
+}
+
+/// The key a merge matches rows by: the kind's key column, and for remittances the
+/// partner too (a reference is unique per partner, not across partners).
+fn merge_keys(kind: Kind, batch: &RecordBatch, column: &str) -> Vec<Option<String>> {
+    let keys = key_strings(batch, column);
+    if kind != Kind::Remittances {
+        return keys;
+    }
+    key_strings(batch, "partner")
+        .into_iter()
+        .zip(keys)
+        .map(|(p, k)| Some(format!("{}\0{}", p?, k?)))
+        .collect()
 }
 
 fn key_strings(batch: &RecordBatch, column: &str) -> Vec<Option<String>> {
@@ -369,6 +383,7 @@ fn sync_written(lake: &Lake, written: &[LakeDay]) -> Result<(), IngestError> {
         .iter()
         .flat_map(|p| p.ancestors().skip(1).take(3).map(Path::to_path_buf))
         .collect();
+    dirs.push(lake.root().to_path_buf());
     dirs.sort();
     dirs.dedup();
     dirs.par_iter()

@@ -43,7 +43,10 @@ pub fn inspect(
     profile.validate(kind, "the import profile")?;
     let mut src = source::open(path, profile, Arc::new(Progress::default()))?;
     let headers = src.headers().to_vec();
-    let mapping = Mapping::new(kind, &headers, profile, path)?;
+    let mut mapping = Mapping::new(kind, &headers, profile, path)?;
+    if src.typed_numbers() {
+        mapping.numbers_are_typed();
+    }
     let from = mapping.describe_origins(&headers);
     let mut columns: Vec<ColumnCheck> = kind
         .columns()

@@ -67,9 +67,23 @@ impl Flat {
         flatten("", record, &mut leaves);
         for (name, text) in leaves {
             let i = self.column(&name);
+            // A key named like a field, or `{"a.b": …, "a": {"b": …}}`: two values for
+            // one column, and either could be meant.
+            if cells.iter().any(|(c, _)| *c == i) {
+                return Err(format!(
+                    "record {row} has two values for the column {name:?} (a key named like a field, or a dotted name that is also a nested one); rename one in the profile's keys or in the file"
+                ));
+            }
             cells.push((i, text));
         }
-        self.fields += cells.len();
+        if self.headers.len() > crate::sheet::MAX_COLUMNS as usize {
+            return Err(format!(
+                "has more than {} different columns; dspdesk reads at most that many",
+                crate::sheet::MAX_COLUMNS
+            ));
+        }
+        // Every record becomes as wide as all the columns together: that is the bound.
+        self.fields = (self.rows.len() + 1) * self.headers.len();
         if self.fields > LIMITS.fields {
             return Err(format!(
                 "holds more than {} values; split it, or write it as JSON Lines in parts",
@@ -298,6 +312,10 @@ fn read_text(path: &Path, gzip: bool) -> Result<String, String> {
 }
 
 impl RecordSource for JsonSource {
+    fn typed_numbers(&self) -> bool {
+        true
+    }
+
     fn headers(&self) -> &[String] {
         &self.headers
     }
@@ -419,5 +437,41 @@ mod fixture_tests {
         );
         assert_eq!(rows[2].1, "AF");
         assert_eq!(rows[2].3, "", "an empty time window is an empty cell");
+    }
+}
+
+#[cfg(test)]
+mod bound_tests {
+    use super::*;
+
+    /// Records of all-different keys would each be as wide as every key together:
+    /// refused by that product, before it is built, instead of taking the memory.
+    #[test]
+    fn many_different_keys_are_refused_by_the_width_they_would_take() {
+        let lines: String = (0..8_000).map(|i| format!("{{\"k{i}\": 1}}\n")).collect();
+        let e = records(&lines, true, &JsonOptions::default())
+            .err()
+            .expect("refused");
+        assert!(e.contains("holds more than"), "{e}");
+    }
+
+    #[test]
+    fn two_values_for_one_column_are_refused() {
+        let e = records(
+            r#"{"a.b": 1, "a": {"b": 2}}"#,
+            false,
+            &JsonOptions::default(),
+        )
+        .err()
+        .expect("refused");
+        assert!(e.contains("two values for the column \"a.b\""), "{e}");
+        let opts = JsonOptions {
+            records: Some("*".into()),
+            keys: vec!["id".into()],
+        };
+        let e = records(r#"{"R1": {"id": 7}}"#, false, &opts)
+            .err()
+            .expect("refused");
+        assert!(e.contains("\"id\""), "{e}");
     }
 }

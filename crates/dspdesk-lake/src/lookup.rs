@@ -97,7 +97,7 @@ fn read_table(
     let mut rows = HashMap::new();
     let mut rec = ByteRecord::new();
     while let Some(row) = src.next_record(&mut rec)? {
-        let k = rec.get(key).unwrap_or(b"").to_vec();
+        let k = rec.get(key).unwrap_or(b"").trim_ascii().to_vec();
         let values = wanted
             .iter()
             .map(|i| rec.get(*i).unwrap_or(b"").to_vec())
@@ -186,6 +186,10 @@ impl RecordSource for LookupSource {
             rec.push_field(v);
         }
         Ok(Some(row))
+    }
+
+    fn typed_numbers(&self) -> bool {
+        self.inner.typed_numbers()
     }
 
     fn column_type(&self, index: usize) -> Option<&DataType> {

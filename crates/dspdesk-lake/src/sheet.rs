@@ -82,8 +82,18 @@ impl Rows {
             self.flush()?;
             self.row = Some(row);
         }
+        // Every cell counts as it arrives: a row of many cells (or the same cell again
+        // and again) cannot grow past the bound before the row ends.
+        self.fields += 1;
+        if self.fields > self.limits.fields {
+            return Err(format!(
+                "holds more than {} cells; save the sheet as CSV and load that",
+                self.limits.fields
+            ));
+        }
         let text = cell_text(value);
-        self.text += text.len();
+        // Each cell costs its text and its place in memory.
+        self.text += text.len() + std::mem::size_of::<(u32, String)>();
         if self.text > self.limits.text {
             return Err(format!(
                 "holds more than {} MiB of text; save the sheet as CSV and load that",
@@ -300,6 +310,10 @@ fn cell_text(d: &Data) -> String {
 }
 
 impl RecordSource for SheetSource {
+    fn typed_numbers(&self) -> bool {
+        true
+    }
+
     fn headers(&self) -> &[String] {
         &self.headers
     }
@@ -340,13 +354,16 @@ mod tests {
     fn small() -> Limits {
         Limits {
             fields: 10,
-            text: 64,
+            text: 1 << 20,
         }
     }
 
     #[test]
     fn rows_are_as_wide_as_their_last_cell_and_start_at_the_first_used_column() {
-        let mut rows = Rows::new(small());
+        let mut rows = Rows::new(Limits {
+            fields: 100,
+            text: 1 << 20,
+        });
         rows.push((4, 2), &Data::String("a".into())).unwrap();
         rows.push((4, 4), &Data::Int(7)).unwrap();
         rows.push((9, 3), &Data::String("b".into())).unwrap();
@@ -385,10 +402,20 @@ mod tests {
         let e = rows.finish().unwrap_err();
         assert!(e.contains("more than 10 cells"), "{e}");
 
-        let mut rows = Rows::new(small());
+        let mut rows = Rows::new(Limits {
+            fields: 100,
+            text: 64,
+        });
         let e = rows
             .push((0, 0), &Data::String("z".repeat(65)))
             .unwrap_err();
         assert!(e.contains("save the sheet as CSV"), "{e}");
+
+        // The same cell again and again is counted as it arrives, not when the row ends.
+        let mut rows = Rows::new(small());
+        let e = (0..1000)
+            .find_map(|_| rows.push((0, 0), &Data::String(String::new())).err())
+            .expect("refused before the row ends");
+        assert!(e.contains("more than 10 cells"), "{e}");
     }
 }

@@ -34,6 +34,11 @@ pub trait RecordSource: Send {
     fn select(&mut self, _columns: &[usize]) {}
     /// SHA-256 of the file's bytes, once every record has been read.
     fn content_hash(&mut self) -> Result<String, IngestError>;
+    /// True when numbers come typed (spreadsheets, JSON, Parquet), not as text
+    /// written with the file's own decimal mark.
+    fn typed_numbers(&self) -> bool {
+        false
+    }
 }
 
 /// Opens a file by its extension.
@@ -339,6 +344,10 @@ impl ParquetSource {
 }
 
 impl RecordSource for ParquetSource {
+    fn typed_numbers(&self) -> bool {
+        true
+    }
+
     fn headers(&self) -> &[String] {
         &self.headers
     }

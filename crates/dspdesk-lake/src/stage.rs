@@ -267,7 +267,10 @@ fn stage_inner(
     progress: Arc<Progress>,
 ) -> Result<Staged, IngestError> {
     let mut src = source::open(path, profile, progress)?;
-    let mapping = Mapping::new(kind, src.headers(), profile, path)?;
+    let mut mapping = Mapping::new(kind, src.headers(), profile, path)?;
+    if src.typed_numbers() {
+        mapping.numbers_are_typed();
+    }
     check_types(&*src, &mapping, path)?;
     src.select(&mapping.source_columns);
     let mut src = source::Prefetch::spawn(src);

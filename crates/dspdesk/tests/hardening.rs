@@ -319,3 +319,61 @@ fn a_rejected_row_of_another_width_goes_to_the_rejects_file() {
         "{rejects}"
     );
 }
+
+/// A merge matched remittances by reference alone: partner B's reference 123 replaced
+/// partner A's 123 on the same day. And a merge that keeps a stored deposit could store
+/// its reference twice (the file carrying it again on another day).
+#[test]
+fn merged_remittances_match_by_partner_and_reference_and_never_store_one_twice() {
+    let env = Env::new();
+    let head = "partner,station,date,amount,reference\n";
+    let load = |name: &str, rows: &str, extra: &[&str]| {
+        let f = env.write(name, &format!("{head}{rows}"));
+        let mut args = vec!["ingest", "remittances", f.to_str().unwrap()];
+        args.extend(extra);
+        env.run(&args)
+    };
+    load(
+        "a.csv",
+        "SWFT,DEL4,2026-11-21,10,R123\nZIPX,DEL4,2026-11-21,20,R900\n",
+        &[],
+    )
+    .ok();
+    load("b.csv", "ZIPX,DEL4,2026-11-21,30,R123\n", &["--merge"]).ok();
+    let cod = env
+        .run(&[
+            "export",
+            "cod",
+            "--from",
+            "2026-11-21",
+            "--to",
+            "2026-11-21",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .stdout;
+    let v: serde_json::Value = serde_json::from_str(&cod).unwrap();
+    let remitted = |p: &str| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["partner"] == p)
+            .map(|r| r["remitted"].clone())
+    };
+    assert_eq!(remitted("SWFT"), Some("10.00".into()), "{cod}");
+    assert_eq!(remitted("ZIPX"), Some("50.00".into()), "{cod}");
+
+    let r = load(
+        "c.csv",
+        "SWFT,DEL4,2026-11-21,5,R777\nSWFT,DEL4,2026-11-22,10,R123\n",
+        &["--merge"],
+    )
+    .fails_with(BAD_DATA);
+    assert!(
+        r.stderr
+            .contains("\"R123\" of partner SWFT would be stored twice"),
+        "{}",
+        r.stderr
+    );
+}

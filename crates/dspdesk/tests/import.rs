@@ -620,3 +620,34 @@ fn packages_take_their_station_and_date_from_the_routes_file() {
     assert_eq!(metric(&day, "attempted"), "1");
     assert_eq!(metric(&day, "rejected"), "1");
 }
+
+/// `decimal = ","` is for numbers written as text: a workbook's numeric cells are
+/// typed, and their decimal point must not be read as a thousands separator.
+#[test]
+fn a_decimal_comma_profile_leaves_typed_numbers_alone() {
+    let env = Env::new();
+    let path = env.path("d.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let row = "P1,R1,2026-11-20,DEL4,SWFT,2026-11-20T21:00:00+05:30,delivered,2026-11-20T20:00:00+05:30,,0,";
+    for (r, line) in [HEADER, row].iter().enumerate() {
+        for (c, v) in line.split(',').enumerate() {
+            if !v.is_empty() {
+                sheet.write_string(r as u32, c as u16, v).unwrap();
+            }
+        }
+    }
+    sheet.write_number(1, 8, 12.5).unwrap();
+    book.save(&path).unwrap();
+    let profile = env.write("p.toml", "kind = \"deliveries\"\ndecimal = \",\"\n");
+    env.run(&[
+        "ingest",
+        "deliveries",
+        path.to_str().unwrap(),
+        "--profile",
+        profile.to_str().unwrap(),
+    ])
+    .ok();
+    let day = env.export("day", "", "2026-11-20", "2026-11-20");
+    assert_eq!(metric(&day, "cod_due"), "12.50", "not 125.00");
+}

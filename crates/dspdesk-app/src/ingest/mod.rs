@@ -381,10 +381,20 @@ async fn check_references(
         .collect();
     let path = path.to_path_buf();
     blocking(move || {
-        let mut incoming = HashMap::new();
+        // A reference twice among the new files (a merge keeps a stored deposit whose
+        // reference the file also carries on another day) is refused too.
+        let mut incoming: HashMap<(String, String), &String> = HashMap::new();
         for rel in &new {
             for key in dspdesk_lake::engine::references(&lake.absolute(rel))? {
-                incoming.insert(key, ());
+                if let Some(other) = incoming.insert(key.clone(), rel) {
+                    return Err(IngestError::Unreadable {
+                        path: path.clone(),
+                        message: format!(
+                            "column reference: {:?} of partner {} would be stored twice (in {other} and {rel}); a reference is unique per partner. Remove the row, or correct the stored deposit's day with --replace",
+                            key.1, key.0
+                        ),
+                    });
+                }
             }
         }
         for ((station, date), rel) in &stored {

@@ -182,6 +182,10 @@ pub async fn login(ws: &Workspace, username: &str, password: &str) -> Result<Ses
         .await
         .map_err(AppError::from)?;
     if failed > MAX_FAILED_LOGINS {
+        ws.store
+            .forget_login_attempt(&attempt)
+            .await
+            .map_err(AppError::from)?;
         return Err(LoginError::Throttled);
     }
     let user = ws

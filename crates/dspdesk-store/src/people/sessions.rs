@@ -83,6 +83,18 @@ impl Store {
         self.failed_logins_since(username, since).await
     }
 
+    /// Forgets a claimed attempt that was refused unchecked (the lock was on): a
+    /// person retrying while locked does not keep the lock on.
+    pub async fn forget_login_attempt(&self, attempt: &str) -> Result<()> {
+        on_pool!(self, |pool| {
+            sqlx::query("DELETE FROM login_attempts WHERE attempt = $1")
+                .bind(attempt)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
     /// Marks a claimed attempt as a success: it no longer counts as a failure.
     pub async fn login_attempt_succeeded(&self, attempt: &str) -> Result<()> {
         on_pool!(self, |pool| {
