@@ -635,12 +635,7 @@ const SYNONYMS: &[(&str, &[&str])] = &[
 /// The header most likely meant by a canonical name: the same but for case and
 /// punctuation, a common synonym, or the closest by edits.
 pub fn likely_header<'h>(headers: &'h [String], canonical: &str) -> Option<&'h str> {
-    let norm = |s: &str| -> String {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
+    let norm = normalized;
     let synonyms = SYNONYMS
         .iter()
         .find(|(c, _)| *c == canonical)
@@ -715,12 +710,7 @@ fn derived(
 /// The header closest to a name: the same but for case, spaces and punctuation, else
 /// the one fewest edits away (at most a third of the name).
 fn closest<'h>(headers: &'h [String], name: &str) -> Option<&'h str> {
-    let norm = |s: &str| -> String {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect()
-    };
+    let norm = normalized;
     let want = norm(name);
     if let Some(h) = headers.iter().find(|h| norm(h) == want) {
         return Some(h);
@@ -731,6 +721,15 @@ fn closest<'h>(headers: &'h [String], name: &str) -> Option<&'h str> {
         .filter(|(d, _)| *d <= want.chars().count().div_ceil(3))
         .min_by_key(|(d, _)| *d)
         .map(|(_, h)| h.as_str())
+}
+
+/// A name as compared: letters and digits only, in lower case (`"COD Amount"` and
+/// `cod_amount` are the same).
+fn normalized(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// Levenshtein distance.

@@ -44,7 +44,6 @@ struct Flat {
     headers: Vec<String>,
     index: HashMap<String, usize>,
     rows: Vec<(u64, Vec<(usize, String)>)>,
-    fields: usize,
 }
 
 impl Flat {
@@ -83,8 +82,7 @@ impl Flat {
             ));
         }
         // Every record becomes as wide as all the columns together: that is the bound.
-        self.fields = (self.rows.len() + 1) * self.headers.len();
-        if self.fields > LIMITS.fields {
+        if (self.rows.len() + 1) * self.headers.len() > LIMITS.fields {
             return Err(format!(
                 "holds more than {} values; split it, or write it as JSON Lines in parts",
                 LIMITS.fields

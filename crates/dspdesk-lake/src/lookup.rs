@@ -218,6 +218,6 @@ impl RecordSource for LookupSource {
             h.update(b"\0");
             h.update(t.hash.as_bytes());
         }
-        Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+        Ok(crate::source::hex(&h.finalize()))
     }
 }

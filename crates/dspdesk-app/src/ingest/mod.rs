@@ -455,13 +455,14 @@ fn zone_agrees(
 }
 
 /// What a load means: the file and how it was read. The SHA-256 of the file's hash,
-/// the kind, the import profile's text, the day mode, `--skip-bad-rows` and the zone
+/// the kind, the import profile as read (its maps are ordered, so the same settings
+/// give the same text; a comment or spacing changes nothing), the day mode, `--skip-bad-rows` and the zone
 /// of each station the file holds: a corrected profile, another mode or a station's
 /// new zone loads the same file again instead of calling it unchanged.
 fn reading_hash(
     staged: &Staged,
     kind: Kind,
-    profile_text: &[u8],
+    profile: &ImportProfile,
     opts: &IngestOptions,
     zones: &HashMap<String, Tz>,
     default_zone: Tz,
@@ -470,7 +471,7 @@ fn reading_hash(
     let mut h = Sha256::new();
     h.update(staged.content_hash.as_bytes());
     h.update(format!("\0{kind}\0{:?}\0{}\0", opts.mode, opts.skip_bad_rows).as_bytes());
-    h.update(Sha256::digest(profile_text));
+    h.update(Sha256::digest(format!("{profile:?}")));
     let mut stations: Vec<&String> = staged.days.keys().map(|(s, _)| s).collect();
     stations.dedup();
     for s in stations {
@@ -597,10 +598,6 @@ pub async fn ingest(
         reading: String::new(),
     };
     let profile = load_profile(kind, opts)?;
-    let profile_text = match &opts.profile {
-        Some(p) => std::fs::read(p).map_err(|e| IngestError::io(p, e))?,
-        None => Vec::new(),
-    };
     let lake = ws.lake.clone();
     let lock = lock_lake(ws).await?;
     let zones = station_zones(ws).await?;
@@ -622,7 +619,7 @@ pub async fn ingest(
     }
     let mut report = IngestReport::staged(path, kind, &staged, t0.elapsed().as_secs_f64());
     let counts = row_counts(&staged);
-    log.reading = reading_hash(&staged, kind, &profile_text, opts, &zones, default_zone);
+    log.reading = reading_hash(&staged, kind, &profile, opts, &zones, default_zone);
     if let Some(batch_id) = already_loaded(ws, &log, &staged).await? {
         let _ = std::fs::remove_dir_all(&staging);
         report.batch_id = batch_id;

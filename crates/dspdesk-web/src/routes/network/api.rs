@@ -37,7 +37,7 @@ fn page<T: serde::Serialize>(q: &PageQuery, items: &[T]) -> Result<(Value, Value
 }
 
 fn date(raw: &str) -> Result<chrono::NaiveDate, ApiError> {
-    super::parse_date(raw).map_err(ApiError::bad_request)
+    dspdesk_core::time::parse_day(raw).map_err(ApiError::bad_request)
 }
 
 pub async fn overview(

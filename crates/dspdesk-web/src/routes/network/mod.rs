@@ -63,8 +63,3 @@ pub fn routes() -> Vec<Route> {
         ),
     ]
 }
-
-/// A date in a path; a malformed one is the caller's error.
-fn parse_date(raw: &str) -> Result<chrono::NaiveDate, String> {
-    dspdesk_core::time::parse_day(raw)
-}

@@ -415,7 +415,7 @@ pub async fn partner_day(
     Path((code, date)): Path<(String, String)>,
     Query(q): Query<TableQuery>,
 ) -> PageResult {
-    let day = super::parse_date(&date).map_err(|_| PageError::not_found("day"))?;
+    let day = dspdesk_core::time::parse_day(&date).map_err(|_| PageError::not_found("day"))?;
     let lines = drill::partner_day(&s.ws, &u.actor, &partner_code(&code)?, day)
         .await?
         .ok_or_else(|| PageError::not_found("day"))?;
@@ -450,7 +450,7 @@ pub async fn route(
     Path((station, date, route)): Path<(String, String, String)>,
     Query(q): Query<TableQuery>,
 ) -> PageResult {
-    let day = super::parse_date(&date).map_err(|_| PageError::not_found("day"))?;
+    let day = dspdesk_core::time::parse_day(&date).map_err(|_| PageError::not_found("day"))?;
     let v = drill::route(&s.ws, &u.actor, &station_code(&station)?, day, &route)
         .await?
         .ok_or_else(|| PageError::not_found("route"))?;
