@@ -3,23 +3,28 @@
 //! it reads or changes what a person owns, and answers only what the caller may see:
 //! who may see what is decided here, once, for every surface.
 
+pub mod cases;
 pub mod cod;
 pub mod config;
 pub mod flags;
+pub mod followups;
 pub mod goals;
 pub mod health;
 pub mod ingest;
+pub mod jobs;
 pub mod network;
+pub mod notifications;
 pub mod people;
 pub mod profit;
 pub mod shared;
 pub mod simulate;
 
+pub use chrono_tz::Tz;
 pub use dspdesk_core::table::{Cell, Table};
 pub use dspdesk_lake::{DayMode, Kind, Progress};
 pub use dspdesk_store::{
-    ConfigVersion, FlagRow, FlagSync, Outcome, ScoreRun, StationRow, Store, StoreError, TokenRow,
-    UserRow,
+    AttachmentRow, CommentRow, ConfigVersion, FlagRow, FlagSync, FollowupRow, NotificationRow,
+    Outcome, ScoreRun, StationRow, Store, StoreError, TokenRow, UserRow,
 };
 pub use shared::actor::Actor;
 pub use shared::error::AppError;

@@ -3,10 +3,12 @@
 //! capability (health, goals, profit, flags). Nothing here does I/O, so every rule is
 //! reachable from a unit test.
 
+pub mod cases;
 pub mod codes;
 pub mod config;
 pub mod facts;
 pub mod flags;
+pub mod followups;
 pub mod goals;
 pub mod health;
 pub mod ingest;

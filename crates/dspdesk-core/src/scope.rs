@@ -48,6 +48,9 @@ impl Role {
             Action::SetGoals => matches!(self, Admin | Program | Coach),
             Action::ManageUsers | Action::ManageConfig => self == Admin,
             Action::RankAmongAnonymousPeers => self == Partner,
+            Action::RaisePoints | Action::CommentOnFollowups => true,
+            Action::WorkFollowups => matches!(self, Admin | Program | Coach | Station),
+            Action::ReadAudit => self == Admin,
         }
     }
 }
@@ -68,6 +71,14 @@ pub enum Action {
     /// See every partner's rank, score and tier with the others' names and numbers
     /// withheld (partner users, who otherwise see only their own company).
     RankAmongAnonymousPeers,
+    /// Raise a support-hub point (within the scope).
+    RaisePoints,
+    /// Comment on and attach files to a follow-up one may see (a partner on its own).
+    CommentOnFollowups,
+    /// Assign follow-ups, move them through their states, record recoveries.
+    WorkFollowups,
+    /// Read the whole audit log.
+    ReadAudit,
 }
 
 impl Action {
@@ -80,6 +91,12 @@ impl Action {
             Action::ManageUsers => "Only an admin manages users.",
             Action::ManageConfig => "Only an admin changes rate cards and score weights.",
             Action::RankAmongAnonymousPeers => "Only partner users rank among anonymous peers.",
+            Action::RaisePoints => "Your role does not raise points.",
+            Action::CommentOnFollowups => "Your role does not comment on follow-ups.",
+            Action::WorkFollowups => {
+                "Only the program team, coaches and station managers assign, resolve or reopen follow-ups; a partner answers with a comment."
+            }
+            Action::ReadAudit => "Only an admin reads the audit log.",
         }
     }
 }
@@ -144,5 +161,10 @@ mod tests {
         assert!(Role::Admin.may(Action::ManageUsers) && !Role::Program.may(Action::ManageUsers));
         assert!(Role::Partner.may(Action::RankAmongAnonymousPeers));
         assert!(!Role::Admin.may(Action::RankAmongAnonymousPeers));
+        assert!(
+            Role::Partner.may(Action::RaisePoints) && !Role::Partner.may(Action::WorkFollowups)
+        );
+        assert!(Role::Station.may(Action::WorkFollowups) && Role::Coach.may(Action::WorkFollowups));
+        assert!(Role::Admin.may(Action::ReadAudit) && !Role::Program.may(Action::ReadAudit));
     }
 }

@@ -10,6 +10,7 @@ pub mod inspect;
 pub mod json;
 pub mod layout;
 pub mod lookup;
+pub mod packages;
 pub mod profile;
 pub mod records;
 pub mod schema;

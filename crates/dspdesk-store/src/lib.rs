@@ -15,6 +15,7 @@ mod cod;
 mod db;
 mod facts;
 mod flags;
+mod followups;
 mod goals;
 mod health;
 mod ingest;
@@ -24,9 +25,13 @@ mod profit;
 pub mod testing;
 
 pub use cod::RemitRow;
-pub use db::{AuditRow, Db, Result, Store, StoreError, redact};
+pub use db::{AuditFilter, AuditRow, Db, JobsLock, Result, Store, StoreError, redact};
 pub use facts::FactRow;
 pub use flags::{FlagRow, FlagSync, NewFlag};
+pub use followups::{
+    AttachmentRow, CommentRow, Edit, FollowupFilter, FollowupRow, MailRow, NewFollowup,
+    NewNotification, NotificationRow, Value,
+};
 pub use goals::{GoalRow, NewGoal};
 pub use health::{ConfigVersion, ScoreRun, ScoreSnapshot};
 pub use ingest::{BatchRow, LakeFileRow, NewBatch, Outcome};

@@ -22,6 +22,8 @@ pub struct AppState {
     /// Mark cookies `Secure` (serve behind HTTPS).
     pub secure_cookies: bool,
     pub metrics: Arc<shared::telemetry::Metrics>,
+    /// The SMTP server e-mail goes through (password hidden); `None`: nothing is sent.
+    pub mail: Option<String>,
 }
 
 impl AppState {
@@ -30,7 +32,13 @@ impl AppState {
             ws,
             secure_cookies,
             metrics: Arc::default(),
+            mail: None,
         }
+    }
+
+    pub fn with_mail(mut self, shown: Option<String>) -> AppState {
+        self.mail = shown;
+        self
     }
 }
 

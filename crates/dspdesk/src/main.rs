@@ -90,6 +90,11 @@ pub enum Command {
     Goals(commands::scorecard::GoalsCommand),
     /// List (and refresh) the flags: everything that needs a person.
     Flags(commands::scorecard::FlagsArgs),
+    /// Follow-ups: cases from the data and support-hub points, until they are closed.
+    #[command(alias = "followups")]
+    Cases(commands::cases::CasesArgs),
+    /// The scheduler: one round of escalations and e-mail (for cron).
+    Jobs(commands::cases::JobsArgs),
 }
 
 /// Exit codes: 0 done, 1 failed, 2 wrong usage (clap), 65 bad input data.

@@ -168,7 +168,7 @@ fn check_lists(env: Env) {
         assert!(reason.starts_with("DOT below 95% on"), "{reason}");
     }
 
-    // Late remitters, and only they, have overdue COD.
+    // Late remitters and partners that stop remitting, and only they, have overdue COD.
     let overdue: BTreeSet<String> = flags
         .iter()
         .filter(|f| f["kind"] == "cod_overdue")
@@ -176,6 +176,7 @@ fn check_lists(env: Env) {
         .collect();
     let late: BTreeSet<String> = with_trait(&n, "late_remitter")
         .into_iter()
+        .chain(with_trait(&n, "stops_remitting"))
         .map(str::to_owned)
         .collect();
     assert!(!late.is_empty());

@@ -657,12 +657,12 @@ pub async fn ingest(
     Ok(report)
 }
 
-/// What loading a file from the browser did: the ingest, and the flags it moved
-/// (`None` when the refresh failed after the load committed; that is logged).
+/// What loading a file from the browser did: the ingest, and the flags and cases it
+/// moved (`None` when the refresh failed after the load committed; that is logged).
 #[derive(Debug)]
 pub struct Upload {
     pub report: IngestReport,
-    pub flags: Option<dspdesk_store::FlagSync>,
+    pub refreshed: Option<crate::cases::Refreshed>,
 }
 
 /// Loads a file a person sent, as `dspdesk ingest` does, then refreshes the flags so
@@ -673,6 +673,7 @@ pub async fn upload(
     kind: Kind,
     path: &Path,
     skip_bad_rows: bool,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Upload, AppError> {
     actor.must(dspdesk_core::Action::LoadFiles)?;
     let opts = IngestOptions {
@@ -684,17 +685,17 @@ pub async fn upload(
     if report.outcome == Outcome::Unchanged {
         return Ok(Upload {
             report,
-            flags: None,
+            refreshed: None,
         });
     }
-    let flags = match crate::flags::refresh_flags(ws).await {
+    let refreshed = match crate::cases::refresh(ws, now).await {
         Ok(f) => Some(f),
         Err(e) => {
-            tracing::error!(error = %e, "flag refresh failed after an upload");
+            tracing::error!(error = %e, "flag and case refresh failed after an upload");
             None
         }
     };
-    Ok(Upload { report, flags })
+    Ok(Upload { report, refreshed })
 }
 
 /// The newest entries of the ingest log.

@@ -1,6 +1,10 @@
 //! People: creating users, logging in (argon2, throttled), sessions stored in the
 //! database. Session tokens are random; only their SHA-256 is stored.
 
+mod audit;
+
+pub use audit::{AuditQuery, audit, audit_table};
+
 use crate::shared::actor::Actor;
 use crate::shared::error::AppError;
 use crate::shared::workspace::Workspace;

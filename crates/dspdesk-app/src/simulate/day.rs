@@ -41,7 +41,28 @@ pub(super) struct StationDay {
     pub(super) station: usize,
     /// (slot index, paise collected) for slots that collected any.
     pub(super) cod: Vec<(usize, u64)>,
+    /// Packages left attempted or rejected today, dispatched again tomorrow.
+    pub(super) carry: Vec<Carry>,
 }
+
+/// A package to dispatch again: attempted (tried again) or rejected (returned).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Carry {
+    slot: usize,
+    id: u64,
+    cod: u64,
+    declared: u64,
+    vas: Option<usize>,
+    rejected: bool,
+    tries: u8,
+}
+
+/// Share of a stuck partner's attempted packages it never dispatches again.
+const STUCK_LEFT: f64 = 0.85;
+/// Share of a slow partner's deliveries that arrive more than a day late.
+const SLOW_LATE: f64 = 0.04;
+/// Attempts after which a package goes back to the seller.
+const MAX_TRIES: u8 = 3;
 
 /// One route: vehicle kind (index into `LOAD`), EV or not, block (index into
 /// `BLOCKS`) and packages carried.
@@ -64,6 +85,7 @@ impl StationDay {
             day,
             station,
             cod: Vec::new(),
+            carry: Vec::new(),
         }
     }
 }
@@ -100,10 +122,11 @@ struct PartnerDay<'a> {
 
 impl Network {
     /// The station-days of `day`, in station order (generated in parallel).
-    pub(super) fn generate_day(&self, day: u32) -> Vec<StationDay> {
+    /// `carry` holds each station's packages from the day before.
+    pub(super) fn generate_day(&self, day: u32, carry: &[Vec<Carry>]) -> Vec<StationDay> {
         (0..self.stations.len())
             .into_par_iter()
-            .map(|si| self.station_day(day, si))
+            .map(|si| self.station_day(day, si, carry.get(si).map_or(&[][..], |c| &c[..])))
             .collect()
     }
 
@@ -129,7 +152,7 @@ impl Network {
         }
     }
 
-    fn station_day(&self, day: u32, si: usize) -> StationDay {
+    fn station_day(&self, day: u32, si: usize, carried: &[Carry]) -> StationDay {
         let st = &self.stations[si];
         let date = &self.dates[day as usize];
         let next_date = &self.dates[day as usize + 1];
@@ -154,7 +177,10 @@ impl Network {
 
         for (slot_i, (slot, w)) in st.slots.iter().zip(&weights).enumerate() {
             let n = (n_total * w / wsum).round() as u32;
+            let mine: Vec<&Carry> = carried.iter().filter(|c| c.slot == slot_i).collect();
             if n == 0 {
+                // No routes today: yesterday's packages wait for the next day.
+                out.carry.extend(mine.iter().copied());
                 continue;
             }
             let partner = &self.partners[slot.partner];
@@ -178,7 +204,21 @@ impl Network {
                 for _ in 0..spec.load {
                     let id = scramble60(id_base | pkg_index, self.id_key);
                     pkg_index += 1;
-                    cod_paise += pd.push_package(&mut out.deliveries, &mut rng, id, &prefix, p_on);
+                    let (paise, again) =
+                        pd.push_package(&mut out.deliveries, &mut rng, id, &prefix, p_on);
+                    cod_paise += paise;
+                    out.carry.extend(again.map(|c| Carry { slot: slot_i, ..c }));
+                    out.delivery_rows += 1;
+                }
+                // Yesterday's packages, spread over today's routes.
+                for c in mine.iter().skip(r).step_by(specs.len()) {
+                    if pd.partner.traits.stuck && rng.chance(STUCK_LEFT) {
+                        continue; // left at the station: it ages
+                    }
+                    let (paise, again) =
+                        pd.push_retry(&mut out.deliveries, &mut rng, c, &prefix, p_on);
+                    cod_paise += paise;
+                    out.carry.extend(again);
                     out.delivery_rows += 1;
                 }
             }
@@ -354,7 +394,7 @@ impl<'a> PartnerDay<'a> {
         id: u64,
         prefix: &[u8],
         p_on: f64,
-    ) -> u64 {
+    ) -> (u64, Option<Carry>) {
         let date = self.date;
         push_base36_12(d, id);
         d.push(b',');
@@ -381,6 +421,7 @@ impl<'a> PartnerDay<'a> {
         };
 
         let mut collected = 0;
+        let mut again: Option<bool> = None;
         let u = rng.unit();
         if u < self.p_gone {
             d.extend_from_slice(if u < self.p_lost {
@@ -399,6 +440,9 @@ impl<'a> PartnerDay<'a> {
         } else {
             let which = rng.weighted(&UNDELIVERED);
             d.extend_from_slice([&b"attempted,,"[..], &b"rejected,,"[..], &b"rts,,"[..]][which]);
+            if which < 2 {
+                again = Some(which == 1);
+            }
         }
 
         if cod == 0 {
@@ -416,17 +460,85 @@ impl<'a> PartnerDay<'a> {
         };
         push_paise(d, declared);
         d.push(b',');
+        let mut vas = None;
         if rng.chance(self.partner.vas_rate) {
-            d.extend_from_slice(VAS[rng.weighted(&VAS_WEIGHTS)]);
+            let k = rng.weighted(&VAS_WEIGHTS);
+            d.extend_from_slice(VAS[k]);
+            vas = Some(k);
         }
         d.push(b'\n');
-        collected
+        let carry = again.map(|rejected| Carry {
+            slot: 0,
+            id,
+            cod,
+            declared,
+            vas,
+            rejected,
+            tries: 1,
+        });
+        (collected, carry)
+    }
+
+    /// Writes the row of a package dispatched again: a rejected one goes back to the
+    /// seller; an attempted one is mostly delivered, else attempted again (at most
+    /// `MAX_TRIES` times) or returned. Returns the COD collected and the package when
+    /// it must go out once more.
+    fn push_retry(
+        &self,
+        d: &mut Vec<u8>,
+        rng: &mut Rng,
+        c: &Carry,
+        prefix: &[u8],
+        p_on: f64,
+    ) -> (u64, Option<Carry>) {
+        push_base36_12(d, c.id);
+        d.push(b',');
+        d.extend_from_slice(prefix);
+        d.extend_from_slice(&self.date.iso);
+        d.extend_from_slice(b"T21:00:00+05:30,");
+        let mut collected = 0;
+        let mut again = None;
+        let u = rng.unit();
+        if c.rejected || c.tries >= MAX_TRIES || u >= 0.97 {
+            d.extend_from_slice(b"rts,,");
+        } else if u < 0.9 {
+            d.extend_from_slice(b"delivered,");
+            let (day_info, secs) = self.delivered_at(rng, PROMISE_EVENING, p_on);
+            d.extend_from_slice(&day_info.iso);
+            d.push(b'T');
+            push_hms(d, secs);
+            d.extend_from_slice(b"+05:30,");
+            collected = c.cod;
+        } else {
+            d.extend_from_slice(b"attempted,,");
+            again = Some(Carry {
+                tries: c.tries + 1,
+                ..*c
+            });
+        }
+        if c.cod == 0 {
+            d.push(b'0');
+        } else {
+            push_paise(d, c.cod);
+        }
+        d.push(b',');
+        push_paise(d, c.declared);
+        d.push(b',');
+        if let Some(k) = c.vas {
+            d.extend_from_slice(VAS[k]);
+        }
+        d.push(b'\n');
+        (collected, again)
     }
 
     /// When a delivered package with the given `promise` (seconds after
     /// midnight) arrived: the date and the seconds after its midnight.
     fn delivered_at(&self, rng: &mut Rng, promise: u32, p_on: f64) -> (&DateInfo, u32) {
         let date = self.date;
+        if self.partner.traits.slow && rng.chance(SLOW_LATE) {
+            // A slow partner's package a little over a day late: 24 h 10 min to 26 h 50 min.
+            return (self.next_date, promise + 600 + rng.below(9_600) as u32);
+        }
         let v = rng.unit();
         if v < EXACTLY_AT_PROMISE {
             (date, promise)

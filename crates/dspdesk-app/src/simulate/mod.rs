@@ -157,13 +157,23 @@ pub fn simulate(cfg: &SimConfig, out_dir: &Path) -> Result<SimSummary, SimError>
     let days = net.days;
     let mut pending: Option<Vec<StationDay>> = None;
     for day in 0..=days {
-        let prev = pending.take();
+        let mut prev = pending.take();
+        // Packages left attempted or rejected yesterday go out again today.
+        let carry: Vec<_> = prev
+            .as_mut()
+            .map(|batch| {
+                batch
+                    .iter_mut()
+                    .map(|sd| std::mem::take(&mut sd.carry))
+                    .collect()
+            })
+            .unwrap_or_default();
         let (written, next) = rayon::join(
             || match prev {
                 Some(batch) => sink.take(batch),
                 None => Ok(()),
             },
-            || (day < days).then(|| net.generate_day(day)),
+            || (day < days).then(|| net.generate_day(day, &carry)),
         );
         written?;
         pending = next;

@@ -46,6 +46,9 @@ const RATE_LOW_DOT: f64 = 0.08;
 const RATE_HIGH_LOSS: f64 = 0.05;
 const RATE_LATE_REMITTER: f64 = 0.06;
 const RATE_DEGRADING: f64 = 0.05;
+const RATE_STUCK: f64 = 0.04;
+const RATE_SLOW: f64 = 0.04;
+const RATE_STOPS_REMITTING: f64 = 0.03;
 
 /// The problems planted in a partner (see `truth.json`).
 #[derive(Debug, Default, Clone, Copy)]
@@ -54,6 +57,12 @@ pub(super) struct Traits {
     pub(super) high_loss: bool,
     pub(super) late_remitter: bool,
     degrading: bool,
+    /// Leaves most of its attempted packages at the station (ageing packages).
+    pub(super) stuck: bool,
+    /// Delivers a share of its packages more than a day late (SLP).
+    pub(super) slow: bool,
+    /// Stops depositing COD for the last quarter of the period.
+    pub(super) stops_remitting: bool,
 }
 
 impl Traits {
@@ -71,11 +80,26 @@ impl Traits {
         if self.degrading {
             v.push("degrading");
         }
+        if self.stuck {
+            v.push("stuck");
+        }
+        if self.slow {
+            v.push("slow");
+        }
+        if self.stops_remitting {
+            v.push("stops_remitting");
+        }
         v
     }
 
     pub(super) fn any(&self) -> bool {
-        self.low_dot || self.high_loss || self.late_remitter || self.degrading
+        self.low_dot
+            || self.high_loss
+            || self.late_remitter
+            || self.degrading
+            || self.stuck
+            || self.slow
+            || self.stops_remitting
     }
 }
 
@@ -321,6 +345,19 @@ fn plant_traits(cfg: &SimConfig, partners: &mut [Partner]) {
     rng.shuffle(&mut order);
     for &i in &order[..count(RATE_LATE_REMITTER)] {
         partners[i].traits.late_remitter = true;
+    }
+    // Planted after the others, so adding them left the others' draws as they were.
+    rng.shuffle(&mut order);
+    for &i in &order[..count(RATE_STUCK)] {
+        partners[i].traits.stuck = true;
+    }
+    rng.shuffle(&mut order);
+    for &i in &order[..count(RATE_SLOW)] {
+        partners[i].traits.slow = true;
+    }
+    rng.shuffle(&mut order);
+    for &i in &order[..count(RATE_STOPS_REMITTING)] {
+        partners[i].traits.stops_remitting = true;
     }
 }
 

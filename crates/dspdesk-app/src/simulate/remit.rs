@@ -43,6 +43,10 @@ impl Network {
                     });
                 }
             };
+            // A partner that stops remitting deposits nothing of the last quarter.
+            if partner.traits.stops_remitting && c.day >= self.days - self.days / 4 {
+                continue;
+            }
             if !partner.traits.late_remitter {
                 push(c.day + 1, c.paise);
                 continue;

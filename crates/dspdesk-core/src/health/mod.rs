@@ -202,6 +202,8 @@ pub struct ScoreConfig {
     pub bottom: Bottom,
     pub unusual: Unusual,
     pub goals: GoalRules,
+    /// The thresholds of the cases opened from the data.
+    pub cases: crate::cases::CaseRules,
 }
 
 /// **Defaulting on DOT**: `dot_pct` below `dot_target` on at least `days` of the last
@@ -311,6 +313,7 @@ impl Default for ScoreConfig {
             bottom: Bottom::default(),
             unusual: Unusual::default(),
             goals: GoalRules::default(),
+            cases: crate::cases::CaseRules::default(),
         }
     }
 }
@@ -417,6 +420,7 @@ impl ScoreConfig {
         if self.unusual.window_days == 0 || self.goals.window_days == 0 {
             errors.push("unusual.window_days and goals.window_days must be at least 1".into());
         }
+        errors.extend(self.cases.check());
         if errors.is_empty() {
             Ok(())
         } else {

@@ -3,14 +3,16 @@
 
 mod audit;
 mod dialect;
+mod lock;
 mod version;
 
-pub use audit::AuditRow;
 pub(crate) use audit::{AUDIT, write_audit};
+pub use audit::{AuditFilter, AuditRow};
 pub(crate) use dialect::Dialect;
 pub(crate) use dialect::{
     ROWS_PER_STATEMENT, delete_days_from, delete_days_sql, placeholders, vocabulary,
 };
+pub use lock::JobsLock;
 pub(crate) use version::BUMP_VERSION;
 
 use sqlx::postgres::{PgPool, PgPoolOptions};

@@ -4,6 +4,7 @@
 mod cod;
 mod facts;
 mod flags;
+mod followups;
 mod goals;
 mod health;
 mod ingest;

@@ -4,13 +4,16 @@
 //! role-walk test are built from the union, so a new route cannot miss them.
 
 pub mod assets;
+pub mod audit;
 pub mod cod;
 pub mod config;
 pub mod flags;
+pub mod followups;
 pub mod goals;
 pub mod health;
 pub mod ingest;
 pub mod network;
+pub mod notifications;
 pub mod ops;
 pub mod people;
 pub mod profit;
@@ -84,6 +87,9 @@ pub fn all() -> Vec<Route> {
         profit::routes(),
         cod::routes(),
         flags::routes(),
+        followups::routes(),
+        notifications::routes(),
+        audit::routes(),
         config::routes(),
         assets::routes(),
         ops::routes(),

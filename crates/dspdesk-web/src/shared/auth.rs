@@ -38,6 +38,8 @@ pub struct User {
     pub actor: Actor,
     pub csrf: String,
     pub token: String,
+    /// Unread notifications, for the header (pages only).
+    pub unread: i64,
 }
 
 impl User {
@@ -47,6 +49,7 @@ impl User {
             user,
             csrf,
             token,
+            unread: 0,
         }
     }
 }
@@ -56,7 +59,13 @@ async fn current(parts: &Parts, state: &AppState) -> Result<Option<User>, String
         return Ok(None);
     };
     match dspdesk_app::people::session(&state.ws, token).await {
-        Ok(Some((user, csrf))) => Ok(Some(User::new(user, csrf, token.to_owned()))),
+        Ok(Some((user, csrf))) => {
+            let mut u = User::new(user, csrf, token.to_owned());
+            u.unread = dspdesk_app::notifications::unread(&state.ws, &u.actor)
+                .await
+                .map_err(|e| format!("unread count failed: {e}"))?;
+            Ok(Some(u))
+        }
         Ok(None) => Ok(None),
         Err(e) => Err(format!("session lookup failed: {e}")),
     }

@@ -46,7 +46,10 @@ fn cell_text(column: &str, c: &Cell) -> String {
     let raw = c.export_text();
     match (column, c) {
         ("tier", _) => Tier::parse(&raw).map_or(raw, |t| t.label().to_owned()),
-        ("kind", _) => FlagKind::parse(&raw).map_or(raw, |k| k.label().to_owned()),
+        ("kind", _) => FlagKind::parse(&raw)
+            .map(|k| k.label())
+            .or_else(|| dspdesk_core::followups::Kind::parse(&raw).map(|k| k.label()))
+            .map_or(raw, str::to_owned),
         (_, Cell::Money(Some(d))) => money(*d),
         (_, Cell::Int(i)) => int(*i),
         (_, Cell::Bool(b)) => if *b { "yes" } else { "" }.into(),
@@ -146,6 +149,8 @@ pub struct GridPage {
     /// The outcome of a form just sent.
     pub result: Option<(bool, String)>,
     pub goal_form: Option<GoalFormView>,
+    /// The audit log's filter form: user, subject, id, from, to as typed.
+    pub audit_form: Option<(String, String, String, String, String)>,
 }
 
 impl GridPage {
@@ -171,6 +176,7 @@ impl GridPage {
             grids: Vec::new(),
             result: None,
             goal_form: None,
+            audit_form: None,
         }
     }
 }

@@ -24,6 +24,7 @@ pub struct Chrome {
     pub role: String,
     pub csrf: String,
     pub nav: &'static str,
+    pub unread: i64,
 }
 
 pub fn chrome(u: &User, nav: &'static str) -> Chrome {
@@ -32,6 +33,7 @@ pub fn chrome(u: &User, nav: &'static str) -> Chrome {
         role: u.user.role.to_string(),
         csrf: u.csrf.clone(),
         nav,
+        unread: u.unread,
     }
 }
 

@@ -127,3 +127,34 @@ pub async fn spawn_with(t: &TestStore, deliveries: &str) -> App {
         stop: Some(stop),
     }
 }
+
+/// One support-hub point, with a PDF attached, about each partner at each of its
+/// stations (SWFT at DEL4, ZIPX at BOM1, ZIPX at PNQ5): their (follow-up, attachment)
+/// ids in that order.
+pub async fn seed_followups(app: &App, url: &str) -> Vec<(i64, i64)> {
+    let ws = Workspace::open(&app.data, Some(url)).await.unwrap();
+    let op = dspdesk_app::Actor::operator("test");
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00Z")
+        .unwrap()
+        .to_utc();
+    let mut out = Vec::new();
+    for (partner, station) in [("SWFT", "DEL4"), ("ZIPX", "BOM1"), ("ZIPX", "PNQ5")] {
+        let raise = dspdesk_app::followups::Raise {
+            partner: partner.into(),
+            station: station.into(),
+            title: "Uniforms missing".into(),
+            body: "The riders came without uniforms.".into(),
+            ..Default::default()
+        };
+        let id = dspdesk_app::followups::raise(&ws, &op, raise, now)
+            .await
+            .unwrap();
+        let att =
+            dspdesk_app::followups::attach(&ws, &op, id, "photo.pdf", b"%PDF-1.4 evidence", now)
+                .await
+                .unwrap();
+        out.push((id, att));
+    }
+    ws.close().await;
+    out
+}

@@ -7,6 +7,7 @@ mod common;
 mod support;
 
 mod config;
+mod followups;
 mod goals;
 mod hardening;
 mod health;

@@ -1,7 +1,9 @@
 //! What every module of the HTTP tests shares: a client with cookies and no
 //! redirects, logging in, and reading a form's hidden field.
 
-pub use crate::common::{App, PASSWORD, rows_at_two_stations, serve_workspace, spawn, spawn_with};
+pub use crate::common::{
+    App, PASSWORD, rows_at_two_stations, seed_followups, serve_workspace, spawn, spawn_with,
+};
 pub use dspdesk_store::testing::TestStore;
 pub use reqwest::StatusCode;
 use reqwest::redirect::Policy;

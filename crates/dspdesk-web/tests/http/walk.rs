@@ -54,20 +54,29 @@ const SUBJECTS: [(&str, &str, &str); 4] = [
 ];
 
 /// The route's URLs, each with whether the user may see it (`None`: no subject).
-fn targets(path: &str, sees: &Sees) -> Vec<(String, Option<bool>)> {
+/// `followups` are the (follow-up, attachment) ids about each subject but the last.
+fn targets(path: &str, sees: &Sees, followups: &[(i64, i64)]) -> Vec<(String, Option<bool>)> {
     if !path.contains('{') {
         return vec![(path.to_string(), None)];
     }
     SUBJECTS
         .iter()
-        .map(|(code, station, route)| {
+        .enumerate()
+        .map(|(i, (code, station, route))| {
+            let (id, att) = followups.get(i).copied().unwrap_or((999_999, 999_999));
             let url = path
                 .replace("{code}", code)
                 .replace("{station}", station)
                 .replace("{route}", route)
-                .replace("{date}", "2026-11-20");
-            let partner_ok = !path.contains("{code}") || sees.partners.contains(code);
-            let station_ok = !path.contains("{station}") || sees.stations.contains(station);
+                .replace("{date}", "2026-11-20")
+                .replace("{id}", &id.to_string())
+                .replace("{attachment}", &att.to_string());
+            // A follow-up is about a partner at a station: both must be in scope.
+            let about_both = path.contains("{id}");
+            let partner_ok =
+                !(path.contains("{code}") || about_both) || sees.partners.contains(code);
+            let station_ok =
+                !(path.contains("{station}") || about_both) || sees.stations.contains(station);
             (url, Some(partner_ok && station_ok))
         })
         .collect()
@@ -75,7 +84,7 @@ fn targets(path: &str, sees: &Sees) -> Vec<(String, Option<bool>)> {
 
 /// The status a page or call without a subject answers the user with.
 fn plain_status(url: &str, user: &str) -> StatusCode {
-    let admin_only = matches!(url, "/admin/users" | "/admin/config");
+    let admin_only = matches!(url, "/admin/users" | "/admin/config" | "/admin/audit");
     if (admin_only && user != "admin") || (url == "/upload" && !matches!(user, "admin" | "program"))
     {
         StatusCode::FORBIDDEN
@@ -115,6 +124,7 @@ fn assert_hides(sees: &Sees, text: &str, where_: &str) {
 async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
     for t in TestStore::all().await {
         let app = spawn_with(&t, &rows_at_two_stations(4)).await;
+        let followups = seed_followups(&app, &t.url).await;
         for sees in &CASES {
             let user = sees.user;
             let c = logged_in(&app, user).await;
@@ -122,11 +132,15 @@ async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
                 // Form posts are tested on their own; the walk reads.
                 if matches!(
                     route.path,
-                    "/login" | "/logout" | "/admin/users/{username}/disable"
+                    "/login"
+                        | "/logout"
+                        | "/admin/users/{username}/disable"
+                        | "/followups/{id}/attachments"
+                        | "/notifications/settings"
                 ) {
                     continue;
                 }
-                for (url, may) in targets(route.path, sees) {
+                for (url, may) in targets(route.path, sees, &followups) {
                     let r = c.get(format!("{}{url}", app.base)).send().await.unwrap();
                     let status = r.status();
                     let body = r.text().await.unwrap();

@@ -136,9 +136,12 @@ pub async fn run(_cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let worst = print_health_scores(&ws, week).await?;
     print_next_steps(&data, week, worst.as_deref().unwrap_or("SWFT"));
     if args.no_serve {
+        print_cases(&ws).await?;
         return Ok(ExitCode::SUCCESS);
     }
     print_logins(&ws, &lowest).await?;
+    // After the people exist, so that each case from the data has its coach as owner.
+    print_cases(&ws).await?;
     super::serve::serve_workspace(ws, &args.serve).await?;
     Ok(ExitCode::SUCCESS)
 }
@@ -204,6 +207,34 @@ async fn print_flags(ws: &Workspace) -> anyhow::Result<()> {
             .join(", "),
         flags.opened,
         flags.cleared
+    );
+    Ok(())
+}
+
+/// Opens the cases the data shows and prints how many are open, by kind.
+async fn print_cases(ws: &Workspace) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let sync = dspdesk_app::cases::detect(ws, chrono::Utc::now()).await?;
+    let took = started.elapsed();
+    let report =
+        dspdesk_app::followups::sla_report(ws, &Actor::operator("demo"), chrono::Utc::now())
+            .await?;
+    let open: Vec<String> = report
+        .iter()
+        .filter(|l| l.owner == "all")
+        .map(|l| format!("{} {}", l.open_by_age.iter().sum::<i64>(), l.kind))
+        .collect();
+    outln!(
+        "cases: {} open ({}); {} new, {} resolved by the data; detection took {:.2}s",
+        report
+            .iter()
+            .filter(|l| l.owner == "all")
+            .map(|l| l.open_by_age.iter().sum::<i64>())
+            .sum::<i64>(),
+        open.join(", "),
+        sync.opened,
+        sync.resolved,
+        took.as_secs_f64()
     );
     Ok(())
 }

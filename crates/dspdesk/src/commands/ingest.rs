@@ -91,13 +91,20 @@ pub async fn run(cli: &Cli, args: &IngestArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .any(|r| r.outcome == dspdesk_app::Outcome::Loaded)
     {
-        let sync = dspdesk_app::flags::refresh_flags(&ws).await?;
+        let r = dspdesk_app::cases::refresh(&ws, chrono::Utc::now()).await?;
         if matches!(args.format, OutputFormat::Text) {
             outln!(
                 "flags: {} opened, {} cleared, {} still open (dspdesk flags lists them)",
-                sync.opened,
-                sync.cleared,
-                sync.kept
+                r.flags.opened,
+                r.flags.cleared,
+                r.flags.kept
+            );
+            outln!(
+                "cases: {} opened, {} updated, {} resolved by the data, {} withdrawn (dspdesk cases list shows them)",
+                r.cases.opened,
+                r.cases.updated,
+                r.cases.resolved,
+                r.cases.withdrawn
             );
         }
     }

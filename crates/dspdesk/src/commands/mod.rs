@@ -1,6 +1,7 @@
 //! One module per command; each parses its arguments, calls one use case, prints.
 
 pub mod bench;
+pub mod cases;
 pub mod demo;
 pub mod export;
 pub mod ingest;
@@ -45,6 +46,8 @@ pub async fn open(cli: &Cli) -> anyhow::Result<Workspace> {
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Ingest(args) => ingest::run(&cli, args).await,
+        Command::Cases(args) => cases::run(&cli, args).await,
+        Command::Jobs(args) => cases::jobs(&cli, args).await,
         Command::Export(cmd) => export::run(&cli, cmd).await,
         Command::Simulate(args) => simulate::run(args),
         Command::Recompute(args) => misc::recompute(&cli, args).await,

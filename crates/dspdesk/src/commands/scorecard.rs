@@ -399,12 +399,15 @@ async fn load_config(
             "weeks already scored keep their version; `dspdesk score --week W --rescore` moves one"
         );
     }
-    let sync = flag_list::refresh_flags(&ws).await?;
+    let r = dspdesk_app::cases::refresh(&ws, chrono::Utc::now()).await?;
     outln!(
-        "flags: {} opened, {} cleared, {} still open",
-        sync.opened,
-        sync.cleared,
-        sync.kept
+        "flags: {} opened, {} cleared, {} still open; cases: {} opened, {} resolved, {} withdrawn",
+        r.flags.opened,
+        r.flags.cleared,
+        r.flags.kept,
+        r.cases.opened,
+        r.cases.resolved,
+        r.cases.withdrawn
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -19,6 +19,45 @@ pub struct ServeArgs {
     /// Mark cookies Secure (when served behind HTTPS).
     #[arg(long, env = "DSPDESK_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Seconds between two rounds of the scheduler (escalations, e-mail); 0 runs none
+    /// (another server, or cron with `dspdesk jobs run`, does).
+    #[arg(long, env = "DSPDESK_JOBS_EVERY", default_value_t = 60)]
+    pub jobs_every: u64,
+    #[command(flatten)]
+    pub mail: super::cases::MailArgs,
+}
+
+/// Runs a round of the scheduler every `every` seconds, for as long as the server runs.
+/// With several servers on one PostgreSQL database, each round is run by whichever
+/// holds the advisory lock.
+fn spawn_scheduler(ws: Workspace, mailer: Option<dspdesk_app::notifications::Mailer>, every: u64) {
+    if every == 0 {
+        return;
+    }
+    let runner = format!("serve:{}", std::process::id());
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(every));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match dspdesk_app::jobs::run_round(&ws, mailer.as_ref(), &runner, chrono::Utc::now())
+                .await
+            {
+                Ok(r) if r.escalated + r.sent + r.failed > 0 => {
+                    tracing::info!(
+                        escalated = r.escalated,
+                        sent = r.sent,
+                        failed = r.failed,
+                        "scheduler round"
+                    );
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    tracing::error!(error = %e, "a scheduler round failed; the next one tries again")
+                }
+            }
+        }
+    });
 }
 
 pub async fn serve_workspace(ws: Workspace, args: &ServeArgs) -> anyhow::Result<()> {
@@ -34,7 +73,10 @@ pub async fn serve_workspace(ws: Workspace, args: &ServeArgs) -> anyhow::Result<
         "dspdesk is serving on http://{} (Ctrl-C stops it)",
         listener.local_addr()?
     );
-    let state = dspdesk_web::AppState::new(ws, args.secure_cookies);
+    let mailer = args.mail.mailer()?;
+    let shown = mailer.as_ref().map(|m| m.shown.clone());
+    spawn_scheduler(ws.clone(), mailer, args.jobs_every);
+    let state = dspdesk_web::AppState::new(ws, args.secure_cookies).with_mail(shown);
     dspdesk_web::serve(listener, state, async {
         let _ = tokio::signal::ctrl_c().await;
     })
@@ -73,6 +115,18 @@ pub enum UsersCommand {
     Disable { username: String },
     /// Set a new password (generated and printed unless DSPDESK_PASSWORD is set).
     ResetPassword { username: String },
+    /// Set where a user is e-mailed and for which events (opened, assigned, comment,
+    /// state, escalated); no --event: none.
+    #[command(
+        after_help = "Example:\n  dspdesk users email asha --email asha@example.com --event assigned --event escalated"
+    )]
+    Email {
+        username: String,
+        #[arg(long, default_value = "")]
+        email: String,
+        #[arg(long)]
+        event: Vec<String>,
+    },
 }
 
 fn password() -> anyhow::Result<(String, bool)> {
@@ -125,6 +179,29 @@ pub async fn users(cli: &Cli, cmd: &UsersCommand) -> anyhow::Result<ExitCode> {
         UsersCommand::Disable { username } => {
             people::disable_user(&ws, &operator(), username).await?;
             outln!("disabled {username}; their sessions have ended");
+        }
+        UsersCommand::Email {
+            username,
+            email,
+            event,
+        } => {
+            dspdesk_app::notifications::set_email_settings(
+                &ws,
+                &operator(),
+                username,
+                email,
+                event,
+                chrono::Utc::now(),
+            )
+            .await?;
+            outln!(
+                "{username}: e-mail {email:?} for {}",
+                if event.is_empty() {
+                    "nothing".to_owned()
+                } else {
+                    event.join(", ")
+                }
+            );
         }
         UsersCommand::ResetPassword { username } => {
             let (pw, generated) = password()?;

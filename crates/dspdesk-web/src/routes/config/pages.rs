@@ -113,10 +113,15 @@ async fn apply(s: &AppState, actor: &Actor, f: &ConfigForm) -> Result<String, Ap
         "load" => {
             let (version, summary) =
                 config::load(&s.ws, kind, &f.text, f.note.trim(), actor).await?;
-            let flags = dspdesk_app::flags::refresh_flags(&s.ws).await?;
+            let r = dspdesk_app::cases::refresh(&s.ws, chrono::Utc::now()).await?;
             Ok(format!(
-                "Loaded as {kind} version {version}: {}. Flags: {} opened, {} cleared.",
-                summary.summary, flags.opened, flags.cleared
+                "Loaded as {kind} version {version}: {}. Flags: {} opened, {} cleared. Cases: {} opened, {} resolved, {} withdrawn.",
+                summary.summary,
+                r.flags.opened,
+                r.flags.cleared,
+                r.cases.opened,
+                r.cases.resolved,
+                r.cases.withdrawn
             ))
         }
         other => Err(AppError::invalid(

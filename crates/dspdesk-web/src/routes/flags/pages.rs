@@ -7,7 +7,7 @@ use crate::shared::download::download;
 use crate::shared::error::PageError;
 use crate::shared::error::PageResult;
 use crate::shared::grid::{GridPage, GridSpec};
-use crate::shared::render::{chrome, render};
+use crate::shared::render::{chrome, render, segment};
 use axum::extract::{Query, State};
 use dspdesk_app::flags::{flags as list, flags_table};
 use dspdesk_core::flags::FlagKind;
@@ -25,7 +25,7 @@ pub async fn flags(State(s): State<AppState>, u: User, Query(q): Query<FlagQuery
         Some(k) => k.label().into(),
         None => "everything that needs a person".into(),
     };
-    page.intro = "Computed from the data after every load, as of the last day and the last complete week; a flag clears by itself when the data no longer shows it. Cases (a later feature) are opened from flags.".into();
+    page.intro = "Computed from the data after every load, as of the last day and the last complete week; a flag clears by itself when the data no longer shows it. Click a reason to turn the flag into a support-hub point someone follows up; lost packages, COD not remitted, ageing packages and late deliveries open their cases by themselves (Follow-ups).".into();
     page.tiles = FlagKind::ALL
         .iter()
         .map(|k| {
@@ -38,9 +38,27 @@ pub async fn flags(State(s): State<AppState>, u: User, Query(q): Query<FlagQuery
         })
         .collect();
     let p = table.column("partner").unwrap_or(0);
+    let st = table.column("station").unwrap_or(0);
+    let kind = table.column("kind").unwrap_or(0);
+    let reason = table.column("reason").unwrap_or(0);
+    // A partner links to its scorecard; a reason to the form that turns the flag into
+    // a support-hub point someone follows up.
     let link = |col: &str, row: &[Cell]| {
         let code = row[p].export_text();
-        (col == "partner" && !code.is_empty()).then(|| format!("/partners/{code}/scorecard"))
+        match col {
+            "partner" if !code.is_empty() => Some(format!("/partners/{code}/scorecard")),
+            "reason" => {
+                let title = FlagKind::parse(&row[kind].export_text()).map_or("Flag", |k| k.label());
+                Some(format!(
+                    "/followups/new?partner={}&station={}&title={}&text={}",
+                    segment(&code),
+                    segment(&row[st].export_text()),
+                    segment(title),
+                    segment(&row[reason].export_text())
+                ))
+            }
+            _ => None,
+        }
     };
     let all = if filter.all { "&all=1" } else { "" };
     let kind = filter.kind.map(|k| k.as_str()).unwrap_or("");

@@ -163,9 +163,17 @@ fn message(
             format!("{name}: unchanged: the same content is already loaded and current."),
         ));
     }
-    let flags = match &up.flags {
-        Some(f) => format!(" Flags: {} opened, {} cleared.", f.opened, f.cleared),
-        None => " The flags could not be refreshed; it has been logged.".into(),
+    let flags = match &up.refreshed {
+        Some(f) => format!(
+            " Flags: {} opened, {} cleared. Cases: {} opened, {} updated, {} resolved, {} withdrawn.",
+            f.flags.opened,
+            f.flags.cleared,
+            f.cases.opened,
+            f.cases.updated,
+            f.cases.resolved,
+            f.cases.withdrawn
+        ),
+        None => " The flags and cases could not be refreshed; it has been logged.".into(),
     };
     let rejected = if r.rows_rejected > 0 {
         format!(", {} rejected", int(r.rows_rejected as i64))
@@ -203,7 +211,15 @@ pub async fn upload(
             )),
         );
     };
-    let outcome = dspdesk_app::ingest::upload(&s.ws, &u.actor, kind, &file.path, sent.skip).await;
+    let outcome = dspdesk_app::ingest::upload(
+        &s.ws,
+        &u.actor,
+        kind,
+        &file.path,
+        sent.skip,
+        chrono::Utc::now(),
+    )
+    .await;
     let result = message(outcome, &file.path, &name);
     // A file loaded with its bad rows skipped is kept beside its rejects file.
     if sent.skip && matches!(result, Ok((true, _))) {

@@ -1,0 +1,117 @@
+//! Who hears of a follow-up: its owner and watchers, the partner's coaches and users,
+//! the program team; and whether each also gets it by e-mail (their address and the
+//! events they chose).
+
+use crate::shared::error::AppError;
+use crate::shared::workspace::Workspace;
+use dspdesk_core::Role;
+use dspdesk_store::{NewNotification, UserRow};
+use std::collections::HashMap;
+
+/// The events a person can choose to receive by e-mail.
+pub const EVENTS: [(&str, &str); 5] = [
+    ("opened", "a follow-up about my partners is opened"),
+    ("assigned", "a follow-up is assigned to me"),
+    ("comment", "someone comments on a follow-up I own or watch"),
+    ("state", "a follow-up I own or watch changes state"),
+    ("escalated", "a follow-up escalates to me"),
+];
+
+/// The people who may be told, read once per change.
+pub struct Notify {
+    users: Vec<UserRow>,
+    email: HashMap<String, (String, Vec<String>)>,
+}
+
+impl Notify {
+    pub async fn load(ws: &Workspace) -> Result<Notify, AppError> {
+        Ok(Notify {
+            users: ws.store.list_users().await?,
+            email: ws.store.all_email_settings().await?,
+        })
+    }
+
+    pub fn all_active(&self) -> impl Iterator<Item = &UserRow> {
+        self.users.iter().filter(|u| !u.disabled)
+    }
+
+    fn with_scope(&self, role: Role, kind: &str, code: &str) -> Vec<String> {
+        self.all_active()
+            .filter(|u| u.role == role && u.scopes.iter().any(|(k, c)| k == kind && c == code))
+            .map(|u| u.username.clone())
+            .collect()
+    }
+
+    /// The coaches whose portfolio holds the partner, by name.
+    pub fn coaches_of(&self, partner: &str) -> Vec<String> {
+        self.with_scope(Role::Coach, "partner", partner)
+    }
+
+    pub fn partner_users(&self, partner: &str) -> Vec<String> {
+        if partner.is_empty() {
+            return Vec::new();
+        }
+        self.with_scope(Role::Partner, "partner", partner)
+    }
+
+    pub fn station_managers(&self, station: &str) -> Vec<String> {
+        if station.is_empty() {
+            return Vec::new();
+        }
+        self.with_scope(Role::Station, "station", station)
+    }
+
+    pub fn program_team(&self) -> Vec<String> {
+        self.all_active()
+            .filter(|u| u.role == Role::Program)
+            .map(|u| u.username.clone())
+            .collect()
+    }
+
+    pub fn user(&self, name: &str) -> Option<&UserRow> {
+        self.users.iter().find(|u| u.username == name)
+    }
+
+    /// One notification per person (each once, never to `except`), with an e-mail for
+    /// those who chose the event and have an address.
+    pub fn build(
+        &self,
+        to: &[String],
+        event: &str,
+        message: &str,
+        except: Option<&str>,
+    ) -> Vec<NewNotification> {
+        let mut seen = std::collections::BTreeSet::new();
+        to.iter()
+            .filter(|u| Some(u.as_str()) != except && seen.insert(u.as_str()))
+            .filter(|u| self.user(u).is_some_and(|u| !u.disabled))
+            .map(|u| NewNotification {
+                username: u.clone(),
+                event: event.into(),
+                message: message.into(),
+                email: self.email.get(u.as_str()).and_then(|(addr, events)| {
+                    events.iter().any(|e| e == event).then(|| {
+                        (
+                            addr.clone(),
+                            format!("[dspdesk] {}", first_line(message)),
+                            format!("{message}\n\nOpen dspdesk to answer. You receive this because you chose \"{}\" in your e-mail settings.\n", label(event)),
+                        )
+                    })
+                }),
+            })
+            .collect()
+    }
+}
+
+fn first_line(s: &str) -> String {
+    let line = s.lines().next().unwrap_or_default();
+    line.chars().take(120).collect()
+}
+
+fn label(event: &str) -> &'static str {
+    EVENTS
+        .iter()
+        .find(|(e, _)| *e == event)
+        .map(|(_, l)| *l)
+        .unwrap_or("notifications")
+}

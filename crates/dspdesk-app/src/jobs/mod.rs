@@ -1,0 +1,147 @@
+//! The scheduler's round: escalate what passed its deadlines and send the e-mail that
+//! is due. `dspdesk serve` runs a round every minute, `dspdesk jobs run` one for cron.
+//! With several servers on one PostgreSQL database only the holder of the advisory
+//! lock runs a round; every change of a round is also conditional on the row still
+//! needing it, so a level is escalated, and a mail sent, once.
+
+use crate::followups::Notify;
+use crate::notifications::{Mailer, send_due};
+use crate::shared::error::AppError;
+use crate::shared::workspace::Workspace;
+use chrono::{DateTime, Utc};
+use dspdesk_core::followups::{Level, escalations_due};
+use dspdesk_store::{Edit, FollowupRow, StoreError, Value};
+
+/// How the audit log names the scheduler.
+pub const SCHEDULER: &str = "system:scheduler";
+
+/// What one round did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct JobReport {
+    /// False when another process holds the lock and ran (or runs) the round.
+    pub ran: bool,
+    pub escalated: u64,
+    pub sent: u64,
+    pub failed: u64,
+    /// E-mail due but not sent because no SMTP server is configured.
+    pub unsent_no_smtp: u64,
+}
+
+/// Runs one round as of `now`. `runner` names this process in the record of rounds.
+pub async fn run_round(
+    ws: &Workspace,
+    mailer: Option<&Mailer>,
+    runner: &str,
+    now: DateTime<Utc>,
+) -> Result<JobReport, AppError> {
+    let Some(lock) = ws.store.try_jobs_lock().await? else {
+        return Ok(JobReport::default());
+    };
+    let started = Utc::now();
+    let result = round(ws, mailer, now).await;
+    let finished = Utc::now();
+    if let Ok(r) = &result {
+        ws.store
+            .record_job_run(
+                started,
+                finished,
+                runner,
+                (r.escalated as i64, r.sent as i64, r.failed as i64),
+            )
+            .await?;
+    }
+    lock.release().await?;
+    result
+}
+
+async fn round(
+    ws: &Workspace,
+    mailer: Option<&Mailer>,
+    now: DateTime<Utc>,
+) -> Result<JobReport, AppError> {
+    let mut report = JobReport {
+        ran: true,
+        ..Default::default()
+    };
+    let candidates = ws.store.escalation_candidates(now).await?;
+    if !candidates.is_empty() {
+        let notify = Notify::load(ws).await?;
+        for f in &candidates {
+            for level in escalations_due(f.state, f.opened_at, f.resolve_by, f.escalation, now) {
+                if escalate(ws, &notify, f, level, now).await? {
+                    report.escalated += 1;
+                }
+            }
+        }
+    }
+    match mailer {
+        Some(m) => {
+            let s = send_due(ws, m, now).await?;
+            report.sent = s.sent;
+            report.failed = s.failed;
+        }
+        None => report.unsent_no_smtp = ws.store.outbox_due(now, 10_000).await?.len() as u64,
+    }
+    Ok(report)
+}
+
+/// Escalates one follow-up to `level`, once: `false` when it already was (another
+/// runner was first).
+async fn escalate(
+    ws: &Workspace,
+    notify: &Notify,
+    f: &FollowupRow,
+    level: Level,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let mut to: Vec<String> = match level {
+        Level::Coaches => notify.coaches_of(&f.partner),
+        Level::Program => notify.program_team(),
+    };
+    if to.is_empty() {
+        // No coach for the partner: the program team hears of it at level 1 already.
+        to = notify.program_team();
+    }
+    to.extend(f.owner.clone());
+    let who = match level {
+        Level::Coaches => "the partner's coaches",
+        Level::Program => "the program team",
+    };
+    let mut e = Edit::new(
+        SCHEDULER,
+        now,
+        "escalate",
+        format!(
+            "level {}: resolve_by {} passed{}; told {who} ({})",
+            level.number(),
+            f.resolve_by
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            if level == Level::Program {
+                " twice over"
+            } else {
+                ""
+            },
+            to.join(", ")
+        ),
+    );
+    e.set.push(("escalation", Value::Int(Some(level.number()))));
+    e.expect_escalation_below = Some(level.number());
+    e.notify = notify.build(
+        &to,
+        "escalated",
+        &format!(
+            "#{} {} is past its deadline (escalation level {}): {} {}",
+            f.id,
+            f.title,
+            level.number(),
+            f.partner,
+            f.station
+        ),
+        None,
+    );
+    match ws.store.edit_followup(f.id, &e).await {
+        Ok(()) => Ok(true),
+        Err(StoreError::NotFound(_)) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,225 @@
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use dspdesk_core::Scope;
+use dspdesk_core::cases::Line;
+use dspdesk_core::followups::{Kind, Priority, State};
+use dspdesk_store::testing::TestStore;
+use dspdesk_store::{Edit, FollowupFilter, NewFollowup, NewNotification, Value};
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 30, 9, 0, 0).unwrap()
+}
+
+fn case(key: Option<&str>, partner: &str, station: &str) -> NewFollowup {
+    NewFollowup {
+        kind: if key.is_some() {
+            Kind::Cod
+        } else {
+            Kind::Point
+        },
+        key: key.map(str::to_owned),
+        partner: partner.into(),
+        station: station.into(),
+        subject: String::new(),
+        title: format!("about {partner}"),
+        body: String::new(),
+        owner: Some("coach".into()),
+        priority: Priority::Normal,
+        amount_minor: Some(12_345),
+        data_date: None,
+        as_of: None,
+        opened_by: "test".into(),
+        opened_at: t0(),
+        clock: Kind::Cod.default_sla().clock(t0()),
+        lines: vec![Line {
+            reference: "P1".into(),
+            date: t0().date_naive(),
+            amount_minor: Some(12_345),
+            detail: "lost".into(),
+        }],
+        lines_more: 0,
+        watchers: vec!["asha".into()],
+    }
+}
+
+fn note(user: &str) -> NewNotification {
+    NewNotification {
+        username: user.into(),
+        event: "assigned".into(),
+        message: "m".into(),
+        email: Some((format!("{user}@example.com"), "s".into(), "b".into())),
+    }
+}
+
+#[tokio::test]
+async fn followups_open_once_change_with_history_and_list_by_scope() {
+    for t in TestStore::all().await {
+        let s = &t.store;
+        let b = t.backend();
+        let a = s
+            .open_followup(
+                &case(Some("cod|SWFT|DEL4|2026-11-20"), "SWFT", "DEL4"),
+                &[note("coach")],
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        // The same key never opens twice.
+        assert!(
+            s.open_followup(&case(Some("cod|SWFT|DEL4|2026-11-20"), "SWFT", "DEL4"), &[])
+                .await
+                .unwrap()
+                .is_none(),
+            "{b}"
+        );
+        let z = s
+            .open_followup(&case(None, "ZIPX", "BOM1"), &[])
+            .await
+            .unwrap()
+            .unwrap();
+        let row = s.followup(a).await.unwrap().unwrap();
+        assert_eq!(
+            (row.state, row.amount_minor, row.owner.as_deref()),
+            (State::Open, Some(12_345), Some("coach")),
+            "{b}"
+        );
+        assert_eq!(row.resolve_by, t0() + Duration::hours(72), "{b}");
+        assert_eq!(s.followup_lines(a).await.unwrap().len(), 1, "{b}");
+        assert_eq!(s.followup_watchers(a).await.unwrap(), ["asha"], "{b}");
+        // A change expecting another state changes nothing.
+        let mut e = Edit::new(
+            "web:asha",
+            t0() + Duration::hours(1),
+            "state",
+            "open -> resolved".into(),
+        );
+        e.set.push(("state", Value::Text(Some("resolved".into()))));
+        e.expect_state = Some(State::InProgress);
+        e.comment = Some(("asha".into(), "program".into(), "done".into()));
+        assert!(s.edit_followup(a, &e).await.is_err(), "{b}");
+        assert!(
+            s.followup_comments(a).await.unwrap().is_empty(),
+            "{b}: nothing half-written"
+        );
+        e.expect_state = Some(State::Open);
+        s.edit_followup(a, &e).await.unwrap();
+        let row = s.followup(a).await.unwrap().unwrap();
+        assert_eq!(row.state, State::Resolved, "{b}");
+        assert_eq!(s.followup_comments(a).await.unwrap().len(), 1, "{b}");
+        // The history: opened, then resolved, with who and when.
+        let history = s
+            .audit_search(&dspdesk_store::AuditFilter {
+                entity: Some("followup".into()),
+                entity_id: Some(a.to_string()),
+                limit: 10,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        let actions: Vec<(&str, &str)> = history
+            .iter()
+            .rev()
+            .map(|h| (h.actor.as_str(), h.action.as_str()))
+            .collect();
+        assert_eq!(actions, [("test", "open"), ("web:asha", "state")], "{b}");
+        // Escalation is conditional: a level is written once.
+        let mut up = Edit::new("system:scheduler", t0(), "escalate", "level 1".into());
+        up.set.push(("escalation", Value::Int(Some(1))));
+        up.expect_escalation_below = Some(1);
+        s.edit_followup(z, &up).await.unwrap();
+        assert!(
+            s.edit_followup(z, &up).await.is_err(),
+            "{b}: a level escalates once"
+        );
+        // The queue by scope: a partner's scope sees only its own.
+        let open = FollowupFilter {
+            open_only: true,
+            limit: 50,
+            ..Default::default()
+        };
+        let all = FollowupFilter {
+            limit: 50,
+            ..Default::default()
+        };
+        let (rows, n) = s.followups(&Scope::All, &all).await.unwrap();
+        assert_eq!((rows.len(), n), (2, 2), "{b}");
+        let (rows, _) = s.followups(&Scope::All, &open).await.unwrap();
+        assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), [z], "{b}");
+        let swft = Scope::Partners(["SWFT".to_string()].into());
+        let (rows, n) = s.followups(&swft, &all).await.unwrap();
+        assert_eq!(
+            (rows.iter().map(|r| r.id).collect::<Vec<_>>(), n),
+            (vec![a], 1),
+            "{b}"
+        );
+        let bom1 = Scope::Stations(["BOM1".to_string()].into());
+        assert_eq!(s.followups(&bom1, &all).await.unwrap().1, 1, "{b}");
+        let none = Scope::Partners(Default::default());
+        assert_eq!(
+            s.followups(&none, &all).await.unwrap().1,
+            0,
+            "{b}: an empty scope sees nothing"
+        );
+        let overdue = FollowupFilter {
+            overdue_at: Some(t0() + Duration::hours(73)),
+            limit: 50,
+            ..Default::default()
+        };
+        assert_eq!(
+            s.followups(&Scope::All, &overdue).await.unwrap().1,
+            1,
+            "{b}"
+        );
+        // Notifications and their e-mail.
+        assert_eq!(s.unread_count("coach").await.unwrap(), 1, "{b}");
+        let due = s.outbox_due(t0(), 10).await.unwrap();
+        assert_eq!(due.len(), 1, "{b}");
+        let next = t0() + Duration::minutes(2);
+        assert!(
+            s.outbox_result(due[0].id, t0(), Some(("refused", next)))
+                .await
+                .unwrap()
+        );
+        assert!(
+            s.outbox_due(t0() + Duration::minutes(1), 10)
+                .await
+                .unwrap()
+                .is_empty(),
+            "{b}: waits for its next try"
+        );
+        assert!(s.outbox_result(due[0].id, next, None).await.unwrap());
+        assert!(
+            !s.outbox_result(due[0].id, next, None).await.unwrap(),
+            "{b}: sent once"
+        );
+        assert_eq!(s.outbox(10).await.unwrap()[0].attempts, 2, "{b}");
+        assert_eq!(
+            s.mark_read("someone-else", None, t0()).await.unwrap(),
+            0,
+            "{b}"
+        );
+        assert_eq!(s.mark_read("coach", None, t0()).await.unwrap(), 1, "{b}");
+        t.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn one_process_at_a_time_holds_the_jobs_lock() {
+    for t in TestStore::all().await {
+        let first = t.store.try_jobs_lock().await.unwrap();
+        assert!(first.is_some());
+        if t.backend() == "postgres" {
+            // A second server on the same database (its own pool) is refused while held.
+            let other = dspdesk_store::Store::connect(&t.url).await.unwrap();
+            assert!(
+                other.try_jobs_lock().await.unwrap().is_none(),
+                "held elsewhere"
+            );
+            first.unwrap().release().await.unwrap();
+            let again = other.try_jobs_lock().await.unwrap();
+            assert!(again.is_some(), "free once released");
+            again.unwrap().release().await.unwrap();
+            other.close().await;
+        }
+        t.finish().await;
+    }
+}

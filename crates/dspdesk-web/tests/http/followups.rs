@@ -1,0 +1,364 @@
+//! Follow-ups over HTTP: a partner sees and answers only its own; a point raised on the
+//! form, answered by the partner and resolved by the program team; bad requests are
+//! refused with a sentence and change nothing.
+
+use crate::support::*;
+use serde_json::{Value, json};
+
+async fn csrf_of(c: &reqwest::Client, app: &App, path: &str) -> String {
+    hidden(&text(c, format!("{}{path}", app.base)).await, "csrf")
+}
+
+async fn detail(c: &reqwest::Client, app: &App, id: i64) -> Value {
+    c.get(format!("{}/api/v1/followups/{id}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+fn pdf(name: &str, bytes: Vec<u8>) -> reqwest::multipart::Form {
+    reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partner_cannot_read_answer_attach_to_or_download_another_partners_followup() {
+    for t in TestStore::all().await {
+        let app = spawn_with(&t, &rows_at_two_stations(2)).await;
+        let ids = seed_followups(&app, &t.url).await;
+        let (own, _) = ids[0];
+        let (other, other_file) = ids[1];
+        let c = logged_in(&app, "partner").await;
+        let csrf = csrf_of(&c, &app, "/followups").await;
+        let b = t.backend();
+        let base = &app.base;
+        let get = |url: String| {
+            let c = c.clone();
+            async move { c.get(url).send().await.unwrap().status() }
+        };
+        assert_eq!(
+            get(format!("{base}/followups/{other}")).await,
+            StatusCode::NOT_FOUND,
+            "{b}"
+        );
+        assert_eq!(
+            get(format!("{base}/api/v1/followups/{other}")).await,
+            StatusCode::NOT_FOUND,
+            "{b}"
+        );
+        assert_eq!(
+            get(format!("{base}/followups/{other}/attachments/{other_file}")).await,
+            StatusCode::NOT_FOUND,
+            "{b}"
+        );
+        // Its own file's id through the other follow-up's URL is not found either.
+        let (_, own_file) = ids[0];
+        assert_eq!(
+            get(format!("{base}/followups/{other}/attachments/{own_file}")).await,
+            StatusCode::NOT_FOUND,
+            "{b}"
+        );
+        let comment = c
+            .post(format!("{base}/followups/{other}"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("action", "comment"),
+                ("text", "hello"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(comment.status(), StatusCode::NOT_FOUND, "{b}");
+        let api = c
+            .post(format!("{base}/api/v1/followups/{other}"))
+            .header("x-csrf-token", &csrf)
+            .json(&json!({"action": "comment", "text": "hello"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(api.status(), StatusCode::NOT_FOUND, "{b}");
+        let attach = c
+            .post(format!("{base}/followups/{other}/attachments?csrf={csrf}"))
+            .multipart(pdf("x.pdf", b"%PDF-1.4 x".to_vec()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(attach.status(), StatusCode::NOT_FOUND, "{b}");
+        // Nothing changed on the other partner's follow-up.
+        let admin = logged_in(&app, "admin").await;
+        let d = detail(&admin, &app, other).await;
+        assert_eq!(d["comments"].as_array().unwrap().len(), 0, "{b}");
+        assert_eq!(d["attachments"].as_array().unwrap().len(), 1, "{b}");
+        // Its own: read, downloaded as an attachment, answered.
+        assert_eq!(
+            get(format!("{base}/followups/{own}")).await,
+            StatusCode::OK,
+            "{b}"
+        );
+        let file = c
+            .get(format!("{base}/followups/{own}/attachments/{own_file}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(file.status(), StatusCode::OK, "{b}");
+        let disposition = file.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(disposition.starts_with("attachment;"), "{disposition}");
+        assert_eq!(file.bytes().await.unwrap().as_ref(), b"%PDF-1.4 evidence");
+        let queue: Value = c
+            .get(format!("{base}/api/v1/followups"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(queue["total"], 1, "{b}: only its own in the queue");
+        drop(app);
+        t.finish().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_point_raised_by_the_partner_is_answered_and_resolved_by_the_program_team() {
+    for t in TestStore::all().await {
+        let app = spawn_with(&t, &rows_at_two_stations(2)).await;
+        let b = t.backend();
+        let base = &app.base;
+        let partner = logged_in(&app, "partner").await;
+        let csrf = csrf_of(&partner, &app, "/followups/new").await;
+        // A partner raises it about its own company (no partner field on its form).
+        let raised = partner
+            .post(format!("{base}/followups"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("station", "DEL4"),
+                ("title", "Payout short for W47"),
+                ("text", "We count 3 routes more."),
+                ("priority", "high"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(raised.status(), StatusCode::SEE_OTHER, "{b}");
+        let at = raised.headers()["location"].to_str().unwrap().to_owned();
+        let id: i64 = at.trim_start_matches("/followups/").parse().unwrap();
+        let page = text(&partner, format!("{base}{at}")).await;
+        assert!(
+            page.contains("Payout short for W47") && page.contains("SWFT"),
+            "{b}"
+        );
+        assert!(
+            page.contains("left"),
+            "{b}: the SLA timer shows the time left"
+        );
+        // The coach of SWFT owns it and was told.
+        let coach = logged_in(&app, "coach").await;
+        let n: Value = coach
+            .get(format!("{base}/api/v1/notifications"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(n["unread"], 1, "{b}");
+        assert!(
+            text(&coach, format!("{base}/followups"))
+                .await
+                .contains("Payout short"),
+            "{b}"
+        );
+        // The program team asks, the partner answers, the program team resolves.
+        let program = logged_in(&app, "program").await;
+        let pc = csrf_of(&program, &app, &at).await;
+        let ask = program
+            .post(format!("{base}{at}"))
+            .form(&[
+                ("csrf", pc.as_str()),
+                ("action", "state"),
+                ("to", "waiting_on_partner"),
+                ("note", "Which routes?"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ask.status(), StatusCode::SEE_OTHER, "{b}");
+        let answer = partner
+            .post(format!("{base}{at}"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("action", "comment"),
+                ("text", "DEL4-SWFT-R7, R8, R9"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::SEE_OTHER, "{b}");
+        let d = detail(&program, &app, id).await;
+        assert_eq!(
+            d["followup"]["state"], "in_progress",
+            "{b}: the partner's answer brings it back"
+        );
+        // A partner may not resolve.
+        let refused = partner
+            .post(format!("{base}{at}"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("action", "state"),
+                ("to", "resolved"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{b}");
+        let done = program
+            .post(format!("{base}{at}"))
+            .form(&[
+                ("csrf", pc.as_str()),
+                ("action", "state"),
+                ("to", "resolved"),
+                ("note", "Paid in the next cycle"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(done.status(), StatusCode::SEE_OTHER, "{b}");
+        let d = detail(&partner, &app, id).await;
+        assert_eq!(d["followup"]["state"], "resolved", "{b}");
+        let who: Vec<&str> = d["comments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["author"].as_str().unwrap())
+            .collect();
+        assert_eq!(who, ["program", "partner", "program"], "{b}");
+        let history: Vec<&str> = d["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["actor"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            history,
+            ["web:partner", "web:program", "web:partner", "web:program"],
+            "{b}"
+        );
+        drop(app);
+        t.finish().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_requests_are_refused_with_a_sentence_and_change_nothing() {
+    for t in TestStore::all().await {
+        let app = spawn_with(&t, &rows_at_two_stations(2)).await;
+        let ids = seed_followups(&app, &t.url).await;
+        let (id, _) = ids[0];
+        let b = t.backend();
+        let base = &app.base;
+        let program = logged_in(&app, "program").await;
+        let csrf = csrf_of(&program, &app, &format!("/followups/{id}")).await;
+        let act = |body: Value| {
+            let (c, csrf) = (program.clone(), csrf.clone());
+            async move {
+                let r = c
+                    .post(format!("{base}/api/v1/followups/{id}"))
+                    .header("x-csrf-token", csrf)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
+                (r.status(), r.text().await.unwrap())
+            }
+        };
+        let before = detail(&program, &app, id).await;
+        let (s, m) = act(json!({"action": "state", "to": "bogus"})).await;
+        assert!(
+            s == StatusCode::BAD_REQUEST && m.contains("bogus") && m.contains("in_progress"),
+            "{b}: {m}"
+        );
+        let (s, m) = act(json!({"action": "state", "to": "open"})).await;
+        assert!(
+            s == StatusCode::BAD_REQUEST && m.contains("already"),
+            "{b}: {m}"
+        );
+        let (s, m) = act(json!({"action": "assign", "owner": "ghost"})).await;
+        assert!(
+            s == StatusCode::BAD_REQUEST && m.contains("ghost"),
+            "{b}: {m}"
+        );
+        let (s, m) = act(json!({"action": "assign", "owner": "partner"})).await;
+        assert!(
+            s == StatusCode::BAD_REQUEST && m.contains("partner user"),
+            "{b}: {m}"
+        );
+        let (s, m) = act(json!({"action": "recover", "amount": "5"})).await;
+        assert!(
+            s == StatusCode::BAD_REQUEST && m.contains("only an NL case"),
+            "{b}: {m}"
+        );
+        let (s, m) = act(json!({"action": "comment", "text": "   "})).await;
+        assert!(
+            s == StatusCode::BAD_REQUEST && m.contains("empty"),
+            "{b}: {m}"
+        );
+        // Without the CSRF header a cookie session changes nothing.
+        let forged = program
+            .post(format!("{base}/api/v1/followups/{id}"))
+            .json(&json!({"action": "comment", "text": "x"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(forged.status(), StatusCode::FORBIDDEN, "{b}");
+        // Files: a wrong type, a name that lies, and one too large.
+        for (name, bytes, says) in [
+            ("tool.exe", b"MZ\x90\x00".to_vec(), "not a PDF"),
+            ("report.pdf", b"<html>".to_vec(), "not a PDF"),
+            (
+                "big.csv",
+                vec![b'a'; 10 * 1024 * 1024 + 1],
+                "larger than 10 MiB",
+            ),
+        ] {
+            let r = program
+                .post(format!("{base}/followups/{id}/attachments?csrf={csrf}"))
+                .multipart(pdf(name, bytes))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{b} {name}");
+            let m = r.text().await.unwrap();
+            assert!(m.contains(says), "{b} {name}: {m}");
+        }
+        // A closed follow-up takes no comment.
+        let (s, _) = act(json!({"action": "state", "to": "closed"})).await;
+        assert_eq!(s, StatusCode::OK, "{b}");
+        let (s, m) = act(json!({"action": "comment", "text": "after"})).await;
+        assert!(
+            s == StatusCode::BAD_REQUEST && m.contains("reopen"),
+            "{b}: {m}"
+        );
+        let after = detail(&program, &app, id).await;
+        assert_eq!(after["comments"], before["comments"], "{b}");
+        assert_eq!(after["attachments"], before["attachments"], "{b}");
+        assert_eq!(
+            after["followup"]["owner"], before["followup"]["owner"],
+            "{b}"
+        );
+        assert_eq!(
+            after["history"].as_array().unwrap().len(),
+            before["history"].as_array().unwrap().len() + 1,
+            "{b}: only the close"
+        );
+        drop(app);
+        t.finish().await;
+    }
+}

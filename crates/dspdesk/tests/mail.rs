@@ -1,0 +1,239 @@
+//! E-mail through a real SMTP server on loopback (Python's aiosmtpd, started here):
+//! a notification's e-mail survives a failed send and goes out on the next try, once.
+//! Where aiosmtpd is not installed the test says so loudly and skips, unless
+//! `DSPDESK_REQUIRE_SMTP=1` (CI), where that is a failure.
+
+mod common;
+
+use common::Env;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+/// A Python that has aiosmtpd: `DSPDESK_SMTP_PYTHON`, else `python3`.
+fn python() -> Option<PathBuf> {
+    let py = std::env::var_os("DSPDESK_SMTP_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| "python3".into());
+    let ok = Command::new(&py)
+        .args(["-c", "import aiosmtpd"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if ok {
+        return Some(py);
+    }
+    if std::env::var("DSPDESK_REQUIRE_SMTP").as_deref() == Ok("1") {
+        panic!(
+            "DSPDESK_REQUIRE_SMTP=1 but {} cannot import aiosmtpd",
+            py.display()
+        );
+    }
+    eprintln!(
+        "\n*** SKIPPED: the e-mail test needs aiosmtpd (pip install aiosmtpd; set DSPDESK_SMTP_PYTHON to that Python) ***\n"
+    );
+    None
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// An SMTP server writing every message it takes into a maildir.
+struct Smtp {
+    child: Child,
+    port: u16,
+    maildir: PathBuf,
+}
+
+impl Smtp {
+    fn start(py: &Path, dir: &Path) -> Smtp {
+        let port = free_port();
+        let maildir = dir.join("maildir");
+        let child = Command::new(py)
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
+            .arg(&maildir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start aiosmtpd");
+        // Wait until it listens (a readiness check, not a timing assertion).
+        for _ in 0..200 {
+            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Smtp {
+            child,
+            port,
+            maildir,
+        }
+    }
+
+    fn messages(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.maildir.join("new")) else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .map(|e| std::fs::read_to_string(e.path()).unwrap())
+            .collect()
+    }
+}
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn an_email_survives_a_failed_send_and_goes_out_once_on_the_next_try() {
+    let Some(py) = python() else {
+        return;
+    };
+    let env = Env::new();
+    let sim = env.path("sim");
+    env.run(&[
+        "simulate",
+        "--stations",
+        "1",
+        "--partners",
+        "2",
+        "--days",
+        "3",
+        "--volume",
+        "50",
+        "--out",
+        sim.to_str().unwrap(),
+    ])
+    .ok();
+    env.run(&[
+        "ingest",
+        "deliveries",
+        sim.join("deliveries.csv").to_str().unwrap(),
+    ])
+    .ok();
+    let partner = std::fs::read_to_string(sim.join("deliveries.csv"))
+        .unwrap()
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(4)
+        .unwrap()
+        .to_string();
+    env.run_with(
+        &[
+            "users",
+            "add",
+            "coachy",
+            "--role",
+            "coach",
+            "--partner",
+            &partner,
+        ],
+        &[("DSPDESK_PASSWORD", "pw-pw-pw-pw-pw")],
+    )
+    .ok();
+    env.run(&[
+        "users",
+        "email",
+        "coachy",
+        "--email",
+        "coachy@example.com",
+        "--event",
+        "assigned",
+    ])
+    .ok();
+    let t = |m: u32| format!("2030-01-01T00:{m:02}:00Z");
+    env.run(&[
+        "cases",
+        "open",
+        "--partner",
+        &partner,
+        "--title",
+        "Van off road",
+        "--owner",
+        "coachy",
+        "--now",
+        &t(0),
+    ])
+    .ok();
+    // No server at that address: the send fails and the e-mail stays, with its error.
+    let down = format!("smtp://127.0.0.1:{}", free_port());
+    let first = env
+        .run(&["jobs", "run", "--smtp-url", &down, "--now", &t(0)])
+        .ok();
+    assert!(
+        first.stdout.contains("0 sent, 1 failed"),
+        "{}",
+        first.stdout
+    );
+    let smtp = Smtp::start(&py, env.dir.path());
+    let url = format!("smtp://127.0.0.1:{}", smtp.port);
+    // Before its next try (2 minutes later) nothing is sent.
+    let early = env
+        .run(&["jobs", "run", "--smtp-url", &url, "--now", &t(1)])
+        .ok();
+    assert!(
+        early.stdout.contains("0 sent, 0 failed"),
+        "{}",
+        early.stdout
+    );
+    let second = env
+        .run(&["jobs", "run", "--smtp-url", &url, "--now", &t(5)])
+        .ok();
+    assert!(
+        second.stdout.contains("1 sent, 0 failed"),
+        "{}",
+        second.stdout
+    );
+    let again = env
+        .run(&["jobs", "run", "--smtp-url", &url, "--now", &t(9)])
+        .ok();
+    assert!(
+        again.stdout.contains("0 sent"),
+        "sent once: {}",
+        again.stdout
+    );
+    let mail = smtp.messages();
+    assert_eq!(mail.len(), 1, "{mail:?}");
+    assert!(mail[0].contains("To: coachy@example.com"), "{}", mail[0]);
+    assert!(mail[0].contains("Van off road"), "{}", mail[0]);
+    // Without an SMTP server configured, the command says the e-mail waits.
+    env.run(&[
+        "cases",
+        "open",
+        "--partner",
+        &partner,
+        "--title",
+        "Second",
+        "--owner",
+        "coachy",
+        "--now",
+        &t(10),
+    ])
+    .ok();
+    let none = env.run(&["jobs", "run", "--now", &t(11)]).ok();
+    assert!(
+        none.stdout
+            .contains("1 e-mails wait in the outbox: no SMTP server is configured"),
+        "{}",
+        none.stdout
+    );
+}
