@@ -38,9 +38,9 @@ struct Seen {
 /// station (deliveries or routes), given by the caller.
 ///
 /// A package is followed from its first attempted or rejected row until a row of
-/// another status: only the packages pending now are held in memory. A package whose
-/// first row is another status and that is attempted later is taken as first seen on
-/// that later day.
+/// another status: only the packages pending are held in memory. Their first date is
+/// then the date of their first row of any status (a second pass reads only the
+/// package ids of the days before).
 pub fn station_rows(
     station: &str,
     files: &[(NaiveDate, PathBuf)],
@@ -58,6 +58,7 @@ pub fn station_rows(
     for (_, path) in &files {
         read_file(path, late_after, &mut out, &mut seen)?;
     }
+    first_rows(&files, &mut seen)?;
     let mut pending: Vec<PendingPackage> = seen
         .into_iter()
         .map(|(id, s)| PendingPackage {
@@ -73,6 +74,30 @@ pub fn station_rows(
     });
     out.pending = pending;
     Ok(out)
+}
+
+/// Moves each pending package's first date back to its first row of any status.
+fn first_rows(
+    files: &[(NaiveDate, PathBuf)],
+    seen: &mut HashMap<String, Seen>,
+) -> Result<(), IngestError> {
+    let Some(latest) = seen.values().map(|s| s.first).max() else {
+        return Ok(());
+    };
+    for (date, path) in files.iter().take_while(|(d, _)| *d < latest) {
+        let batch = read_columns(path, Some(&["package_id"]))?;
+        let Some(ids) = batch.column_by_name("package_id") else {
+            continue;
+        };
+        for id in ids.as_string::<i32>().iter().flatten() {
+            if let Some(s) = seen.get_mut(id)
+                && s.first > *date
+            {
+                s.first = *date;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn lake_err(path: &Path, m: impl std::fmt::Display) -> IngestError {

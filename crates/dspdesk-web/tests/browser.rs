@@ -65,3 +65,39 @@ async fn a_person_logs_in_reads_drills_down_and_logs_out_in_chromium() {
     drop(app);
     t.finish().await;
 }
+
+/// A point followed up through the screens: raised and answered by the partner,
+/// resolved by the program team, the partner told (`tests/browser/followups.mjs`).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_point_is_raised_answered_and_resolved_in_chromium() {
+    if let Some(why) = missing() {
+        if std::env::var("DSPDESK_REQUIRE_BROWSER").as_deref() == Ok("1") {
+            panic!("DSPDESK_REQUIRE_BROWSER=1 but {why}");
+        }
+        dspdesk_store::testing::skip_notice(&format!("\n*** SKIPPED: browser test: {why} ***\n"));
+        return;
+    }
+    let t = TestStore::sqlite().await;
+    let app = common::spawn(&t, 20).await;
+    let script =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/browser/followups.mjs");
+    let base = app.base.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .arg(script)
+            .args([base.as_str(), common::PASSWORD])
+            .output()
+            .expect("run node")
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "the follow-ups walk failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("followups walk: ok"), "{stdout}");
+    drop(app);
+    t.finish().await;
+}

@@ -278,7 +278,7 @@ fn every_planted_situation_has_its_case_and_detecting_again_opens_nothing() {
             .as_array()
             .unwrap()
             .iter()
-            .find(|l| l["kind"] == kind && l["owner"] == "all")
+            .find(|l| l["kind"] == kind && l["owner"] == "(all)")
             .unwrap();
         let withdrawn = of(kind).filter(|c| c["outcome"] == "withdrawn").count();
         assert_eq!(
@@ -397,6 +397,37 @@ fn a_point_moves_through_its_states_and_bad_requests_change_nothing() {
         "the comment and the two notes"
     );
     assert_eq!(show["followup"]["responded_at"], "2026-12-01T09:00:00Z");
+    // An NL case records what was recovered, never more than its amount.
+    let nl = cases(&env)
+        .into_iter()
+        .find(|c| c["kind"] == "nl" && c["amount_minor"].as_i64() > Some(100))
+        .unwrap();
+    let (nl_id, amount) = (nl["id"].to_string(), nl["amount_minor"].as_i64().unwrap());
+    let half = format!("{}.{:02}", amount / 200, (amount / 2) % 100);
+    env.run(&["cases", "recover", &nl_id, &half]).ok();
+    let too_much = format!("{}.{:02}", (amount + 1) / 100, (amount + 1) % 100);
+    let refused = env.run(&["cases", "recover", &nl_id, &too_much]);
+    assert!(
+        refused.code != 0 && refused.stderr.contains("not between 0 and"),
+        "{}",
+        refused.stderr
+    );
+    let after: Value = serde_json::from_str(
+        &env.run(&["cases", "show", &nl_id, "--format", "json"])
+            .ok()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(
+        after["followup"]["recovered_minor"].as_i64(),
+        Some(amount / 2)
+    );
+    let on_point = env.run(&["cases", "recover", &id, "1.00"]);
+    assert!(
+        on_point.code != 0 && on_point.stderr.contains("only an NL case"),
+        "{}",
+        on_point.stderr
+    );
 }
 
 /// Escalates at fixed clocks: nothing before `resolve_by`, level 1 after it, level 2
@@ -508,4 +539,77 @@ async fn two_schedulers_on_postgresql_escalate_each_level_once() {
     .await
     .unwrap();
     pg.finish().await;
+}
+
+#[test]
+fn a_reopened_point_escalates_on_the_clock_of_its_reopening() {
+    let env = Env::new();
+    let sim = env.path("sim");
+    env.run(&[
+        "simulate",
+        "--stations",
+        "1",
+        "--partners",
+        "2",
+        "--days",
+        "3",
+        "--volume",
+        "50",
+        "--out",
+        sim.to_str().unwrap(),
+    ])
+    .ok();
+    env.run(&[
+        "ingest",
+        "deliveries",
+        sim.join("deliveries.csv").to_str().unwrap(),
+    ])
+    .ok();
+    let partner = std::fs::read_to_string(sim.join("deliveries.csv"))
+        .unwrap()
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(4)
+        .unwrap()
+        .to_string();
+    let at = |h: i64| {
+        (chrono::DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z").unwrap() + Duration::hours(h))
+            .to_rfc3339()
+    };
+    let opened = env
+        .run(&[
+            "cases",
+            "open",
+            "--partner",
+            &partner,
+            "--title",
+            "Uniforms",
+            "--now",
+            &at(0),
+        ])
+        .ok();
+    let id = opened
+        .stdout
+        .trim()
+        .trim_start_matches("opened #")
+        .to_string();
+    env.run(&["cases", "close", &id, "--now", &at(10)]).ok();
+    env.run(&["cases", "reopen", &id, "--now", &at(500)]).ok();
+    let level = |h: i64| {
+        env.run(&["jobs", "run", "--now", &at(h)]).ok();
+        let show: Value = serde_json::from_str(
+            &env.run(&["cases", "show", &id, "--format", "json"])
+                .ok()
+                .stdout,
+        )
+        .unwrap();
+        show["followup"]["escalation"].as_i64().unwrap()
+    };
+    // A point's SLA resolves in 72 h: from the reopening, not from the first opening.
+    assert_eq!(level(571), 0);
+    assert_eq!(level(572), 1);
+    assert_eq!(level(643), 1);
+    assert_eq!(level(644), 2);
 }

@@ -49,6 +49,7 @@ pub async fn detect(ws: &Workspace, now: DateTime<Utc>) -> Result<CaseSync, AppE
             partner: r.partner.clone(),
             station: r.station.clone(),
             open: r.state.is_open(),
+            outcome: r.outcome.clone(),
         })
         .collect();
     let by_id: BTreeMap<i64, &FollowupRow> = stored_rows.iter().map(|r| (r.id, r)).collect();
@@ -58,7 +59,27 @@ pub async fn detect(ws: &Workspace, now: DateTime<Utc>) -> Result<CaseSync, AppE
         ..Default::default()
     };
     for change in reconcile(&stored, &detected) {
-        apply(ws, &notify, &by_id, &detected, change, now, &mut sync).await?;
+        match apply(
+            ws,
+            &notify,
+            &by_id,
+            &detected,
+            change.clone(),
+            now,
+            &mut sync,
+        )
+        .await
+        {
+            Ok(()) => {}
+            // Someone changed the case meanwhile: the next evaluation sees it as it is.
+            Err(AppError::Store(dspdesk_store::StoreError::NotFound(_))) => {
+                tracing::warn!(
+                    ?change,
+                    "a case changed during detection; left for the next evaluation"
+                );
+            }
+            Err(e) => return Err(e),
+        }
     }
     Ok(sync)
 }
@@ -75,23 +96,14 @@ async fn apply(
     match change {
         Change::Open(i) => {
             let d = &detected[i];
-            if let Some(id) = open_case(ws, notify, d, now).await? {
+            if open_case(ws, notify, d, now).await?.is_some() {
                 sync.opened += 1;
-                if let Some(day) = d.resolved_on {
-                    let note = format!("the data shows the shortfall at or below zero on {day}");
-                    close_by_data(
-                        ws,
-                        id,
-                        State::Open,
-                        State::Resolved,
-                        "resolved_by_data",
-                        &note,
-                        now,
-                    )
-                    .await?;
-                    sync.resolved += 1;
-                }
+                sync.resolved += u64::from(d.resolved_on.is_some());
             }
+        }
+        Change::Reopen { id, detected: i } => {
+            reopen_by_data(ws, by_id[&id], &detected[i], now).await?;
+            sync.opened += 1;
         }
         Change::Update { id, detected: i } => {
             let (row, d) = (by_id[&id], &detected[i]);
@@ -139,6 +151,13 @@ async fn open_case(
     now: DateTime<Utc>,
 ) -> Result<Option<i64>, AppError> {
     let owner = notify.coaches_of(&d.partner).first().cloned();
+    let closed = d.resolved_on.map(|day| {
+        (
+            State::Resolved,
+            "resolved_by_data".to_owned(),
+            format!("the data shows the shortfall at or below zero on {day}"),
+        )
+    });
     let new = NewFollowup {
         kind: d.kind,
         key: Some(d.key()),
@@ -158,7 +177,12 @@ async fn open_case(
         lines: d.lines.clone(),
         lines_more: d.more_lines as i64,
         watchers: Vec::new(),
+        closed: closed.clone(),
     };
+    if closed.is_some() {
+        // Nothing to do about it any more: stored for the record, nobody is told.
+        return Ok(ws.store.open_followup(&new, &[]).await?);
+    }
     let mut to: Vec<String> = owner.into_iter().collect();
     to.extend(notify.partner_users(&d.partner));
     let message = format!(
@@ -168,7 +192,7 @@ async fn open_case(
         d.station,
         d.summary
     );
-    let notes = notify.build(&to, "opened", &message, None);
+    let notes = notify.build(&to, "opened", &message, None, (&d.partner, &d.station));
     Ok(ws.store.open_followup(&new, &notes).await?)
 }
 
@@ -194,13 +218,64 @@ async fn data_update(
             d.summary
         ),
     );
-    e.set = vec![
+    e.set = data_columns(row, d);
+    e.lines = Some((d.lines.clone(), d.more_lines as i64));
+    Ok(ws.store.edit_followup(row.id, &e).await?)
+}
+
+/// What the data sets on a case: its amount (what was recovered never above it), key,
+/// dates, summary and lines.
+fn data_columns(row: &FollowupRow, d: &Detected) -> Vec<(&'static str, Value)> {
+    let mut set = vec![
         ("amount_minor", Value::Int(d.amount_minor)),
+        ("key", Value::Text(Some(d.key()))),
+        ("data_date", Value::Date(Some(d.opened_on))),
         ("as_of", Value::Date(Some(d.as_of))),
         ("body", Value::Text(Some(d.summary.clone()))),
         ("lines_more", Value::Int(Some(d.more_lines as i64))),
     ];
+    if let Some(a) = d.amount_minor
+        && row.recovered_minor > a.max(0)
+    {
+        set.push(("recovered_minor", Value::Int(Some(a.max(0)))));
+    }
+    set
+}
+
+/// A case the data had closed by itself and now shows again: open, a new clock.
+async fn reopen_by_data(
+    ws: &Workspace,
+    row: &FollowupRow,
+    d: &Detected,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let clock = followups::sla_of(row.kind).clock(now);
+    let mut e = Edit::new(
+        SYSTEM,
+        now,
+        "state",
+        format!(
+            "{} -> open: the data as loaded now shows it again; {}",
+            row.state, d.summary
+        ),
+    );
+    e.set = data_columns(row, d);
+    e.set.extend([
+        ("state", Value::Text(Some(State::Open.as_str().into()))),
+        ("outcome", Value::Text(Some(String::new()))),
+        ("resolved_at", Value::Time(None)),
+        ("clock_from", Value::Time(Some(now))),
+        ("respond_by", Value::Time(Some(clock.respond_by))),
+        ("resolve_by", Value::Time(Some(clock.resolve_by))),
+        ("escalation", Value::Int(Some(0))),
+    ]);
+    e.expect_state = Some(row.state);
     e.lines = Some((d.lines.clone(), d.more_lines as i64));
+    e.comment = Some((
+        SYSTEM.into(),
+        "system".into(),
+        "reopened: the data as loaded now shows it again".into(),
+    ));
     Ok(ws.store.edit_followup(row.id, &e).await?)
 }
 

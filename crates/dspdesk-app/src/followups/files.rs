@@ -77,30 +77,7 @@ pub async fn attach(
         ));
     }
     let name = clean_name(filename);
-    if bytes.is_empty() {
-        return Err(AppError::invalid(
-            "file",
-            format!("{name} is empty: choose the file again"),
-        ));
-    }
-    if bytes.len() > MAX_ATTACHMENT_BYTES {
-        return Err(AppError::invalid(
-            "file",
-            format!(
-                "{name} is {} bytes; a follow-up takes files up to {} MiB",
-                bytes.len(),
-                MAX_ATTACHMENT_BYTES / (1024 * 1024)
-            ),
-        ));
-    }
-    let Some(content_type) = file_type(&name, bytes) else {
-        return Err(AppError::invalid(
-            "file",
-            format!(
-                "{name} is not a PDF, PNG, JPEG, XLSX, DOCX, CSV or TXT file whose contents match its name"
-            ),
-        ));
-    };
+    let content_type = check_file(&name, bytes)?;
     let sha = format!("{:x}", Sha256::digest(bytes));
     let path = path_of(ws, &sha);
     if !path.exists() {
@@ -136,10 +113,40 @@ pub async fn attach(
         "comment",
         &format!("{} attached {name} to #{id} {}", actor.username, f.title),
         Some(&actor.username),
+        (&f.partner, &f.station),
     );
     save(ws, id, &e).await?;
     let list = ws.store.followup_attachments(id).await?;
     Ok(list.last().map(|a| a.id).unwrap_or_default())
+}
+
+/// The type of a file a follow-up takes, or the sentence that says why not.
+fn check_file(name: &str, bytes: &[u8]) -> Result<&'static str, AppError> {
+    if bytes.is_empty() {
+        return Err(AppError::invalid(
+            "file",
+            format!("{name} is empty: choose the file again"),
+        ));
+    }
+    if bytes.len() > MAX_ATTACHMENT_BYTES {
+        return Err(AppError::invalid(
+            "file",
+            format!(
+                "{name} is {} bytes; a follow-up takes files up to {} MiB",
+                bytes.len(),
+                MAX_ATTACHMENT_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    let Some(content_type) = file_type(name, bytes) else {
+        return Err(AppError::invalid(
+            "file",
+            format!(
+                "{name} is not a PDF, PNG, JPEG, XLSX, DOCX, CSV or TXT file whose contents match its name"
+            ),
+        ));
+    };
+    Ok(content_type)
 }
 
 /// Writes a file whole or not at all: to a temporary name, synced, then renamed.

@@ -9,7 +9,7 @@ mod report;
 
 pub use files::{MAX_ATTACHMENT_BYTES, attach, attachment};
 pub use notify::{EVENTS, Notify};
-pub use report::{SlaLine, sla_report, sla_table};
+pub use report::{ALL as SLA_ALL, SlaLine, UNASSIGNED as SLA_UNASSIGNED, sla_report, sla_table};
 
 use crate::shared::actor::Actor;
 use crate::shared::error::AppError;
@@ -116,7 +116,13 @@ pub async fn raise(
         ));
     }
     let notify = Notify::load(ws).await?;
-    let owner = match r.owner.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+    // Only those who work follow-ups choose an owner; a partner's point goes to its coach.
+    let chosen = r
+        .owner
+        .as_deref()
+        .map(str::trim)
+        .filter(|o| !o.is_empty() && actor.role.may(Action::WorkFollowups));
+    let owner = match chosen {
         Some(o) => Some(check_owner(&notify, o, &partner, &station)?),
         None => notify.coaches_of(&partner).first().cloned(),
     };
@@ -139,13 +145,20 @@ pub async fn raise(
         lines: Vec::new(),
         lines_more: 0,
         watchers: vec![actor.username.clone()],
+        closed: None,
     };
     let mut to: Vec<String> = owner.into_iter().collect();
     if owner_is_none(&new) {
         to.extend(notify.program_team());
     }
     let message = format!("New point from {}: {}", actor.username, new.title);
-    let notes = notify.build(&to, "assigned", &message, Some(&actor.username));
+    let notes = notify.build(
+        &to,
+        "assigned",
+        &message,
+        Some(&actor.username),
+        (&partner, &station),
+    );
     ws.store
         .open_followup(&new, &notes)
         .await?
@@ -247,7 +260,7 @@ pub async fn queue(
     } else {
         q.per_page.min(1000)
     };
-    let page = q.page.max(1);
+    let page = q.page.clamp(1, 1_000_000);
     let owners = if q.team {
         let notify = Notify::load(ws).await?;
         Some(team_of(&notify, actor))
@@ -427,6 +440,7 @@ pub async fn assign(
             "assigned",
             &format!("{} assigned you #{id}: {}", actor.username, f.title),
             Some(&actor.username),
+            (&f.partner, &f.station),
         );
     }
     save(ws, id, &e).await
@@ -479,6 +493,7 @@ pub async fn comment(
             first_words(body)
         ),
         Some(&actor.username),
+        (&f.partner, &f.station),
     );
     e.watch = vec![actor.username.clone()];
     save(ws, id, &e).await
@@ -536,6 +551,7 @@ pub async fn transition(
             e.set
                 .push(("resolve_by", Value::Time(Some(clock.resolve_by))));
             e.set.push(("escalation", Value::Int(Some(0))));
+            e.set.push(("clock_from", Value::Time(Some(now))));
         }
         _ => {}
     }
@@ -554,6 +570,7 @@ pub async fn transition(
         "state",
         &format!("#{id} {} is now {}", f.title, to.label().to_lowercase()),
         Some(&actor.username),
+        (&f.partner, &f.station),
     );
     save(ws, id, &e).await
 }

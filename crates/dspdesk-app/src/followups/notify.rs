@@ -72,19 +72,25 @@ impl Notify {
         self.users.iter().find(|u| u.username == name)
     }
 
-    /// One notification per person (each once, never to `except`), with an e-mail for
-    /// those who chose the event and have an address.
+    /// One notification per person (each once, never to `except`, never to someone
+    /// who may not see the follow-up `about`, a partner × station, now), with an e-mail
+    /// for those who chose the event and have an address.
     pub fn build(
         &self,
         to: &[String],
         event: &str,
         message: &str,
         except: Option<&str>,
+        about: (&str, &str),
     ) -> Vec<NewNotification> {
         let mut seen = std::collections::BTreeSet::new();
         to.iter()
             .filter(|u| Some(u.as_str()) != except && seen.insert(u.as_str()))
-            .filter(|u| self.user(u).is_some_and(|u| !u.disabled))
+            .filter(|u| {
+                self.user(u).is_some_and(|u| {
+                    !u.disabled && super::may_see_codes(&u.scope(), about.0, about.1)
+                })
+            })
             .map(|u| NewNotification {
                 username: u.clone(),
                 event: event.into(),
@@ -114,4 +120,59 @@ fn label(event: &str) -> &'static str {
         .find(|(e, _)| *e == event)
         .map(|(_, l)| *l)
         .unwrap_or("notifications")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(name: &str, role: Role, scopes: &[(&str, &str)]) -> UserRow {
+        UserRow {
+            id: 0,
+            username: name.into(),
+            display_name: name.into(),
+            role,
+            disabled: false,
+            password_hash: String::new(),
+            scopes: scopes
+                .iter()
+                .map(|(k, c)| (k.to_string(), c.to_string()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn only_those_who_may_see_the_followup_now_are_told() {
+        let mut gone = user("gone", Role::Coach, &[("partner", "ZIPX")]);
+        gone.disabled = true;
+        let notify = Notify {
+            users: vec![
+                user("asha", Role::Coach, &[("partner", "SWFT")]),
+                user("moved", Role::Coach, &[("partner", "ZIPX")]),
+                user("bom", Role::Station, &[("station", "BOM1")]),
+                user("prog", Role::Program, &[]),
+                gone,
+            ],
+            email: [(
+                "asha".to_string(),
+                ("asha@example.com".to_string(), vec!["comment".to_string()]),
+            )]
+            .into(),
+        };
+        let to: Vec<String> = ["asha", "moved", "bom", "prog", "gone", "asha", "nobody"]
+            .map(String::from)
+            .to_vec();
+        let told = notify.build(&to, "comment", "hello", Some("prog"), ("SWFT", "DEL4"));
+        let names: Vec<&str> = told.iter().map(|n| n.username.as_str()).collect();
+        assert_eq!(names, ["asha"], "once, in scope, active, never the actor");
+        assert_eq!(
+            told[0].email.as_ref().map(|e| e.0.as_str()),
+            Some("asha@example.com")
+        );
+        let not_chosen = notify.build(&to, "state", "x", None, ("SWFT", "DEL4"));
+        assert!(
+            not_chosen[0].email.is_none(),
+            "e-mail only for the events chosen"
+        );
+    }
 }

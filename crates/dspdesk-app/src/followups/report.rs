@@ -11,6 +11,11 @@ use dspdesk_core::table::{Cell, Table};
 use dspdesk_store::{FollowupFilter, FollowupRow};
 use std::collections::BTreeMap;
 
+/// The report's line over every owner of a kind, and its line of those without an
+/// owner (no user name has parentheses).
+pub const ALL: &str = "(all)";
+pub const UNASSIGNED: &str = "(unassigned)";
+
 /// One kind × owner of the SLA report.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct SlaLine {
@@ -44,18 +49,18 @@ fn pct(met: i64, of: i64) -> Option<f64> {
     (of > 0).then(|| 100.0 * met as f64 / of as f64)
 }
 
-/// The report over the given follow-ups at `now`, one line per kind and owner (owner
-/// empty: unassigned), then one line per kind over every owner (owner `all`).
+/// The report over the given follow-ups at `now`, one line per kind and owner (or
+/// `unassigned`), and one line per kind over every owner (owner `all`).
 pub fn sla_lines(rows: &[FollowupRow], now: DateTime<Utc>) -> Vec<SlaLine> {
     let mut groups: BTreeMap<(String, String), Vec<&FollowupRow>> = BTreeMap::new();
     for f in rows.iter().filter(|f| f.outcome != "withdrawn") {
-        let owner = f.owner.clone().unwrap_or_default();
+        let owner = f.owner.clone().unwrap_or_else(|| UNASSIGNED.into());
         groups
             .entry((f.kind.as_str().into(), owner))
             .or_default()
             .push(f);
         groups
-            .entry((f.kind.as_str().into(), "all".into()))
+            .entry((f.kind.as_str().into(), ALL.into()))
             .or_default()
             .push(f);
     }
@@ -221,6 +226,7 @@ mod tests {
             lines_more: 0,
             opened_by: String::new(),
             opened_at: opened,
+            clock_from: opened,
             respond_by: opened + Duration::hours(24),
             resolve_by: opened + Duration::hours(72),
             responded_at: responded_h.map(at),
@@ -240,7 +246,7 @@ mod tests {
             row(4, 200, State::Open, None, None),           // not yet due, open 1 day
         ];
         let lines = sla_lines(&rows, now);
-        let all = lines.iter().find(|l| l.owner == "all").unwrap();
+        let all = lines.iter().find(|l| l.owner == ALL).unwrap();
         assert_eq!(all.count, 4);
         assert_eq!(all.respond_met_pct, Some(100.0 / 3.0));
         assert_eq!(all.resolve_met_pct, Some(100.0 / 3.0));
@@ -249,6 +255,6 @@ mod tests {
         let mut withdrawn = row(5, 0, State::Closed, None, Some(1));
         withdrawn.outcome = "withdrawn".into();
         let with = sla_lines(&[rows, vec![withdrawn]].concat(), now);
-        assert_eq!(with.iter().find(|l| l.owner == "all").unwrap().count, 4);
+        assert_eq!(with.iter().find(|l| l.owner == ALL).unwrap().count, 4);
     }
 }

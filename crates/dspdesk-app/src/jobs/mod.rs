@@ -67,9 +67,22 @@ async fn round(
     if !candidates.is_empty() {
         let notify = Notify::load(ws).await?;
         for f in &candidates {
-            for level in escalations_due(f.state, f.opened_at, f.resolve_by, f.escalation, now) {
-                if escalate(ws, &notify, f, level, now).await? {
-                    report.escalated += 1;
+            let mut row = f.clone();
+            for level in escalations_due(
+                row.state,
+                row.clock_from,
+                row.resolve_by,
+                row.escalation,
+                now,
+            ) {
+                if !escalate(ws, &notify, &row, level, now).await? {
+                    break;
+                }
+                report.escalated += 1;
+                // The next level checks against the row as this one left it.
+                match ws.store.followup(row.id).await? {
+                    Some(r) => row = r,
+                    None => break,
                 }
             }
         }
@@ -126,6 +139,9 @@ async fn escalate(
     );
     e.set.push(("escalation", Value::Int(Some(level.number()))));
     e.expect_escalation_below = Some(level.number());
+    // Nothing else changed it since it was read (resolved, reopened, escalated by
+    // another runner): else it waits for the next round.
+    e.expect_updated_at = Some(f.updated_at);
     e.notify = notify.build(
         &to,
         "escalated",
@@ -138,6 +154,7 @@ async fn escalate(
             f.station
         ),
         None,
+        (&f.partner, &f.station),
     );
     match ws.store.edit_followup(f.id, &e).await {
         Ok(()) => Ok(true),

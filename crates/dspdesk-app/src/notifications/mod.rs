@@ -95,8 +95,8 @@ pub async fn outbox(ws: &Workspace, actor: &Actor, limit: i64) -> Result<Vec<Mai
     Ok(ws.store.outbox(limit.clamp(1, 1000)).await?)
 }
 
-/// The wait before the next try after `attempts` failed sends: 1, 2, 4, … minutes, at
-/// most 6 hours.
+/// The wait before the next try of an e-mail already tried `attempts` times before
+/// this failure: 1, 2, 4, … minutes, at most 6 hours.
 pub fn backoff(attempts: i64) -> Duration {
     let minutes = 1i64 << attempts.clamp(0, 9);
     Duration::minutes(minutes.min(360))
@@ -118,13 +118,21 @@ pub async fn send_due(
 ) -> Result<SendReport, AppError> {
     let mut report = SendReport::default();
     for m in ws.store.outbox_due(now, 200).await? {
+        // Claimed for this sender for 10 minutes: another sender does not send it too.
+        if !ws
+            .store
+            .outbox_claim(m.id, now, now + Duration::minutes(10))
+            .await?
+        {
+            continue;
+        }
         match mailer.send(&m.to_addr, &m.subject, &m.body).await {
             Ok(()) => {
                 ws.store.outbox_result(m.id, now, None).await?;
                 report.sent += 1;
             }
             Err(e) => {
-                let next = now + backoff(m.attempts + 1);
+                let next = now + backoff(m.attempts);
                 ws.store
                     .outbox_result(m.id, now, Some((&e.to_string(), next)))
                     .await?;

@@ -407,7 +407,7 @@ pub fn cod_cases(s: &CodSeries) -> Vec<Detected> {
         };
         c.lines = (start..=end)
             .map(|i| Line {
-                reference: day(i).to_string(),
+                reference: String::new(),
                 date: day(i),
                 amount_minor: Some(s.shortfall[i]),
                 detail: "shortfall at the end of the day".into(),
@@ -442,6 +442,9 @@ pub enum Change {
     },
     /// A stored open case the data no longer shows at all: it never happened.
     Withdraw { id: i64, note: String },
+    /// A case the data had closed by itself (withdrawn, or resolved by the data) that
+    /// the data shows open again.
+    Reopen { id: i64, detected: usize },
 }
 
 /// A stored case from the data, as reconciliation needs it.
@@ -453,6 +456,14 @@ pub struct Stored {
     pub partner: String,
     pub station: String,
     pub open: bool,
+    /// How it was closed: `withdrawn` and `resolved_by_data` are the data's own.
+    pub outcome: String,
+}
+
+impl Stored {
+    fn closed_by_data(&self) -> bool {
+        !self.open && matches!(self.outcome.as_str(), "withdrawn" | "resolved_by_data")
+    }
 }
 
 /// Brings the stored cases of the evaluated stations in line with the data: opens
@@ -461,26 +472,33 @@ pub struct Stored {
 /// nothing the second time.
 pub fn reconcile(stored: &[Stored], detected: &[Detected]) -> Vec<Change> {
     let by_key: BTreeMap<&str, &Stored> = stored.iter().map(|s| (s.key.as_str(), s)).collect();
-    let open_ageing: BTreeMap<(&str, &str), &Stored> = stored
+    // Ageing and COD are about a partner × station: an open one follows its pair even
+    // when the data now dates it differently.
+    let open_pair: BTreeMap<(Kind, &str, &str), &Stored> = stored
         .iter()
-        .filter(|s| s.kind == Kind::Ageing && s.open)
-        .map(|s| ((s.partner.as_str(), s.station.as_str()), s))
+        .filter(|s| matches!(s.kind, Kind::Ageing | Kind::Cod) && s.open)
+        .map(|s| ((s.kind, s.partner.as_str(), s.station.as_str()), s))
         .collect();
     let mut seen: std::collections::BTreeSet<i64> = Default::default();
     let mut out = Vec::new();
     for (i, d) in detected.iter().enumerate() {
+        let pair = (d.kind, d.partner.as_str(), d.station.as_str());
         let existing = match d.kind {
-            Kind::Ageing => open_ageing
-                .get(&(d.partner.as_str(), d.station.as_str()))
+            Kind::Ageing => open_pair
+                .get(&pair)
                 .copied()
+                .or_else(|| by_key.get(d.key().as_str()).copied()),
+            // A COD episode still open in the data follows the pair's open case.
+            Kind::Cod if d.resolved_on.is_none() => by_key
+                .get(d.key().as_str())
+                .copied()
+                .filter(|s| s.open || s.closed_by_data())
+                .or_else(|| open_pair.get(&pair).copied())
                 .or_else(|| by_key.get(d.key().as_str()).copied()),
             _ => by_key.get(d.key().as_str()).copied(),
         };
         match existing {
-            None if d.resolved_on.is_some() => {
-                // A breach that opened and cleared before anyone saw it: recorded, resolved.
-                out.push(Change::Open(i));
-            }
+            // A breach that cleared before anyone saw it is recorded resolved.
             None => out.push(Change::Open(i)),
             Some(s) => {
                 seen.insert(s.id);
@@ -489,6 +507,10 @@ pub fn reconcile(stored: &[Stored], detected: &[Detected]) -> Vec<Change> {
                         id: s.id,
                         note: format!("the data shows the shortfall at or below zero on {r}"),
                         detected: Some(i),
+                    }),
+                    None if s.closed_by_data() => out.push(Change::Reopen {
+                        id: s.id,
+                        detected: i,
                     }),
                     _ => out.push(Change::Update {
                         id: s.id,

@@ -180,6 +180,7 @@ fn stored(id: i64, d: &Detected, open: bool) -> Stored {
         partner: d.partner.clone(),
         station: d.station.clone(),
         open,
+        outcome: String::new(),
     }
 }
 
@@ -269,4 +270,43 @@ fn rules_are_checked() {
         ..Default::default()
     };
     assert_eq!(bad.check().len(), 2);
+}
+
+#[test]
+fn a_case_the_data_closed_is_reopened_when_the_data_shows_it_again() {
+    let mut r = rows(24);
+    r.lost = vec![LostRow {
+        partner: "SWFT".into(),
+        package_id: "L1".into(),
+        date: d(16),
+        declared_value_minor: 5,
+    }];
+    let c = nl_cases(&r, &CaseRules::default());
+    let mut withdrawn = stored(4, &c[0], false);
+    withdrawn.outcome = "withdrawn".into();
+    assert_eq!(
+        reconcile(&[withdrawn], &c),
+        [Change::Reopen { id: 4, detected: 0 }]
+    );
+    // COD resolved by the data, then a reload shows the shortfall never cleared.
+    let cleared = cod_cases(&series(1, &[0, 500, 700, -5]));
+    let mut s = stored(7, &cleared[0], false);
+    s.outcome = "resolved_by_data".into();
+    let still = cod_cases(&series(1, &[0, 500, 700, 900]));
+    assert_eq!(
+        reconcile(&[s], &still),
+        [Change::Reopen { id: 7, detected: 0 }]
+    );
+}
+
+#[test]
+fn an_open_cod_case_follows_its_pair_when_a_reload_moves_its_start() {
+    let before = cod_cases(&series(1, &[0, 0, 500, 700]));
+    let s = [stored(9, &before[0], true)];
+    let after = cod_cases(&series(1, &[0, 400, 500, 700]));
+    assert_ne!(after[0].key(), before[0].key());
+    assert_eq!(
+        reconcile(&s, &after),
+        [Change::Update { id: 9, detected: 0 }]
+    );
 }

@@ -240,18 +240,19 @@ impl Level {
 }
 
 /// The escalation level a follow-up has reached at `now`: none before `resolve_by`,
-/// 1 from `resolve_by`, 2 from `opened_at + 2 × (resolve_by - opened_at)`. Resolved
-/// and closed follow-ups do not escalate.
+/// 1 from `resolve_by`, 2 from `clock_from + 2 × (resolve_by - clock_from)`, where the
+/// clock started at the opening or the last reopen. Resolved and closed follow-ups do
+/// not escalate.
 pub fn escalation_at(
     state: State,
-    opened_at: DateTime<Utc>,
+    clock_from: DateTime<Utc>,
     resolve_by: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Option<Level> {
     if !state.is_open() || now < resolve_by {
         return None;
     }
-    let twice = opened_at + (resolve_by - opened_at) * 2;
+    let twice = clock_from + (resolve_by - clock_from) * 2;
     Some(if now >= twice {
         Level::Program
     } else {
@@ -263,12 +264,12 @@ pub fn escalation_at(
 /// already recorded), lowest first, each once.
 pub fn escalations_due(
     state: State,
-    opened_at: DateTime<Utc>,
+    clock_from: DateTime<Utc>,
     resolve_by: DateTime<Utc>,
     done: i64,
     now: DateTime<Utc>,
 ) -> Vec<Level> {
-    let Some(reached) = escalation_at(state, opened_at, resolve_by, now) else {
+    let Some(reached) = escalation_at(state, clock_from, resolve_by, now) else {
         return Vec::new();
     };
     [Level::Coaches, Level::Program]

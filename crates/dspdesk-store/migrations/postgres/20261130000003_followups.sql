@@ -21,6 +21,8 @@ CREATE TABLE followups (
     lines_more       BIGINT NOT NULL DEFAULT 0,
     opened_by        TEXT NOT NULL,
     opened_at        TIMESTAMPTZ NOT NULL,
+    -- When the SLA clock started: the opening, or the last reopen.
+    clock_from       TIMESTAMPTZ NOT NULL,
     respond_by       TIMESTAMPTZ NOT NULL,
     resolve_by       TIMESTAMPTZ NOT NULL,
     responded_at     TIMESTAMPTZ,
@@ -32,6 +34,9 @@ CREATE INDEX followups_state ON followups (state, resolve_by);
 CREATE INDEX followups_partner ON followups (partner);
 CREATE INDEX followups_station ON followups (station);
 CREATE INDEX followups_owner ON followups (owner);
+-- Never two open cases from the data of the same kind and subject at once.
+CREATE UNIQUE INDEX followups_one_open_case ON followups (kind, partner, station, subject)
+    WHERE key IS NOT NULL AND state IN ('open', 'in_progress', 'waiting_on_partner');
 
 -- The packages, days or amounts behind a case.
 CREATE TABLE followup_lines (

@@ -38,6 +38,9 @@ pub struct NewFollowup {
     pub lines_more: i64,
     /// People who follow it from the start (the person who raised it).
     pub watchers: Vec<String>,
+    /// Stored already closed: (state, outcome, note kept as a comment). A breach the
+    /// data shows opened and cleared before anyone saw it.
+    pub closed: Option<(State, String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -61,6 +64,8 @@ pub struct FollowupRow {
     pub lines_more: i64,
     pub opened_by: String,
     pub opened_at: DateTime<Utc>,
+    /// When the SLA clock started: the opening, or the last reopen.
+    pub clock_from: DateTime<Utc>,
     pub respond_by: DateTime<Utc>,
     pub resolve_by: DateTime<Utc>,
     pub responded_at: Option<DateTime<Utc>>,
@@ -115,6 +120,8 @@ pub struct Edit {
     pub expect_state: Option<State>,
     /// Refuse the change unless the escalation level is still below this.
     pub expect_escalation_below: Option<i64>,
+    /// Refuse the change unless nothing changed the follow-up since it was read.
+    pub expect_updated_at: Option<DateTime<Utc>>,
     pub comment: Option<(String, String, String)>,
     pub attachment: Option<AttachmentRow>,
     pub lines: Option<(Vec<Line>, i64)>,
@@ -133,6 +140,7 @@ impl Edit {
             set: Vec::new(),
             expect_state: None,
             expect_escalation_below: None,
+            expect_updated_at: None,
             comment: None,
             attachment: None,
             lines: None,
@@ -143,7 +151,7 @@ impl Edit {
     }
 }
 
-pub(crate) const COLUMNS: &str = "id, kind, key, partner, station, subject, title, body, owner, state, outcome, priority, amount_minor, recovered_minor, data_date, as_of, lines_more, opened_by, opened_at, respond_by, resolve_by, responded_at, resolved_at, escalation, updated_at";
+pub(crate) const COLUMNS: &str = "id, kind, key, partner, station, subject, title, body, owner, state, outcome, priority, amount_minor, recovered_minor, data_date, as_of, lines_more, opened_by, opened_at, clock_from, respond_by, resolve_by, responded_at, resolved_at, escalation, updated_at";
 
 /// A `FollowupRow` from a row of either backend (selected with `COLUMNS`).
 macro_rules! decode_followup {
@@ -181,6 +189,7 @@ macro_rules! decode_followup {
             lines_more: r.try_get("lines_more")?,
             opened_by: r.try_get("opened_by")?,
             opened_at: r.try_get("opened_at")?,
+            clock_from: r.try_get("clock_from")?,
             respond_by: r.try_get("respond_by")?,
             resolve_by: r.try_get("resolve_by")?,
             responded_at: r.try_get("responded_at")?,
@@ -208,6 +217,30 @@ macro_rules! insert_lines {
     };
 }
 
+/// Writes what a new follow-up carries besides its row: the note of one stored
+/// closed, and its first watchers.
+macro_rules! open_extras {
+    ($exec:expr, $id:expr, $f:expr) => {
+        let (id, f) = ($id, $f);
+            if let Some((_, _, note)) = &f.closed {
+                sqlx::query("INSERT INTO followup_comments (followup_id, at, author, role, body) VALUES ($1, $2, $3, 'system', $4)")
+                    .bind(id)
+                    .bind(f.opened_at)
+                    .bind(&f.opened_by)
+                    .bind(note)
+                    .execute(&mut *$exec)
+                    .await?;
+            }
+            for w in &f.watchers {
+                sqlx::query("INSERT INTO followup_watchers (followup_id, username) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                    .bind(id)
+                    .bind(w)
+                    .execute(&mut *$exec)
+                    .await?;
+            }
+    };
+}
+
 /// The UPDATE of an [`Edit`]: its columns, and the conditions it expects.
 fn update_sql(e: &Edit) -> String {
     let mut sql = String::from("UPDATE followups SET updated_at = $1");
@@ -222,6 +255,10 @@ fn update_sql(e: &Edit) -> String {
     }
     if e.expect_escalation_below.is_some() {
         sql.push_str(&format!(" AND escalation < ${n}"));
+        n += 1;
+    }
+    if e.expect_updated_at.is_some() {
+        sql.push_str(&format!(" AND updated_at = ${n}"));
     }
     sql
 }
@@ -297,8 +334,8 @@ impl Store {
                 }
             }
             let id: i64 = sqlx::query(
-                "INSERT INTO followups (kind, key, partner, station, subject, title, body, owner, state, priority, amount_minor, data_date, as_of, lines_more, opened_by, opened_at, respond_by, resolve_by, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', $9, $10, $11, $12, $13, $14, $15, $16, $17, $15) RETURNING id",
+                "INSERT INTO followups (kind, key, partner, station, subject, title, body, owner, state, priority, amount_minor, data_date, as_of, lines_more, opened_by, opened_at, clock_from, respond_by, resolve_by, updated_at, outcome, resolved_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $18, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17, $15, $19, $20) RETURNING id",
             )
             .bind(f.kind.as_str())
             .bind(&f.key)
@@ -317,17 +354,14 @@ impl Store {
             .bind(f.opened_at)
             .bind(f.clock.respond_by)
             .bind(f.clock.resolve_by)
+            .bind(f.closed.as_ref().map_or(State::Open, |c| c.0).as_str())
+            .bind(f.closed.as_ref().map(|c| c.1.clone()).unwrap_or_default())
+            .bind(f.closed.as_ref().map(|_| f.opened_at))
             .fetch_one(&mut *tx)
             .await?
             .try_get("id")?;
             insert_lines!(&mut *tx, id, f.lines);
-            for w in &f.watchers {
-                sqlx::query("INSERT INTO followup_watchers (followup_id, username) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                    .bind(id)
-                    .bind(w)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            open_extras!(&mut *tx, id, f);
             let detail = format!(
                 "{} {}{}: {}",
                 f.kind,
@@ -390,6 +424,9 @@ impl Store {
             }
             if let Some(l) = e.expect_escalation_below {
                 q = q.bind(l);
+            }
+            if let Some(t) = e.expect_updated_at {
+                q = q.bind(t);
             }
             if q.execute(&mut *tx).await?.rows_affected() == 0 {
                 return Err(StoreError::NotFound(format!(

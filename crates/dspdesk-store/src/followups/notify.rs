@@ -196,6 +196,27 @@ impl Store {
         Ok(rows)
     }
 
+    /// Claims an e-mail for one sender until `until`: `false` when it was sent or
+    /// claimed by another sender meanwhile. A sender that dies mid-send leaves the
+    /// claim to lapse, and the e-mail is tried again then.
+    pub async fn outbox_claim(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<bool> {
+        let n = on_pool!(self, |pool| {
+            sqlx::query("UPDATE outbox SET next_try_at = $1 WHERE id = $2 AND sent_at IS NULL AND next_try_at <= $3")
+                .bind(until)
+                .bind(id)
+                .bind(now)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(n == 1)
+    }
+
     /// Records a send: sent, or failed with the next try. A row already sent is left
     /// as it is (two senders cannot both count it).
     pub async fn outbox_result(

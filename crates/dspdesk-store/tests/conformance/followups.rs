@@ -38,6 +38,7 @@ fn case(key: Option<&str>, partner: &str, station: &str) -> NewFollowup {
         }],
         lines_more: 0,
         watchers: vec!["asha".into()],
+        closed: None,
     }
 }
 

@@ -221,14 +221,14 @@ async fn print_cases(ws: &Workspace) -> anyhow::Result<()> {
             .await?;
     let open: Vec<String> = report
         .iter()
-        .filter(|l| l.owner == "all")
+        .filter(|l| l.owner == dspdesk_app::followups::SLA_ALL)
         .map(|l| format!("{} {}", l.open_by_age.iter().sum::<i64>(), l.kind))
         .collect();
     outln!(
         "cases: {} open ({}); {} new, {} resolved by the data; detection took {:.2}s",
         report
             .iter()
-            .filter(|l| l.owner == "all")
+            .filter(|l| l.owner == dspdesk_app::followups::SLA_ALL)
             .map(|l| l.open_by_age.iter().sum::<i64>())
             .sum::<i64>(),
         open.join(", "),

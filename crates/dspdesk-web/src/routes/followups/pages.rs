@@ -464,7 +464,7 @@ pub async fn sla(
     let mut page = GridPage::new(chrome(&u, "followups"), "", "SLA report", None);
     page.tabs.clear();
     page.subtitle = "follow-ups per kind and owner".into();
-    page.intro = "Respond and resolve deadlines met, of the follow-ups whose deadline has passed or that were answered or resolved; median hours from opening to resolution; open follow-ups by days since opened; for lost packages (NL), the amount not yet recovered by age. Withdrawn cases are left out: the data showed they never happened. Owner \"all\" sums every owner of the kind.".into();
+    page.intro = "Respond and resolve deadlines met, of the follow-ups whose deadline has passed or that were answered or resolved; median hours from opening to resolution; open follow-ups by days since opened; for lost packages (NL), the amount not yet recovered by age. Withdrawn cases are left out: the data showed they never happened. The line (all) sums every owner of the kind.".into();
     page.grids.push(
         GridSpec {
             id: "sla",

@@ -1,0 +1,78 @@
+// A point followed up in headless Chromium: the partner raises it and answers, the
+// program team resolves it, the partner sees it resolved and is told. Any console
+// error fails it.
+// Usage: node followups.mjs BASE_URL PASSWORD
+import { chromium } from "playwright-core";
+
+const [base, password] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const errors = [];
+const page = await (await browser.newContext()).newPage();
+page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+page.on("pageerror", (e) => errors.push(e.message));
+function check(cond, what) { if (!cond) throw new Error(`failed: ${what} (at ${page.url()})`); }
+
+async function login(user) {
+  await page.goto(base + "/login");
+  await page.fill("input[name=username]", user);
+  await page.fill("input[name=password]", password);
+  await page.click("form[action='/login'] button[type=submit]");
+  await page.waitForURL(base + "/");
+}
+async function logout() {
+  await page.click("button >> text=Log out");
+  await page.waitForURL(/\/login$/);
+}
+
+try {
+  await login("partner");
+  await page.click("nav >> text=Follow-ups");
+  await page.waitForURL(/\/followups$/);
+  await page.click("a >> text=Raise a point");
+  await page.waitForURL(/\/followups\/new/);
+  check(await page.locator("input[name=partner]").count() === 0, "a partner raises points about its own company only");
+  await page.fill("input[name=station]", "DEL4");
+  await page.fill("input[name=title]", "Payout short for W47");
+  await page.fill("textarea[name=text]", "We count three routes more than the payout.");
+  await page.click("form.raise button[type=submit]");
+  await page.waitForURL(/\/followups\/\d+$/);
+  const url = page.url();
+  check((await page.textContent("h1")).includes("Payout short for W47"), "the point's page opens");
+  check((await page.textContent(".tiles")).includes("left"), "the SLA timer shows the time left");
+  await page.fill("form.comment textarea[name=text]", "Routes DEL4-SWFT-R7, R8 and R9.");
+  await page.click("form.comment button[type=submit]");
+  await page.waitForURL(/done=/);
+  check((await page.textContent("ol.comments")).includes("DEL4-SWFT-R7"), "the partner's comment shows");
+  check(await page.locator("button >> text=Resolved").count() === 0, "a partner cannot resolve");
+  await logout();
+
+  await login("program");
+  await page.goto(url);
+  check((await page.textContent("ol.comments")).includes("R9"), "the program team reads the partner's answer");
+  await page.fill("section.actions input[name=note]", "Paid in the next cycle.");
+  await page.click("section.actions button >> text=Resolved");
+  await page.waitForURL(/done=/);
+  check((await page.textContent(".state")).includes("Resolved"), "the program team resolves it");
+  await logout();
+
+  await login("partner");
+  check(await page.locator("header .bell .count").count() === 1, "the partner's header counts what is new");
+  await page.click("header .bell");
+  await page.waitForURL(/\/notifications$/);
+  check((await page.textContent("table.notifications")).includes("resolved"), "the partner is told it was resolved");
+  await page.click("button >> text=Mark all read");
+  await page.waitForURL(/\/notifications$/);
+  check(await page.locator("header .bell .count").count() === 0, "marked read, the count goes");
+  await page.goto(url);
+  check((await page.textContent(".state")).includes("Resolved"), "the partner sees it resolved");
+  if (errors.length) throw new Error("console errors:\n" + errors.join("\n"));
+  console.log("followups walk: ok");
+} catch (e) {
+  console.error(e.message);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
