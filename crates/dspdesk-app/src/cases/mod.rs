@@ -34,9 +34,9 @@ pub struct CaseSync {
 /// every station with data, as of `now`.
 pub async fn detect(ws: &Workspace, now: DateTime<Utc>) -> Result<CaseSync, AppError> {
     let model = Model::load(ws).await?;
-    let rules = model.configs.latest().1.cases;
+    let rules = model.configs.latest().1.cases.clone();
     let as_of = station_last_dates(ws).await?;
-    let mut detected = station_cases(ws, &as_of, rules).await?;
+    let mut detected = station_cases(ws, &as_of, &rules).await?;
     detected.extend(cod_cases(&model, &as_of));
     let stations: Vec<String> = as_of.keys().cloned().collect();
     let stored_rows = ws.store.data_followups(&stations).await?;
@@ -173,7 +173,7 @@ async fn open_case(
         as_of: Some(d.as_of),
         opened_by: SYSTEM.into(),
         opened_at: now,
-        clock: followups::sla_of(d.kind).clock(now),
+        clock: followups::sla_of(ws, d.kind).await?.clock(now),
         lines: d.lines.clone(),
         lines_more: d.more_lines as i64,
         watchers: Vec::new(),
@@ -249,7 +249,7 @@ async fn reopen_by_data(
     d: &Detected,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let clock = followups::sla_of(row.kind).clock(now);
+    let clock = followups::sla_of(ws, row.kind).await?.clock(now);
     let mut e = Edit::new(
         SYSTEM,
         now,
@@ -320,7 +320,7 @@ async fn station_last_dates(ws: &Workspace) -> Result<BTreeMap<String, NaiveDate
 async fn station_cases(
     ws: &Workspace,
     as_of: &BTreeMap<String, NaiveDate>,
-    rules: CaseRules,
+    rules: &CaseRules,
 ) -> Result<Vec<Detected>, AppError> {
     let mut files: BTreeMap<String, Vec<(NaiveDate, PathBuf)>> = BTreeMap::new();
     for ((station, date), path) in ws.store.current_files("deliveries").await? {
@@ -330,18 +330,14 @@ async fn station_cases(
             .push((date, ws.lake.absolute(&path)));
     }
     let as_of = as_of.clone();
+    let late_after = Duration::hours(rules.slp_late_hours);
     let scanned = tokio::task::spawn_blocking(move || {
         use rayon::prelude::*;
         files
             .into_par_iter()
             .map(|(station, files)| {
                 let last = as_of.get(&station).copied();
-                dspdesk_lake::packages::station_rows(
-                    &station,
-                    &files,
-                    last,
-                    Duration::hours(rules.slp_late_hours),
-                )
+                dspdesk_lake::packages::station_rows(&station, &files, last, late_after)
             })
             .collect::<Result<Vec<StationRows>, _>>()
     })
@@ -349,9 +345,9 @@ async fn station_cases(
     .map_err(|e| AppError::Internal(format!("the case detection stopped: {e}")))??;
     let mut out = Vec::new();
     for rows in &scanned {
-        out.extend(cases::nl_cases(rows, &rules));
-        out.extend(cases::slp_cases(rows, &rules));
-        out.extend(cases::ageing_cases(rows, &rules));
+        out.extend(cases::nl_cases(rows, rules));
+        out.extend(cases::slp_cases(rows, rules));
+        out.extend(cases::ageing_cases(rows, rules));
     }
     Ok(out)
 }

@@ -24,9 +24,11 @@ use dspdesk_store::{
     NewFollowup, Value,
 };
 
-/// The SLA of a kind (the defaults of `metrics.md`).
-pub fn sla_of(kind: Kind) -> Sla {
-    kind.default_sla()
+/// The SLA of a kind: the configuration in force (`[cases.sla]` of the score
+/// configuration), else the defaults of `metrics.md`.
+pub async fn sla_of(ws: &Workspace, kind: Kind) -> Result<Sla, AppError> {
+    let model = crate::shared::model::Model::load(ws).await?;
+    Ok(model.configs.latest().1.cases.sla_for(kind))
 }
 
 /// Whether a scope sees a follow-up: the same rule the store's queue applies in SQL.
@@ -141,7 +143,7 @@ pub async fn raise(
         as_of: None,
         opened_by: actor.audit.clone(),
         opened_at: now,
-        clock: sla_of(Kind::Point).clock(now),
+        clock: sla_of(ws, Kind::Point).await?.clock(now),
         lines: Vec::new(),
         lines_more: 0,
         watchers: vec![actor.username.clone()],
@@ -545,7 +547,7 @@ pub async fn transition(
         }
         State::Open => {
             // Reopened: a new resolve clock from now, escalation from the start.
-            let clock = sla_of(f.kind).clock(now);
+            let clock = sla_of(ws, f.kind).await?.clock(now);
             e.set.push(("resolved_at", Value::Time(None)));
             e.set.push(("outcome", Value::Text(Some(String::new()))));
             e.set

@@ -116,6 +116,8 @@ async fn escalate(
         to = notify.program_team();
     }
     to.extend(f.owner.clone());
+    to.sort();
+    to.dedup();
     let who = match level {
         Level::Coaches => "the partner's coaches",
         Level::Program => "the program team",

@@ -3,7 +3,7 @@
 //! itself. The rules read what the lake and the facts say, reduced to the plain rows
 //! below, so a unit test reaches every boundary with hand-made rows.
 
-use crate::followups::Kind;
+use crate::followups::{Kind, Sla};
 use crate::week::IsoWeek;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 mod tests;
 
 /// The thresholds of the data's cases: configuration, with these defaults.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CaseRules {
     /// A package attempted or rejected at least this many days ago is ageing.
@@ -24,6 +24,9 @@ pub struct CaseRules {
     pub slp_pct: f64,
     /// At most this many lines are kept on one case (the count says how many more).
     pub max_lines: usize,
+    /// Hours to respond and to resolve, per kind of follow-up, where they differ from
+    /// the defaults: `[cases.sla] cod = { respond_hours = 12, resolve_hours = 48 }`.
+    pub sla: BTreeMap<String, Sla>,
 }
 
 impl Default for CaseRules {
@@ -33,13 +36,38 @@ impl Default for CaseRules {
             slp_late_hours: 24,
             slp_pct: 1.0,
             max_lines: 500,
+            sla: BTreeMap::new(),
         }
     }
 }
 
 impl CaseRules {
+    /// The SLA of a kind: configured, else the default of `metrics.md`.
+    pub fn sla_for(&self, kind: Kind) -> Sla {
+        self.sla
+            .get(kind.as_str())
+            .copied()
+            .unwrap_or(kind.default_sla())
+    }
+
     pub fn check(&self) -> Vec<String> {
         let mut errors = Vec::new();
+        for (kind, sla) in &self.sla {
+            if Kind::parse(kind).is_none() {
+                let all: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+                errors.push(format!(
+                    "cases.sla.{kind}: not a kind of follow-up; use one of {}",
+                    all.join(", ")
+                ));
+            } else if !(1..=24 * 365).contains(&sla.respond_hours)
+                || !(1..=24 * 365).contains(&sla.resolve_hours)
+                || sla.respond_hours > sla.resolve_hours
+            {
+                errors.push(format!(
+                    "cases.sla.{kind}: respond_hours and resolve_hours must be between 1 and 8760, respond at most resolve"
+                ));
+            }
+        }
         if !(1..=365).contains(&self.ageing_days) {
             errors.push("cases.ageing_days must be between 1 and 365".into());
         }

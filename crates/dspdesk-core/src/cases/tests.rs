@@ -262,6 +262,21 @@ fn a_person_resolved_case_is_never_opened_twice() {
 }
 
 #[test]
+fn slas_are_configured_per_kind_and_checked() {
+    let cfg = crate::health::ScoreConfig::from_toml(
+        "[cases.sla]\ncod = { respond_hours = 12, resolve_hours = 48 }\n",
+    )
+    .unwrap();
+    assert_eq!(cfg.cases.sla_for(Kind::Cod).resolve_hours, 48);
+    assert_eq!(cfg.cases.sla_for(Kind::Nl), Kind::Nl.default_sla());
+    let bad = crate::health::ScoreConfig::from_toml("[cases.sla]\ncdo = { respond_hours = 12, resolve_hours = 48 }\nnl = { respond_hours = 90, resolve_hours = 48 }\n").unwrap_err();
+    assert!(
+        bad.contains("cases.sla.cdo: not a kind") && bad.contains("cases.sla.nl: respond_hours"),
+        "{bad}"
+    );
+}
+
+#[test]
 fn rules_are_checked() {
     assert!(CaseRules::default().check().is_empty());
     let bad = CaseRules {

@@ -194,6 +194,7 @@ impl TransitionError {
 
 /// How long a kind may take, in wall-clock hours from when the follow-up opens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Sla {
     pub respond_hours: i64,
     pub resolve_hours: i64,
