@@ -5,11 +5,12 @@
 #  2. the queue with 10,000 open follow-ups: seeds points through the JSON API, then
 #     holds CONNS connections on the queue page, its overdue filter and the API, and
 #     prints each one's latency percentiles.
-# Usage: bench/followups.sh   (STATIONS=50 PARTNERS=250 DAYS=60 RUNS=3 POINTS=10000 CONNS=50 SECONDS=20 WORK=/tmp/dspdesk-followups)
+# Usage: bench/followups.sh   (STATIONS=50 PARTNERS=250 DAYS=60 RUNS=3 POINTS=10000 CONNS=50 DURATION=20
+#        WORK=/tmp/dspdesk-followups; PART=detection or PART=queue runs one half)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STATIONS="${STATIONS:-50}"; PARTNERS="${PARTNERS:-250}"; DAYS="${DAYS:-60}"; RUNS="${RUNS:-3}"
-POINTS="${POINTS:-10000}"; CONNS="${CONNS:-50}"; SECONDS_="${SECONDS:-20}"
+POINTS="${POINTS:-10000}"; CONNS="${CONNS:-50}"; DURATION="${DURATION:-20}"; PART="${PART:-all}"
 WORK="${WORK:-/tmp/dspdesk-followups}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/dspdesk-target}"
 cargo build --release -p dspdesk
@@ -17,6 +18,7 @@ BIN="$CARGO_TARGET_DIR/release/dspdesk"
 rm -rf "$WORK"; mkdir -p "$WORK"
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
+if [ "$PART" != queue ]; then
 echo "== detection: $STATIONS stations, $PARTNERS partners, $DAYS days"
 "$BIN" simulate --stations "$STATIONS" --partners "$PARTNERS" --days "$DAYS" --out "$WORK/sim" >/dev/null
 D=(--data-dir "$WORK/data" --quiet)
@@ -39,6 +41,8 @@ for i in $(seq 1 "$RUNS"); do
 done
 echo "detection, first evaluation, median of $RUNS: $(printf '%s\n' "${first[@]}" | median) s"
 echo "detection, re-evaluation,   median of $RUNS: $(printf '%s\n' "${again[@]}" | median) s"
+fi
+[ "$PART" = detection ] && exit 0
 
 echo "== the queue with $POINTS open follow-ups"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -65,6 +69,6 @@ for i in range(n):
 print(f"seeded {n} points through the API in {time.time() - t:.1f} s")
 PY
 for path in "/followups" "/followups?overdue=1&kind=point" "/api/v1/followups?per_page=50"; do
-  echo "-- $path, $CONNS connections, ${SECONDS_} s, as program"
-  python3 bench/load.py "http://127.0.0.1:$PORT" --conns "$CONNS" --slow 0 --seconds "$SECONDS_" --user program --password program-demo-password --path "$path"
+  echo "-- $path, $CONNS connections, ${DURATION} s, as program"
+  python3 bench/load.py "http://127.0.0.1:$PORT" --conns "$CONNS" --slow 0 --seconds "$DURATION" --user program --password program-demo-password --path "$path"
 done

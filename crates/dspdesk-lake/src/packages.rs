@@ -10,7 +10,7 @@ use arrow::datatypes::{Date32Type, Decimal128Type, Int32Type, TimestampMicroseco
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use dspdesk_core::IsoWeek;
 use dspdesk_core::Status;
-use dspdesk_core::cases::{DeliveredRow, LostRow, PendingPackage, StationRows};
+use dspdesk_core::cases::{AgeingDay, DeliveredRow, LostRow, PendingPackage, StationRows};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -46,6 +46,7 @@ pub fn station_rows(
     files: &[(NaiveDate, PathBuf)],
     as_of: Option<NaiveDate>,
     late_after: Duration,
+    ageing_days: i64,
 ) -> Result<StationRows, IngestError> {
     let mut files = files.to_vec();
     files.sort();
@@ -55,8 +56,10 @@ pub fn station_rows(
         ..Default::default()
     };
     let mut seen: HashMap<String, Seen> = HashMap::new();
-    for (_, path) in &files {
+    for (date, path) in &files {
         read_file(path, late_after, &mut out, &mut seen)?;
+        out.ageing_by_date
+            .push((*date, ageing_on(&seen, *date, ageing_days)));
     }
     first_rows(&files, &mut seen)?;
     let mut pending: Vec<PendingPackage> = seen
@@ -74,6 +77,20 @@ pub fn station_rows(
     });
     out.pending = pending;
     Ok(out)
+}
+
+/// Per partner, the packages ageing at the end of `date` and their declared value.
+fn ageing_on(seen: &HashMap<String, Seen>, date: NaiveDate, ageing_days: i64) -> AgeingDay {
+    let mut out = AgeingDay::new();
+    for s in seen
+        .values()
+        .filter(|s| (date - s.first).num_days() >= ageing_days)
+    {
+        let e = out.entry(s.partner.clone()).or_default();
+        e.0 += 1;
+        e.1 = e.1.saturating_add(s.value);
+    }
+    out
 }
 
 /// Moves each pending package's first date back to its first row of any status.

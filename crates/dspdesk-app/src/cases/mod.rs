@@ -155,7 +155,7 @@ async fn open_case(
         (
             State::Resolved,
             "resolved_by_data".to_owned(),
-            format!("the data shows the shortfall at or below zero on {day}"),
+            cases::resolved_note(d.kind, day),
         )
     });
     let new = NewFollowup {
@@ -192,7 +192,17 @@ async fn open_case(
         d.station,
         d.summary
     );
-    let notes = notify.build(&to, "opened", &message, None, (&d.partner, &d.station));
+    let notes = notify.build(
+        &to,
+        "opened",
+        &message,
+        None,
+        followups::About {
+            partner: &d.partner,
+            station: &d.station,
+            kind: d.kind,
+        },
+    );
     Ok(ws.store.open_followup(&new, &notes).await?)
 }
 
@@ -331,13 +341,20 @@ async fn station_cases(
     }
     let as_of = as_of.clone();
     let late_after = Duration::hours(rules.slp_late_hours);
+    let ageing_days = rules.ageing_days;
     let scanned = tokio::task::spawn_blocking(move || {
         use rayon::prelude::*;
         files
             .into_par_iter()
             .map(|(station, files)| {
                 let last = as_of.get(&station).copied();
-                dspdesk_lake::packages::station_rows(&station, &files, last, late_after)
+                dspdesk_lake::packages::station_rows(
+                    &station,
+                    &files,
+                    last,
+                    late_after,
+                    ageing_days,
+                )
             })
             .collect::<Result<Vec<StationRows>, _>>()
     })

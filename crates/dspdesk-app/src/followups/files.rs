@@ -113,7 +113,7 @@ pub async fn attach(
         "comment",
         &format!("{} attached {name} to #{id} {}", actor.username, f.title),
         Some(&actor.username),
-        (&f.partner, &f.station),
+        super::About::from(&f),
     );
     save(ws, id, &e).await?;
     let list = ws.store.followup_attachments(id).await?;

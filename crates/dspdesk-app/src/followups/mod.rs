@@ -8,7 +8,7 @@ mod notify;
 mod report;
 
 pub use files::{MAX_ATTACHMENT_BYTES, attach, attachment};
-pub use notify::{EVENTS, Notify};
+pub use notify::{About, EVENTS, KIND_PREFIX, Notify};
 pub use report::{ALL as SLA_ALL, SlaLine, UNASSIGNED as SLA_UNASSIGNED, sla_report, sla_table};
 
 use crate::shared::actor::Actor;
@@ -118,16 +118,7 @@ pub async fn raise(
         ));
     }
     let notify = Notify::load(ws).await?;
-    // Only those who work follow-ups choose an owner; a partner's point goes to its coach.
-    let chosen = r
-        .owner
-        .as_deref()
-        .map(str::trim)
-        .filter(|o| !o.is_empty() && actor.role.may(Action::WorkFollowups));
-    let owner = match chosen {
-        Some(o) => Some(check_owner(&notify, o, &partner, &station)?),
-        None => notify.coaches_of(&partner).first().cloned(),
-    };
+    let owner = point_owner(&notify, actor, r.owner.as_deref(), &partner, &station)?;
     let new = NewFollowup {
         kind: Kind::Point,
         key: None,
@@ -159,7 +150,11 @@ pub async fn raise(
         "assigned",
         &message,
         Some(&actor.username),
-        (&partner, &station),
+        About {
+            partner: &partner,
+            station: &station,
+            kind: Kind::Point,
+        },
     );
     ws.store
         .open_followup(&new, &notes)
@@ -169,6 +164,24 @@ pub async fn raise(
 
 fn owner_is_none(f: &NewFollowup) -> bool {
     f.owner.is_none()
+}
+
+/// The owner of a new point: the one named (only by those who work follow-ups; a
+/// partner's point goes to its coach), else the partner's coach.
+fn point_owner(
+    notify: &Notify,
+    actor: &Actor,
+    named: Option<&str>,
+    partner: &str,
+    station: &str,
+) -> Result<Option<String>, AppError> {
+    let chosen = named
+        .map(str::trim)
+        .filter(|o| !o.is_empty() && actor.role.may(Action::WorkFollowups));
+    Ok(match chosen {
+        Some(o) => Some(check_owner(notify, o, partner, station)?),
+        None => notify.coaches_of(partner).first().cloned(),
+    })
 }
 
 async fn check_codes(ws: &Workspace, partner: &str, station: &str) -> Result<(), AppError> {
@@ -442,7 +455,7 @@ pub async fn assign(
             "assigned",
             &format!("{} assigned you #{id}: {}", actor.username, f.title),
             Some(&actor.username),
-            (&f.partner, &f.station),
+            About::from(&f),
         );
     }
     save(ws, id, &e).await
@@ -495,7 +508,7 @@ pub async fn comment(
             first_words(body)
         ),
         Some(&actor.username),
-        (&f.partner, &f.station),
+        About::from(&f),
     );
     e.watch = vec![actor.username.clone()];
     save(ws, id, &e).await
@@ -572,7 +585,7 @@ pub async fn transition(
         "state",
         &format!("#{id} {} is now {}", f.title, to.label().to_lowercase()),
         Some(&actor.username),
-        (&f.partner, &f.station),
+        About::from(&f),
     );
     save(ws, id, &e).await
 }

@@ -5,6 +5,7 @@
 use crate::shared::error::AppError;
 use crate::shared::workspace::Workspace;
 use dspdesk_core::Role;
+use dspdesk_core::followups::Kind;
 use dspdesk_store::{NewNotification, UserRow};
 use std::collections::HashMap;
 
@@ -81,14 +82,14 @@ impl Notify {
         event: &str,
         message: &str,
         except: Option<&str>,
-        about: (&str, &str),
+        about: About<'_>,
     ) -> Vec<NewNotification> {
         let mut seen = std::collections::BTreeSet::new();
         to.iter()
             .filter(|u| Some(u.as_str()) != except && seen.insert(u.as_str()))
             .filter(|u| {
                 self.user(u).is_some_and(|u| {
-                    !u.disabled && super::may_see_codes(&u.scope(), about.0, about.1)
+                    !u.disabled && super::may_see_codes(&u.scope(), about.partner, about.station)
                 })
             })
             .map(|u| NewNotification {
@@ -96,7 +97,7 @@ impl Notify {
                 event: event.into(),
                 message: message.into(),
                 email: self.email.get(u.as_str()).and_then(|(addr, events)| {
-                    events.iter().any(|e| e == event).then(|| {
+                    wants(events, event, about.kind).then(|| {
                         (
                             addr.clone(),
                             format!("[dspdesk] {}", first_line(message)),
@@ -108,6 +109,37 @@ impl Notify {
             .collect()
     }
 }
+
+/// What a notification is about: the follow-up's partner, station and kind.
+#[derive(Debug, Clone, Copy)]
+pub struct About<'a> {
+    pub partner: &'a str,
+    pub station: &'a str,
+    pub kind: Kind,
+}
+
+impl<'a> From<&'a dspdesk_store::FollowupRow> for About<'a> {
+    fn from(f: &'a dspdesk_store::FollowupRow) -> About<'a> {
+        About {
+            partner: &f.partner,
+            station: &f.station,
+            kind: f.kind,
+        }
+    }
+}
+
+/// Whether someone's choices take an e-mail of this event about this kind: the event
+/// chosen, and the kind among the `kind:…` chosen (none chosen: every kind).
+fn wants(chosen: &[String], event: &str, kind: Kind) -> bool {
+    let kinds: Vec<&str> = chosen
+        .iter()
+        .filter_map(|c| c.strip_prefix(KIND_PREFIX))
+        .collect();
+    chosen.iter().any(|e| e == event) && (kinds.is_empty() || kinds.contains(&kind.as_str()))
+}
+
+/// How a chosen kind of follow-up is kept among a person's e-mail choices.
+pub const KIND_PREFIX: &str = "kind:";
 
 fn first_line(s: &str) -> String {
     let line = s.lines().next().unwrap_or_default();
@@ -162,17 +194,33 @@ mod tests {
         let to: Vec<String> = ["asha", "moved", "bom", "prog", "gone", "asha", "nobody"]
             .map(String::from)
             .to_vec();
-        let told = notify.build(&to, "comment", "hello", Some("prog"), ("SWFT", "DEL4"));
+        let about = About {
+            partner: "SWFT",
+            station: "DEL4",
+            kind: Kind::Cod,
+        };
+        let told = notify.build(&to, "comment", "hello", Some("prog"), about);
         let names: Vec<&str> = told.iter().map(|n| n.username.as_str()).collect();
         assert_eq!(names, ["asha"], "once, in scope, active, never the actor");
         assert_eq!(
             told[0].email.as_ref().map(|e| e.0.as_str()),
             Some("asha@example.com")
         );
-        let not_chosen = notify.build(&to, "state", "x", None, ("SWFT", "DEL4"));
+        let not_chosen = notify.build(&to, "state", "x", None, about);
         assert!(
             not_chosen[0].email.is_none(),
             "e-mail only for the events chosen"
         );
+        let chosen = |c: &[&str]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(
+            wants(&chosen(&["comment"]), "comment", Kind::Nl),
+            "no kind chosen: every kind"
+        );
+        assert!(wants(&chosen(&["comment", "kind:nl"]), "comment", Kind::Nl));
+        assert!(!wants(
+            &chosen(&["comment", "kind:nl"]),
+            "comment",
+            Kind::Cod
+        ));
     }
 }

@@ -156,7 +156,7 @@ async fn escalate(
             f.station
         ),
         None,
-        (&f.partner, &f.station),
+        crate::followups::About::from(f),
     );
     match ws.store.edit_followup(f.id, &e).await {
         Ok(()) => Ok(true),

@@ -76,7 +76,10 @@ pub async fn set_email_settings(
         ));
     }
     for e in events {
-        if !crate::followups::EVENTS.iter().any(|(k, _)| k == e) {
+        let kind = e
+            .strip_prefix(crate::followups::KIND_PREFIX)
+            .map(dspdesk_core::followups::Kind::parse);
+        if !crate::followups::EVENTS.iter().any(|(k, _)| k == e) && !matches!(kind, Some(Some(_))) {
             return Err(AppError::invalid(
                 "events",
                 format!("{e:?} is not an event one can choose"),

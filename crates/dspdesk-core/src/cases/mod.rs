@@ -115,6 +115,9 @@ pub struct PendingPackage {
     pub declared_value_minor: i64,
 }
 
+/// Per partner, the packages ageing at the end of a day and their declared value.
+pub type AgeingDay = BTreeMap<String, (i64, i64)>;
+
 /// What one station's lake says, for the cases: `as_of` is its last date with data.
 #[derive(Debug, Clone, Default)]
 pub struct StationRows {
@@ -126,6 +129,9 @@ pub struct StationRows {
     /// Rows per partner and ISO week (the denominator of `slp_late_pct`).
     pub dispatched: BTreeMap<(String, IsoWeek), i64>,
     pub pending: Vec<PendingPackage>,
+    /// For each date with deliveries at the station, in order: per partner, the
+    /// packages ageing at the end of that day and their declared value.
+    pub ageing_by_date: Vec<(NaiveDate, AgeingDay)>,
 }
 
 /// A line of a case: a package, a day or an amount behind it.
@@ -320,12 +326,63 @@ pub fn ageing_bucket(days: i64) -> usize {
     }
 }
 
-/// `ageing`: one case per partner × station with any package ageing on `as_of` (its
-/// latest row attempted or rejected, its first row at least `ageing_days` before);
-/// the amount is their declared value.
+/// `ageing`: a case per partner × station and stretch of days with a package ageing
+/// (its latest row attempted or rejected, its first row at least `ageing_days`
+/// before), read over every date with data: it opens on the first such day and
+/// resolves by itself on the first day with none. The one still open on `as_of` has
+/// its packages as lines and their declared value as its amount; one that resolved has
+/// the value of its last day.
 pub fn ageing_cases(rows: &StationRows, rules: &CaseRules) -> Vec<Detected> {
+    let mut now = ageing_now(rows, rules);
+    let mut out = Vec::new();
+    let mut open: BTreeMap<&str, NaiveDate> = BTreeMap::new();
+    let mut last: BTreeMap<&str, (NaiveDate, i64, i64)> = BTreeMap::new();
+    for (date, pairs) in &rows.ageing_by_date {
+        for (partner, (n, value)) in pairs.iter().filter(|(_, (n, _))| *n > 0) {
+            open.entry(partner).or_insert(*date);
+            last.insert(partner, (*date, *n, *value));
+        }
+        let cleared: Vec<&str> = open
+            .keys()
+            .copied()
+            .filter(|p| !pairs.contains_key(*p))
+            .collect();
+        for partner in cleared {
+            let start = open.remove(partner).expect("open");
+            let (end, n, value) = last[partner];
+            out.push(Detected {
+                kind: Kind::Ageing,
+                partner: partner.to_owned(),
+                station: rows.station.clone(),
+                subject: String::new(),
+                opened_on: start,
+                as_of: rows.as_of.unwrap_or(*date),
+                amount_minor: Some(value),
+                resolved_on: Some(*date),
+                summary: format!(
+                    "{n} package{} ageing on {end}; none on {date}",
+                    if n == 1 { "" } else { "s" }
+                ),
+                lines: Vec::new(),
+                more_lines: 0,
+            });
+        }
+    }
+    // Still open on the last day: the packages as they are now, dated from the start.
+    for (partner, start) in open {
+        if let Some(mut d) = now.remove(partner) {
+            d.opened_on = start;
+            out.push(d);
+        }
+    }
+    out.extend(now.into_values());
+    out
+}
+
+/// The cases of the packages ageing on `as_of`, one per partner.
+fn ageing_now(rows: &StationRows, rules: &CaseRules) -> BTreeMap<String, Detected> {
     let Some(as_of) = rows.as_of else {
-        return Vec::new();
+        return BTreeMap::new();
     };
     let mut pairs: BTreeMap<&str, Vec<(&PendingPackage, i64)>> = BTreeMap::new();
     for p in &rows.pending {
@@ -360,7 +417,7 @@ pub fn ageing_cases(rows: &StationRows, rules: &CaseRules) -> Vec<Detected> {
                 .map(|(b, n)| format!("{n} at {b} days"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            Detected {
+            let d = Detected {
                 kind: Kind::Ageing,
                 partner: partner.to_owned(),
                 station: rows.station.clone(),
@@ -376,7 +433,8 @@ pub fn ageing_cases(rows: &StationRows, rules: &CaseRules) -> Vec<Detected> {
                 ),
                 lines,
                 more_lines,
-            }
+            };
+            (partner.to_owned(), d)
         })
         .collect()
 }
@@ -494,6 +552,14 @@ impl Stored {
     }
 }
 
+/// Why the data resolved a case by itself, in words.
+pub fn resolved_note(kind: Kind, day: NaiveDate) -> String {
+    match kind {
+        Kind::Ageing => format!("the data shows no package ageing at the station on {day}"),
+        _ => format!("the data shows the shortfall at or below zero on {day}"),
+    }
+}
+
 /// Brings the stored cases of the evaluated stations in line with the data: opens
 /// what is new (never a key twice), updates what is still shown, resolves what the data
 /// resolves and withdraws what the data no longer shows. Evaluating twice changes
@@ -512,7 +578,7 @@ pub fn reconcile(stored: &[Stored], detected: &[Detected]) -> Vec<Change> {
     for (i, d) in detected.iter().enumerate() {
         let pair = (d.kind, d.partner.as_str(), d.station.as_str());
         let existing = match d.kind {
-            Kind::Ageing => open_pair
+            Kind::Ageing if d.resolved_on.is_none() => open_pair
                 .get(&pair)
                 .copied()
                 .or_else(|| by_key.get(d.key().as_str()).copied()),
@@ -533,7 +599,7 @@ pub fn reconcile(stored: &[Stored], detected: &[Detected]) -> Vec<Change> {
                 match d.resolved_on {
                     Some(r) if s.open => out.push(Change::Resolve {
                         id: s.id,
-                        note: format!("the data shows the shortfall at or below zero on {r}"),
+                        note: resolved_note(d.kind, r),
                         detected: Some(i),
                     }),
                     None if s.closed_by_data() => out.push(Change::Reopen {

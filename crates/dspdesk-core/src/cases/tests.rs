@@ -325,3 +325,44 @@ fn an_open_cod_case_follows_its_pair_when_a_reload_moves_its_start() {
         [Change::Update { id: 9, detected: 0 }]
     );
 }
+
+#[test]
+fn ageing_is_read_over_every_date_with_data() {
+    let mut r = rows(12);
+    let day = |n: u32, ageing: &[(&str, i64, i64)]| {
+        (
+            d(n),
+            ageing
+                .iter()
+                .map(|(p, c, v)| (p.to_string(), (*c, *v)))
+                .collect::<BTreeMap<_, _>>(),
+        )
+    };
+    r.ageing_by_date = vec![
+        day(4, &[]),
+        day(5, &[("SWFT", 1, 100)]),
+        day(7, &[("SWFT", 2, 300)]),
+        day(8, &[]),
+        day(10, &[("SWFT", 1, 50)]),
+        day(12, &[("SWFT", 1, 50)]),
+    ];
+    r.pending = vec![pending("P7", 7, 50)];
+    let c = ageing_cases(&r, &CaseRules::default());
+    let got: Vec<_> = c
+        .iter()
+        .map(|c| (c.opened_on, c.resolved_on, c.amount_minor))
+        .collect();
+    assert_eq!(
+        got,
+        [(d(5), Some(d(8)), Some(300)), (d(10), None, Some(50))]
+    );
+    assert!(c[0].lines.is_empty() && c[1].lines.len() == 1);
+    assert_ne!(c[0].key(), c[1].key(), "a later stretch is a new case");
+    // The one that cleared resolves an open case only by its own key, never the pair's.
+    let s = [stored(3, &c[1], true)];
+    let changes = reconcile(&s, &c);
+    assert_eq!(
+        changes,
+        [Change::Open(0), Change::Update { id: 3, detected: 1 }]
+    );
+}

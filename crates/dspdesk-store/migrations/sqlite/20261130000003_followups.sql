@@ -31,6 +31,8 @@ CREATE TABLE followups (
     updated_at       TEXT NOT NULL
 );
 CREATE INDEX followups_state ON followups (state, resolve_by);
+-- The queue: open follow-ups by time left, read in this order and cut at a page.
+CREATE INDEX followups_resolve_by ON followups (resolve_by, id);
 CREATE INDEX followups_partner ON followups (partner);
 CREATE INDEX followups_station ON followups (station);
 CREATE INDEX followups_owner ON followups (owner);

@@ -117,12 +117,17 @@ impl Store {
         f: &FollowupFilter,
     ) -> Result<(Vec<FollowupRow>, i64)> {
         let (cond, binds) = clauses(scope, f);
+        // Open ones only: by time left, which the resolve_by index reads in order and
+        // a page cuts short. With the closed ones: open first, then newest first.
+        let order = if f.open_only || f.overdue_at.is_some() {
+            "resolve_by, id"
+        } else {
+            "CASE WHEN state IN ('open', 'in_progress', 'waiting_on_partner') THEN 0 ELSE 1 END,
+             CASE WHEN state IN ('open', 'in_progress', 'waiting_on_partner') THEN resolve_by END,
+             updated_at DESC, id DESC"
+        };
         let list = format!(
-            "SELECT {COLUMNS} FROM followups{cond}
-             ORDER BY CASE WHEN state IN ('open', 'in_progress', 'waiting_on_partner') THEN 0 ELSE 1 END,
-                      CASE WHEN state IN ('open', 'in_progress', 'waiting_on_partner') THEN resolve_by END,
-                      updated_at DESC, id DESC
-             LIMIT {} OFFSET {}",
+            "SELECT {COLUMNS} FROM followups{cond} ORDER BY {order} LIMIT {} OFFSET {}",
             f.limit.clamp(1, 10_000),
             f.offset.max(0)
         );

@@ -116,7 +116,8 @@ pub enum UsersCommand {
     /// Set a new password (generated and printed unless DSPDESK_PASSWORD is set).
     ResetPassword { username: String },
     /// Set where a user is e-mailed and for which events (opened, assigned, comment,
-    /// state, escalated); no --event: none.
+    /// state, escalated), optionally only about some kinds (kind:nl, kind:cod, …); no
+    /// --event: none.
     #[command(
         after_help = "Example:\n  dspdesk users email asha --email asha@example.com --event assigned --event escalated"
     )]

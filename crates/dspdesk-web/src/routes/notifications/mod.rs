@@ -39,6 +39,7 @@ struct ListPage {
     unread: i64,
     email: String,
     events: Vec<(&'static str, &'static str, bool)>,
+    kinds: Vec<(String, &'static str, bool)>,
     smtp: String,
     done: String,
 }
@@ -73,6 +74,14 @@ pub async fn page(State(s): State<AppState>, u: User, Query(q): Query<Done>) -> 
         events: dspdesk_app::followups::EVENTS
             .iter()
             .map(|(k, l)| (*k, *l, chosen.iter().any(|c| c == k)))
+            .collect(),
+        kinds: dspdesk_core::followups::Kind::ALL
+            .iter()
+            .map(|k| {
+                let v = format!("{}{}", dspdesk_app::followups::KIND_PREFIX, k.as_str());
+                let on = chosen.contains(&v);
+                (v, k.label(), on)
+            })
             .collect(),
         smtp: s.mail.clone().unwrap_or_default(),
         done: q.done,
