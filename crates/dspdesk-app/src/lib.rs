@@ -16,6 +16,7 @@ pub mod network;
 pub mod notifications;
 pub mod people;
 pub mod profit;
+pub mod reviews;
 pub mod shared;
 pub mod simulate;
 
@@ -24,7 +25,7 @@ pub use dspdesk_core::table::{Cell, Table};
 pub use dspdesk_lake::{DayMode, Kind, Progress};
 pub use dspdesk_store::{
     AttachmentRow, CommentRow, ConfigVersion, FlagRow, FlagSync, FollowupRow, NotificationRow,
-    Outcome, ScoreRun, StationRow, Store, StoreError, TokenRow, UserRow,
+    Outcome, ReviewRow, ScoreRun, StationRow, Store, StoreError, TokenRow, UserRow,
 };
 pub use shared::actor::Actor;
 pub use shared::error::AppError;

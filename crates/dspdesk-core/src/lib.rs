@@ -15,6 +15,7 @@ pub mod ingest;
 pub mod metric;
 pub mod money;
 pub mod profit;
+pub mod reviews;
 pub mod scope;
 pub mod status;
 pub mod table;

@@ -22,6 +22,7 @@ mod ingest;
 mod network;
 mod people;
 mod profit;
+mod reviews;
 pub mod testing;
 
 pub use cod::RemitRow;
@@ -38,6 +39,7 @@ pub use ingest::{BatchRow, LakeFileRow, NewBatch, Outcome};
 pub use network::StationRow;
 pub use people::{NewUser, TokenRow, UserRow};
 pub use profit::BlockRow;
+pub use reviews::{NewReview, ReviewRow, review_subject};
 
 /// The ingest commit and its parts.
 pub mod batches_api {

@@ -95,6 +95,8 @@ pub enum Command {
     Cases(commands::cases::CasesArgs),
     /// The scheduler: one round of escalations and e-mail (for cron).
     Jobs(commands::cases::JobsArgs),
+    /// DSP reviews and weekly business reviews, with their action items.
+    Reviews(commands::reviews::ReviewsArgs),
 }
 
 /// Exit codes: 0 done, 1 failed, 2 wrong usage (clap), 65 bad input data.

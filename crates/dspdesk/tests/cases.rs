@@ -544,36 +544,7 @@ async fn two_schedulers_on_postgresql_escalate_each_level_once() {
 #[test]
 fn a_reopened_point_escalates_on_the_clock_of_its_reopening() {
     let env = Env::new();
-    let sim = env.path("sim");
-    env.run(&[
-        "simulate",
-        "--stations",
-        "1",
-        "--partners",
-        "2",
-        "--days",
-        "3",
-        "--volume",
-        "50",
-        "--out",
-        sim.to_str().unwrap(),
-    ])
-    .ok();
-    env.run(&[
-        "ingest",
-        "deliveries",
-        sim.join("deliveries.csv").to_str().unwrap(),
-    ])
-    .ok();
-    let partner = std::fs::read_to_string(sim.join("deliveries.csv"))
-        .unwrap()
-        .lines()
-        .nth(1)
-        .unwrap()
-        .split(',')
-        .nth(4)
-        .unwrap()
-        .to_string();
+    let (partner, _) = env.tiny_network();
     let at = |h: i64| {
         (chrono::DateTime::parse_from_rfc3339("2030-01-01T00:00:00Z").unwrap() + Duration::hours(h))
             .to_rfc3339()

@@ -107,36 +107,7 @@ fn an_email_survives_a_failed_send_and_goes_out_once_on_the_next_try() {
         return;
     };
     let env = Env::new();
-    let sim = env.path("sim");
-    env.run(&[
-        "simulate",
-        "--stations",
-        "1",
-        "--partners",
-        "2",
-        "--days",
-        "3",
-        "--volume",
-        "50",
-        "--out",
-        sim.to_str().unwrap(),
-    ])
-    .ok();
-    env.run(&[
-        "ingest",
-        "deliveries",
-        sim.join("deliveries.csv").to_str().unwrap(),
-    ])
-    .ok();
-    let partner = std::fs::read_to_string(sim.join("deliveries.csv"))
-        .unwrap()
-        .lines()
-        .nth(1)
-        .unwrap()
-        .split(',')
-        .nth(4)
-        .unwrap()
-        .to_string();
+    let (partner, _) = env.tiny_network();
     env.run_with(
         &[
             "users",

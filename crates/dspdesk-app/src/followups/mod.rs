@@ -184,7 +184,11 @@ fn point_owner(
     })
 }
 
-async fn check_codes(ws: &Workspace, partner: &str, station: &str) -> Result<(), AppError> {
+pub(crate) async fn check_codes(
+    ws: &Workspace,
+    partner: &str,
+    station: &str,
+) -> Result<(), AppError> {
     let model = crate::shared::model::Model::load(ws).await?;
     if !partner.is_empty() && !model.partners().any(|p| p == partner) {
         return Err(AppError::invalid(
@@ -207,11 +211,23 @@ async fn check_codes(ws: &Workspace, partner: &str, station: &str) -> Result<(),
 
 /// An owner must be an active person who is not a partner user and who may see the
 /// follow-up.
-fn check_owner(
+pub(crate) fn check_owner(
     notify: &Notify,
     owner: &str,
     partner: &str,
     station: &str,
+) -> Result<String, AppError> {
+    check_owner_of(notify, owner, partner, station, false)
+}
+
+/// An owner as [`check_owner`] says; with `partner_may`, also a user of the partner
+/// itself (an action item the partner owns).
+pub(crate) fn check_owner_of(
+    notify: &Notify,
+    owner: &str,
+    partner: &str,
+    station: &str,
+    partner_may: bool,
 ) -> Result<String, AppError> {
     let Some(u) = notify.user(owner).filter(|u| !u.disabled) else {
         return Err(AppError::invalid(
@@ -219,7 +235,7 @@ fn check_owner(
             format!("no active user {owner:?}: name an owner as on the users page"),
         ));
     };
-    if u.role == Role::Partner {
+    if u.role == Role::Partner && !partner_may {
         return Err(AppError::invalid(
             "owner",
             format!(
@@ -289,6 +305,7 @@ pub async fn queue(
         partner: q.partner.clone().filter(|p| !p.is_empty()),
         station: q.station.clone().filter(|s| !s.is_empty()),
         owner: q.mine.then(|| actor.username.clone()),
+        subject: None,
         unassigned: q.unassigned,
         owners,
         overdue_at: q.overdue.then_some(now),
@@ -367,11 +384,16 @@ pub async fn show(ws: &Workspace, actor: &Actor, id: i64) -> Result<Detail, AppE
         .rev()
         .collect();
     let works = actor.role.may(Action::WorkFollowups);
+    // A partner resolves the action items it owns.
+    let own_item = actor.role == Role::Partner
+        && row.kind == Kind::ActionItem
+        && row.owner.as_deref() == Some(actor.username.as_str())
+        && row.state.is_open();
     let allowed = Allowed {
         comment: row.state != State::Closed,
         attach: row.state != State::Closed,
         assign: works && row.state.is_open(),
-        work: works && row.state.is_open(),
+        work: (works || own_item) && row.state.is_open(),
         reopen: works && !row.state.is_open(),
         recover: works && row.kind == Kind::Nl,
     };
@@ -380,6 +402,8 @@ pub async fn show(ws: &Workspace, actor: &Actor, id: i64) -> Result<Detail, AppE
             .into_iter()
             .filter(|s| row.state.check(*s).is_ok())
             .collect()
+    } else if own_item {
+        vec![State::Resolved]
     } else {
         Vec::new()
     };
@@ -533,9 +557,16 @@ pub async fn transition(
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    actor.must(Action::WorkFollowups)?;
     check_text("note", note, MAX_TEXT, false)?;
     let f = visible(ws, actor, id).await?;
+    // A partner closes its own action items (resolves them); nothing else.
+    let own_item = actor.role == Role::Partner
+        && f.kind == Kind::ActionItem
+        && f.owner.as_deref() == Some(actor.username.as_str())
+        && to == State::Resolved;
+    if !own_item {
+        actor.must(Action::WorkFollowups)?;
+    }
     f.state
         .check(to)
         .map_err(|e| AppError::invalid("state", format!("follow-up {id}: {e}")))?;

@@ -29,16 +29,19 @@ pub enum Kind {
     Gst,
     /// A support-hub point raised by a person.
     Point,
+    /// An action item agreed in a DSP review or a weekly business review.
+    ActionItem,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 7] = [
         Kind::Nl,
         Kind::Cod,
         Kind::Ageing,
         Kind::Slp,
         Kind::Gst,
         Kind::Point,
+        Kind::ActionItem,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -49,6 +52,7 @@ impl Kind {
             Kind::Slp => "slp",
             Kind::Gst => "gst",
             Kind::Point => "point",
+            Kind::ActionItem => "action_item",
         }
     }
 
@@ -60,6 +64,7 @@ impl Kind {
             Kind::Slp => "Late deliveries (SLP)",
             Kind::Gst => "GST check failed",
             Kind::Point => "Support-hub point",
+            Kind::ActionItem => "Action item",
         }
     }
 
@@ -84,6 +89,8 @@ impl Kind {
             Kind::Slp => (48, 168),
             Kind::Gst => (72, 336),
             Kind::Point => (24, 72),
+            // An action item is due on its own date; this is for one without.
+            Kind::ActionItem => (24, 168),
         };
         Sla {
             respond_hours: respond,

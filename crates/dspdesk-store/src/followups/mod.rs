@@ -216,6 +216,7 @@ macro_rules! insert_lines {
         }
     };
 }
+pub(crate) use insert_lines;
 
 /// Writes what a new follow-up carries besides its row: the note of one stored
 /// closed, and its first watchers.
@@ -240,6 +241,66 @@ macro_rules! open_extras {
             }
     };
 }
+pub(crate) use open_extras;
+
+/// Inserts a new follow-up with its lines, note, watchers and history on an executor
+/// (the caller's transaction); evaluates to its id.
+macro_rules! insert_followup {
+    ($exec:expr, $f:expr) => {{
+        let f = $f;
+        let id: i64 = sqlx::query(
+                "INSERT INTO followups (kind, key, partner, station, subject, title, body, owner, state, priority, amount_minor, data_date, as_of, lines_more, opened_by, opened_at, clock_from, respond_by, resolve_by, updated_at, outcome, resolved_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $18, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17, $15, $19, $20) RETURNING id",
+            )
+            .bind(f.kind.as_str())
+            .bind(&f.key)
+            .bind(&f.partner)
+            .bind(&f.station)
+            .bind(&f.subject)
+            .bind(&f.title)
+            .bind(&f.body)
+            .bind(&f.owner)
+            .bind(f.priority.as_str())
+            .bind(f.amount_minor)
+            .bind(f.data_date)
+            .bind(f.as_of)
+            .bind(f.lines_more)
+            .bind(&f.opened_by)
+            .bind(f.opened_at)
+            .bind(f.clock.respond_by)
+            .bind(f.clock.resolve_by)
+            .bind(f.closed.as_ref().map_or(dspdesk_core::followups::State::Open, |c| c.0).as_str())
+            .bind(f.closed.as_ref().map(|c| c.1.clone()).unwrap_or_default())
+            .bind(f.closed.as_ref().map(|_| f.opened_at))
+            .fetch_one(&mut *$exec)
+            .await?
+            .try_get("id")?;
+            $crate::followups::insert_lines!(&mut *$exec, id, f.lines);
+            $crate::followups::open_extras!(&mut *$exec, id, f);
+            let detail = format!(
+                "{} {}{}: {}",
+                f.kind,
+                f.partner,
+                if f.station.is_empty() {
+                    String::new()
+                } else {
+                    format!(" at {}", f.station)
+                },
+                f.title
+            );
+            $crate::db::write_audit!(
+                &mut *$exec,
+                f.opened_at,
+                &f.opened_by,
+                "open",
+                "followup",
+                id.to_string(),
+                detail
+            );
+        id
+    }};
+}
+pub(crate) use insert_followup;
 
 /// The UPDATE of an [`Edit`]: its columns, and the conditions it expects.
 fn update_sql(e: &Edit) -> String {
@@ -333,55 +394,7 @@ impl Store {
                     return Ok(None);
                 }
             }
-            let id: i64 = sqlx::query(
-                "INSERT INTO followups (kind, key, partner, station, subject, title, body, owner, state, priority, amount_minor, data_date, as_of, lines_more, opened_by, opened_at, clock_from, respond_by, resolve_by, updated_at, outcome, resolved_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $18, $9, $10, $11, $12, $13, $14, $15, $15, $16, $17, $15, $19, $20) RETURNING id",
-            )
-            .bind(f.kind.as_str())
-            .bind(&f.key)
-            .bind(&f.partner)
-            .bind(&f.station)
-            .bind(&f.subject)
-            .bind(&f.title)
-            .bind(&f.body)
-            .bind(&f.owner)
-            .bind(f.priority.as_str())
-            .bind(f.amount_minor)
-            .bind(f.data_date)
-            .bind(f.as_of)
-            .bind(f.lines_more)
-            .bind(&f.opened_by)
-            .bind(f.opened_at)
-            .bind(f.clock.respond_by)
-            .bind(f.clock.resolve_by)
-            .bind(f.closed.as_ref().map_or(State::Open, |c| c.0).as_str())
-            .bind(f.closed.as_ref().map(|c| c.1.clone()).unwrap_or_default())
-            .bind(f.closed.as_ref().map(|_| f.opened_at))
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("id")?;
-            insert_lines!(&mut *tx, id, f.lines);
-            open_extras!(&mut *tx, id, f);
-            let detail = format!(
-                "{} {}{}: {}",
-                f.kind,
-                f.partner,
-                if f.station.is_empty() {
-                    String::new()
-                } else {
-                    format!(" at {}", f.station)
-                },
-                f.title
-            );
-            write_audit!(
-                &mut *tx,
-                f.opened_at,
-                &f.opened_by,
-                "open",
-                "followup",
-                id.to_string(),
-                detail
-            );
+            let id = insert_followup!(&mut *tx, f);
             notify::insert!(&mut *tx, Some(id), f.opened_at, notes);
             tx.commit().await?;
             Some(id)

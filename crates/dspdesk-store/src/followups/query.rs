@@ -18,6 +18,8 @@ pub struct FollowupFilter {
     pub partner: Option<String>,
     pub station: Option<String>,
     pub owner: Option<String>,
+    /// About this subject (a review's action items: `review:<id>`).
+    pub subject: Option<String>,
     /// Only those without an owner.
     pub unassigned: bool,
     /// Owned by any of these (a coach's team: the people who share its partners).
@@ -85,6 +87,9 @@ fn clauses(scope: &Scope, f: &FollowupFilter) -> (String, Vec<Bind>) {
     }
     if let Some(o) = &f.owner {
         push(&mut sql, b, " AND owner = ?", Bind::Text(o.clone()));
+    }
+    if let Some(s) = &f.subject {
+        push(&mut sql, b, " AND subject = ?", Bind::Text(s.clone()));
     }
     if f.unassigned {
         sql.push_str(" AND owner IS NULL");

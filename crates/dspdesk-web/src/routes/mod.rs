@@ -17,6 +17,7 @@ pub mod notifications;
 pub mod ops;
 pub mod people;
 pub mod profit;
+pub mod reviews;
 
 use crate::AppState;
 use axum::routing::MethodRouter;
@@ -90,6 +91,7 @@ pub fn all() -> Vec<Route> {
         followups::routes(),
         notifications::routes(),
         audit::routes(),
+        reviews::routes(),
         config::routes(),
         assets::routes(),
         ops::routes(),

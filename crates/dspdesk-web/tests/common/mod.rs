@@ -158,3 +158,41 @@ pub async fn seed_followups(app: &App, url: &str) -> Vec<(i64, i64)> {
     ws.close().await;
     out
 }
+
+/// One DSP review about each subject of the walk (SWFT at DEL4, ZIPX at BOM1, ZIPX at
+/// PNQ5), each with an action item for someone who may see it: their ids in order.
+pub async fn seed_reviews(app: &App, url: &str) -> Vec<i64> {
+    let ws = Workspace::open(&app.data, Some(url)).await.unwrap();
+    let op = dspdesk_app::Actor::operator("test");
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00Z")
+        .unwrap()
+        .to_utc();
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    let mut out = Vec::new();
+    for (partner, station, owner) in [
+        ("SWFT", "DEL4", "partner"),
+        ("ZIPX", "BOM1", "station"),
+        ("ZIPX", "PNQ5", "program"),
+    ] {
+        let record = dspdesk_app::reviews::Record {
+            kind: dspdesk_core::reviews::ReviewKind::DspReview,
+            date: day(23),
+            partner: partner.into(),
+            station: station.into(),
+            attendees: "Asha, Ravi".into(),
+            notes: "Reviewed the week.".into(),
+            items: vec![dspdesk_app::reviews::NewItem {
+                title: "Fix the van roster".into(),
+                owner: owner.into(),
+                due: day(27),
+            }],
+        };
+        out.push(
+            dspdesk_app::reviews::record(&ws, &op, record, now)
+                .await
+                .unwrap(),
+        );
+    }
+    ws.close().await;
+    out
+}

@@ -362,3 +362,136 @@ async fn bad_requests_are_refused_with_a_sentence_and_change_nothing() {
         t.finish().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partner_closes_the_action_items_it_owns_and_no_other() {
+    for t in TestStore::all().await {
+        let app = spawn_with(&t, &rows_at_two_stations(2)).await;
+        let reviews = seed_reviews(&app, &t.url).await;
+        let b = t.backend();
+        let base = &app.base;
+        let partner = logged_in(&app, "partner").await;
+        let r: Value = partner
+            .get(format!("{base}/api/v1/reviews/{}", reviews[0]))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let item = r["action_items"][0]["id"].as_i64().unwrap();
+        assert_eq!(r["action_items"][0]["owner"], "partner", "{b}");
+        assert!(
+            r["numbers"]
+                .as_str()
+                .unwrap()
+                .starts_with("/partners/SWFT/scorecard?week="),
+            "{b}"
+        );
+        let page = text(&partner, format!("{base}/followups/{item}")).await;
+        assert!(
+            page.contains("value=\"resolved\""),
+            "{b}: the partner may resolve its own item"
+        );
+        let csrf = hidden(&page, "csrf");
+        let done = partner
+            .post(format!("{base}/followups/{item}"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("action", "state"),
+                ("to", "resolved"),
+                ("note", "Roster fixed"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(done.status(), StatusCode::SEE_OTHER, "{b}");
+        assert_eq!(
+            detail(&partner, &app, item).await["followup"]["state"],
+            "resolved",
+            "{b}"
+        );
+        // Not reopen it, nor close an item someone else owns.
+        let again = partner
+            .post(format!("{base}/followups/{item}"))
+            .form(&[("csrf", csrf.as_str()), ("action", "state"), ("to", "open")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), StatusCode::FORBIDDEN, "{b}");
+        let coach = logged_in(&app, "coach").await;
+        let cc = csrf_of(&coach, &app, "/reviews").await;
+        let rec = coach
+            .post(format!("{base}/reviews"))
+            .form(&[
+                ("csrf", cc.as_str()),
+                ("kind", "dsp_review"),
+                ("date", "2026-11-24"),
+                ("partner", "SWFT"),
+                ("item_title", "Send the roster"),
+                ("item_owner", "coach"),
+                ("item_due", "2026-11-26"),
+                ("item_title", ""),
+                ("item_owner", ""),
+                ("item_due", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(rec.status(), StatusCode::SEE_OTHER, "{b}");
+        let at = rec.headers()["location"].to_str().unwrap().to_owned();
+        let r: Value = coach
+            .get(format!("{base}/api/v1{at}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            r["action_items"].as_array().unwrap().len(),
+            1,
+            "{b}: the empty row is no item"
+        );
+        let coach_item = r["action_items"][0]["id"].as_i64().unwrap();
+        let refused = partner
+            .post(format!("{base}/followups/{coach_item}"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("action", "state"),
+                ("to", "resolved"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{b}");
+        // A due date before the meeting, or an owner who may not see it: the form comes back.
+        for (owner, due, says) in [
+            ("coach", "2026-11-20", "before the review"),
+            ("station", "2026-11-30", "may not see"),
+        ] {
+            let bad = coach
+                .post(format!("{base}/reviews"))
+                .form(&[
+                    ("csrf", cc.as_str()),
+                    ("kind", "dsp_review"),
+                    ("date", "2026-11-24"),
+                    ("partner", "SWFT"),
+                    ("item_title", "x"),
+                    ("item_owner", owner),
+                    ("item_due", due),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                bad.status(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{b} {owner}"
+            );
+            assert!(bad.text().await.unwrap().contains(says), "{b} {owner}");
+        }
+        drop(app);
+        t.finish().await;
+    }
+}

@@ -55,7 +55,12 @@ const SUBJECTS: [(&str, &str, &str); 4] = [
 
 /// The route's URLs, each with whether the user may see it (`None`: no subject).
 /// `followups` are the (follow-up, attachment) ids about each subject but the last.
-fn targets(path: &str, sees: &Sees, followups: &[(i64, i64)]) -> Vec<(String, Option<bool>)> {
+fn targets(
+    path: &str,
+    sees: &Sees,
+    followups: &[(i64, i64)],
+    reviews: &[i64],
+) -> Vec<(String, Option<bool>)> {
     if !path.contains('{') {
         return vec![(path.to_string(), None)];
     }
@@ -64,15 +69,17 @@ fn targets(path: &str, sees: &Sees, followups: &[(i64, i64)]) -> Vec<(String, Op
         .enumerate()
         .map(|(i, (code, station, route))| {
             let (id, att) = followups.get(i).copied().unwrap_or((999_999, 999_999));
+            let review = reviews.get(i).copied().unwrap_or(999_999);
             let url = path
                 .replace("{code}", code)
                 .replace("{station}", station)
                 .replace("{route}", route)
                 .replace("{date}", "2026-11-20")
                 .replace("{id}", &id.to_string())
-                .replace("{attachment}", &att.to_string());
+                .replace("{attachment}", &att.to_string())
+                .replace("{review}", &review.to_string());
             // A follow-up is about a partner at a station: both must be in scope.
-            let about_both = path.contains("{id}");
+            let about_both = path.contains("{id}") || path.contains("{review}");
             let partner_ok =
                 !(path.contains("{code}") || about_both) || sees.partners.contains(code);
             let station_ok =
@@ -125,6 +132,7 @@ async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
     for t in TestStore::all().await {
         let app = spawn_with(&t, &rows_at_two_stations(4)).await;
         let followups = seed_followups(&app, &t.url).await;
+        let reviews = seed_reviews(&app, &t.url).await;
         for sees in &CASES {
             let user = sees.user;
             let c = logged_in(&app, user).await;
@@ -140,7 +148,7 @@ async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
                 ) {
                     continue;
                 }
-                for (url, may) in targets(route.path, sees, &followups) {
+                for (url, may) in targets(route.path, sees, &followups, &reviews) {
                     let r = c.get(format!("{}{url}", app.base)).send().await.unwrap();
                     let status = r.status();
                     let body = r.text().await.unwrap();

@@ -26,7 +26,7 @@ pub struct Clock {
 }
 
 impl Clock {
-    fn now(&self) -> DateTime<Utc> {
+    pub fn now(&self) -> DateTime<Utc> {
         self.now.unwrap_or_else(Utc::now)
     }
 }

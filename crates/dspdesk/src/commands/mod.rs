@@ -7,6 +7,7 @@ pub mod export;
 pub mod ingest;
 pub mod misc;
 pub mod profile;
+pub mod reviews;
 pub mod scorecard;
 pub mod serve;
 pub mod simulate;
@@ -48,6 +49,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ingest(args) => ingest::run(&cli, args).await,
         Command::Cases(args) => cases::run(&cli, args).await,
         Command::Jobs(args) => cases::jobs(&cli, args).await,
+        Command::Reviews(args) => reviews::run(&cli, args).await,
         Command::Export(cmd) => export::run(&cli, cmd).await,
         Command::Simulate(args) => simulate::run(args),
         Command::Recompute(args) => misc::recompute(&cli, args).await,

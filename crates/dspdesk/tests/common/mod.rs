@@ -82,6 +82,32 @@ impl Env {
         }
     }
 
+    /// Simulates and loads a one-station, two-partner, three-day network: the partner
+    /// and station of its first row.
+    pub fn tiny_network(&self) -> (String, String) {
+        let sim = self.path("sim");
+        self.run(&[
+            "simulate",
+            "--stations",
+            "1",
+            "--partners",
+            "2",
+            "--days",
+            "3",
+            "--volume",
+            "50",
+            "--out",
+            sim.to_str().unwrap(),
+        ])
+        .ok();
+        let csv = sim.join("deliveries.csv");
+        self.run(&["ingest", "deliveries", csv.to_str().unwrap()])
+            .ok();
+        let text = std::fs::read_to_string(&csv).unwrap();
+        let row: Vec<&str> = text.lines().nth(1).unwrap().split(',').collect();
+        (row[4].to_string(), row[3].to_string())
+    }
+
     pub fn write(&self, name: &str, text: &str) -> PathBuf {
         let p = self.path(name);
         std::fs::write(&p, text).expect("write");
