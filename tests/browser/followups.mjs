@@ -1,6 +1,7 @@
 // A point followed up in headless Chromium: the partner raises it and answers, the
-// program team resolves it, the partner sees it resolved and is told. Any console
-// error fails it.
+// program team resolves it, the partner sees it resolved and is told; the program team
+// records a DSP review with two action items and the partner closes the one it owns.
+// Any console error fails it.
 // Usage: node followups.mjs BASE_URL PASSWORD
 import { chromium } from "playwright-core";
 
@@ -68,6 +69,39 @@ try {
   check(await page.locator("header .bell .count").count() === 0, "marked read, the count goes");
   await page.goto(url);
   check((await page.textContent(".state")).includes("Resolved"), "the partner sees it resolved");
+  await logout();
+
+  // A DSP review with two action items; the partner closes the one it owns.
+  await login("program");
+  await page.click("nav >> text=Reviews");
+  await page.waitForURL(/\/reviews$/);
+  await page.click("summary >> text=Record a review");
+  await page.selectOption("select[name=kind]", "dsp_review");
+  await page.fill("input[name=date]", "2030-01-07");
+  await page.fill("form.review input[name=partner]", "SWFT");
+  await page.fill("form.review input[name=station]", "DEL4");
+  await page.fill("input[name=attendees]", "Program team, SWFT owner");
+  const titles = page.locator("input[name=item_title]"), owners = page.locator("input[name=item_owner]"), dues = page.locator("input[name=item_due]");
+  await titles.nth(0).fill("Send the corrected roster");
+  await owners.nth(0).fill("partner");
+  await dues.nth(0).fill("2030-01-10");
+  await titles.nth(1).fill("Retrain two riders");
+  await owners.nth(1).fill("coach");
+  await dues.nth(1).fill("2030-01-14");
+  await page.click("form.review button[type=submit]");
+  await page.waitForURL(/\/reviews\/\d+$/);
+  check(await page.locator("table.queue tbody tr").count() === 2, "the review lists its two action items");
+  check(await page.locator("a >> text=The numbers of 2030-W02").count() === 1, "the review opens beside its week's numbers");
+  await logout();
+
+  await login("partner");
+  await page.goto(base + "/followups?kind=action_item&mine=1");
+  check(await page.locator("table.queue tbody tr").count() === 1, "the partner's own action items: one");
+  await page.click("table.queue tbody tr:first-child td:nth-child(5) a");
+  await page.waitForURL(/\/followups\/\d+$/);
+  await page.click("section.actions button >> text=Resolved");
+  await page.waitForURL(/done=/);
+  check((await page.textContent(".state")).includes("Resolved"), "the partner closes its own action item");
   if (errors.length) throw new Error("console errors:\n" + errors.join("\n"));
   console.log("followups walk: ok");
 } catch (e) {
