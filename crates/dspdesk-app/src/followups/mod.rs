@@ -49,9 +49,22 @@ pub fn may_see_codes(scope: &Scope, partner: &str, station: &str) -> bool {
 /// elsewhere is not said).
 pub async fn visible(ws: &Workspace, actor: &Actor, id: i64) -> Result<FollowupRow, AppError> {
     match ws.store.followup(id).await? {
-        Some(f) if may_see(&actor.scope, &f) => Ok(f),
+        Some(f) if may_see(&actor.scope, &f) && !others_item(actor, &f) => Ok(f),
         _ => Err(AppError::NotFound("follow-up")),
     }
+}
+
+/// An action item a partner user does not own: a partner sees only its own.
+fn others_item(actor: &Actor, f: &FollowupRow) -> bool {
+    actor.role == Role::Partner
+        && f.kind == Kind::ActionItem
+        && f.owner.as_deref() != Some(actor.username.as_str())
+}
+
+/// What the store leaves out of a caller's lists: for a partner user, the action items
+/// it does not own.
+pub(crate) fn own_items_only(actor: &Actor) -> Option<String> {
+    (actor.role == Role::Partner).then(|| actor.username.clone())
 }
 
 /// A support-hub point to raise.
@@ -206,6 +219,14 @@ pub(crate) async fn check_codes(
             ),
         ));
     }
+    if !partner.is_empty() && !station.is_empty() && !model.works_at(partner, station) {
+        return Err(AppError::invalid(
+            "station",
+            format!(
+                "{partner} does not work at {station} in the data: name one of its stations, or none"
+            ),
+        ));
+    }
     Ok(())
 }
 
@@ -306,6 +327,7 @@ pub async fn queue(
         station: q.station.clone().filter(|s| !s.is_empty()),
         owner: q.mine.then(|| actor.username.clone()),
         subject: None,
+        own_items_of: own_items_only(actor),
         unassigned: q.unassigned,
         owners,
         overdue_at: q.overdue.then_some(now),
@@ -427,7 +449,10 @@ async fn audience(
 ) -> Result<Vec<String>, AppError> {
     let mut to: Vec<String> = f.owner.iter().cloned().collect();
     to.extend(ws.store.followup_watchers(f.id).await?);
-    to.extend(notify.partner_users(&f.partner));
+    // A partner hears of its action items only as their owner.
+    if f.kind != Kind::ActionItem {
+        to.extend(notify.partner_users(&f.partner));
+    }
     Ok(to)
 }
 
@@ -458,7 +483,13 @@ pub async fn assign(
     }
     let notify = Notify::load(ws).await?;
     let owner = match owner.map(str::trim).filter(|o| !o.is_empty()) {
-        Some(o) => Some(check_owner(&notify, o, &f.partner, &f.station)?),
+        Some(o) => Some(check_owner_of(
+            &notify,
+            o,
+            &f.partner,
+            &f.station,
+            f.kind == Kind::ActionItem,
+        )?),
         None => None,
     };
     let mut e = Edit::new(

@@ -91,32 +91,32 @@ pub async fn record(
         created_by: actor.audit.clone(),
         created_at: now,
     };
-    let id = ws.store.create_review(&review, &items).await?;
-    // The owners hear of their items once the review is stored.
-    for f in &items {
-        if let Some(owner) = &f.owner {
+    // Each owner hears of an item in the transaction that stores it.
+    let notes: Vec<_> = items
+        .iter()
+        .map(|f| {
             let about = About {
                 partner: &f.partner,
                 station: &f.station,
                 kind: Kind::ActionItem,
             };
+            let due = f.data_date.map(|d| d.to_string()).unwrap_or_default();
             let message = format!(
-                "Action item from the {} of {}: {} (due {})",
+                "Action item from the {} of {}: {} (due {due})",
                 r.kind.label(),
                 r.date,
-                f.title,
-                f.data_date.map(|d| d.to_string()).unwrap_or_default()
+                f.title
             );
-            let notes = notify.build(
-                std::slice::from_ref(owner),
+            notify.build(
+                &f.owner.iter().cloned().collect::<Vec<_>>(),
                 "assigned",
                 &message,
                 Some(&actor.username),
                 about,
-            );
-            ws.store.notify(now, &notes).await?;
-        }
-    }
+            )
+        })
+        .collect();
+    let id = ws.store.create_review(&review, &items, &notes).await?;
     Ok(id)
 }
 
@@ -156,6 +156,16 @@ fn item(
         return Err(AppError::invalid(
             "items",
             format!("action item {n}: {problem}"),
+        ));
+    }
+    let today = now.with_timezone(&ws.default_zone).date_naive();
+    if it.due < today {
+        return Err(AppError::invalid(
+            "items",
+            format!(
+                "action item {n}: due {} is already past (today is {today}): give it a date from today on",
+                it.due
+            ),
         ));
     }
     let owner = check_owner_of(notify, it.owner.trim(), partner, station, true)
@@ -213,6 +223,7 @@ pub async fn show(
     let filter = FollowupFilter {
         kind: Some(Kind::ActionItem),
         subject: Some(dspdesk_store::review_subject(id)),
+        own_items_of: crate::followups::own_items_only(actor),
         limit: 1000,
         ..Default::default()
     };

@@ -6,6 +6,7 @@
 mod notify;
 mod query;
 
+pub(crate) use notify::insert as insert_notes;
 pub use notify::{MailRow, NewNotification, NotificationRow};
 pub use query::FollowupFilter;
 

@@ -20,6 +20,8 @@ pub struct FollowupFilter {
     pub owner: Option<String>,
     /// About this subject (a review's action items: `review:<id>`).
     pub subject: Option<String>,
+    /// A partner user's lists: of the action items, only those this user owns.
+    pub own_items_of: Option<String>,
     /// Only those without an owner.
     pub unassigned: bool,
     /// Owned by any of these (a coach's team: the people who share its partners).
@@ -90,6 +92,14 @@ fn clauses(scope: &Scope, f: &FollowupFilter) -> (String, Vec<Bind>) {
     }
     if let Some(s) = &f.subject {
         push(&mut sql, b, " AND subject = ?", Bind::Text(s.clone()));
+    }
+    if let Some(u) = &f.own_items_of {
+        push(
+            &mut sql,
+            b,
+            " AND (kind <> 'action_item' OR owner = ?)",
+            Bind::Text(u.clone()),
+        );
     }
     if f.unassigned {
         sql.push_str(" AND owner IS NULL");

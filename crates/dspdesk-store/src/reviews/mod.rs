@@ -2,7 +2,7 @@
 //! are follow-ups (subject `review:<id>`), written with it in one transaction.
 
 use crate::db::{Result, Store, on_pool, write_audit};
-use crate::followups::{NewFollowup, insert_followup};
+use crate::followups::{NewFollowup, NewNotification, insert_followup};
 use chrono::{DateTime, NaiveDate, Utc};
 use dspdesk_core::Scope;
 use dspdesk_core::reviews::ReviewKind;
@@ -60,9 +60,15 @@ macro_rules! review_row {
 const COLUMNS: &str = "id, kind, date, partner, station, attendees, notes, created_by, created_at";
 
 impl Store {
-    /// Records a review and its action items, with their history, in one transaction;
-    /// the items' subject is set to the review. Returns the review's id.
-    pub async fn create_review(&self, r: &NewReview, items: &[NewFollowup]) -> Result<i64> {
+    /// Records a review and its action items, with their history and each item's
+    /// notifications (`notes[i]` for `items[i]`), in one transaction; the items' subject
+    /// is set to the review. Returns the review's id.
+    pub async fn create_review(
+        &self,
+        r: &NewReview,
+        items: &[NewFollowup],
+        notes: &[Vec<NewNotification>],
+    ) -> Result<i64> {
         let id = on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             let id: i64 = sqlx::query("INSERT INTO reviews (kind, date, partner, station, attendees, notes, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
@@ -93,10 +99,13 @@ impl Store {
                     items.len()
                 )
             );
-            for item in items {
+            for (i, item) in items.iter().enumerate() {
                 let mut f = item.clone();
                 f.subject = review_subject(id);
-                let _item_id: i64 = insert_followup!(&mut *tx, &f);
+                let item_id: i64 = insert_followup!(&mut *tx, &f);
+                if let Some(n) = notes.get(i) {
+                    crate::followups::insert_notes!(&mut *tx, Some(item_id), r.created_at, n);
+                }
             }
             tx.commit().await?;
             id

@@ -426,11 +426,11 @@ async fn a_partner_closes_the_action_items_it_owns_and_no_other() {
             .form(&[
                 ("csrf", cc.as_str()),
                 ("kind", "dsp_review"),
-                ("date", "2026-11-24"),
+                ("date", "2030-01-06"),
                 ("partner", "SWFT"),
                 ("item_title", "Send the roster"),
                 ("item_owner", "coach"),
-                ("item_due", "2026-11-26"),
+                ("item_due", "2030-01-08"),
                 ("item_title", ""),
                 ("item_owner", ""),
                 ("item_due", ""),
@@ -464,32 +464,58 @@ async fn a_partner_closes_the_action_items_it_owns_and_no_other() {
             .send()
             .await
             .unwrap();
-        assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{b}");
-        // A due date before the meeting, or an owner who may not see it: the form comes back.
-        for (owner, due, says) in [
-            ("coach", "2026-11-20", "before the review"),
-            ("station", "2026-11-30", "may not see"),
+        // The coach's item is not the partner's: it neither sees nor closes it.
+        assert_eq!(refused.status(), StatusCode::NOT_FOUND, "{b}");
+        let theirs: Value = partner
+            .get(format!("{base}/api/v1{at}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(theirs["action_items"].as_array().unwrap().len(), 0, "{b}");
+        let queue: Value = partner
+            .get(format!("{base}/api/v1/followups?kind=action_item&all=1"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(queue["total"], 1, "{b}: only its own action item");
+        // Refused, the form back with the sentence: a due date before the meeting or
+        // already past, an owner who may not see it, a station the partner does not work
+        // at, an owner without a title.
+        for (station, title, owner, due, says) in [
+            ("", "x", "coach", "2030-01-01", "before the review"),
+            ("", "x", "coach", "2026-11-01", "already past"),
+            ("", "x", "station", "2030-01-10", "may not see"),
+            ("BOM1", "x", "coach", "2030-01-10", "does not work at"),
+            ("", "", "coach", "2030-01-10", "without a title"),
         ] {
+            let date = if says == "already past" {
+                "2026-11-01"
+            } else {
+                "2030-01-06"
+            };
             let bad = coach
                 .post(format!("{base}/reviews"))
                 .form(&[
                     ("csrf", cc.as_str()),
                     ("kind", "dsp_review"),
-                    ("date", "2026-11-24"),
+                    ("date", date),
                     ("partner", "SWFT"),
-                    ("item_title", "x"),
+                    ("station", station),
+                    ("item_title", title),
                     ("item_owner", owner),
                     ("item_due", due),
                 ])
                 .send()
                 .await
                 .unwrap();
-            assert_eq!(
-                bad.status(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "{b} {owner}"
-            );
-            assert!(bad.text().await.unwrap().contains(says), "{b} {owner}");
+            assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b} {says}");
+            assert!(bad.text().await.unwrap().contains(says), "{b} {says}");
         }
         drop(app);
         t.finish().await;

@@ -1,7 +1,7 @@
 //! Reviews: DSP reviews and WBRs with their action items; the form that records one,
 //! a review's page beside the numbers of its week, and the same as JSON.
 
-use super::{Query, Route};
+use super::Route;
 use crate::AppState;
 use crate::routes::followups::{may_change, when};
 use crate::shared::auth::{ApiUser, User};
@@ -30,7 +30,7 @@ pub fn routes() -> Vec<Route> {
             "/api/v1/reviews",
             get(api_list).post(api_create),
             "DSP reviews and WBRs the caller may see, newest first; POST records one {kind, date, partner, station, attendees, notes, items: [{title, owner, due}]}.",
-            &[Query::Page],
+            &[],
         ),
         Route::api(
             "/api/v1/reviews/{review}",
@@ -150,7 +150,21 @@ fn from_form(form: &[(String, String)]) -> Result<Record, AppError> {
         .map_err(|e| AppError::invalid("date", e.to_string()))?;
     let (titles, owners, dues) = (all("item_title"), all("item_owner"), all("item_due"));
     let mut items = Vec::new();
-    for (i, title) in titles.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
+    for i in 0..titles.len().max(owners.len()).max(dues.len()) {
+        let title = titles.get(i).cloned().unwrap_or_default();
+        let filled = |v: &Vec<String>| v.get(i).is_some_and(|x| !x.is_empty());
+        if title.is_empty() {
+            if filled(&owners) || filled(&dues) {
+                return Err(AppError::invalid(
+                    "items",
+                    format!(
+                        "action item {}: an owner or due date without a title: write what is to be done",
+                        i + 1
+                    ),
+                ));
+            }
+            continue;
+        }
         let due = dues.get(i).map(String::as_str).unwrap_or("");
         let due = dspdesk_core::time::parse_day(due).map_err(|e| {
             AppError::invalid("items", format!("action item {}: the due date: {e}", i + 1))
