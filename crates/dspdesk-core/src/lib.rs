@@ -14,6 +14,7 @@ pub mod health;
 pub mod ingest;
 pub mod metric;
 pub mod money;
+pub mod plans;
 pub mod profit;
 pub mod reviews;
 pub mod scope;
