@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod network;
 pub mod notifications;
 pub mod people;
+pub mod plans;
 pub mod profit;
 pub mod reviews;
 pub mod shared;

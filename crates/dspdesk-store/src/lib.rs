@@ -21,6 +21,7 @@ mod health;
 mod ingest;
 mod network;
 mod people;
+mod plans;
 mod profit;
 mod reviews;
 pub mod testing;
@@ -38,6 +39,7 @@ pub use health::{ConfigVersion, ScoreRun, ScoreSnapshot};
 pub use ingest::{BatchRow, LakeFileRow, NewBatch, Outcome};
 pub use network::StationRow;
 pub use people::{NewUser, TokenRow, UserRow};
+pub use plans::{NewPlan, PlanRow};
 pub use profit::BlockRow;
 pub use reviews::{NewReview, ReviewRow, review_subject};
 

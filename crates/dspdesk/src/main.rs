@@ -97,6 +97,8 @@ pub enum Command {
     Jobs(commands::cases::JobsArgs),
     /// DSP reviews and weekly business reviews, with their action items.
     Reviews(commands::reviews::ReviewsArgs),
+    /// Improvement plans (MEPs): issue, track from the facts, extend, close.
+    Plans(commands::plans::PlansArgs),
 }
 
 /// Exit codes: 0 done, 1 failed, 2 wrong usage (clap), 65 bad input data.

@@ -25,6 +25,8 @@ pub struct JobReport {
     pub failed: u64,
     /// E-mail due but not sent because no SMTP server is configured.
     pub unsent_no_smtp: u64,
+    /// Improvement plans whose coaches were told they stopped improving or are due.
+    pub plans_notified: u64,
 }
 
 /// Runs one round as of `now`. `runner` names this process in the record of rounds.
@@ -87,6 +89,7 @@ async fn round(
             }
         }
     }
+    report.plans_notified = crate::plans::notify_plans(ws, now).await?;
     match mailer {
         Some(m) => {
             let s = send_due(ws, m, now).await?;

@@ -465,10 +465,11 @@ pub async fn jobs(cli: &Cli, args: &JobsArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     outln!(
-        "escalated {} follow-up levels; e-mail: {} sent, {} failed (kept for the next try)",
+        "escalated {} follow-up levels; e-mail: {} sent, {} failed (kept for the next try); {} plans told",
         r.escalated,
         r.sent,
-        r.failed
+        r.failed,
+        r.plans_notified
     );
     if mailer.is_none() && r.unsent_no_smtp > 0 {
         outln!(

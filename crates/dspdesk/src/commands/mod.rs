@@ -6,6 +6,7 @@ pub mod demo;
 pub mod export;
 pub mod ingest;
 pub mod misc;
+pub mod plans;
 pub mod profile;
 pub mod reviews;
 pub mod scorecard;
@@ -50,6 +51,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Cases(args) => cases::run(&cli, args).await,
         Command::Jobs(args) => cases::jobs(&cli, args).await,
         Command::Reviews(args) => reviews::run(&cli, args).await,
+        Command::Plans(args) => plans::run(&cli, args).await,
         Command::Export(cmd) => export::run(&cli, cmd).await,
         Command::Simulate(args) => simulate::run(args),
         Command::Recompute(args) => misc::recompute(&cli, args).await,

@@ -1,0 +1,406 @@
+//! Improvement plans (MEPs): issue a plan to a partner (optionally at one station),
+//! read it with its baseline and every complete week since issue from the facts, as
+//! `metrics.md` says; the partner acknowledges it; a coach extends or closes it. The
+//! scheduler's round tells the coaches once when a plan stops improving and once when
+//! its review is due.
+
+use crate::followups::{About, Notify, check_codes, may_see_codes};
+use crate::shared::actor::Actor;
+use crate::shared::error::AppError;
+use crate::shared::model::Model;
+use crate::shared::workspace::Workspace;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use dspdesk_core::followups::Kind;
+use dspdesk_core::plans::{
+    Baseline, Evaluation, Standing, Tracked, baseline_from_counts, baseline_from_values,
+    baseline_weeks, direction, evaluate, from_counts,
+};
+use dspdesk_core::{Action, Counts, IsoWeek, Role};
+use dspdesk_store::{NewPlan, PlanRow};
+
+/// A plan to issue.
+#[derive(Debug, Clone)]
+pub struct Issue {
+    pub partner: String,
+    pub station: String,
+    pub metrics: Vec<(String, f64)>,
+    pub issued_on: NaiveDate,
+    pub review_on: NaiveDate,
+    pub note: String,
+}
+
+/// A plan with what the data says of it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PlanView {
+    pub plan: PlanRow,
+    /// `closed`, else what the data says (`on_track`, `not_improving`, `met`), else
+    /// what people did (`issued`, `acknowledged`, `extended`).
+    pub state: String,
+    pub metrics: Vec<Tracked>,
+    pub evaluation: Evaluation,
+}
+
+pub async fn issue(
+    ws: &Workspace,
+    actor: &Actor,
+    p: Issue,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    actor.must(Action::SetGoals)?;
+    let (partner, station) = (p.partner.trim().to_owned(), p.station.trim().to_owned());
+    if partner.is_empty() {
+        return Err(AppError::invalid(
+            "partner",
+            "a plan is issued to a partner: name it",
+        ));
+    }
+    if !may_see_codes(&actor.scope, &partner, &station) {
+        return Err(AppError::invalid("partner", "name a partner of your scope"));
+    }
+    check_codes(ws, &partner, &station).await?;
+    if p.metrics.is_empty() {
+        return Err(AppError::invalid(
+            "metric",
+            "name at least one metric and its target, e.g. dot_pct=95",
+        ));
+    }
+    for (i, (m, t)) in p.metrics.iter().enumerate() {
+        if direction(m).is_none() {
+            let all: Vec<&str> = dspdesk_core::plans::PLAN_METRICS
+                .iter()
+                .map(|(m, _)| *m)
+                .collect();
+            return Err(AppError::invalid(
+                "metric",
+                format!(
+                    "{m:?} is not a metric a plan tracks; use one of {}",
+                    all.join(", ")
+                ),
+            ));
+        }
+        if !t.is_finite() || *t < 0.0 || *t > 1_000_000.0 {
+            return Err(AppError::invalid(
+                "metric",
+                format!("the target of {m} is not a number between 0 and 1,000,000"),
+            ));
+        }
+        if p.metrics[..i].iter().any(|(x, _)| x == m) {
+            return Err(AppError::invalid("metric", format!("{m} is named twice")));
+        }
+    }
+    if p.review_on <= p.issued_on {
+        return Err(AppError::invalid(
+            "review",
+            format!(
+                "the review on {} is not after the issue on {}",
+                p.review_on, p.issued_on
+            ),
+        ));
+    }
+    let plan = NewPlan {
+        partner,
+        station,
+        metrics: p.metrics,
+        issued_on: p.issued_on,
+        review_on: p.review_on,
+        note: p.note.trim().to_owned(),
+        issued_by: actor.audit.clone(),
+        issued_at: now,
+    };
+    Ok(ws.store.create_plan(&plan).await?)
+}
+
+/// The partner's (or the pair's) counts of a week.
+fn week_counts(model: &Model, partner: &str, station: &str, week: IsoWeek) -> Counts {
+    let mut sum = Counts::default();
+    for pair in model
+        .pairs
+        .iter()
+        .filter(|p| p.partner == partner && (station.is_empty() || p.station == station))
+    {
+        for (_, c) in pair.days_between(week.monday(), week.sunday()) {
+            sum += *c;
+        }
+    }
+    sum
+}
+
+/// A metric's value in a week: a daily ratio from the week's counts, else the
+/// partner's health score or component of that week.
+fn week_value(model: &Model, plan: &PlanRow, metric: &str, week: IsoWeek) -> Option<f64> {
+    let c = week_counts(model, &plan.partner, &plan.station, week);
+    match from_counts(metric, &c) {
+        Some(v) => v,
+        None => {
+            let scores = model.week(week);
+            let row = scores.partner(&plan.partner)?;
+            if metric == "score" {
+                row.score
+            } else {
+                row.value(metric)
+            }
+        }
+    }
+}
+
+/// Evaluates a plan from the facts on `today`.
+pub fn view(model: &Model, plan: PlanRow, today: NaiveDate) -> PlanView {
+    let before = baseline_weeks(plan.issued_on);
+    let metrics: Vec<Tracked> = plan
+        .metrics
+        .iter()
+        .map(|(m, target)| {
+            let baseline = if from_counts(m, &Counts::default()).is_some() {
+                let weeks: Vec<(IsoWeek, Counts)> = before
+                    .iter()
+                    .map(|w| (*w, week_counts(model, &plan.partner, &plan.station, *w)))
+                    .collect();
+                baseline_from_counts(m, &weeks, plan.issued_on)
+            } else {
+                let weeks: Vec<(IsoWeek, Option<f64>)> = before
+                    .iter()
+                    .map(|w| (*w, week_value(model, &plan, m, *w)))
+                    .collect();
+                baseline_from_values(&weeks, plan.issued_on)
+            };
+            Tracked {
+                metric: m.clone(),
+                direction: direction(m).unwrap_or(dspdesk_core::plans::Direction::Higher),
+                target: *target,
+                baseline,
+            }
+        })
+        .collect();
+    let mut weeks = Vec::new();
+    if let Some(last) = model.last_complete_week() {
+        let mut w =
+            IsoWeek::of(plan.issued_on.week(chrono::Weekday::Mon).first_day() + Duration::days(7));
+        while w <= last {
+            weeks.push((
+                w,
+                metrics
+                    .iter()
+                    .map(|t| week_value(model, &plan, &t.metric, w))
+                    .collect(),
+            ));
+            w = IsoWeek::of(w.sunday() + Duration::days(1));
+        }
+    }
+    let evaluation = evaluate(&metrics, &weeks, plan.review_on, today);
+    let state = match (plan.state.as_str(), evaluation.standing) {
+        ("closed", _) => "closed".to_owned(),
+        (s, Standing::Waiting) => s.to_owned(),
+        (_, Standing::OnTrack) => "on_track".to_owned(),
+        (_, Standing::NotImproving) => "not_improving".to_owned(),
+        (_, Standing::Met) => "met".to_owned(),
+    };
+    PlanView {
+        plan,
+        state,
+        metrics,
+        evaluation,
+    }
+}
+
+fn today(ws: &Workspace, now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&ws.default_zone).date_naive()
+}
+
+pub async fn list(
+    ws: &Workspace,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Vec<PlanView>, AppError> {
+    let model = Model::load(ws).await?;
+    let day = today(ws, now);
+    Ok(ws
+        .store
+        .plans(&actor.scope)
+        .await?
+        .into_iter()
+        .map(|p| view(&model, p, day))
+        .collect())
+}
+
+pub async fn show(
+    ws: &Workspace,
+    actor: &Actor,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<PlanView, AppError> {
+    let plan = ws
+        .store
+        .plan(id)
+        .await?
+        .filter(|p| actor.scope.allows(&p.partner, &p.station))
+        .ok_or(AppError::NotFound("plan"))?;
+    let model = Model::load(ws).await?;
+    Ok(view(&model, plan, today(ws, now)))
+}
+
+/// The partner acknowledges a plan issued to it.
+pub async fn acknowledge(
+    ws: &Workspace,
+    actor: &Actor,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let v = show(ws, actor, id, now).await?;
+    if actor.role != Role::Partner {
+        return Err(AppError::invalid(
+            "state",
+            "the partner acknowledges its plan on its own page",
+        ));
+    }
+    if v.plan.state != "issued" {
+        return Err(AppError::invalid(
+            "state",
+            format!(
+                "plan {id} is {}: only an issued plan is acknowledged",
+                v.plan.state
+            ),
+        ));
+    }
+    Ok(ws
+        .store
+        .update_plan(
+            id,
+            "issued",
+            "acknowledged",
+            "",
+            v.plan.review_on,
+            &actor.audit,
+            now,
+        )
+        .await?)
+}
+
+/// Moves the review date later (`extended`) or closes the plan with its outcome.
+pub async fn extend(
+    ws: &Workspace,
+    actor: &Actor,
+    id: i64,
+    review_on: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    actor.must(Action::SetGoals)?;
+    let v = show(ws, actor, id, now).await?;
+    if v.plan.state == "closed" || review_on <= v.plan.review_on {
+        return Err(AppError::invalid(
+            "review",
+            format!(
+                "plan {id}: extend an open plan to a date after {}",
+                v.plan.review_on
+            ),
+        ));
+    }
+    Ok(ws
+        .store
+        .update_plan(
+            id,
+            &v.plan.state,
+            "extended",
+            "",
+            review_on,
+            &actor.audit,
+            now,
+        )
+        .await?)
+}
+
+pub async fn close(
+    ws: &Workspace,
+    actor: &Actor,
+    id: i64,
+    outcome: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    actor.must(Action::SetGoals)?;
+    if !matches!(outcome, "met" | "not_met" | "escalated") {
+        return Err(AppError::invalid(
+            "outcome",
+            format!("{outcome:?} is not an outcome; use met, not_met or escalated"),
+        ));
+    }
+    let v = show(ws, actor, id, now).await?;
+    if v.plan.state == "closed" {
+        return Err(AppError::invalid(
+            "state",
+            format!("plan {id} is closed already"),
+        ));
+    }
+    Ok(ws
+        .store
+        .update_plan(
+            id,
+            &v.plan.state,
+            "closed",
+            outcome,
+            v.plan.review_on,
+            &actor.audit,
+            now,
+        )
+        .await?)
+}
+
+/// The scheduler's part: tells the partner's coaches once when a plan stops improving
+/// and once when its review is due. Returns how many were told of.
+pub async fn notify_plans(ws: &Workspace, now: DateTime<Utc>) -> Result<u64, AppError> {
+    let everyone = Actor::operator("scheduler");
+    let notify = Notify::load(ws).await?;
+    let mut told = 0;
+    for v in list(ws, &everyone, now)
+        .await?
+        .into_iter()
+        .filter(|v| v.plan.state != "closed")
+    {
+        let about = About {
+            partner: &v.plan.partner,
+            station: &v.plan.station,
+            kind: Kind::ActionItem,
+        };
+        let mut coaches = notify.coaches_of(&v.plan.partner);
+        if coaches.is_empty() {
+            coaches = notify.program_team();
+        }
+        for (due, happened, what) in [
+            (
+                false,
+                v.evaluation.standing == Standing::NotImproving,
+                "is not improving: no metric better than its baseline for 2 weeks",
+            ),
+            (true, v.evaluation.due, "is due for its review"),
+        ] {
+            if happened
+                && !(if due {
+                    v.plan.notified_due
+                } else {
+                    v.plan.notified_stalled
+                })
+                && ws.store.mark_plan_notified(v.plan.id, due).await?
+            {
+                let message = format!(
+                    "Improvement plan #{} of {} {what}",
+                    v.plan.id, v.plan.partner
+                );
+                ws.store
+                    .notify(now, &notify.build(&coaches, "state", &message, None, about))
+                    .await?;
+                told += 1;
+            }
+        }
+    }
+    Ok(told)
+}
+
+/// The baseline of a plan's metric, for screens.
+pub fn baseline_text(b: &Baseline) -> String {
+    match b.value {
+        Some(v) => format!(
+            "{v:.1} over {} week{}",
+            b.weeks,
+            if b.weeks == 1 { "" } else { "s" }
+        ),
+        None => "none: no complete week before the issue".into(),
+    }
+}
