@@ -16,6 +16,7 @@ pub mod network;
 pub mod notifications;
 pub mod ops;
 pub mod people;
+pub mod plans;
 pub mod profit;
 pub mod reviews;
 
@@ -92,6 +93,7 @@ pub fn all() -> Vec<Route> {
         notifications::routes(),
         audit::routes(),
         reviews::routes(),
+        plans::routes(),
         config::routes(),
         assets::routes(),
         ops::routes(),

@@ -196,3 +196,32 @@ pub async fn seed_reviews(app: &App, url: &str) -> Vec<i64> {
     ws.close().await;
     out
 }
+
+/// One improvement plan about each subject of the walk (SWFT at DEL4, ZIPX at BOM1,
+/// ZIPX at PNQ5): their ids in order.
+pub async fn seed_plans(app: &App, url: &str) -> Vec<i64> {
+    let ws = Workspace::open(&app.data, Some(url)).await.unwrap();
+    let op = dspdesk_app::Actor::operator("test");
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00Z")
+        .unwrap()
+        .to_utc();
+    let day = |d: u32| chrono::NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    let mut out = Vec::new();
+    for (partner, station) in [("SWFT", "DEL4"), ("ZIPX", "BOM1"), ("ZIPX", "PNQ5")] {
+        let issue = dspdesk_app::plans::Issue {
+            partner: partner.into(),
+            station: station.into(),
+            metrics: vec![("dot_pct".into(), 95.0)],
+            issued_on: day(18),
+            review_on: day(30),
+            note: "Lift DOT to 95%.".into(),
+        };
+        out.push(
+            dspdesk_app::plans::issue(&ws, &op, issue, now)
+                .await
+                .unwrap(),
+        );
+    }
+    ws.close().await;
+    out
+}

@@ -521,3 +521,85 @@ async fn a_partner_closes_the_action_items_it_owns_and_no_other() {
         t.finish().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partner_acknowledges_its_plan_and_cannot_change_it() {
+    for t in TestStore::all().await {
+        let app = spawn_with(&t, &rows_at_two_stations(2)).await;
+        let plans = seed_plans(&app, &t.url).await;
+        let b = t.backend();
+        let base = &app.base;
+        let partner = logged_in(&app, "partner").await;
+        let page = text(&partner, format!("{base}/plans/{}", plans[0])).await;
+        assert!(
+            page.contains("Acknowledge the plan") && !page.contains("Extend"),
+            "{b}"
+        );
+        let csrf = hidden(&page, "csrf");
+        let post = |id: i64, form: Vec<(&'static str, &'static str)>| {
+            let (c, csrf) = (partner.clone(), csrf.clone());
+            async move {
+                let mut f: Vec<(&str, &str)> = form;
+                f.push(("csrf", csrf.as_str()));
+                c.post(format!("{base}/plans/{id}"))
+                    .form(&f)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            }
+        };
+        assert_eq!(
+            post(plans[0], vec![("action", "acknowledge")]).await,
+            StatusCode::SEE_OTHER,
+            "{b}"
+        );
+        assert_eq!(
+            post(
+                plans[0],
+                vec![("action", "extend"), ("review", "2026-12-31")]
+            )
+            .await,
+            StatusCode::FORBIDDEN,
+            "{b}"
+        );
+        assert_eq!(
+            post(plans[0], vec![("action", "close"), ("outcome", "met")]).await,
+            StatusCode::FORBIDDEN,
+            "{b}"
+        );
+        assert_eq!(
+            post(plans[1], vec![("action", "acknowledge")]).await,
+            StatusCode::NOT_FOUND,
+            "{b}: not its plan"
+        );
+        let v: Value = partner
+            .get(format!("{base}/api/v1/plans/{}", plans[0]))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(v["plan"]["plan"]["state"], "acknowledged", "{b}");
+        assert_eq!(
+            v["plan"]["plan"]["metrics"][0][1], 95.0,
+            "{b}: the targets as issued"
+        );
+        let all: Value = partner
+            .get(format!("{base}/api/v1/plans"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            all["plans"].as_array().unwrap().len(),
+            1,
+            "{b}: only its own"
+        );
+        drop(app);
+        t.finish().await;
+    }
+}

@@ -60,6 +60,7 @@ fn targets(
     sees: &Sees,
     followups: &[(i64, i64)],
     reviews: &[i64],
+    plans: &[i64],
 ) -> Vec<(String, Option<bool>)> {
     if !path.contains('{') {
         return vec![(path.to_string(), None)];
@@ -70,6 +71,7 @@ fn targets(
         .map(|(i, (code, station, route))| {
             let (id, att) = followups.get(i).copied().unwrap_or((999_999, 999_999));
             let review = reviews.get(i).copied().unwrap_or(999_999);
+            let plan = plans.get(i).copied().unwrap_or(999_999);
             let url = path
                 .replace("{code}", code)
                 .replace("{station}", station)
@@ -77,9 +79,11 @@ fn targets(
                 .replace("{date}", "2026-11-20")
                 .replace("{id}", &id.to_string())
                 .replace("{attachment}", &att.to_string())
-                .replace("{review}", &review.to_string());
+                .replace("{review}", &review.to_string())
+                .replace("{plan}", &plan.to_string());
             // A follow-up is about a partner at a station: both must be in scope.
-            let about_both = path.contains("{id}") || path.contains("{review}");
+            let about_both =
+                path.contains("{id}") || path.contains("{review}") || path.contains("{plan}");
             let partner_ok =
                 !(path.contains("{code}") || about_both) || sees.partners.contains(code);
             let station_ok =
@@ -133,6 +137,7 @@ async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
         let app = spawn_with(&t, &rows_at_two_stations(4)).await;
         let followups = seed_followups(&app, &t.url).await;
         let reviews = seed_reviews(&app, &t.url).await;
+        let plans = seed_plans(&app, &t.url).await;
         for sees in &CASES {
             let user = sees.user;
             let c = logged_in(&app, user).await;
@@ -148,7 +153,7 @@ async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
                 ) {
                     continue;
                 }
-                for (url, may) in targets(route.path, sees, &followups, &reviews) {
+                for (url, may) in targets(route.path, sees, &followups, &reviews, &plans) {
                     let r = c.get(format!("{}{url}", app.base)).send().await.unwrap();
                     let status = r.status();
                     let body = r.text().await.unwrap();

@@ -1,0 +1,275 @@
+//! Improvement plans: the list and the form that issues one, a plan's page (baseline,
+//! the weeks since issue against the targets, a chart, acknowledge, extend, close),
+//! and the same as JSON.
+
+use super::Route;
+use crate::AppState;
+use crate::shared::auth::{ApiUser, User};
+use crate::shared::charts::{Series, line_chart};
+use crate::shared::error::{ApiError, PageError, PageResult};
+use crate::shared::extract::CsrfForm;
+use crate::shared::render::{Chrome, chrome, render, segment};
+use askama::Template;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::get;
+use chrono::Utc;
+use dspdesk_app::AppError;
+use dspdesk_app::plans::{self, Issue, PlanView};
+use serde_json::{Value, json};
+
+pub fn routes() -> Vec<Route> {
+    vec![
+        Route::page("/plans", get(list).post(issue)),
+        Route::page("/plans/{plan}", get(show).post(act)),
+        Route::api(
+            "/api/v1/plans",
+            get(api_list),
+            "Improvement plans the caller may see, each with its baseline, the complete weeks since issue and where it stands.",
+            &[],
+        ),
+        Route::api(
+            "/api/v1/plans/{plan}",
+            get(api_show),
+            "One improvement plan with its baseline, weekly values against the targets, and its state.",
+            &[],
+        ),
+    ]
+}
+
+#[derive(Template)]
+#[template(path = "plans/list.html")]
+struct ListPage {
+    c: Chrome,
+    rows: Vec<PlanView>,
+    may_issue: bool,
+    metrics: Vec<&'static str>,
+    result: String,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct Done {
+    #[serde(default)]
+    done: String,
+}
+
+pub async fn list(State(s): State<AppState>, u: User, Query(q): Query<Done>) -> PageResult {
+    let rows = plans::list(&s.ws, &u.actor, Utc::now()).await?;
+    Ok(render(ListPage {
+        c: chrome(&u, "plans"),
+        rows,
+        may_issue: u.user.role.may(dspdesk_core::Action::SetGoals),
+        metrics: dspdesk_core::plans::PLAN_METRICS
+            .iter()
+            .map(|(m, _)| *m)
+            .collect(),
+        result: q.done,
+    }))
+}
+
+fn issue_from(form: &[(String, String)]) -> Result<Issue, AppError> {
+    let one = |k: &str| {
+        form.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let names: Vec<&String> = form
+        .iter()
+        .filter(|(n, _)| n == "metric")
+        .map(|(_, v)| v)
+        .collect();
+    let targets: Vec<&String> = form
+        .iter()
+        .filter(|(n, _)| n == "target")
+        .map(|(_, v)| v)
+        .collect();
+    let mut metrics = Vec::new();
+    for (i, name) in names
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| !n.trim().is_empty())
+    {
+        let raw = targets.get(i).map(|t| t.trim()).unwrap_or("");
+        let t: f64 = raw.parse().map_err(|_| {
+            AppError::invalid(
+                "metric",
+                format!("the target of {name} ({raw:?}) is not a number"),
+            )
+        })?;
+        metrics.push((name.trim().to_owned(), t));
+    }
+    let day = |k: &'static str| {
+        dspdesk_core::time::parse_day(&one(k)).map_err(|e| AppError::invalid(k, e.to_string()))
+    };
+    Ok(Issue {
+        partner: one("partner"),
+        station: one("station"),
+        metrics,
+        issued_on: day("issued")?,
+        review_on: day("review")?,
+        note: one("note"),
+    })
+}
+
+pub async fn issue(
+    State(s): State<AppState>,
+    CsrfForm { user: u, form }: CsrfForm<Vec<(String, String)>>,
+) -> PageResult {
+    let done = match issue_from(&form) {
+        Ok(i) => plans::issue(&s.ws, &u.actor, i, Utc::now()).await,
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(id) => Ok(Redirect::to(&format!("/plans/{id}")).into_response()),
+        Err(e @ AppError::Invalid { .. }) => Ok(Redirect::to(&format!(
+            "/plans?done={}",
+            segment(&format!("Not issued: {e}"))
+        ))
+        .into_response()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "plans/show.html")]
+struct ShowPage {
+    c: Chrome,
+    v: PlanView,
+    baselines: Vec<String>,
+    chart: String,
+    may_ack: bool,
+    may_work: bool,
+    result: String,
+}
+
+fn chart(v: &PlanView) -> String {
+    let Some(t) = v
+        .metrics
+        .first()
+        .filter(|t| t.metric.ends_with("_pct") || t.metric == "score")
+    else {
+        return String::new();
+    };
+    let weeks: Vec<String> = v
+        .evaluation
+        .weeks
+        .iter()
+        .map(|w| w.week.to_string())
+        .collect();
+    let flat = |x: Option<f64>| weeks.iter().map(|w| (w.clone(), x)).collect::<Vec<_>>();
+    let series = [
+        Series {
+            name: "week",
+            class: "s1",
+            points: v
+                .evaluation
+                .weeks
+                .iter()
+                .map(|w| (w.week.to_string(), w.values[0]))
+                .collect(),
+        },
+        Series {
+            name: "target",
+            class: "s2",
+            points: flat(Some(t.target)),
+        },
+    ];
+    if weeks.is_empty() {
+        String::new()
+    } else {
+        line_chart(&format!("{} by week against the target", t.metric), &series)
+    }
+}
+
+pub async fn show(
+    State(s): State<AppState>,
+    u: User,
+    Path(id): Path<i64>,
+    Query(q): Query<Done>,
+) -> PageResult {
+    let v = plans::show(&s.ws, &u.actor, id, Utc::now())
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound(_) => PageError::not_found("no such plan in your scope"),
+            e => e.into(),
+        })?;
+    Ok(render(ShowPage {
+        c: chrome(&u, "plans"),
+        baselines: v
+            .metrics
+            .iter()
+            .map(|t| plans::baseline_text(&t.baseline))
+            .collect(),
+        chart: chart(&v),
+        may_ack: u.user.role == dspdesk_core::Role::Partner && v.plan.state == "issued",
+        may_work: u.user.role.may(dspdesk_core::Action::SetGoals) && v.plan.state != "closed",
+        result: q.done,
+        v,
+    }))
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct ActForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    review: String,
+    #[serde(default)]
+    outcome: String,
+}
+
+pub async fn act(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm { user: u, form: f }: CsrfForm<ActForm>,
+) -> PageResult {
+    let now = Utc::now();
+    let done = match f.action.as_str() {
+        "acknowledge" => plans::acknowledge(&s.ws, &u.actor, id, now)
+            .await
+            .map(|_| "Acknowledged.".to_owned()),
+        "extend" => match dspdesk_core::time::parse_day(f.review.trim()) {
+            Ok(d) => plans::extend(&s.ws, &u.actor, id, d, now)
+                .await
+                .map(|_| format!("Review moved to {d}.")),
+            Err(e) => Err(AppError::invalid("review", e.to_string())),
+        },
+        "close" => plans::close(&s.ws, &u.actor, id, f.outcome.trim(), now)
+            .await
+            .map(|_| "Closed.".to_owned()),
+        other => Err(AppError::invalid(
+            "action",
+            format!("{other:?} is not an action; use acknowledge, extend or close"),
+        )),
+    };
+    match done {
+        Ok(m) => Ok(Redirect::to(&format!("/plans/{id}?done={}", segment(&m))).into_response()),
+        Err(e @ AppError::Invalid { .. }) => Ok(Redirect::to(&format!(
+            "/plans/{id}?done={}",
+            segment(&format!("Not done: {e}"))
+        ))
+        .into_response()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn api_list(
+    State(s): State<AppState>,
+    ApiUser(u): ApiUser,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        json!({ "plans": plans::list(&s.ws, &u.actor, Utc::now()).await? }),
+    ))
+}
+
+pub async fn api_show(
+    State(s): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        json!({ "plan": plans::show(&s.ws, &u.actor, id, Utc::now()).await? }),
+    ))
+}
