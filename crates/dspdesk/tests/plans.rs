@@ -160,6 +160,35 @@ fn a_plan_tracks_the_same_numbers_as_the_export_and_tells_once() {
         bad.stderr
     );
     env.run(&["plans", "close", "1", "not_met"]).ok();
+    // One command from the scorecard: the components that pulled the score down.
+    let from = env
+        .run(&[
+            "plans",
+            "issue",
+            "--partner",
+            &partner,
+            "--from-scorecard",
+            "--issued",
+            "2026-09-02",
+            "--review",
+            "2026-09-30",
+            now[0],
+            now[1],
+        ])
+        .ok();
+    assert!(
+        from.stdout.contains("from the scorecard of 2026-W36")
+            && from.stdout.contains("issued plan #2"),
+        "{}",
+        from.stdout
+    );
+    let v2: Value = serde_json::from_str(
+        &env.run(&["plans", "show", "2", "--format", "json"])
+            .ok()
+            .stdout,
+    )
+    .unwrap();
+    assert!(!v2["plan"]["metrics"].as_array().unwrap().is_empty());
     let closed = env.run(&["plans", "close", "1", "met"]);
     assert!(
         closed.code != 0 && closed.stderr.contains("closed already"),

@@ -404,3 +404,31 @@ pub fn baseline_text(b: &Baseline) -> String {
         None => "none: no complete week before the issue".into(),
     }
 }
+
+/// The metrics of a plan issued from a partner's scorecard: the components that pulled
+/// its score down against the week before (most first, at most 3), each with the
+/// target of the score configuration; DOT at its target when none did.
+pub fn suggested_metrics(card: &crate::health::Scorecard) -> Vec<(String, f64)> {
+    let mut moved: Vec<_> = card
+        .explanation
+        .components
+        .iter()
+        .filter(|c| c.delta < -0.05 && direction(c.component.as_str()).is_some())
+        .collect();
+    moved.sort_by(|a, b| a.delta.total_cmp(&b.delta));
+    let mut out: Vec<(String, f64)> = moved
+        .iter()
+        .take(3)
+        .filter_map(|c| {
+            let name = c.component.as_str();
+            card.config
+                .component(name)
+                .map(|cfg| (name.to_owned(), cfg.target))
+        })
+        .collect();
+    if out.is_empty() {
+        let target = card.config.component("dot_pct").map_or(95.0, |c| c.target);
+        out.push(("dot_pct".to_owned(), target));
+    }
+    out
+}

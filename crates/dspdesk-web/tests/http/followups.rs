@@ -586,6 +586,25 @@ async fn a_partner_acknowledges_its_plan_and_cannot_change_it() {
             v["plan"]["plan"]["metrics"][0][1], 95.0,
             "{b}: the targets as issued"
         );
+        // One click from the scorecard opens the form filled in; not for the partner.
+        let coach = logged_in(&app, "coach").await;
+        let card = text(&coach, format!("{base}/partners/SWFT/scorecard")).await;
+        assert!(
+            card.contains("/plans?partner=SWFT&#38;metric=dot_pct&#38;target=98"),
+            "{b}"
+        );
+        let own = text(&partner, format!("{base}/partners/SWFT/scorecard")).await;
+        assert!(!own.contains("Issue an improvement plan"), "{b}");
+        let form = text(
+            &coach,
+            format!("{base}/plans?partner=SWFT&metric=nl_dpmo&target=500"),
+        )
+        .await;
+        assert!(form.contains(r#"value="SWFT""#), "{b}");
+        assert!(
+            form.contains(r#"value="nl_dpmo" selected"#) && form.contains(r#"value="500""#),
+            "{b}"
+        );
         let all: Value = partner
             .get(format!("{base}/api/v1/plans"))
             .send()

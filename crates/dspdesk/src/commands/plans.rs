@@ -27,8 +27,15 @@ pub enum PlansCommand {
         partner: String,
         #[arg(long, default_value = "")]
         station: String,
-        #[arg(long, required = true)]
+        /// METRIC=TARGET; repeat.
+        #[arg(long, required_unless_present = "from_scorecard")]
         metric: Vec<String>,
+        /// Fill the metrics from the partner's scorecard of --week (default: the last
+        /// complete week): the components that pulled the score down, at their targets.
+        #[arg(long, conflicts_with = "metric")]
+        from_scorecard: bool,
+        #[arg(long, value_parser = week_arg)]
+        week: Option<dspdesk_core::IsoWeek>,
         #[arg(long, value_parser = day)]
         issued: chrono::NaiveDate,
         #[arg(long, value_parser = day)]
@@ -56,6 +63,10 @@ pub enum PlansCommand {
     Close { id: i64, outcome: String },
 }
 
+fn week_arg(raw: &str) -> Result<dspdesk_core::IsoWeek, String> {
+    dspdesk_core::IsoWeek::parse(raw)
+}
+
 fn day(raw: &str) -> Result<chrono::NaiveDate, String> {
     dspdesk_core::time::parse_day(raw).map_err(|e| e.to_string())
 }
@@ -80,14 +91,19 @@ pub async fn run(cli: &Cli, args: &PlansArgs) -> anyhow::Result<ExitCode> {
             partner,
             station,
             metric: m,
+            from_scorecard,
+            week,
             issued,
             review,
             note,
         } => {
-            let metrics = m
-                .iter()
-                .map(|x| metric(x))
-                .collect::<anyhow::Result<Vec<_>>>()?;
+            let metrics = if *from_scorecard {
+                scorecard_metrics(&ws, &me, partner, *week).await?
+            } else {
+                m.iter()
+                    .map(|x| metric(x))
+                    .collect::<anyhow::Result<Vec<_>>>()?
+            };
             let issue = Issue {
                 partner: partner.clone(),
                 station: station.clone(),
@@ -171,4 +187,20 @@ fn print_plan(v: &plans::PlanView, format: Format) -> anyhow::Result<()> {
         outln!("  {}  {}", w.week, cells.join("  "));
     }
     Ok(())
+}
+
+/// The metrics a plan issued from the partner's scorecard starts with.
+async fn scorecard_metrics(
+    ws: &dspdesk_app::Workspace,
+    me: &dspdesk_app::Actor,
+    partner: &str,
+    week: Option<dspdesk_core::IsoWeek>,
+) -> anyhow::Result<Vec<(String, f64)>> {
+    let code = dspdesk_core::PartnerCode::parse(partner)
+        .map_err(|e| anyhow::anyhow!("--partner {partner:?}: {e}"))?;
+    let card = dspdesk_app::health::scorecard(ws, me, &code, week).await?;
+    let m = plans::suggested_metrics(&card);
+    let shown: Vec<String> = m.iter().map(|(k, t)| format!("{k}={t}")).collect();
+    outln!("from the scorecard of {}: {}", card.week, shown.join(", "));
+    Ok(m)
 }

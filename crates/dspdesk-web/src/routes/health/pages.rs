@@ -8,7 +8,7 @@ use crate::shared::download::download;
 use crate::shared::error::PageResult;
 use crate::shared::extract::{PageWeek, partner_code};
 use crate::shared::grid::{Grid, GridPage, GridSpec, no_links};
-use crate::shared::render::{Chrome, chrome, f1, int, neighbours, render};
+use crate::shared::render::{Chrome, chrome, f1, int, neighbours, render, segment};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use dspdesk_app::health::{
@@ -184,6 +184,8 @@ struct ScorecardPage {
     stations: Vec<(String, String, String, String)>,
     days: Vec<(String, String, String, String)>,
     grids: Vec<Grid>,
+    /// The form that issues a plan, filled from this card (empty: the role may not).
+    plan_link: String,
 }
 
 struct ComponentLine {
@@ -321,6 +323,15 @@ pub async fn scorecard(
         change: e.change().map_or("–".into(), |c| format!("{c:+.1}")),
         version: card.config_version,
         components: component_lines(&card),
+        plan_link: if u.user.role.may(dspdesk_core::Action::SetGoals) {
+            let mut q = format!("/plans?partner={}", segment(&card.partner));
+            for (m, t) in dspdesk_app::plans::suggested_metrics(&card) {
+                q.push_str(&format!("&metric={m}&target={t}"));
+            }
+            q
+        } else {
+            String::new()
+        },
         stations: e.stations.iter().map(effect).collect(),
         days: e
             .days

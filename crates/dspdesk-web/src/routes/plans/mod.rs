@@ -46,6 +46,12 @@ struct ListPage {
     may_issue: bool,
     metrics: Vec<&'static str>,
     result: String,
+    /// The form, filled from the link that opened it (a scorecard's): partner and up to
+    /// 3 (metric, target) rows.
+    partner: String,
+    rows_in: Vec<(String, String)>,
+    issued: String,
+    review: String,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -54,7 +60,32 @@ pub struct Done {
     done: String,
 }
 
-pub async fn list(State(s): State<AppState>, u: User, Query(q): Query<Done>) -> PageResult {
+pub async fn list(
+    State(s): State<AppState>,
+    u: User,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+) -> PageResult {
+    let q: Vec<(String, String)> = serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
+        .map_err(|e| PageError::bad_request(e.to_string()))?;
+    let one = |k: &str| {
+        q.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let all = |k: &str| {
+        q.iter()
+            .filter(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .collect::<Vec<_>>()
+    };
+    let mut rows_in: Vec<(String, String)> = all("metric")
+        .into_iter()
+        .zip(all("target"))
+        .take(3)
+        .collect();
+    rows_in.resize(3, (String::new(), String::new()));
+    let today = Utc::now().with_timezone(&s.ws.default_zone).date_naive();
     let rows = plans::list(&s.ws, &u.actor, Utc::now()).await?;
     Ok(render(ListPage {
         c: chrome(&u, "plans"),
@@ -64,7 +95,11 @@ pub async fn list(State(s): State<AppState>, u: User, Query(q): Query<Done>) -> 
             .iter()
             .map(|(m, _)| *m)
             .collect(),
-        result: q.done,
+        result: one("done"),
+        partner: one("partner"),
+        rows_in,
+        issued: today.to_string(),
+        review: (today + chrono::Duration::days(28)).to_string(),
     }))
 }
 
