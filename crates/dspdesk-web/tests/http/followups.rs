@@ -593,6 +593,12 @@ async fn a_partner_acknowledges_its_plan_and_cannot_change_it() {
             card.contains("/plans?partner=SWFT&#38;metric=dot_pct&#38;target=98"),
             "{b}"
         );
+        let program = logged_in(&app, "program").await;
+        let lists = text(&program, format!("{base}/scores")).await;
+        assert!(
+            lists.contains("/plans?partner=ZIPX&#38;metric=dot_pct&#38;target=95"),
+            "{b}: the defaulting list opens a plan"
+        );
         let own = text(&partner, format!("{base}/partners/SWFT/scorecard")).await;
         assert!(!own.contains("Issue an improvement plan"), "{b}");
         let form = text(

@@ -110,28 +110,59 @@ fn ranking_grid(r: &Ranking, wk: &str) -> Grid {
     .build(&link, &|c| (c == "bottom").then(|| format!("Bottom {share}%")))
 }
 
-fn list_grids(cfg: &ScoreConfig, d: &Table, b: &Table, wk: &str) -> [Grid; 2] {
+/// A list's row links its partner to the scorecard and, for those who issue plans, its
+/// count to the form that issues one on `metric` at `target`.
+fn plan_link<'a>(
+    wk: &'a str,
+    plan: Option<(&'static str, &'static str, f64)>,
+) -> impl Fn(&str, &[Cell]) -> Option<String> + 'a {
+    let card = scorecard_link(wk);
+    move |col: &str, row: &[Cell]| match plan {
+        Some((on, metric, target)) if col == on => {
+            let p = row.first().map(Cell::export_text).unwrap_or_default();
+            Some(format!(
+                "/plans?partner={}&metric={metric}&target={target}",
+                segment(&p)
+            ))
+        }
+        _ => card(col, row),
+    }
+}
+
+fn list_grids(cfg: &ScoreConfig, d: &Table, b: &Table, wk: &str, may_plan: bool) -> [Grid; 2] {
     let (dc, bc) = (&cfg.defaulting, &cfg.bottom);
-    let link = scorecard_link(wk);
+    let plan_note = if may_plan {
+        " The count opens an improvement plan for the partner, filled in."
+    } else {
+        ""
+    };
+    let dlink = plan_link(
+        wk,
+        may_plan.then_some(("days_below", "dot_pct", dc.dot_target)),
+    );
+    let blink = plan_link(
+        wk,
+        may_plan.then_some(("weeks_in_bottom", "score", cfg.tiers.great)),
+    );
     [
         GridSpec {
             id: "defaulting",
             title: "Defaulting on DOT".into(),
-            note: format!("DOT below target on at least {} of the partner's last {} days with dispatches (all its stations together), up to the week's end.", dc.days, dc.window),
+            note: format!("DOT below target on at least {} of the partner's last {} days with dispatches (all its stations together), up to the week's end.{plan_note}", dc.days, dc.window),
             table: d,
             show: &["partner", "days_below", "days_seen", "target", "worst_day", "worst_dot_pct"],
             dl: format!("?week={wk}&table=defaulting&download="),
         }
-        .build(&link, &|_| None),
+        .build(&dlink, &|_| None),
         GridSpec {
             id: "bottom",
             title: "Consistently bottom".into(),
-            note: format!("In the bottom {}% of the network's scores in at least {} of the last {} weeks.", bc.share_pct, bc.weeks, bc.of_last),
+            note: format!("In the bottom {}% of the network's scores in at least {} of the last {} weeks.{plan_note}", bc.share_pct, bc.weeks, bc.of_last),
             table: b,
             show: &["partner", "weeks_in_bottom", "of_last", "latest_score"],
             dl: format!("?week={wk}&table=bottom&download="),
         }
-        .build(&link, &|_| None),
+        .build(&blink, &|_| None),
     ]
 }
 
@@ -159,7 +190,9 @@ pub async fn scores(
     page.tiles = tiles(&r, &r.config);
     page.grids.push(ranking_grid(&r, &wk));
     if let Some((d, b)) = &lists {
-        page.grids.extend(list_grids(&r.config, d, b, &wk));
+        let may_plan = u.user.role.may(dspdesk_core::Action::SetGoals);
+        page.grids
+            .extend(list_grids(&r.config, d, b, &wk, may_plan));
     }
     Ok(render(page))
 }
