@@ -88,6 +88,16 @@ pub async fn issue(
             return Err(AppError::invalid("metric", format!("{m} is named twice")));
         }
     }
+    let today = today(ws, now);
+    if p.issued_on > today || p.issued_on < today - Duration::weeks(52) {
+        return Err(AppError::invalid(
+            "issued",
+            format!(
+                "issued on {}: a plan is issued on a day of the last year, not later than today ({today})",
+                p.issued_on
+            ),
+        ));
+    }
     if p.review_on <= p.issued_on {
         return Err(AppError::invalid(
             "review",
@@ -133,7 +143,14 @@ fn week_value(model: &Model, plan: &PlanRow, metric: &str, week: IsoWeek) -> Opt
         Some(v) => v,
         None => {
             let scores = model.week(week);
-            let row = scores.partner(&plan.partner)?;
+            // A plan at one station reads the partner's score there, never its network's.
+            let row = if plan.station.is_empty() {
+                scores.partner(&plan.partner)?
+            } else {
+                scores.pairs.iter().find(|r| {
+                    r.partner == plan.partner && r.station.as_deref() == Some(plan.station.as_str())
+                })?
+            };
             if metric == "score" {
                 row.score
             } else {
@@ -145,7 +162,12 @@ fn week_value(model: &Model, plan: &PlanRow, metric: &str, week: IsoWeek) -> Opt
 
 /// Evaluates a plan from the facts on `today`.
 pub fn view(model: &Model, plan: PlanRow, today: NaiveDate) -> PlanView {
-    let before = baseline_weeks(plan.issued_on);
+    // Only complete weeks count: one still loading is no baseline.
+    let last = model.last_complete_week();
+    let before: Vec<IsoWeek> = baseline_weeks(plan.issued_on)
+        .into_iter()
+        .filter(|w| last.is_some_and(|l| *w <= l))
+        .collect();
     let metrics: Vec<Tracked> = plan
         .metrics
         .iter()
@@ -252,11 +274,11 @@ pub async fn acknowledge(
             "the partner acknowledges its plan on its own page",
         ));
     }
-    if v.plan.state != "issued" {
+    if !matches!(v.plan.state.as_str(), "issued" | "extended") {
         return Err(AppError::invalid(
             "state",
             format!(
-                "plan {id} is {}: only an issued plan is acknowledged",
+                "plan {id} is {}: only an issued or extended plan is acknowledged",
                 v.plan.state
             ),
         ));
@@ -366,7 +388,7 @@ pub async fn notify_plans(ws: &Workspace, now: DateTime<Utc>) -> Result<u64, App
         for (due, happened, what) in [
             (
                 false,
-                v.evaluation.standing == Standing::NotImproving,
+                v.evaluation.not_improving_since.is_some(),
                 "is not improving: no metric better than its baseline for 2 weeks",
             ),
             (true, v.evaluation.due, "is due for its review"),
@@ -377,16 +399,20 @@ pub async fn notify_plans(ws: &Workspace, now: DateTime<Utc>) -> Result<u64, App
                 } else {
                     v.plan.notified_stalled
                 })
-                && ws.store.mark_plan_notified(v.plan.id, due).await?
             {
                 let message = format!(
                     "Improvement plan #{} of {} {what}",
                     v.plan.id, v.plan.partner
                 );
-                ws.store
-                    .notify(now, &notify.build(&coaches, "state", &message, None, about))
-                    .await?;
-                told += 1;
+                let notes = notify.build(&coaches, "state", &message, None, about);
+                // Marked and told in one transaction, only for the review date read.
+                if ws
+                    .store
+                    .mark_plan_notified(v.plan.id, due, v.plan.review_on, &notes, now)
+                    .await?
+                {
+                    told += 1;
+                }
             }
         }
     }

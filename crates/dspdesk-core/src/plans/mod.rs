@@ -190,12 +190,17 @@ pub fn evaluate(
             values: values.clone(),
         })
         .collect();
+    // Weeks without any number (no data) neither stall a plan nor break a stall.
+    let known: Vec<&WeekLine> = lines
+        .iter()
+        .filter(|l| l.values.iter().any(Option::is_some))
+        .collect();
     let stalled = |l: &WeekLine| !l.better.iter().any(|b| *b);
-    let not_improving_since = match lines.as_slice() {
+    let not_improving_since = match known.as_slice() {
         [.., a, b] if stalled(a) && stalled(b) => Some(a.week),
         _ => None,
     };
-    let standing = match lines.last() {
+    let standing = match known.last().copied() {
         None => Standing::Waiting,
         Some(l) if !l.met.is_empty() && l.met.iter().all(|m| *m) => Standing::Met,
         Some(_) if not_improving_since.is_some() => Standing::NotImproving,

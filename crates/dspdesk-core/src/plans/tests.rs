@@ -162,3 +162,28 @@ fn every_plan_metric_has_a_direction() {
     assert_eq!(from_counts("dot_pct", &counts(4, 3)), Some(Some(75.0)));
     assert_eq!(from_counts("score", &counts(4, 3)), None);
 }
+
+#[test]
+fn a_week_without_data_neither_stalls_a_plan_nor_breaks_a_stall() {
+    let flat = vec![Some(84.0), Some(900.0)];
+    let gap = vec![None, None];
+    let weeks = vec![
+        (week("2026-W49"), flat.clone()),
+        (week("2026-W50"), gap.clone()),
+    ];
+    let e = evaluate(&plan(), &weeks, d(2026, 12, 31), d(2026, 12, 14));
+    assert_eq!(
+        e.standing,
+        Standing::OnTrack,
+        "one week with data is not two"
+    );
+    let weeks = vec![
+        (week("2026-W49"), flat.clone()),
+        (week("2026-W50"), gap),
+        (week("2026-W51"), flat),
+    ];
+    assert_eq!(
+        evaluate(&plan(), &weeks, d(2026, 12, 31), d(2026, 12, 21)).standing,
+        Standing::NotImproving
+    );
+}

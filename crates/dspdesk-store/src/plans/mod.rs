@@ -192,19 +192,36 @@ impl Store {
         Ok(())
     }
 
-    /// Marks a plan's "not improving" (`stalled`) or "due" notification sent: `true`
-    /// only for the one caller that marks it first.
-    pub async fn mark_plan_notified(&self, id: i64, due: bool) -> Result<bool> {
+    /// Marks a plan's "not improving" (`stalled`) or "due" notification sent and writes
+    /// the notifications, in one transaction: `true` only for the one caller that marks
+    /// it first, and only while the plan is open with the review date it read.
+    pub async fn mark_plan_notified(
+        &self,
+        id: i64,
+        due: bool,
+        review_on: NaiveDate,
+        notes: &[crate::followups::NewNotification],
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
         let sql = if due {
-            "UPDATE plans SET notified_due = TRUE WHERE id = $1 AND notified_due = FALSE"
+            "UPDATE plans SET notified_due = TRUE WHERE id = $1 AND notified_due = FALSE AND review_on = $2 AND state <> 'closed'"
         } else {
-            "UPDATE plans SET notified_stalled = TRUE WHERE id = $1 AND notified_stalled = FALSE"
+            "UPDATE plans SET notified_stalled = TRUE WHERE id = $1 AND notified_stalled = FALSE AND review_on = $2 AND state <> 'closed'"
         };
-        let n = on_pool!(self, |pool| sqlx::query(sql)
-            .bind(id)
-            .execute(pool)
-            .await?
-            .rows_affected());
-        Ok(n == 1)
+        let done = on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(sql)
+                .bind(id)
+                .bind(review_on)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if n == 1 {
+                crate::followups::insert_notes!(&mut *tx, None::<i64>, at, notes);
+            }
+            tx.commit().await?;
+            n == 1
+        });
+        Ok(done)
     }
 }
