@@ -31,18 +31,10 @@ pub async fn sla_of(ws: &Workspace, kind: Kind) -> Result<Sla, AppError> {
     Ok(model.configs.latest().1.cases.sla_for(kind))
 }
 
-/// Whether a scope sees a follow-up: the same rule the store's queue applies in SQL.
+/// Whether a scope sees a follow-up: `Scope::allows` of its partner and station, the
+/// same rule the store's queue applies in SQL.
 pub fn may_see(scope: &Scope, f: &FollowupRow) -> bool {
-    may_see_codes(scope, &f.partner, &f.station)
-}
-
-/// The same rule for a follow-up about `partner` at `station` that does not exist yet.
-pub fn may_see_codes(scope: &Scope, partner: &str, station: &str) -> bool {
-    match scope {
-        Scope::All => true,
-        Scope::Partners(p) => p.contains(partner),
-        Scope::Stations(s) => s.contains(station),
-    }
+    scope.allows(&f.partner, &f.station)
 }
 
 /// The follow-up, if the caller may see it; otherwise "not found" (whether it exists
@@ -119,7 +111,7 @@ pub async fn raise(
     }
     let station = r.station.trim().to_owned();
     check_codes(ws, &partner, &station).await?;
-    if !may_see_codes(&actor.scope, &partner, &station) {
+    if !actor.scope.allows(&partner, &station) {
         return Err(AppError::invalid(
             "partner",
             match &actor.scope {
@@ -264,7 +256,7 @@ pub(crate) fn check_owner_of(
             ),
         ));
     }
-    if !may_see_codes(&u.scope(), partner, station) {
+    if !u.scope().allows(partner, station) {
         return Err(AppError::invalid(
             "owner",
             format!("{owner} may not see this follow-up: choose someone whose scope holds it"),

@@ -89,7 +89,7 @@ impl Notify {
             .filter(|u| Some(u.as_str()) != except && seen.insert(u.as_str()))
             .filter(|u| {
                 self.user(u).is_some_and(|u| {
-                    !u.disabled && super::may_see_codes(&u.scope(), about.partner, about.station)
+                    !u.disabled && u.scope().allows(about.partner, about.station)
                 })
             })
             .map(|u| NewNotification {

@@ -4,7 +4,7 @@
 //! scheduler's round tells the coaches once when a plan stops improving and once when
 //! its review is due.
 
-use crate::followups::{About, Notify, check_codes, may_see_codes};
+use crate::followups::{About, Notify, check_codes};
 use crate::shared::actor::Actor;
 use crate::shared::error::AppError;
 use crate::shared::model::Model;
@@ -54,7 +54,7 @@ pub async fn issue(
             "a plan is issued to a partner: name it",
         ));
     }
-    if !may_see_codes(&actor.scope, &partner, &station) {
+    if !actor.scope.allows(&partner, &station) {
         return Err(AppError::invalid("partner", "name a partner of your scope"));
     }
     check_codes(ws, &partner, &station).await?;

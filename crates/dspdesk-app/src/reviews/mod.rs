@@ -3,7 +3,7 @@
 //! owned by a person or by the partner (one of its users), and escalates when overdue
 //! like every follow-up.
 
-use crate::followups::{About, Notify, check_owner_of, may_see_codes};
+use crate::followups::{About, Notify, check_owner_of};
 use crate::shared::actor::Actor;
 use crate::shared::error::AppError;
 use crate::shared::workspace::Workspace;
@@ -52,7 +52,7 @@ pub async fn record(
             "a DSP review is about one partner: name it",
         ));
     }
-    if !may_see_codes(&actor.scope, &partner, &station) {
+    if !actor.scope.allows(&partner, &station) {
         return Err(AppError::invalid(
             "partner",
             "name a partner or station of your scope",
@@ -212,12 +212,7 @@ pub async fn show(
         .review(id)
         .await?
         .ok_or(AppError::NotFound("review"))?;
-    let sees = match &actor.scope {
-        dspdesk_core::Scope::All => true,
-        dspdesk_core::Scope::Partners(p) => p.contains(&r.partner),
-        dspdesk_core::Scope::Stations(s) => s.contains(&r.station),
-    };
-    if !sees {
+    if !actor.scope.allows(&r.partner, &r.station) {
         return Err(AppError::NotFound("review"));
     }
     let filter = FollowupFilter {

@@ -139,12 +139,7 @@ impl Store {
             let mut out = Vec::new();
             for r in &rows {
                 let row = review_row!(r);
-                let sees = match scope {
-                    Scope::All => true,
-                    Scope::Partners(p) => p.contains(&row.partner),
-                    Scope::Stations(s) => s.contains(&row.station),
-                };
-                if sees && (out.len() as i64) < limit {
+                if scope.allows(&row.partner, &row.station) && (out.len() as i64) < limit {
                     out.push(row);
                 }
             }
