@@ -1,6 +1,7 @@
 // A point followed up in headless Chromium: the partner raises it and answers, the
 // program team resolves it, the partner sees it resolved and is told; the program team
-// records a DSP review with two action items and the partner closes the one it owns.
+// records a WBR with two action items and the partner closes the one it owns; the coach
+// issues an improvement plan from the partner's scorecard and the partner acknowledges it.
 // Any console error fails it.
 // Usage: node followups.mjs BASE_URL PASSWORD
 import { chromium } from "playwright-core";
@@ -71,12 +72,12 @@ try {
   check((await page.textContent(".state")).includes("Resolved"), "the partner sees it resolved");
   await logout();
 
-  // A DSP review with two action items; the partner closes the one it owns.
+  // A WBR with two action items; the partner closes the one it owns.
   await login("program");
   await page.click("nav >> text=Reviews");
   await page.waitForURL(/\/reviews$/);
   await page.click("summary >> text=Record a review");
-  await page.selectOption("select[name=kind]", "dsp_review");
+  await page.selectOption("select[name=kind]", "wbr");
   await page.fill("input[name=date]", "2030-01-07");
   await page.fill("form.review input[name=partner]", "SWFT");
   await page.fill("form.review input[name=station]", "DEL4");
@@ -102,6 +103,32 @@ try {
   await page.click("section.actions button >> text=Resolved");
   await page.waitForURL(/done=/);
   check((await page.textContent(".state")).includes("Resolved"), "the partner closes its own action item");
+  await logout();
+
+  // An improvement plan in one click from the scorecard; the partner acknowledges it.
+  await login("coach");
+  await page.goto(base + "/partners/SWFT/scorecard");
+  await page.click("a >> text=Issue an improvement plan");
+  await page.waitForURL(/\/plans\?partner=SWFT/);
+  check(await page.inputValue("form.plan input[name=partner]") === "SWFT", "the form is filled with the partner");
+  check((await page.locator("form.plan select[name=metric]").first().inputValue()) !== "", "the form is filled with a metric");
+  await page.fill("form.plan textarea[name=note]", "Two weeks to lift on-time delivery.");
+  await page.click("form.plan button[type=submit]");
+  await page.waitForURL(/\/plans\/\d+$/);
+  const plan = page.url();
+  check((await page.textContent(".state")).includes("issued"), "the plan is issued");
+  check(await page.locator("text=Baseline").count() >= 1, "the plan shows its baseline");
+  await logout();
+
+  await login("partner");
+  await page.goto(plan);
+  await page.click("button >> text=Acknowledge the plan");
+  await page.waitForURL(/done=/);
+  check((await page.textContent(".state")).includes("acknowledged"), "the partner acknowledges its plan");
+  check(await page.locator("button >> text=Extend").count() === 0, "the partner cannot change the plan");
+  await page.click("a >> text=The letter to the partner");
+  await page.waitForURL(/\/letter$/);
+  check((await page.textContent("article.letter")).includes("Two weeks to lift"), "the letter carries the coach's note");
   if (errors.length) throw new Error("console errors:\n" + errors.join("\n"));
   console.log("followups walk: ok");
 } catch (e) {

@@ -69,3 +69,8 @@ document.querySelectorAll("form[enctype='multipart/form-data']").forEach((form) 
     xhr.send(new FormData(form));
   });
 });
+
+// A button that prints the page (a plan's letter).
+document.querySelectorAll("button[data-print]").forEach((b) => {
+  b.addEventListener("click", () => window.print());
+});

@@ -227,6 +227,17 @@ pub async fn flags(
         .collect())
 }
 
+/// One flag the caller may see, open or cleared; otherwise "not found".
+pub async fn flag_by_id(ws: &Workspace, actor: &Actor, id: i64) -> Result<FlagRow, AppError> {
+    let model = Model::load(ws).await?;
+    ws.store
+        .flags(true)
+        .await?
+        .into_iter()
+        .find(|f| f.id == id && visible(&model, &actor.scope, f))
+        .ok_or(AppError::NotFound("flag"))
+}
+
 fn visible(model: &Model, scope: &Scope, f: &FlagRow) -> bool {
     match (f.partner.is_empty(), f.station.is_empty()) {
         (false, true) => model.sees_partner(scope, &f.partner),

@@ -14,7 +14,7 @@ pub use report::{ALL as SLA_ALL, SlaLine, UNASSIGNED as SLA_UNASSIGNED, sla_repo
 use crate::shared::actor::Actor;
 use crate::shared::error::AppError;
 use crate::shared::workspace::Workspace;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use dspdesk_core::cases::Line;
 use dspdesk_core::followups::{Kind, Priority, Sla, State, time_left};
 use dspdesk_core::table::{Cell, Table};
@@ -29,6 +29,31 @@ use dspdesk_store::{
 pub async fn sla_of(ws: &Workspace, kind: Kind) -> Result<Sla, AppError> {
     let model = crate::shared::model::Model::load(ws).await?;
     Ok(model.configs.latest().1.cases.sla_for(kind))
+}
+
+/// The zone an action item's due date is read in: its station's, else the network's.
+pub(crate) async fn zone_of(ws: &Workspace, station: &str) -> Result<chrono_tz::Tz, AppError> {
+    if station.is_empty() {
+        return Ok(ws.default_zone);
+    }
+    Ok(ws
+        .store
+        .station_zones()
+        .await?
+        .get(station)
+        .and_then(|z| z.parse().ok())
+        .unwrap_or(ws.default_zone))
+}
+
+/// The end of a due date in `zone`: when an action item falls due.
+pub(crate) fn due_at(zone: chrono_tz::Tz, due: NaiveDate) -> DateTime<Utc> {
+    let next = (due + Duration::days(1))
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight");
+    zone.from_local_datetime(&next)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_else(|| Utc.from_utc_datetime(&next))
 }
 
 /// Whether a scope sees a follow-up: `Scope::allows` of its partner and station, the
@@ -597,6 +622,10 @@ pub async fn transition(
     let mut e = Edit::new(&actor.audit, now, "state", format!("{} -> {to}", f.state));
     e.set.push(("state", Value::Text(Some(to.as_str().into()))));
     e.expect_state = Some(f.state);
+    if own_item {
+        // The partner's right rests on owning the item as read: nothing may have changed.
+        e.expect_updated_at = Some(f.updated_at);
+    }
     match to {
         State::Resolved | State::Closed if f.state.is_open() => {
             e.set.push(("resolved_at", Value::Time(Some(now))));
@@ -613,12 +642,11 @@ pub async fn transition(
             ));
         }
         State::Open => {
-            // Reopened: a new resolve clock from now, escalation from the start.
-            let clock = sla_of(ws, f.kind).await?.clock(now);
+            // Reopened: a new resolve clock, escalation from the start.
+            let resolve_by = reopened_resolve_by(ws, &f, now).await?;
             e.set.push(("resolved_at", Value::Time(None)));
             e.set.push(("outcome", Value::Text(Some(String::new()))));
-            e.set
-                .push(("resolve_by", Value::Time(Some(clock.resolve_by))));
+            e.set.push(("resolve_by", Value::Time(Some(resolve_by))));
             e.set.push(("escalation", Value::Int(Some(0))));
             e.set.push(("clock_from", Value::Time(Some(now))));
         }
@@ -642,6 +670,22 @@ pub async fn transition(
         About::from(&f),
     );
     save(ws, id, &e).await
+}
+
+/// When a reopened follow-up must be resolved: its kind's SLA from now, except that an
+/// action item keeps its agreed due date while that is still ahead.
+async fn reopened_resolve_by(
+    ws: &Workspace,
+    f: &FollowupRow,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, AppError> {
+    if let (Kind::ActionItem, Some(due)) = (f.kind, f.data_date) {
+        let end = due_at(zone_of(ws, &f.station).await?, due);
+        if end > now {
+            return Ok(end);
+        }
+    }
+    Ok(sla_of(ws, f.kind).await?.clock(now).resolve_by)
 }
 
 /// Records what was recovered of an NL case's amount (`outstanding = amount - recovered`).

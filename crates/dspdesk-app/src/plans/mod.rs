@@ -15,8 +15,9 @@ use dspdesk_core::plans::{
     Baseline, Evaluation, Standing, Tracked, baseline_from_counts, baseline_from_values,
     baseline_weeks, direction, evaluate, from_counts,
 };
+use dspdesk_core::table::{Cell, Table};
 use dspdesk_core::{Action, Counts, IsoWeek, Role};
-use dspdesk_store::{NewPlan, PlanRow};
+use dspdesk_store::{AuditFilter, AuditRow, NewPlan, PlanRow};
 
 /// A plan to issue.
 #[derive(Debug, Clone)]
@@ -244,18 +245,22 @@ pub async fn list(
         .collect())
 }
 
+/// The plan, if the caller's scope holds its partner and station; else "not found".
+async fn visible(ws: &Workspace, actor: &Actor, id: i64) -> Result<PlanRow, AppError> {
+    ws.store
+        .plan(id)
+        .await?
+        .filter(|p| actor.scope.allows(&p.partner, &p.station))
+        .ok_or(AppError::NotFound("plan"))
+}
+
 pub async fn show(
     ws: &Workspace,
     actor: &Actor,
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<PlanView, AppError> {
-    let plan = ws
-        .store
-        .plan(id)
-        .await?
-        .filter(|p| actor.scope.allows(&p.partner, &p.station))
-        .ok_or(AppError::NotFound("plan"))?;
+    let plan = visible(ws, actor, id).await?;
     let model = Model::load(ws).await?;
     Ok(view(&model, plan, today(ws, now)))
 }
@@ -287,7 +292,7 @@ pub async fn acknowledge(
         .store
         .update_plan(
             id,
-            "issued",
+            &v.plan.state,
             "acknowledged",
             "",
             v.plan.review_on,
@@ -457,4 +462,97 @@ pub fn suggested_metrics(card: &crate::health::Scorecard) -> Vec<(String, f64)> 
         out.push(("dot_pct".to_owned(), target));
     }
     out
+}
+
+/// What happened to a plan the caller may see, oldest first: issued, acknowledged,
+/// extended, closed (the audit rows written with each change).
+pub async fn history(ws: &Workspace, actor: &Actor, id: i64) -> Result<Vec<AuditRow>, AppError> {
+    let plan = visible(ws, actor, id).await?;
+    let mut rows = ws
+        .store
+        .audit_search(&AuditFilter {
+            entity: Some("plan".into()),
+            entity_id: Some(plan.id.to_string()),
+            limit: 1000,
+            ..Default::default()
+        })
+        .await?;
+    rows.reverse();
+    Ok(rows)
+}
+
+/// Plans as a table, for downloads.
+pub fn plans_table(rows: &[PlanView]) -> Table {
+    Table {
+        columns: vec![
+            "id",
+            "partner",
+            "station",
+            "metrics",
+            "issued_on",
+            "review_on",
+            "state",
+            "outcome",
+            "not_improving_since",
+            "issued_by",
+        ],
+        rows: rows
+            .iter()
+            .map(|v| {
+                let metrics: Vec<String> = v
+                    .plan
+                    .metrics
+                    .iter()
+                    .map(|(m, t)| format!("{m}={t}"))
+                    .collect();
+                vec![
+                    Cell::Int(v.plan.id),
+                    Cell::text(&v.plan.partner),
+                    Cell::text(&v.plan.station),
+                    Cell::text(metrics.join(";")),
+                    Cell::text(v.plan.issued_on.to_string()),
+                    Cell::text(v.plan.review_on.to_string()),
+                    Cell::text(&v.state),
+                    Cell::text(&v.plan.outcome),
+                    Cell::text(
+                        v.evaluation
+                            .not_improving_since
+                            .map(|w| w.to_string())
+                            .unwrap_or_default(),
+                    ),
+                    Cell::text(&v.plan.issued_by),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// A plan's tracked weeks as a table, one row per week and metric, for downloads.
+pub fn weeks_table(v: &PlanView) -> Table {
+    let mut rows = Vec::new();
+    for w in &v.evaluation.weeks {
+        for (i, t) in v.metrics.iter().enumerate() {
+            rows.push(vec![
+                Cell::text(w.week.to_string()),
+                Cell::text(&t.metric),
+                Cell::Num(w.values.get(i).copied().flatten()),
+                Cell::Num(Some(t.target)),
+                Cell::Num(t.baseline.value),
+                Cell::Bool(w.met.get(i).copied().unwrap_or(false)),
+                Cell::Bool(w.better.get(i).copied().unwrap_or(false)),
+            ]);
+        }
+    }
+    Table {
+        columns: vec![
+            "week",
+            "metric",
+            "value",
+            "target",
+            "baseline",
+            "met",
+            "better_than_baseline",
+        ],
+        rows,
+    }
 }

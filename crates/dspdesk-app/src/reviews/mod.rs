@@ -3,15 +3,15 @@
 //! owned by a person or by the partner (one of its users), and escalates when overdue
 //! like every follow-up.
 
-use crate::followups::{About, Notify, check_owner_of};
+use crate::followups::{About, Notify, check_owner_of, due_at, zone_of};
 use crate::shared::actor::Actor;
 use crate::shared::error::AppError;
 use crate::shared::workspace::Workspace;
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use dspdesk_core::followups::{Kind, Priority, Sla};
 use dspdesk_core::reviews::{ReviewKind, due_problem};
 use dspdesk_core::{Action, IsoWeek};
-use dspdesk_store::{FollowupFilter, FollowupRow, NewFollowup, NewReview, ReviewRow};
+use dspdesk_store::{FlagRow, FollowupFilter, FollowupRow, NewFollowup, NewReview, ReviewRow};
 
 /// An action item to record with a review.
 #[derive(Debug, Clone)]
@@ -74,13 +74,10 @@ pub async fn record(
             ),
         ));
     }
-    let notify = Notify::load(ws).await?;
-    let mut items = Vec::with_capacity(r.items.len());
-    for (i, it) in r.items.iter().enumerate() {
-        items.push(item(
-            ws, &notify, actor, &r, &partner, &station, i, it, now,
-        )?);
-    }
+    let (notify, zone) = (Notify::load(ws).await?, zone_of(ws, &station).await?);
+    let items = (r.items.iter().enumerate())
+        .map(|(i, it)| item(zone, &notify, actor, &r, &partner, &station, i, it, now))
+        .collect::<Result<Vec<_>, AppError>>()?;
     let review = NewReview {
         kind: r.kind,
         date: r.date,
@@ -120,21 +117,9 @@ pub async fn record(
     Ok(id)
 }
 
-/// The end of a due date in the network's zone: when an action item falls due.
-fn due_at(ws: &Workspace, due: NaiveDate) -> DateTime<Utc> {
-    let next = (due + Duration::days(1))
-        .and_hms_opt(0, 0, 0)
-        .expect("midnight");
-    ws.default_zone
-        .from_local_datetime(&next)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_else(|| Utc.from_utc_datetime(&next))
-}
-
 #[allow(clippy::too_many_arguments)]
 fn item(
-    ws: &Workspace,
+    zone: chrono_tz::Tz,
     notify: &Notify,
     actor: &Actor,
     r: &Record,
@@ -158,7 +143,7 @@ fn item(
             format!("action item {n}: {problem}"),
         ));
     }
-    let today = now.with_timezone(&ws.default_zone).date_naive();
+    let today = now.with_timezone(&zone).date_naive();
     if it.due < today {
         return Err(AppError::invalid(
             "items",
@@ -185,7 +170,7 @@ fn item(
         as_of: None,
         opened_by: actor.audit.clone(),
         opened_at: now,
-        clock: Sla::due(due_at(ws, it.due)),
+        clock: Sla::due(due_at(zone, it.due)),
         lines: Vec::new(),
         lines_more: 0,
         watchers: vec![actor.username.clone()],
@@ -194,10 +179,15 @@ fn item(
 }
 
 /// The reviews the caller may see, newest first.
-pub async fn list(ws: &Workspace, actor: &Actor, limit: i64) -> Result<Vec<ReviewRow>, AppError> {
+pub async fn list(
+    ws: &Workspace,
+    actor: &Actor,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<ReviewRow>, AppError> {
     Ok(ws
         .store
-        .reviews(&actor.scope, limit.clamp(1, 10_000))
+        .reviews(&actor.scope, limit.clamp(1, 10_000), offset)
         .await?)
 }
 
@@ -235,4 +225,144 @@ pub fn numbers_link(r: &ReviewRow) -> String {
         ("", s) => format!("/stations/{s}?week={week}"),
         (p, _) => format!("/partners/{p}/scorecard?week={week}"),
     }
+}
+
+/// An action item agreed on a flag.
+#[derive(Debug, Clone)]
+pub struct FromFlag {
+    pub flag: i64,
+    /// Empty: the flag's kind and subject.
+    pub title: String,
+    /// A user name (a partner user owns it for the partner).
+    pub owner: String,
+    pub due: NaiveDate,
+}
+
+/// Turns a flag into an action item: about the flag's partner and station, its reason
+/// and numbers in the text, owned and due as given; one per flag (a second is refused
+/// with the first's number).
+pub async fn item_from_flag(
+    ws: &Workspace,
+    actor: &Actor,
+    f: FromFlag,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    actor.must(Action::WorkFollowups)?;
+    let flag = crate::flags::flag_by_id(ws, actor, f.flag).await?;
+    if let Some(at) = flag.cleared_at {
+        return Err(AppError::invalid(
+            "flag",
+            format!(
+                "flag {} cleared on {}: the data no longer shows it",
+                flag.id,
+                at.date_naive()
+            ),
+        ));
+    }
+    let zone = zone_of(ws, &flag.station).await?;
+    let title = flag_item_title(&flag, &f, zone, now)?;
+    let notify = Notify::load(ws).await?;
+    let owner = check_owner_of(&notify, f.owner.trim(), &flag.partner, &flag.station, true)?;
+    let subject = format!("flag:{}", flag.id);
+    let new = NewFollowup {
+        kind: Kind::ActionItem,
+        key: Some(subject.clone()),
+        partner: flag.partner.clone(),
+        station: flag.station.clone(),
+        subject,
+        title,
+        body: format!(
+            "From flag {} (the data of {}): {}",
+            flag.id, flag.data_date, flag.reason
+        ),
+        owner: Some(owner.clone()),
+        priority: Priority::Normal,
+        amount_minor: None,
+        data_date: Some(f.due),
+        as_of: None,
+        opened_by: actor.audit.clone(),
+        opened_at: now,
+        clock: Sla::due(due_at(zone, f.due)),
+        lines: Vec::new(),
+        lines_more: 0,
+        watchers: vec![actor.username.clone()],
+        closed: None,
+    };
+    let message = format!("Action item on a flag: {} (due {})", new.title, f.due);
+    let notes = notify.build(
+        &[owner],
+        "assigned",
+        &message,
+        Some(&actor.username),
+        About {
+            partner: &flag.partner,
+            station: &flag.station,
+            kind: Kind::ActionItem,
+        },
+    );
+    match ws.store.open_followup(&new, &notes).await? {
+        Some(id) => Ok(id),
+        None => Err(AppError::invalid(
+            "flag",
+            format!(
+                "flag {} has its action item already: #{}",
+                flag.id,
+                item_of_flag(ws, actor, flag.id).await?.map_or(0, |f| f.id)
+            ),
+        )),
+    }
+}
+
+/// The title of an action item on a flag (as named, else the flag's kind and subject),
+/// once its due date is from today to a year ahead in `zone`.
+fn flag_item_title(
+    flag: &FlagRow,
+    f: &FromFlag,
+    zone: chrono_tz::Tz,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let today = now.with_timezone(&zone).date_naive();
+    if f.due < today || f.due > today + Duration::days(366) {
+        return Err(AppError::invalid(
+            "due",
+            format!(
+                "due {}: give a date from today ({today}) to a year ahead",
+                f.due
+            ),
+        ));
+    }
+    let title = match f.title.trim() {
+        "" if flag.subject.is_empty() => flag.kind.label().to_owned(),
+        "" => format!("{}: {}", flag.kind.label(), flag.subject),
+        t => t.to_owned(),
+    };
+    if title.chars().count() > 200 {
+        return Err(AppError::invalid(
+            "title",
+            "a title of at most 200 characters",
+        ));
+    }
+    Ok(title)
+}
+
+/// The action item agreed on a flag, if there is one the caller may see.
+pub async fn item_of_flag(
+    ws: &Workspace,
+    actor: &Actor,
+    flag: i64,
+) -> Result<Option<FollowupRow>, AppError> {
+    let (rows, _) = ws
+        .store
+        .followups(
+            &actor.scope,
+            &FollowupFilter {
+                kind: Some(Kind::ActionItem),
+                subject: Some(format!("flag:{flag}")),
+                own_items_of: crate::followups::own_items_only(actor),
+                limit: 1,
+                ..Default::default()
+            },
+        )
+        .await?;
+    Ok(rows.into_iter().next())
 }

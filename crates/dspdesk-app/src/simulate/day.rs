@@ -100,6 +100,9 @@ struct DayShift {
     fest_dot: f64,
     /// Completion lost to the festive season.
     fest_dcr: f64,
+    /// How far a planted partner has moved since its improvement plan: 0 before the
+    /// plan day, rising to 1 a week after.
+    since_plan: f64,
 }
 
 /// One partner at the station on the day: what its routes and packages share.
@@ -144,11 +147,16 @@ impl Network {
         } else {
             (0.0, 0.0)
         };
+        let since_plan = self
+            .plan_day
+            .filter(|p| day >= *p)
+            .map_or(0.0, |p| (f64::from(day - p + 1) / 7.0).min(1.0));
         DayShift {
             week,
             t_period,
             fest_dot,
             fest_dcr,
+            since_plan,
         }
     }
 
@@ -285,7 +293,8 @@ impl<'a> PartnerDay<'a> {
     ) -> PartnerDay<'a> {
         let dot = partner.dot_week[shift.week] + station.dot_adj + 0.012 * rng.normal()
             - shift.fest_dot
-            - partner.degrade_drop * shift.t_period;
+            - partner.degrade_drop * shift.t_period
+            + partner.plan_change * shift.since_plan;
         let dcr = (partner.dcr_week[shift.week] + station.dcr_adj + 0.006 * rng.normal()
             - shift.fest_dcr)
             .clamp(0.6, 0.998);

@@ -19,7 +19,10 @@
 //! - weekday pattern, festive season (1 Oct to 15 Nov: more volume, a little
 //!   later), day-to-day noise;
 //! - partner quality (on-time, completion) drifting week to week, with planted
-//!   `low_dot`, `high_loss`, `late_remitter` and `degrading` partners;
+//!   `low_dot`, `high_loss`, `late_remitter` and `degrading` partners, and (where
+//!   the period has 4 complete weeks before and 3 after a plan day) partners late
+//!   until an improvement plan that then improve (`improves_after_plan`) or get
+//!   worse (`ignores_plan`), each with its `plan_on` date in `truth.json`;
 //! - routes by mode of transport and block, packages on routes, COD collected and
 //!   remitted (late and in parts by late remitters).
 //!

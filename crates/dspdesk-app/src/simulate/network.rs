@@ -49,6 +49,14 @@ const RATE_DEGRADING: f64 = 0.05;
 const RATE_STUCK: f64 = 0.04;
 const RATE_SLOW: f64 = 0.04;
 const RATE_STOPS_REMITTING: f64 = 0.03;
+/// Shares of the partners planted for improvement plans (at least one each where the
+/// period has room for a plan, see [`plan_day`]).
+const RATE_IMPROVES: f64 = 0.03;
+const RATE_IGNORES: f64 = 0.03;
+/// The on-time level a partner that improves after its plan reaches.
+const IMPROVED_DOT: f64 = 0.975;
+/// The on-time a partner that ignores its plan loses after it.
+const IGNORED_DROP: f64 = 0.06;
 
 /// The problems planted in a partner (see `truth.json`).
 #[derive(Debug, Default, Clone, Copy)]
@@ -63,6 +71,10 @@ pub(super) struct Traits {
     pub(super) slow: bool,
     /// Stops depositing COD for the last quarter of the period.
     pub(super) stops_remitting: bool,
+    /// Low on-time until the plan day, then on time (an improvement plan that works).
+    pub(super) improves_after_plan: bool,
+    /// Low on-time that gets worse after the plan day (a plan that does not work).
+    pub(super) ignores_plan: bool,
 }
 
 impl Traits {
@@ -89,6 +101,12 @@ impl Traits {
         if self.stops_remitting {
             v.push("stops_remitting");
         }
+        if self.improves_after_plan {
+            v.push("improves_after_plan");
+        }
+        if self.ignores_plan {
+            v.push("ignores_plan");
+        }
         v
     }
 
@@ -100,6 +118,8 @@ impl Traits {
             || self.stuck
             || self.slow
             || self.stops_remitting
+            || self.improves_after_plan
+            || self.ignores_plan
     }
 }
 
@@ -114,6 +134,8 @@ pub(super) struct Partner {
     pub(super) dcr_week: Vec<f64>,
     /// On-time lost by the last day (degrading partners), else 0.
     pub(super) degrade_drop: f64,
+    /// On-time gained (or lost, when negative) from the plan day on.
+    pub(super) plan_change: f64,
     /// Route weights of 2W, 3W, 4W.
     pub(super) mot_w: [f64; 3],
     /// Share of routes on an EV.
@@ -172,6 +194,8 @@ pub(super) struct Network {
     /// Days 0..=days (one extra for deliveries late past midnight).
     pub(super) dates: Vec<DateInfo>,
     pub(super) id_key: u64,
+    /// The day (from 0) an improvement plan is issued to the planted partners.
+    pub(super) plan_day: Option<u32>,
 }
 
 impl Network {
@@ -181,7 +205,8 @@ impl Network {
         let mut stations = build_stations(cfg);
         let mut partners = build_partners(cfg);
         assign(cfg, &mut stations, &partners);
-        plant_traits(cfg, &mut partners);
+        let plan_day = plan_day(cfg);
+        plant_traits(cfg, &mut partners, plan_day.is_some());
         build_quality(cfg, &mut partners);
         let mut st = seed ^ tag::PACKAGE_ID;
         let id_key = splitmix64(&mut st);
@@ -193,8 +218,28 @@ impl Network {
             partners,
             dates,
             id_key,
+            plan_day,
         }
     }
+
+    /// The date an improvement plan is issued to the planted partners.
+    pub(super) fn plan_on(&self) -> Option<NaiveDate> {
+        self.plan_day
+            .map(|d| self.cfg.start + Days::new(u64::from(d)))
+    }
+}
+
+/// The day (from 0) the planted partners get their improvement plan: the Monday that
+/// leaves 3 complete ISO weeks after its week and 4 complete ones before it (the
+/// baseline), or none when the period is too short for both.
+fn plan_day(cfg: &SimConfig) -> Option<u32> {
+    let last = cfg.start + Days::new(u64::from(cfg.days.checked_sub(1)?));
+    // The last complete ISO week ends on the last Sunday of the period.
+    let back = u64::from(last.weekday().num_days_from_monday() + 1) % 7;
+    let last_sunday = last - Days::new(back);
+    let monday = last_sunday - Days::new(6 + 3 * 7);
+    let first_baseline = monday - Days::new(4 * 7);
+    (first_baseline >= cfg.start).then(|| (monday - cfg.start).num_days() as u32)
 }
 
 fn build_dates(cfg: &SimConfig) -> Vec<DateInfo> {
@@ -311,6 +356,7 @@ fn build_partners(cfg: &SimConfig) -> Vec<Partner> {
             dot_week: Vec::new(),
             dcr_week: Vec::new(),
             degrade_drop: 0.0,
+            plan_change: 0.0,
             mot_w,
             ev_share: rng.uniform(0.05, 0.15),
             block_w,
@@ -324,7 +370,7 @@ fn build_partners(cfg: &SimConfig) -> Vec<Partner> {
 
 /// Plants the bad partners: fixed shares of the partners, drawn at random.
 /// `low_dot` and `degrading` exclude each other; the others may combine.
-fn plant_traits(cfg: &SimConfig, partners: &mut [Partner]) {
+fn plant_traits(cfg: &SimConfig, partners: &mut [Partner], room_for_plans: bool) {
     let mut rng = Rng::new(cfg.seed, &[tag::TRAITS]);
     let n = partners.len();
     let count = |rate: f64| ((n as f64 * rate).round() as usize).min(n);
@@ -359,6 +405,24 @@ fn plant_traits(cfg: &SimConfig, partners: &mut [Partner]) {
     for &i in &order[..count(RATE_STOPS_REMITTING)] {
         partners[i].traits.stops_remitting = true;
     }
+    if !room_for_plans {
+        return;
+    }
+    // Plans go to partners without an on-time trait of their own, one each at least.
+    rng.shuffle(&mut order);
+    let free: Vec<usize> = order
+        .iter()
+        .copied()
+        .filter(|&i| !partners[i].traits.low_dot && !partners[i].traits.degrading)
+        .collect();
+    let n_imp = count(RATE_IMPROVES).max(1).min(free.len() / 2);
+    let n_ign = count(RATE_IGNORES).max(1).min(free.len() / 2);
+    for &i in &free[..n_imp] {
+        partners[i].traits.improves_after_plan = true;
+    }
+    for &i in &free[n_imp..n_imp + n_ign] {
+        partners[i].traits.ignores_plan = true;
+    }
 }
 
 /// Base quality per partner and its week-to-week drift (a mean-reverting random
@@ -372,6 +436,20 @@ fn build_quality(cfg: &SimConfig, partners: &mut [Partner]) {
             rng.uniform(0.70, 0.85)
         } else {
             0.995 - 0.07 * rng.unit().powi(2)
+        };
+        // A partner planted for a plan is late before it (drawn after the others, so
+        // the others' draws stay as they were).
+        let base_dot = if p.traits.improves_after_plan || p.traits.ignores_plan {
+            let mut plan_rng = Rng::new(cfg.seed, &[tag::PLAN, i as u64]);
+            let before = plan_rng.uniform(0.78, 0.84);
+            p.plan_change = if p.traits.improves_after_plan {
+                IMPROVED_DOT - before
+            } else {
+                -IGNORED_DROP
+            };
+            before
+        } else {
+            base_dot
         };
         let base_dcr = 0.995 - 0.055 * rng.unit().powi(2);
         if p.traits.degrading {

@@ -22,6 +22,7 @@ pub(super) mod tag {
     pub const DAY: u64 = 6;
     pub const REMIT: u64 = 7;
     pub const PACKAGE_ID: u64 = 8;
+    pub const PLAN: u64 = 9;
 }
 
 /// xoshiro256** (Blackman and Vigna), seeded through SplitMix64.

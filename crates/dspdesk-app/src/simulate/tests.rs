@@ -301,6 +301,104 @@ fn truth_lists_planted_partners() {
     assert_eq!(by_trait["high_loss"], 8);
     assert_eq!(by_trait["late_remitter"], 9);
     assert_eq!(by_trait["degrading"], 8);
+    // 3 days leave no room for a plan: none is planted.
+    assert!(!by_trait.contains_key("improves_after_plan"));
+}
+
+/// Partners planted for improvement plans: only where the period has 4 complete weeks
+/// before the plan's week and 3 after it, issued on a Monday, never a partner late of
+/// its own; late before the plan, then on time or later still.
+#[test]
+fn plans_are_planted_where_the_period_has_room() {
+    let plan_partners = |days: u32| {
+        let cfg = SimConfig {
+            stations: 3,
+            partners: 20,
+            days,
+            start: NaiveDate::from_ymd_opt(2026, 2, 2).unwrap(),
+            seed: 7,
+            volume: 300,
+        };
+        let (dir, s) = run(&cfg);
+        let v: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&s.truth_path).unwrap()).unwrap();
+        let planted: Vec<(String, String, String)> = v["partners"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| {
+                let traits: Vec<&str> = p["traits"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|t| t.as_str().unwrap())
+                    .collect();
+                assert!(!(traits.contains(&"low_dot") && p.get("plan_on").is_some()));
+                let t = traits
+                    .iter()
+                    .find(|t| t.contains("plan"))
+                    .map(|t| t.to_string())?;
+                Some((
+                    p["partner"].as_str().unwrap().to_owned(),
+                    t,
+                    p["plan_on"].as_str().unwrap().to_owned(),
+                ))
+            })
+            .collect();
+        (dir, s, planted)
+    };
+    // 55 days end on a Saturday: the last complete week leaves no 4 weeks of baseline.
+    assert!(plan_partners(55).2.is_empty());
+    let (_dir, s, planted) = plan_partners(56);
+    let kinds: HashSet<&str> = planted.iter().map(|p| p.1.as_str()).collect();
+    assert_eq!(
+        kinds,
+        HashSet::from(["improves_after_plan", "ignores_plan"])
+    );
+    // Monday 2 March 2026: weeks of 2 Feb to 1 Mar before it, 9 to 29 March after it.
+    assert!(planted.iter().all(|p| p.2 == "2026-03-02"));
+    // On-time before the plan's week and after it, from the delivered rows.
+    let plan = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+    let (h, rows) = read_rows(&s.deliveries_path);
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let (pc, dc, sc, pb, da) = (
+        col("partner"),
+        col("date"),
+        col("status"),
+        col("promised_by"),
+        col("delivered_at"),
+    );
+    for (partner, kind, _) in &planted {
+        let mut on = [[0u32; 2]; 2];
+        for r in rows.iter().filter(|r| &r[pc] == partner) {
+            let day = NaiveDate::parse_from_str(&r[dc], "%Y-%m-%d").unwrap();
+            let half = if day < plan {
+                0
+            } else if day >= plan + chrono::Duration::days(7) {
+                1
+            } else {
+                continue;
+            };
+            on[half][1] += 1;
+            if &r[sc] == "delivered" && r[da] <= r[pb] {
+                on[half][0] += 1;
+            }
+        }
+        let pct = |x: [u32; 2]| f64::from(x[0]) / f64::from(x[1]);
+        let (before, after) = (pct(on[0]), pct(on[1]));
+        assert!(before < 0.9, "{partner} is late before its plan: {before}");
+        if kind == "improves_after_plan" {
+            assert!(
+                after > before + 0.08,
+                "{partner} improves: {before} → {after}"
+            );
+        } else {
+            assert!(
+                after < before - 0.03,
+                "{partner} gets worse: {before} → {after}"
+            );
+        }
+    }
 }
 
 #[test]

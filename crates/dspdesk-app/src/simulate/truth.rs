@@ -25,6 +25,9 @@ struct TruthConfig {
 struct TruthPartner {
     partner: String,
     traits: Vec<&'static str>,
+    /// The day its improvement plan is issued (`improves_after_plan`, `ignores_plan`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan_on: Option<String>,
 }
 
 impl Network {
@@ -37,6 +40,9 @@ impl Network {
             .map(|p| TruthPartner {
                 partner: code_str(&p.code),
                 traits: p.traits.names(),
+                plan_on: (p.traits.improves_after_plan || p.traits.ignores_plan)
+                    .then(|| self.plan_on().map(|d| d.to_string()))
+                    .flatten(),
             })
             .collect();
         Truth {

@@ -29,6 +29,21 @@ pub const PLAN_METRICS: [(&str, Direction); 8] = [
     ("score", Direction::Higher),
 ];
 
+/// A plan metric in words, for the partner's letter and screens.
+pub fn label(metric: &str) -> &'static str {
+    match metric {
+        "dot_pct" => "On-time delivery (DOT), %",
+        "dcr_pct" => "Delivery completion (DCR), %",
+        "nl_dpmo" => "Packages lost (NL), per million",
+        "packages_per_route" => "Packages per route",
+        "cod_shortfall_pct" => "COD not remitted, % of COD due",
+        "goal_p50_met_pct" => "Days at the route goal (P50), %",
+        "compliance_pct" => "Mandatory documents valid, %",
+        "score" => "Health score",
+        _ => "",
+    }
+}
+
 pub fn direction(metric: &str) -> Option<Direction> {
     PLAN_METRICS
         .iter()
@@ -149,7 +164,8 @@ pub struct WeekLine {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evaluation {
     pub standing: Standing,
-    /// The first of the 2 consecutive weeks with no metric better than its baseline.
+    /// The first week of the run of weeks (2 or more, up to the last) with no metric
+    /// better than its baseline.
     pub not_improving_since: Option<IsoWeek>,
     /// The review date has come.
     pub due: bool,
@@ -196,10 +212,9 @@ pub fn evaluate(
         .filter(|l| l.values.iter().any(Option::is_some))
         .collect();
     let stalled = |l: &WeekLine| !l.better.iter().any(|b| *b);
-    let not_improving_since = match known.as_slice() {
-        [.., a, b] if stalled(a) && stalled(b) => Some(a.week),
-        _ => None,
-    };
+    // The first week of the stalled run that ends the plan, once it is 2 weeks long.
+    let run = known.iter().rev().take_while(|l| stalled(l)).count();
+    let not_improving_since = (run >= 2).then(|| known[known.len() - run].week);
     let standing = match known.last().copied() {
         None => Standing::Waiting,
         Some(l) if !l.met.is_empty() && l.met.iter().all(|m| *m) => Standing::Met,

@@ -119,6 +119,23 @@ fn not_improving_after_exactly_two_weeks_without_a_better_metric() {
         (e.standing, e.not_improving_since),
         (Standing::NotImproving, Some(week("2026-W49")))
     );
+    // A third such week: still not improving since the first of the run.
+    let three = [two.clone(), vec![(week("2026-W51"), flat.clone())]].concat();
+    assert_eq!(
+        evaluate(&plan(), &three, review, today).not_improving_since,
+        Some(week("2026-W49"))
+    );
+    // A better week breaks the run; the stall counts again from after it.
+    let broken = vec![
+        (week("2026-W48"), flat.clone()),
+        (week("2026-W49"), vec![Some(85.0), Some(900.0)]),
+        (week("2026-W50"), flat.clone()),
+        (week("2026-W51"), flat.clone()),
+    ];
+    assert_eq!(
+        evaluate(&plan(), &broken, review, today).not_improving_since,
+        Some(week("2026-W50"))
+    );
     // One metric better in the second week: on track.
     let mixed = vec![
         (week("2026-W49"), flat.clone()),

@@ -9,6 +9,7 @@ mod query;
 pub(crate) use notify::insert as insert_notes;
 pub use notify::{MailRow, NewNotification, NotificationRow};
 pub use query::FollowupFilter;
+pub(crate) use query::scope_clause;
 
 use crate::db::{Result, Store, StoreError, on_pool, write_audit};
 use chrono::{DateTime, NaiveDate, Utc};

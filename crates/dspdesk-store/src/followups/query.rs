@@ -60,6 +60,26 @@ fn within<'a>(
     }
 }
 
+/// `Scope::allows(partner, station)` as SQL over a table's `partner` and `station`
+/// columns: the codes of the scope as text binds, numbered after `binds`.
+pub(crate) fn scope_clause(sql: &mut String, binds: &mut Vec<String>, scope: &Scope) {
+    let (col, codes) = match scope {
+        Scope::All => return,
+        Scope::Partners(p) => ("partner", p),
+        Scope::Stations(s) => ("station", s),
+    };
+    let mut names = Vec::new();
+    for c in codes {
+        binds.push(c.clone());
+        names.push(format!("${}", binds.len()));
+    }
+    if names.is_empty() {
+        sql.push_str(" AND 1 = 0");
+    } else {
+        sql.push_str(&format!(" AND {col} IN ({})", names.join(",")));
+    }
+}
+
 fn clauses(scope: &Scope, f: &FollowupFilter) -> (String, Vec<Bind>) {
     let mut sql = String::from(" WHERE 1 = 1");
     let mut binds: Vec<Bind> = Vec::new();

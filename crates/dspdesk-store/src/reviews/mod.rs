@@ -130,18 +130,25 @@ impl Store {
 
     /// The newest reviews the scope sees: a partner's by the partner rule, a station's
     /// by the station rule, the network's only by those who see everything.
-    pub async fn reviews(&self, scope: &Scope, limit: i64) -> Result<Vec<ReviewRow>> {
-        let sql = format!("SELECT {COLUMNS} FROM reviews ORDER BY date DESC, id DESC");
+    /// One page of the reviews the scope allows, newest first.
+    pub async fn reviews(&self, scope: &Scope, limit: i64, offset: i64) -> Result<Vec<ReviewRow>> {
+        let mut cond = String::from(" WHERE 1 = 1");
+        let mut binds = Vec::new();
+        crate::followups::scope_clause(&mut cond, &mut binds, scope);
+        let sql = format!(
+            "SELECT {COLUMNS} FROM reviews{cond} ORDER BY date DESC, id DESC LIMIT {} OFFSET {}",
+            limit.clamp(1, 10_000),
+            offset.max(0)
+        );
         let rows = on_pool!(self, |pool| {
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .fetch_all(pool)
-                .await?;
-            let mut out = Vec::new();
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for b in &binds {
+                q = q.bind(b.clone());
+            }
+            let rows = q.fetch_all(pool).await?;
+            let mut out = Vec::with_capacity(rows.len());
             for r in &rows {
-                let row = review_row!(r);
-                if scope.allows(&row.partner, &row.station) && (out.len() as i64) < limit {
-                    out.push(row);
-                }
+                out.push(review_row!(r));
             }
             out
         });

@@ -31,16 +31,21 @@ struct Frame {
 }
 
 impl Frame {
-    /// A frame whose y-axis is fitted to `values` (whole percentage points, within
-    /// 0–100), `n` points wide.
-    fn fitted(values: &[f64], n: usize) -> Frame {
-        let lo = (values.iter().cloned().fold(f64::INFINITY, f64::min) - 1.0)
-            .floor()
-            .max(0.0);
-        let hi = (values.iter().cloned().fold(f64::NEG_INFINITY, f64::max) + 1.0)
-            .ceil()
-            .min(100.0)
-            .max(lo + 1.0);
+    /// A frame whose y-axis is fitted to `values`, `n` points wide: whole percentage
+    /// points within 0–100 for percentages, else a margin of a twentieth of the range
+    /// (at least 1) each side, never below 0 for values that are not.
+    fn fitted(values: &[f64], n: usize, percent: bool) -> Frame {
+        let min = values.iter().cloned().fold(f64::INFINITY, f64::min);
+        let max = values.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        let pad = if percent {
+            1.0
+        } else {
+            ((max - min) / 20.0).max(1.0)
+        };
+        let floor = if percent || min >= 0.0 { 0.0 } else { f64::MIN };
+        let ceil = if percent { 100.0 } else { f64::MAX };
+        let lo = (min - pad).floor().max(floor);
+        let hi = (max + pad).ceil().min(ceil).max(lo + 1.0);
         Frame {
             w: 720.0,
             h: 220.0,
@@ -100,8 +105,8 @@ impl Frame {
     }
 
     /// A series' line (a gap lifts the pen) and its points, each with its value on
-    /// hover.
-    fn series(&self, svg: &mut String, s: &Series<'_>) {
+    /// hover (`unit` after it).
+    fn series(&self, svg: &mut String, s: &Series<'_>, unit: &str) {
         let mut d = String::new();
         let mut pen_down = false;
         for (i, (_, v)) in s.points.iter().enumerate() {
@@ -119,7 +124,7 @@ impl Frame {
             if let Some(v) = v {
                 let _ = write!(
                     svg,
-                    "<circle class=\"dot {}\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\"><title>{} {}: {v:.2}%</title></circle>",
+                    "<circle class=\"dot {}\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\"><title>{} {}: {v:.2}{unit}</title></circle>",
                     s.class,
                     self.x(i),
                     self.y(*v),
@@ -133,12 +138,23 @@ impl Frame {
 
 /// A line chart of percentages, its y-axis fitted to the data.
 pub fn line_chart(title: &str, series: &[Series<'_>]) -> String {
+    chart(title, series, true)
+}
+
+/// A line chart of any values (DPMO, packages per route, a score), its y-axis fitted
+/// to the data.
+pub fn value_chart(title: &str, series: &[Series<'_>]) -> String {
+    chart(title, series, false)
+}
+
+fn chart(title: &str, series: &[Series<'_>], percent: bool) -> String {
     let values: Vec<f64> = series
         .iter()
         .flat_map(|s| s.points.iter().filter_map(|p| p.1))
+        .filter(|v| v.is_finite())
         .collect();
     let n = series.iter().map(|s| s.points.len()).max().unwrap_or(0);
-    let frame = Frame::fitted(&values, n);
+    let frame = Frame::fitted(&values, n, percent);
     let mut svg = format!(
         "<svg class=\"chart\" viewBox=\"0 0 {} {}\" role=\"img\" aria-label=\"{}\"><title>{}</title>",
         frame.w,
@@ -155,7 +171,7 @@ pub fn line_chart(title: &str, series: &[Series<'_>]) -> String {
         frame.labels(&mut svg, &first.points);
     }
     for s in series {
-        frame.series(&mut svg, s);
+        frame.series(&mut svg, s, if percent { "%" } else { "" });
     }
     svg.push_str("</svg>");
     svg
@@ -187,5 +203,19 @@ mod tests {
             "a gap starts a new line: {svg}"
         );
         assert!(line_chart("x", &[]).contains("no data"));
+        // Any values: DPMO far above 100 keeps its scale and has no percent sign.
+        let dpmo = value_chart(
+            "NL DPMO",
+            &[Series {
+                name: "NL",
+                class: "s1",
+                points: vec![("W1".into(), Some(1800.0)), ("W2".into(), Some(950.0))],
+            }],
+        );
+        assert!(dpmo.contains("<title>W2 NL: 950.00</title>"), "{dpmo}");
+        assert!(
+            dpmo.contains(">1843<") && dpmo.contains(">907<"),
+            "the axis fits 950–1800: {dpmo}"
+        );
     }
 }

@@ -197,6 +197,38 @@ pub async fn seed_reviews(app: &App, url: &str) -> Vec<i64> {
     out
 }
 
+/// One flag about each subject of the walk (SWFT at DEL4, ZIPX at BOM1, ZIPX at PNQ5),
+/// as a refresh would store them: their ids in order.
+pub async fn seed_flags(app: &App, url: &str) -> Vec<i64> {
+    let ws = Workspace::open(&app.data, Some(url)).await.unwrap();
+    let subjects = [("SWFT", "DEL4"), ("ZIPX", "BOM1"), ("ZIPX", "PNQ5")];
+    let flags: Vec<dspdesk_store::NewFlag> = subjects
+        .iter()
+        .map(|(partner, station)| dspdesk_store::NewFlag {
+            kind: dspdesk_core::flags::FlagKind::Defaulting,
+            partner: (*partner).into(),
+            station: (*station).into(),
+            subject: String::new(),
+            reason: format!("{partner} at {station}: DOT under target for 3 weeks"),
+            numbers: String::new(),
+            data_date: chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+        })
+        .collect();
+    ws.store.sync_flags(&flags).await.unwrap();
+    let rows = ws.store.flags(false).await.unwrap();
+    let out = subjects
+        .iter()
+        .map(|(p, s)| {
+            rows.iter()
+                .find(|f| f.partner == *p && f.station == *s)
+                .unwrap()
+                .id
+        })
+        .collect();
+    ws.close().await;
+    out
+}
+
 /// One improvement plan about each subject of the walk (SWFT at DEL4, ZIPX at BOM1,
 /// ZIPX at PNQ5): their ids in order.
 pub async fn seed_plans(app: &App, url: &str) -> Vec<i64> {

@@ -586,6 +586,43 @@ async fn a_partner_acknowledges_its_plan_and_cannot_change_it() {
             v["plan"]["plan"]["metrics"][0][1], 95.0,
             "{b}: the targets as issued"
         );
+        // Its history says who issued it and that the partner acknowledged it.
+        let actions: Vec<&str> = v["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["action"].as_str().unwrap())
+            .collect();
+        assert_eq!(actions, ["issue", "state"], "{b}");
+        let page = text(&partner, format!("{base}/plans/{}", plans[0])).await;
+        assert!(page.contains("Acknowledged by the partner"), "{b}");
+        // The letter: its own plan's, never another's.
+        let letter = text(&partner, format!("{base}/plans/{}/letter", plans[0])).await;
+        assert!(
+            letter.contains(&format!("Improvement plan #{}", plans[0]))
+                && letter.contains("at least 95")
+                && letter.contains("Signature"),
+            "{b}"
+        );
+        let other = partner
+            .get(format!("{base}/plans/{}/letter", plans[1]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(other.status(), StatusCode::NOT_FOUND, "{b}");
+        // The downloads: the list holds its own plans only.
+        let csv = text(&partner, format!("{base}/plans?download=csv")).await;
+        assert!(csv.starts_with("id,partner,station,metrics"), "{b}: {csv}");
+        assert_eq!(csv.lines().count(), 2, "{b}: {csv}");
+        assert!(
+            csv.contains(",SWFT,") && !csv.contains("ZIPX"),
+            "{b}: {csv}"
+        );
+        let weeks = text(&partner, format!("{base}/plans/{}?download=csv", plans[0])).await;
+        assert!(
+            weeks.starts_with("week,metric,value,target,baseline"),
+            "{b}: {weeks}"
+        );
         // One click from the scorecard opens the form filled in; not for the partner.
         let coach = logged_in(&app, "coach").await;
         let card = text(&coach, format!("{base}/partners/SWFT/scorecard")).await;
@@ -624,6 +661,119 @@ async fn a_partner_acknowledges_its_plan_and_cannot_change_it() {
             1,
             "{b}: only its own"
         );
+        drop(app);
+        t.finish().await;
+    }
+}
+
+/// From a flag, an action item: the coach agrees one on its partner's flag, owned by the
+/// partner; a second is refused with the first's number; the partner sees it and no
+/// form; nobody reaches another scope's flag; the API agrees one too.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_flag_becomes_one_action_item_that_its_owner_sees() {
+    for t in TestStore::all().await {
+        let app = spawn_with(&t, &rows_at_two_stations(2)).await;
+        let flags = seed_flags(&app, &t.url).await;
+        let b = t.backend();
+        let base = &app.base;
+        let due = (chrono::Utc::now() + chrono::Duration::days(7))
+            .date_naive()
+            .to_string();
+        let coach = logged_in(&app, "coach").await;
+        let page = text(&coach, format!("{base}/flags/{}", flags[0])).await;
+        assert!(page.contains("Agree the action item"), "{b}");
+        let csrf = hidden(&page, "csrf");
+        let agree = |owner: &'static str, due: String| {
+            let (c, csrf) = (coach.clone(), csrf.clone());
+            let url = format!("{base}/flags/{}", flags[0]);
+            async move {
+                c.post(url)
+                    .form(&[
+                        ("csrf", csrf.as_str()),
+                        ("title", ""),
+                        ("owner", owner),
+                        ("due", due.as_str()),
+                    ])
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        // Refused with the field named: an owner who may not see it, a past date.
+        let bad = agree("station", due.clone()).await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(bad.text().await.unwrap().contains("may not see"), "{b}");
+        let bad = agree("partner", "2020-01-01".into()).await;
+        assert!(bad.text().await.unwrap().contains("from today"), "{b}");
+        let made = agree("partner", due.clone()).await;
+        assert_eq!(made.status(), StatusCode::SEE_OTHER, "{b}");
+        let item: i64 = made.headers()["location"]
+            .to_str()
+            .unwrap()
+            .trim_start_matches("/followups/")
+            .parse()
+            .unwrap();
+        let again = agree("partner", due.clone()).await;
+        assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            again
+                .text()
+                .await
+                .unwrap()
+                .contains(&format!("its action item already: #{item}")),
+            "{b}"
+        );
+        let d = detail(&coach, &app, item).await;
+        assert_eq!(d["followup"]["kind"], "action_item", "{b}");
+        assert_eq!(d["followup"]["title"], "Defaulting on DOT", "{b}");
+        assert_eq!(d["followup"]["owner"], "partner", "{b}");
+        // The partner: its item on the flag's page, no form; another's flag not found.
+        let partner = logged_in(&app, "partner").await;
+        let seen = text(&partner, format!("{base}/flags/{}", flags[0])).await;
+        assert!(
+            seen.contains(&format!("/followups/{item}")) && !seen.contains("Agree the action item"),
+            "{b}"
+        );
+        let pc = hidden(&seen, "csrf");
+        let refused = partner
+            .post(format!("{base}/flags/{}", flags[0]))
+            .form(&[
+                ("csrf", pc.as_str()),
+                ("owner", "partner"),
+                ("due", due.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{b}");
+        for other in [&flags[1], &flags[2]] {
+            let r = coach
+                .get(format!("{base}/flags/{other}"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{b}");
+        }
+        // The API: the program team agrees one on ZIPX's flag at BOM1.
+        let program = logged_in(&app, "program").await;
+        let pcsrf = csrf_of(&program, &app, "/flags").await;
+        let r = program
+            .post(format!("{base}/api/v1/flags/{}/action-item", flags[1]))
+            .header("x-csrf-token", &pcsrf)
+            .json(&json!({"owner": "station", "due": due}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED, "{b}");
+        let v: Value = program
+            .get(format!("{base}/api/v1/flags/{}/action-item", flags[1]))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(v["action_item"]["owner"], "station", "{b}");
         drop(app);
         t.finish().await;
     }

@@ -61,6 +61,7 @@ fn targets(
     followups: &[(i64, i64)],
     reviews: &[i64],
     plans: &[i64],
+    flags: &[i64],
 ) -> Vec<(String, Option<bool>)> {
     if !path.contains('{') {
         return vec![(path.to_string(), None)];
@@ -72,6 +73,7 @@ fn targets(
             let (id, att) = followups.get(i).copied().unwrap_or((999_999, 999_999));
             let review = reviews.get(i).copied().unwrap_or(999_999);
             let plan = plans.get(i).copied().unwrap_or(999_999);
+            let flag = flags.get(i).copied().unwrap_or(999_999);
             let url = path
                 .replace("{code}", code)
                 .replace("{station}", station)
@@ -80,10 +82,12 @@ fn targets(
                 .replace("{id}", &id.to_string())
                 .replace("{attachment}", &att.to_string())
                 .replace("{review}", &review.to_string())
-                .replace("{plan}", &plan.to_string());
+                .replace("{plan}", &plan.to_string())
+                .replace("{flag}", &flag.to_string());
             // A follow-up is about a partner at a station: both must be in scope.
-            let about_both =
-                path.contains("{id}") || path.contains("{review}") || path.contains("{plan}");
+            let about_both = ["{id}", "{review}", "{plan}", "{flag}"]
+                .iter()
+                .any(|p| path.contains(p));
             let partner_ok =
                 !(path.contains("{code}") || about_both) || sees.partners.contains(code);
             let station_ok =
@@ -138,6 +142,7 @@ async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
         let followups = seed_followups(&app, &t.url).await;
         let reviews = seed_reviews(&app, &t.url).await;
         let plans = seed_plans(&app, &t.url).await;
+        let flags = seed_flags(&app, &t.url).await;
         for sees in &CASES {
             let user = sees.user;
             let c = logged_in(&app, user).await;
@@ -153,7 +158,7 @@ async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
                 ) {
                     continue;
                 }
-                for (url, may) in targets(route.path, sees, &followups, &reviews, &plans) {
+                for (url, may) in targets(route.path, sees, &followups, &reviews, &plans, &flags) {
                     let r = c.get(format!("{}{url}", app.base)).send().await.unwrap();
                     let status = r.status();
                     let body = r.text().await.unwrap();

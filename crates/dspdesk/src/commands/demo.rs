@@ -186,6 +186,37 @@ async fn generate_and_load(ws: &Workspace, args: &DemoArgs) -> anyhow::Result<()
     )
     .await?;
     outln!("loaded the example rate cards and cost models as rates version {version}");
+    issue_planted_plans(ws, &sim.truth_path).await?;
+    Ok(())
+}
+
+/// Issues an improvement plan (DOT to 95%) to each partner the simulator planted for
+/// one, on the day `truth.json` names: one improves after it, the other does not.
+async fn issue_planted_plans(ws: &Workspace, truth: &Path) -> anyhow::Result<()> {
+    let truth: serde_json::Value = serde_json::from_slice(&std::fs::read(truth)?)?;
+    let coach = Actor::operator("demo");
+    let mut issued = 0;
+    for p in truth["partners"].as_array().into_iter().flatten() {
+        let (Some(partner), Some(day)) = (p["partner"].as_str(), p["plan_on"].as_str()) else {
+            continue;
+        };
+        let issued_on = dspdesk_core::time::parse_day(day).map_err(anyhow::Error::msg)?;
+        let plan = dspdesk_app::plans::Issue {
+            partner: partner.to_owned(),
+            station: String::new(),
+            metrics: vec![("dot_pct".to_owned(), 95.0)],
+            issued_on,
+            review_on: issued_on + Duration::days(42),
+            note: "On-time delivery is far under the network's. Lift it to 95% within six weeks: re-plan the routes that start late and brief every rider on the promise windows.".to_owned(),
+        };
+        match dspdesk_app::plans::issue(ws, &coach, plan, chrono::Utc::now()).await {
+            Ok(_) => issued += 1,
+            Err(e) => outln!("no improvement plan for {partner}: {e}"),
+        }
+    }
+    if issued > 0 {
+        outln!("issued {issued} improvement plans to the partners planted for them");
+    }
     Ok(())
 }
 

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 /// Reviews: DSP review meetings and weekly business reviews, with their action items.
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  dspdesk reviews add --kind wbr --date 2026-11-30 --station DEL4 --attendees \"Asha, Ravi\" --item \"Fix the van roster;asha;2026-12-04\"\n  dspdesk reviews list\n  dspdesk reviews show 3 --format json"
+    after_help = "Examples:\n  dspdesk reviews add --kind wbr --date 2026-11-30 --station DEL4 --attendees \"Asha, Ravi\" --item \"Fix the van roster;asha;2026-12-04\"\n  dspdesk reviews list\n  dspdesk reviews show 3 --format json\n  dspdesk reviews item --from-flag 12 --owner asha --due 2026-12-04"
 )]
 pub struct ReviewsArgs {
     #[command(subcommand)]
@@ -53,6 +53,20 @@ pub enum ReviewsCommand {
         id: i64,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
+    },
+    /// Agree an action item on a flag (see `dspdesk flags`): about its partner and
+    /// station, owned and due as given; one per flag.
+    Item {
+        #[arg(long)]
+        from_flag: i64,
+        /// A user name (a partner user owns it for its company).
+        #[arg(long)]
+        owner: String,
+        #[arg(long, value_parser = day)]
+        due: chrono::NaiveDate,
+        /// Default: the flag's kind and subject.
+        #[arg(long, default_value = "")]
+        title: String,
     },
 }
 
@@ -110,8 +124,22 @@ pub async fn run(cli: &Cli, args: &ReviewsArgs) -> anyhow::Result<ExitCode> {
             let id = reviews::record(&ws, &me, record, args.clock.now()).await?;
             outln!("recorded review #{id} with {n} action items");
         }
+        ReviewsCommand::Item {
+            from_flag,
+            owner,
+            due,
+            title,
+        } => {
+            let from = reviews::FromFlag {
+                flag: *from_flag,
+                title: title.clone(),
+                owner: owner.clone(),
+                due: *due,
+            };
+            item_from_flag(&ws, &me, from, args.clock.now()).await?;
+        }
         ReviewsCommand::List { limit, format } => {
-            let rows = reviews::list(&ws, &me, *limit).await?;
+            let rows = reviews::list(&ws, &me, *limit, 0).await?;
             if *format == Format::Json {
                 outln!("{}", serde_json::to_string_pretty(&rows)?);
             } else {
@@ -131,32 +159,53 @@ pub async fn run(cli: &Cli, args: &ReviewsArgs) -> anyhow::Result<ExitCode> {
         }
         ReviewsCommand::Show { id, format } => {
             let (r, items) = reviews::show(&ws, &me, *id).await?;
-            if *format == Format::Json {
-                let v = serde_json::json!({ "review": r, "action_items": items, "numbers": reviews::numbers_link(&r) });
-                outln!("{}", serde_json::to_string_pretty(&v)?);
-            } else {
-                outln!(
-                    "#{} {} on {} {} {}",
-                    r.id,
-                    r.kind.label(),
-                    r.date,
-                    r.partner,
-                    r.station
-                );
-                outln!("attendees: {}", r.attendees);
-                outln!("{}", r.notes);
-                for f in &items {
-                    outln!(
-                        "  #{:<6} {:<19} {:<12} due {} {}",
-                        f.id,
-                        f.state,
-                        f.owner.as_deref().unwrap_or("-"),
-                        f.data_date.map(|d| d.to_string()).unwrap_or_default(),
-                        f.title
-                    );
-                }
-            }
+            print_review(&r, &items, *format)?;
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+async fn item_from_flag(
+    ws: &dspdesk_app::Workspace,
+    me: &dspdesk_app::Actor,
+    from: reviews::FromFlag,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let (flag, owner, due) = (from.flag, from.owner.clone(), from.due);
+    let id = reviews::item_from_flag(ws, me, from, now).await?;
+    outln!("action item #{id} on flag {flag}, owned by {owner}, due {due}");
+    Ok(())
+}
+
+fn print_review(
+    r: &dspdesk_app::ReviewRow,
+    items: &[dspdesk_app::FollowupRow],
+    format: Format,
+) -> anyhow::Result<()> {
+    if format == Format::Json {
+        let v = serde_json::json!({ "review": r, "action_items": items, "numbers": reviews::numbers_link(r) });
+        outln!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(());
+    }
+    outln!(
+        "#{} {} on {} {} {}",
+        r.id,
+        r.kind.label(),
+        r.date,
+        r.partner,
+        r.station
+    );
+    outln!("attendees: {}", r.attendees);
+    outln!("{}", r.notes);
+    for f in items {
+        outln!(
+            "  #{:<6} {:<19} {:<12} due {} {}",
+            f.id,
+            f.state,
+            f.owner.as_deref().unwrap_or("-"),
+            f.data_date.map(|d| d.to_string()).unwrap_or_default(),
+            f.title
+        );
+    }
+    Ok(())
 }

@@ -1,6 +1,7 @@
 //! Flags: everything in the data that needs a person.
 
 mod api;
+mod item;
 mod pages;
 
 use super::{Query, Route};
@@ -11,11 +12,18 @@ use dspdesk_core::flags::FlagKind;
 pub fn routes() -> Vec<Route> {
     vec![
         Route::page("/flags", get(pages::flags)),
+        Route::page("/flags/{flag}", get(item::show).post(item::agree)),
         Route::api(
             "/api/v1/flags",
             get(api::flags),
             "Open flags (everything that needs a person) with reason, numbers and first and last seen; ?all=1 includes cleared ones, ?kind= filters.",
             &[Query::All, Query::Kind],
+        ),
+        Route::api(
+            "/api/v1/flags/{flag}/action-item",
+            get(item::api_show).post(item::api_agree),
+            "The action item agreed on a flag (null if none); POST agrees one {owner, due, title?}: about the flag's partner and station, one per flag.",
+            &[],
         ),
     ]
 }

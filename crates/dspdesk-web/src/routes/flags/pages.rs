@@ -25,7 +25,7 @@ pub async fn flags(State(s): State<AppState>, u: User, Query(q): Query<FlagQuery
         Some(k) => k.label().into(),
         None => "everything that needs a person".into(),
     };
-    page.intro = "Computed from the data after every load, as of the last day and the last complete week; a flag clears by itself when the data no longer shows it. Click a reason to turn the flag into a support-hub point someone follows up; lost packages, COD not remitted, ageing packages and late deliveries open their cases by themselves (Follow-ups).".into();
+    page.intro = "Computed from the data after every load, as of the last day and the last complete week; a flag clears by itself when the data no longer shows it. Click a flag's number to agree an action item on it (an owner and a due date), or its reason to raise it as a support-hub point; lost packages, COD not remitted, ageing packages and late deliveries open their cases by themselves (Follow-ups).".into();
     page.tiles = FlagKind::ALL
         .iter()
         .map(|k| {
@@ -41,11 +41,13 @@ pub async fn flags(State(s): State<AppState>, u: User, Query(q): Query<FlagQuery
     let st = table.column("station").unwrap_or(0);
     let kind = table.column("kind").unwrap_or(0);
     let reason = table.column("reason").unwrap_or(0);
+    let id = table.column("id").unwrap_or(0);
     // A partner links to its scorecard; a reason to the form that turns the flag into
     // a support-hub point someone follows up.
     let link = |col: &str, row: &[Cell]| {
         let code = row[p].export_text();
         match col {
+            "id" => Some(format!("/flags/{}", row[id].export_text())),
             "partner" if !code.is_empty() => Some(format!("/partners/{code}/scorecard")),
             "reason" => {
                 let title = FlagKind::parse(&row[kind].export_text()).map_or("Flag", |k| k.label());
@@ -74,6 +76,7 @@ pub async fn flags(State(s): State<AppState>, u: User, Query(q): Query<FlagQuery
             note: String::new(),
             table: &table,
             show: &[
+                "id",
                 "kind",
                 "partner",
                 "station",

@@ -4,8 +4,10 @@
 
 use super::Route;
 use crate::AppState;
+use crate::routes::followups::when;
 use crate::shared::auth::{ApiUser, User};
-use crate::shared::charts::{Series, line_chart};
+use crate::shared::charts::{Series, line_chart, value_chart};
+use crate::shared::download::download;
 use crate::shared::error::{ApiError, PageError, PageResult};
 use crate::shared::extract::CsrfForm;
 use crate::shared::render::{Chrome, chrome, render, segment};
@@ -23,6 +25,7 @@ pub fn routes() -> Vec<Route> {
     vec![
         Route::page("/plans", get(list).post(issue)),
         Route::page("/plans/{plan}", get(show).post(act)),
+        Route::page("/plans/{plan}/letter", get(letter)),
         Route::api(
             "/api/v1/plans",
             get(api_list),
@@ -58,6 +61,9 @@ struct ListPage {
 pub struct Done {
     #[serde(default)]
     done: String,
+    /// `csv` or `xlsx`: the page's table as a file.
+    #[serde(default)]
+    download: String,
 }
 
 pub async fn list(
@@ -87,6 +93,10 @@ pub async fn list(
     rows_in.resize(3, (String::new(), String::new()));
     let today = Utc::now().with_timezone(&s.ws.default_zone).date_naive();
     let rows = plans::list(&s.ws, &u.actor, Utc::now()).await?;
+    let format = one("download");
+    if !format.is_empty() {
+        return download(&plans::plans_table(&rows), "plans", &format);
+    }
     Ok(render(ListPage {
         c: chrome(&u, "plans"),
         rows,
@@ -173,20 +183,20 @@ struct ShowPage {
     c: Chrome,
     v: PlanView,
     baselines: Vec<String>,
-    chart: String,
+    /// One chart per metric: its weeks, its target and its baseline.
+    charts: Vec<String>,
+    /// (when, who, what).
+    history: Vec<(String, String, String)>,
     may_ack: bool,
     may_work: bool,
     result: String,
 }
 
-fn chart(v: &PlanView) -> String {
-    let Some(t) = v
-        .metrics
-        .first()
-        .filter(|t| t.metric.ends_with("_pct") || t.metric == "score")
-    else {
-        return String::new();
-    };
+/// A metric's weeks against its target and baseline, scaled to its own values.
+fn charts(v: &PlanView) -> Vec<String> {
+    if v.evaluation.weeks.is_empty() {
+        return Vec::new();
+    }
     let weeks: Vec<String> = v
         .evaluation
         .weeks
@@ -194,28 +204,56 @@ fn chart(v: &PlanView) -> String {
         .map(|w| w.week.to_string())
         .collect();
     let flat = |x: Option<f64>| weeks.iter().map(|w| (w.clone(), x)).collect::<Vec<_>>();
-    let series = [
-        Series {
-            name: "week",
-            class: "s1",
-            points: v
-                .evaluation
-                .weeks
-                .iter()
-                .map(|w| (w.week.to_string(), w.values[0]))
-                .collect(),
-        },
-        Series {
-            name: "target",
-            class: "s2",
-            points: flat(Some(t.target)),
-        },
-    ];
-    if weeks.is_empty() {
-        String::new()
-    } else {
-        line_chart(&format!("{} by week against the target", t.metric), &series)
-    }
+    v.metrics
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let series = [
+                Series {
+                    name: "week",
+                    class: "s1",
+                    points: v
+                        .evaluation
+                        .weeks
+                        .iter()
+                        .map(|w| (w.week.to_string(), w.values.get(i).copied().flatten()))
+                        .collect(),
+                },
+                Series {
+                    name: "target",
+                    class: "s2",
+                    points: flat(Some(t.target)),
+                },
+                Series {
+                    name: "baseline",
+                    class: "s3",
+                    points: flat(t.baseline.value),
+                },
+            ];
+            let title = format!("{} by week against the target", t.metric);
+            if t.metric.ends_with("_pct") {
+                line_chart(&title, &series)
+            } else {
+                value_chart(&title, &series)
+            }
+        })
+        .collect()
+}
+
+fn baselines(v: &PlanView) -> Vec<String> {
+    v.metrics
+        .iter()
+        .map(|t| plans::baseline_text(&t.baseline))
+        .collect()
+}
+
+async fn found(s: &AppState, u: &User, id: i64) -> Result<PlanView, PageError> {
+    plans::show(&s.ws, &u.actor, id, Utc::now())
+        .await
+        .map_err(|e| match e {
+            AppError::NotFound(_) => PageError::not_found("no such plan in your scope"),
+            e => e.into(),
+        })
 }
 
 pub async fn show(
@@ -224,23 +262,101 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(q): Query<Done>,
 ) -> PageResult {
-    let v = plans::show(&s.ws, &u.actor, id, Utc::now())
-        .await
-        .map_err(|e| match e {
-            AppError::NotFound(_) => PageError::not_found("no such plan in your scope"),
-            e => e.into(),
-        })?;
+    let v = found(&s, &u, id).await?;
+    if !q.download.is_empty() {
+        return download(
+            &plans::weeks_table(&v),
+            &format!("plan-{id}-weeks"),
+            &q.download,
+        );
+    }
+    let history = plans::history(&s.ws, &u.actor, id)
+        .await?
+        .into_iter()
+        .map(|a| {
+            (
+                when(a.at, s.ws.default_zone),
+                a.actor,
+                history_line(&a.action, &a.detail),
+            )
+        })
+        .collect();
     Ok(render(ShowPage {
         c: chrome(&u, "plans"),
-        baselines: v
-            .metrics
-            .iter()
-            .map(|t| plans::baseline_text(&t.baseline))
-            .collect(),
-        chart: chart(&v),
-        may_ack: u.user.role == dspdesk_core::Role::Partner && v.plan.state == "issued",
+        baselines: baselines(&v),
+        charts: charts(&v),
+        history,
+        may_ack: u.user.role == dspdesk_core::Role::Partner
+            && matches!(v.plan.state.as_str(), "issued" | "extended"),
         may_work: u.user.role.may(dspdesk_core::Action::SetGoals) && v.plan.state != "closed",
         result: q.done,
+        v,
+    }))
+}
+
+/// An audit row of a plan in words.
+fn history_line(action: &str, detail: &str) -> String {
+    match action {
+        "issue" => match detail.rsplit_once("; review ") {
+            Some((_, review)) => format!("Issued, review on {review}"),
+            None => "Issued".to_owned(),
+        },
+        "state" => {
+            // "<from> -> <to> <outcome> review <date>"
+            let mut words = detail.split_whitespace();
+            let (_, _, to) = (words.next(), words.next(), words.next().unwrap_or(""));
+            let rest: Vec<&str> = words.collect();
+            match (to, rest.as_slice()) {
+                ("acknowledged", _) => "Acknowledged by the partner".into(),
+                ("extended", [.., "review", d]) => format!("Extended: review moved to {d}"),
+                ("closed", [o, ..]) => format!("Closed: {}", o.replace('_', " ")),
+                _ => detail.to_owned(),
+            }
+        }
+        _ => format!("{action}: {detail}"),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "plans/letter.html")]
+struct LetterPage {
+    c: Chrome,
+    v: PlanView,
+    baselines: Vec<String>,
+    /// "at least 95", "at most 500".
+    targets: Vec<String>,
+    /// Each metric in words.
+    labels: Vec<String>,
+    today: String,
+}
+
+/// The plan as a letter to the partner, to print or save as PDF.
+pub async fn letter(State(s): State<AppState>, u: User, Path(id): Path<i64>) -> PageResult {
+    let v = found(&s, &u, id).await?;
+    Ok(render(LetterPage {
+        c: chrome(&u, "plans"),
+        baselines: baselines(&v),
+        targets: v
+            .metrics
+            .iter()
+            .map(|t| match t.direction {
+                dspdesk_core::plans::Direction::Higher => format!("at least {}", t.target),
+                dspdesk_core::plans::Direction::Lower => format!("at most {}", t.target),
+            })
+            .collect(),
+        labels: v
+            .metrics
+            .iter()
+            .map(|t| match dspdesk_core::plans::label(&t.metric) {
+                "" => t.metric.clone(),
+                l => l.to_owned(),
+            })
+            .collect(),
+        today: Utc::now()
+            .with_timezone(&s.ws.default_zone)
+            .date_naive()
+            .format("%-d %B %Y")
+            .to_string(),
         v,
     }))
 }
@@ -304,7 +420,11 @@ pub async fn api_show(
     ApiUser(u): ApiUser,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(
-        json!({ "plan": plans::show(&s.ws, &u.actor, id, Utc::now()).await? }),
-    ))
+    let plan = plans::show(&s.ws, &u.actor, id, Utc::now()).await?;
+    let history: Vec<Value> = plans::history(&s.ws, &u.actor, id)
+        .await?
+        .into_iter()
+        .map(|a| json!({ "at": a.at, "actor": a.actor, "action": a.action, "detail": a.detail }))
+        .collect();
+    Ok(Json(json!({ "plan": plan, "history": history })))
 }

@@ -1,7 +1,7 @@
 //! Reviews: DSP reviews and WBRs with their action items; the form that records one,
 //! a review's page beside the numbers of its week, and the same as JSON.
 
-use super::Route;
+use super::{Query, Route};
 use crate::AppState;
 use crate::routes::followups::{may_change, when};
 use crate::shared::auth::{ApiUser, User};
@@ -29,8 +29,8 @@ pub fn routes() -> Vec<Route> {
         Route::api(
             "/api/v1/reviews",
             get(api_list).post(api_create),
-            "DSP reviews and WBRs the caller may see, newest first; POST records one {kind, date, partner, station, attendees, notes, items: [{title, owner, due}]}.",
-            &[],
+            "DSP reviews and WBRs the caller may see, newest first, a page at a time (per_page default 100, at most 1000); POST records one {kind, date, partner, station, attendees, notes, items: [{title, owner, due}]}.",
+            &[Query::Page, Query::PerPage],
         ),
         Route::api(
             "/api/v1/reviews/{review}",
@@ -103,7 +103,7 @@ async fn list_page(
     result: String,
     form: Vec<(String, String)>,
 ) -> Result<ListPage, AppError> {
-    let rows = reviews::list(&s.ws, &u.actor, 500).await?;
+    let rows = reviews::list(&s.ws, &u.actor, 500, 0).await?;
     Ok(ListPage {
         c: chrome(u, "reviews"),
         rows,
@@ -123,7 +123,7 @@ pub async fn list(
     axum::extract::Query(q): axum::extract::Query<ListQuery>,
 ) -> PageResult {
     if let Some(f) = &q.download {
-        let rows = reviews::list(&s.ws, &u.actor, 10_000).await?;
+        let rows = reviews::list(&s.ws, &u.actor, 10_000, 0).await?;
         return download(&table(&rows), "reviews", f);
     }
     Ok(render(list_page(&s, &u, String::new(), Vec::new()).await?))
@@ -257,12 +257,23 @@ pub async fn show(State(s): State<AppState>, u: User, Path(id): Path<i64>) -> Pa
     }))
 }
 
+#[derive(serde::Deserialize)]
+pub struct Page {
+    page: Option<i64>,
+    per_page: Option<i64>,
+}
+
 pub async fn api_list(
     State(s): State<AppState>,
     ApiUser(u): ApiUser,
+    axum::extract::Query(p): axum::extract::Query<Page>,
 ) -> Result<Json<Value>, ApiError> {
-    let rows = reviews::list(&s.ws, &u.actor, 500).await?;
-    Ok(Json(json!({ "reviews": rows })))
+    let per_page = p.per_page.unwrap_or(100).clamp(1, 1000);
+    let page = p.page.unwrap_or(1).clamp(1, 1_000_000);
+    let rows = reviews::list(&s.ws, &u.actor, per_page, (page - 1) * per_page).await?;
+    Ok(Json(
+        json!({ "reviews": rows, "page": page, "per_page": per_page }),
+    ))
 }
 
 pub async fn api_show(
