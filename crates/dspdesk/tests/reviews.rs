@@ -146,4 +146,30 @@ fn a_wbr_records_its_action_items_and_an_overdue_one_escalates() {
         1,
         "overdue by one day: the coaches"
     );
+    // Reopened before its due date, an item keeps it; reopened after, it gets a new
+    // clock from the reopening.
+    let second = items
+        .iter()
+        .find(|i| i["data_date"] == "2030-01-14")
+        .unwrap()["id"]
+        .to_string();
+    let resolve_by = |id: &str| {
+        let v: Value = serde_json::from_str(
+            &env.run(&["cases", "show", id, "--format", "json"])
+                .ok()
+                .stdout,
+        )
+        .unwrap();
+        v["followup"]["resolve_by"].as_str().unwrap().to_owned()
+    };
+    for (id, done, again) in [
+        (&second, "2030-01-08T09:00:00Z", "2030-01-10T09:00:00Z"),
+        (&first, "2030-01-11T09:00:00Z", "2030-01-12T09:00:00Z"),
+    ] {
+        env.run(&["cases", "resolve", id, "--now", done]).ok();
+        env.run(&["cases", "reopen", id, "--now", again]).ok();
+    }
+    assert_eq!(resolve_by(&second), "2030-01-14T18:30:00Z");
+    let renewed = resolve_by(&first);
+    assert!(renewed.as_str() > "2030-01-12T09:00:00Z", "{renewed}");
 }

@@ -249,6 +249,17 @@ pub async fn item_from_flag(
 ) -> Result<i64, AppError> {
     actor.must(Action::WorkFollowups)?;
     let flag = crate::flags::flag_by_id(ws, actor, f.flag).await?;
+    // A partner's flag shows at each of its stations; the action item is about the
+    // whole partner, which only a scope holding the partner may agree.
+    if !actor.scope.allows(&flag.partner, &flag.station) {
+        return Err(AppError::invalid(
+            "flag",
+            format!(
+                "flag {} is about all of {}, beyond your stations: raise it as a point, or ask the partner's coach",
+                flag.id, flag.partner
+            ),
+        ));
+    }
     if let Some(at) = flag.cleared_at {
         return Err(AppError::invalid(
             "flag",
@@ -304,11 +315,13 @@ pub async fn item_from_flag(
         Some(id) => Ok(id),
         None => Err(AppError::invalid(
             "flag",
-            format!(
-                "flag {} has its action item already: #{}",
-                flag.id,
-                item_of_flag(ws, actor, flag.id).await?.map_or(0, |f| f.id)
-            ),
+            match item_of_flag(ws, actor, flag.id).await? {
+                Some(first) => format!(
+                    "flag {} has its action item already: #{}",
+                    flag.id, first.id
+                ),
+                None => format!("flag {} has its action item already", flag.id),
+            },
         )),
     }
 }

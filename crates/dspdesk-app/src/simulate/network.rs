@@ -408,12 +408,15 @@ fn plant_traits(cfg: &SimConfig, partners: &mut [Partner], room_for_plans: bool)
     if !room_for_plans {
         return;
     }
-    // Plans go to partners without an on-time trait of their own, one each at least.
+    // Plans go to partners whose on-time has no other trait in it, one each at least.
     rng.shuffle(&mut order);
     let free: Vec<usize> = order
         .iter()
         .copied()
-        .filter(|&i| !partners[i].traits.low_dot && !partners[i].traits.degrading)
+        .filter(|&i| {
+            let t = &partners[i].traits;
+            !(t.low_dot || t.degrading || t.slow || t.stuck)
+        })
         .collect();
     let n_imp = count(RATE_IMPROVES).max(1).min(free.len() / 2);
     let n_ign = count(RATE_IGNORES).max(1).min(free.len() / 2);

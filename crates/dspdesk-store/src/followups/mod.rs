@@ -379,8 +379,26 @@ macro_rules! write_extras {
 
 impl Store {
     /// Opens a follow-up with its lines, watchers, history and notifications. A case
-    /// whose key is already stored is not opened again: `Ok(None)`.
+    /// whose key is already stored is not opened again: `Ok(None)`, also when another
+    /// writer stored the key between the check and the insert.
     pub async fn open_followup(
+        &self,
+        f: &NewFollowup,
+        notes: &[NewNotification],
+    ) -> Result<Option<i64>> {
+        match self.open_followup_unless_keyed(f, notes).await {
+            Err(StoreError::Sql(e))
+                if f.key.is_some()
+                    && e.as_database_error()
+                        .is_some_and(|d| d.is_unique_violation()) =>
+            {
+                Ok(None)
+            }
+            other => other,
+        }
+    }
+
+    async fn open_followup_unless_keyed(
         &self,
         f: &NewFollowup,
         notes: &[NewNotification],

@@ -128,9 +128,8 @@ impl Store {
         Ok(row)
     }
 
-    /// The newest reviews the scope sees: a partner's by the partner rule, a station's
-    /// by the station rule, the network's only by those who see everything.
-    /// One page of the reviews the scope allows, newest first.
+    /// One page of the newest reviews the scope sees: a partner's by the partner rule, a
+    /// station's by the station rule, the network's only by those who see everything.
     pub async fn reviews(&self, scope: &Scope, limit: i64, offset: i64) -> Result<Vec<ReviewRow>> {
         let mut cond = String::from(" WHERE 1 = 1");
         let mut binds = Vec::new();

@@ -704,6 +704,7 @@ async fn a_flag_becomes_one_action_item_that_its_owner_sees() {
         assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert!(bad.text().await.unwrap().contains("may not see"), "{b}");
         let bad = agree("partner", "2020-01-01".into()).await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
         assert!(bad.text().await.unwrap().contains("from today"), "{b}");
         let made = agree("partner", due.clone()).await;
         assert_eq!(made.status(), StatusCode::SEE_OTHER, "{b}");
@@ -754,6 +755,57 @@ async fn a_flag_becomes_one_action_item_that_its_owner_sees() {
                 .unwrap();
             assert_eq!(r.status(), StatusCode::NOT_FOUND, "{b}");
         }
+        // A flag about all of ZIPX shows to the manager of BOM1, one of its stations; the
+        // manager may not agree an action item about the whole partner.
+        let ws = workspace(&app, &t).await;
+        let mut current: Vec<dspdesk_store::NewFlag> = ws
+            .store
+            .flags(false)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|f| dspdesk_store::NewFlag {
+                kind: f.kind,
+                partner: f.partner,
+                station: f.station,
+                subject: f.subject,
+                reason: f.reason,
+                numbers: f.numbers,
+                data_date: f.data_date,
+            })
+            .collect();
+        let mut whole = current[0].clone();
+        (whole.partner, whole.station) = ("ZIPX".into(), String::new());
+        current.push(whole);
+        ws.store.sync_flags(&current).await.unwrap();
+        let all_zipx = ws
+            .store
+            .flags(false)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|f| f.partner == "ZIPX" && f.station.is_empty())
+            .unwrap()
+            .id;
+        ws.close().await;
+        let station = logged_in(&app, "station").await;
+        let page = text(&station, format!("{base}/flags/{all_zipx}")).await;
+        let sc = hidden(&page, "csrf");
+        let r = station
+            .post(format!("{base}/flags/{all_zipx}"))
+            .form(&[
+                ("csrf", sc.as_str()),
+                ("owner", "station"),
+                ("due", due.as_str()),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            r.text().await.unwrap().contains("beyond your stations"),
+            "{b}"
+        );
         // The API: the program team agrees one on ZIPX's flag at BOM1.
         let program = logged_in(&app, "program").await;
         let pcsrf = csrf_of(&program, &app, "/flags").await;

@@ -209,7 +209,14 @@ async fn issue_planted_plans(ws: &Workspace, truth: &Path) -> anyhow::Result<()>
             review_on: issued_on + Duration::days(42),
             note: "On-time delivery is far under the network's. Lift it to 95% within six weeks: re-plan the routes that start late and brief every rider on the promise windows.".to_owned(),
         };
-        match dspdesk_app::plans::issue(ws, &coach, plan, chrono::Utc::now()).await {
+        // Issued as on the day after the data ends, whenever the demo runs.
+        let now = match ws.loaded_range().await? {
+            Some((_, last)) => (last + Duration::days(1))
+                .and_hms_opt(9, 0, 0)
+                .map_or_else(chrono::Utc::now, |t| t.and_utc()),
+            None => chrono::Utc::now(),
+        };
+        match dspdesk_app::plans::issue(ws, &coach, plan, now).await {
             Ok(_) => issued += 1,
             Err(e) => outln!("no improvement plan for {partner}: {e}"),
         }

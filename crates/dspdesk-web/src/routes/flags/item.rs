@@ -78,6 +78,7 @@ async fn page(s: &AppState, u: &User, id: i64, error: String, form: AgreeForm) -
             segment(&f.reason)
         ),
         may_agree: u.user.role.may(dspdesk_core::Action::WorkFollowups)
+            && u.actor.scope.allows(&f.partner, &f.station)
             && item.is_none()
             && f.cleared_at.is_none(),
         item,
