@@ -1,7 +1,8 @@
 // A point followed up in headless Chromium: the partner raises it and answers, the
 // program team resolves it, the partner sees it resolved and is told; the program team
 // records a WBR with two action items and the partner closes the one it owns; the coach
-// issues an improvement plan from the partner's scorecard and the partner acknowledges it.
+// issues an improvement plan from the partner's scorecard and the partner acknowledges it;
+// the partner uploads a compliance document and the program team verifies it.
 // Any console error fails it.
 // Usage: node followups.mjs BASE_URL PASSWORD
 import { chromium } from "playwright-core";
@@ -129,10 +130,39 @@ try {
   await page.click("a >> text=The letter to the partner");
   await page.waitForURL(/\/letter$/);
   check((await page.textContent("article.letter")).includes("Two weeks to lift"), "the letter carries the coach's note");
+  await logout();
+
+  // A compliance document: the admin adds its type, the partner uploads it, the program
+  // team verifies it.
+  await login("admin");
+  await page.goto(base + "/admin/documents");
+  await page.fill("input[name=code]", "trade_licence");
+  await page.fill("input[name=label]", "Trade licence");
+  await page.click("button >> text=Add or change");
+  await page.waitForURL(/done=/);
+  await logout();
+  await login("partner");
+  await page.click("nav >> text=Documents");
+  await page.waitForURL(/\/documents$/);
+  await page.fill("form.document input[name=number]", "TL-2026-118");
+  await page.fill("form.document input[name=issued]", "2026-04-01");
+  await page.fill("form.document input[name=expires]", "2027-03-31");
+  await page.setInputFiles("form.document input[name=file]", { name: "licence.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4 trade licence") });
+  await page.click("form.document button[type=submit]");
+  // The upload goes with its progress shown; the answer replaces the page's content.
+  await page.waitForSelector("[role=status] >> text=Uploaded document");
+  check((await page.textContent("table.documents")).includes("uploaded"), "the partner's document waits to be verified");
+  await logout();
+  await login("program");
+  await page.goto(base + "/documents");
+  await page.click("form.check button >> text=Verify");
+  await page.waitForURL(/done=/);
+  check((await page.textContent("table.documents")).includes("verified"), "the program team verifies it");
+  check(await page.locator("form.check").count() === 0, "nothing left to check");
   if (errors.length) throw new Error("console errors:\n" + errors.join("\n"));
   console.log("followups walk: ok");
 } catch (e) {
-  console.error(e.message);
+  console.error(e.message + " (at " + page.url() + ")");
   process.exitCode = 1;
 } finally {
   await browser.close();

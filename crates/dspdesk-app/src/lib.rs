@@ -6,6 +6,7 @@
 pub mod cases;
 pub mod cod;
 pub mod config;
+pub mod documents;
 pub mod flags;
 pub mod followups;
 pub mod goals;
@@ -25,8 +26,9 @@ pub use chrono_tz::Tz;
 pub use dspdesk_core::table::{Cell, Table};
 pub use dspdesk_lake::{DayMode, Kind, Progress};
 pub use dspdesk_store::{
-    AttachmentRow, CommentRow, ConfigVersion, FlagRow, FlagSync, FollowupRow, NotificationRow,
-    Outcome, ReviewRow, ScoreRun, StationRow, Store, StoreError, TokenRow, UserRow,
+    AttachmentRow, CommentRow, ConfigVersion, DocumentRow, FlagRow, FlagSync, FollowupRow,
+    GuaranteeRow, NotificationRow, Outcome, ReviewRow, ScoreRun, StationRow, Store, StoreError,
+    TokenRow, UserRow,
 };
 pub use shared::actor::Actor;
 pub use shared::error::AppError;

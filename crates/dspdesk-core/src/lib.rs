@@ -5,6 +5,7 @@
 
 pub mod cases;
 pub mod codes;
+pub mod compliance;
 pub mod config;
 pub mod facts;
 pub mod flags;

@@ -51,6 +51,8 @@ impl Role {
             Action::RaisePoints | Action::CommentOnFollowups => true,
             Action::WorkFollowups => matches!(self, Admin | Program | Coach | Station),
             Action::ReadAudit => self == Admin,
+            Action::UploadDocuments => matches!(self, Admin | Program | Coach | Partner),
+            Action::VerifyDocuments => matches!(self, Admin | Program),
         }
     }
 }
@@ -79,6 +81,10 @@ pub enum Action {
     WorkFollowups,
     /// Read the whole audit log.
     ReadAudit,
+    /// Upload a compliance document (a partner its own, staff for partners of their scope).
+    UploadDocuments,
+    /// Verify or reject documents; record bank guarantees.
+    VerifyDocuments,
 }
 
 impl Action {
@@ -97,6 +103,10 @@ impl Action {
                 "Only the program team, coaches and station managers assign, resolve or reopen follow-ups; a partner answers with a comment."
             }
             Action::ReadAudit => "Only an admin reads the audit log.",
+            Action::UploadDocuments => "Your role does not upload documents.",
+            Action::VerifyDocuments => {
+                "Only the program team verifies documents and records bank guarantees."
+            }
         }
     }
 }

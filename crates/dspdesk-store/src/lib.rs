@@ -13,6 +13,7 @@
 
 mod cod;
 mod db;
+mod documents;
 mod facts;
 mod flags;
 mod followups;
@@ -28,6 +29,7 @@ pub mod testing;
 
 pub use cod::RemitRow;
 pub use db::{AuditFilter, AuditRow, Db, JobsLock, Result, Store, StoreError, redact};
+pub use documents::{DocumentRow, GuaranteeRow, NewDocument, NewGuarantee};
 pub use facts::FactRow;
 pub use flags::{FlagRow, FlagSync, NewFlag};
 pub use followups::{

@@ -99,6 +99,8 @@ pub enum Command {
     Reviews(commands::reviews::ReviewsArgs),
     /// Improvement plans (MEPs): issue, track from the facts, extend, close.
     Plans(commands::plans::PlansArgs),
+    /// Compliance documents and bank guarantees: types, uploads, checks, standing.
+    Documents(commands::documents::DocumentsArgs),
 }
 
 /// Exit codes: 0 done, 1 failed, 2 wrong usage (clap), 65 bad input data.

@@ -55,7 +55,7 @@ fn clean_name(raw: &str) -> String {
     }
 }
 
-fn path_of(ws: &Workspace, sha: &str) -> PathBuf {
+pub(crate) fn path_of(ws: &Workspace, sha: &str) -> PathBuf {
     ws.data_dir.join("files").join(&sha[..2]).join(sha)
 }
 
@@ -76,20 +76,7 @@ pub async fn attach(
             format!("follow-up {id} is closed: reopen it to attach a file"),
         ));
     }
-    let name = clean_name(filename);
-    let content_type = check_file(&name, bytes)?;
-    let sha = format!("{:x}", Sha256::digest(bytes));
-    let path = path_of(ws, &sha);
-    if !path.exists() {
-        let bytes = bytes.to_vec();
-        let target = path.clone();
-        tokio::task::spawn_blocking(move || store_file(&target, &bytes))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .map_err(|e| {
-                AppError::Internal(format!("cannot store the file at {}: {e}", path.display()))
-            })?;
-    }
+    let (name, content_type, sha) = keep_file(ws, filename, bytes, &[]).await?;
     let notify = Notify::load(ws).await?;
     let mut e = Edit::new(
         &actor.audit,
@@ -147,6 +134,37 @@ fn check_file(name: &str, bytes: &[u8]) -> Result<&'static str, AppError> {
         ));
     };
     Ok(content_type)
+}
+
+/// A file kept under the data folder by its SHA-256 (once), after its checks, of one of
+/// the `types` given (any a follow-up takes when none): its clean name, type and hash.
+pub(crate) async fn keep_file(
+    ws: &Workspace,
+    filename: &str,
+    bytes: &[u8],
+    types: &[&str],
+) -> Result<(String, &'static str, String), AppError> {
+    let name = clean_name(filename);
+    let content_type = check_file(&name, bytes)?;
+    if !types.is_empty() && !types.contains(&content_type) {
+        return Err(AppError::invalid(
+            "file",
+            format!("{name} is a {content_type} file; this takes a PDF, PNG or JPEG"),
+        ));
+    }
+    let sha = format!("{:x}", Sha256::digest(bytes));
+    let path = path_of(ws, &sha);
+    if !path.exists() {
+        let bytes = bytes.to_vec();
+        let target = path.clone();
+        tokio::task::spawn_blocking(move || store_file(&target, &bytes))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(|e| {
+                AppError::Internal(format!("cannot store the file at {}: {e}", path.display()))
+            })?;
+    }
+    Ok((name, content_type, sha))
 }
 
 /// Writes a file whole or not at all: to a temporary name, synced, then renamed.

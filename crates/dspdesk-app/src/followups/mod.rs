@@ -8,6 +8,7 @@ mod notify;
 mod report;
 
 pub use files::{MAX_ATTACHMENT_BYTES, attach, attachment};
+pub(crate) use files::{keep_file, path_of};
 pub use notify::{About, EVENTS, KIND_PREFIX, Notify};
 pub use report::{ALL as SLA_ALL, SlaLine, UNASSIGNED as SLA_UNASSIGNED, sla_report, sla_table};
 

@@ -1,6 +1,6 @@
 //! Why a partner's score changed from the week before.
 
-use super::ScoreRow;
+use super::{ScoreRow, values_of};
 use crate::shared::model::{Inputs, Model, PairWeek};
 use chrono::Duration;
 use dspdesk_core::IsoWeek;
@@ -26,10 +26,21 @@ impl Model {
         let weeks = |w: IsoWeek, c: &ScoreConfig| self.pair_weeks(partner, w, c, at);
         let (this, prev) = (weeks(week, cfg)?, weeks(prev_week, prev_cfg)?);
         let now = sum(&this);
-        let now_row = ScoreRow::new(partner, None, week, version, cfg, now);
-        let before_row =
-            ScoreRow::new(partner, None, prev_week, prev_version, prev_cfg, sum(&prev));
-        let score_of = |i: Inputs| Some(now_row.score? - cfg.score(&i.values())?);
+        let (c_now, c_prev) = (
+            self.compliance.on(partner, week.sunday()),
+            self.compliance.on(partner, prev_week.sunday()),
+        );
+        let now_row = ScoreRow::new(partner, None, week, version, cfg, now, &c_now);
+        let before_row = ScoreRow::new(
+            partner,
+            None,
+            prev_week,
+            prev_version,
+            prev_cfg,
+            sum(&prev),
+            &c_prev,
+        );
+        let score_of = |i: Inputs| Some(now_row.score? - cfg.score(&values_of(&i, &c_now))?);
         Some(Explanation {
             partner: partner.to_owned(),
             week,
@@ -64,6 +75,7 @@ impl Model {
             version,
             cfg,
             sum(&pairs),
+            &self.compliance.on(partner, week.sunday()),
         ))
     }
 

@@ -17,6 +17,7 @@ pub use rescore::{ScoreReport, runs, score_week};
 
 use crate::shared::model::{Inputs, MemoKey, Model};
 use chrono::{Duration, NaiveDate};
+use dspdesk_core::compliance::Standing;
 use dspdesk_core::health::{ScoreConfig, Tier};
 use dspdesk_core::{Counts, IsoWeek};
 use serde::Serialize;
@@ -39,6 +40,8 @@ impl Model {
         for (partner, idx) in &self.by_partner {
             let mut total = Inputs::default();
             let mut any = false;
+            // Documents are the partner's: the same at each of its stations.
+            let compliance = self.compliance.on(partner, week.sunday());
             for &i in idx {
                 if let Some(pw) = self.pair_week(&self.pairs[i], week, cfg) {
                     total += pw.total;
@@ -53,12 +56,21 @@ impl Model {
                             version,
                             cfg,
                             pw.total,
+                            &compliance,
                         ));
                     }
                 }
             }
             if any {
-                partners.push(ScoreRow::new(partner, None, week, version, cfg, total));
+                partners.push(ScoreRow::new(
+                    partner,
+                    None,
+                    week,
+                    version,
+                    cfg,
+                    total,
+                    &compliance,
+                ));
             }
         }
         rank(&mut partners, cfg.bottom.share_pct);
@@ -180,6 +192,9 @@ pub struct ScoreRow {
     pub ranked: usize,
     /// In the bottom share of the week's scores.
     pub bottom: bool,
+    /// The mandatory documents and guarantees lapsed at the week's end (they cap the
+    /// tier).
+    pub lapsed: Vec<String>,
 }
 
 impl ScoreRow {
@@ -190,9 +205,11 @@ impl ScoreRow {
         version: i64,
         cfg: &ScoreConfig,
         inputs: Inputs,
+        compliance: &Standing,
     ) -> ScoreRow {
-        let values = inputs.values();
+        let values = values_of(&inputs, compliance);
         let score = cfg.score(&values);
+        let cap = compliance.is_lapsed().then_some(cfg.lapsed_mandatory_cap);
         ScoreRow {
             partner: partner.to_owned(),
             station: station.map(str::to_owned),
@@ -200,7 +217,8 @@ impl ScoreRow {
             config_version: version,
             goal_p90_met_pct: inputs.goal_p90_met_pct(),
             contributions: cfg.contributions(&values),
-            tier: score.map(|s| cfg.tiers.tier(s, None)),
+            tier: score.map(|s| cfg.tiers.tier(s, cap)),
+            lapsed: compliance.lapsed.clone(),
             score,
             values,
             inputs,
@@ -213,6 +231,13 @@ impl ScoreRow {
     pub fn value(&self, name: &str) -> Option<f64> {
         self.values.get(name).copied().flatten()
     }
+}
+
+/// The component values of some inputs with the partner's compliance.
+pub(crate) fn values_of(inputs: &Inputs, compliance: &Standing) -> BTreeMap<String, Option<f64>> {
+    let mut values = inputs.values();
+    values.insert("compliance_pct".into(), compliance.compliance_pct);
+    values
 }
 
 /// Ranks rows by score (best first, ties share the rank) and marks the bottom share:

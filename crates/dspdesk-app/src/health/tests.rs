@@ -50,6 +50,7 @@ fn ties_share_a_rank_and_the_bottom_share_includes_ties() {
                 counts: counts(100, on_time, 0),
                 ..Inputs::default()
             },
+            &Default::default(),
         )
     };
     let mut rows = vec![
@@ -90,6 +91,7 @@ fn a_lone_partner_or_a_network_of_ties_has_no_bottom() {
                 counts: counts(100, 97, 0),
                 ..Inputs::default()
             },
+            &Default::default(),
         )
     };
     let mut one = vec![row("A")];
@@ -295,4 +297,37 @@ fn the_explanation_adds_up_and_names_the_station() {
         .find(|c| c.component.as_str() == "dot_pct")
         .unwrap();
     assert!(dot.delta < 0.0);
+}
+
+/// A lapsed mandatory document caps the tier at `fair` and the compliance share is a
+/// component of the score; without documents on file it is left out.
+#[test]
+fn compliance_is_a_component_and_a_lapsed_document_caps_the_tier() {
+    let w = IsoWeek::of(d(16));
+    let cfg = ScoreConfig::default();
+    let inputs = Inputs {
+        counts: counts(100, 100, 0),
+        ..Inputs::default()
+    };
+    let row =
+        |c: dspdesk_core::compliance::Standing| ScoreRow::new("A", None, w, 0, &cfg, inputs, &c);
+    let none = row(Default::default());
+    assert_eq!(none.value("compliance_pct"), None);
+    assert_eq!(none.tier, Some(Tier::FantasticPlus));
+    let half = row(dspdesk_core::compliance::Standing {
+        compliance_pct: Some(50.0),
+        lapsed: vec![],
+    });
+    assert_eq!(half.value("compliance_pct"), Some(50.0));
+    assert!(
+        half.score.unwrap() < none.score.unwrap(),
+        "50% is under the floor of 80: 0 points"
+    );
+    let lapsed = row(dspdesk_core::compliance::Standing {
+        compliance_pct: Some(100.0),
+        lapsed: vec!["pan".into()],
+    });
+    assert_eq!(lapsed.score, none.score, "100% compliant scores as before");
+    assert_eq!(lapsed.tier, Some(Tier::Fair), "but the lapse caps the tier");
+    assert_eq!(lapsed.lapsed, ["pan"]);
 }

@@ -27,6 +27,8 @@ pub struct JobReport {
     pub unsent_no_smtp: u64,
     /// Improvement plans whose coaches were told they stopped improving or are due.
     pub plans_notified: u64,
+    /// Renewal reminders sent for documents and bank guarantees about to expire.
+    pub renewals_reminded: u64,
 }
 
 /// Runs one round as of `now`. `runner` names this process in the record of rounds.
@@ -90,6 +92,7 @@ async fn round(
         }
     }
     report.plans_notified = crate::plans::notify_plans(ws, now).await?;
+    report.renewals_reminded = crate::documents::remind(ws, now).await?;
     match mailer {
         Some(m) => {
             let s = send_due(ws, m, now).await?;

@@ -248,28 +248,7 @@ pub async fn item_from_flag(
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     actor.must(Action::WorkFollowups)?;
-    let flag = crate::flags::flag_by_id(ws, actor, f.flag).await?;
-    // A partner's flag shows at each of its stations; the action item is about the
-    // whole partner, which only a scope holding the partner may agree.
-    if !actor.scope.allows(&flag.partner, &flag.station) {
-        return Err(AppError::invalid(
-            "flag",
-            format!(
-                "flag {} is about all of {}, beyond your stations: raise it as a point, or ask the partner's coach",
-                flag.id, flag.partner
-            ),
-        ));
-    }
-    if let Some(at) = flag.cleared_at {
-        return Err(AppError::invalid(
-            "flag",
-            format!(
-                "flag {} cleared on {}: the data no longer shows it",
-                flag.id,
-                at.date_naive()
-            ),
-        ));
-    }
+    let flag = agreeable_flag(ws, actor, f.flag).await?;
     let zone = zone_of(ws, &flag.station).await?;
     let title = flag_item_title(&flag, &f, zone, now)?;
     let notify = Notify::load(ws).await?;
@@ -324,6 +303,33 @@ pub async fn item_from_flag(
             },
         )),
     }
+}
+
+/// A flag the caller may agree an action item on. A partner's flag shows at each of its
+/// stations; the action item is about the whole partner, which only a scope holding
+/// the partner may agree.
+async fn agreeable_flag(ws: &Workspace, actor: &Actor, id: i64) -> Result<FlagRow, AppError> {
+    let flag = crate::flags::flag_by_id(ws, actor, id).await?;
+    if !actor.scope.allows(&flag.partner, &flag.station) {
+        return Err(AppError::invalid(
+            "flag",
+            format!(
+                "flag {} is about all of {}, beyond your stations: raise it as a point, or ask the partner's coach",
+                flag.id, flag.partner
+            ),
+        ));
+    }
+    if let Some(at) = flag.cleared_at {
+        return Err(AppError::invalid(
+            "flag",
+            format!(
+                "flag {} cleared on {}: the data no longer shows it",
+                flag.id,
+                at.date_naive()
+            ),
+        ));
+    }
+    Ok(flag)
 }
 
 /// The title of an action item on a flag (as named, else the flag's kind and subject),

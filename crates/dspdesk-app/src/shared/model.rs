@@ -31,6 +31,30 @@ pub(crate) struct Pair {
 }
 
 impl Pair {
+    /// Sorts the days and deposits and builds their running sums.
+    fn index_days(&mut self) {
+        self.days.sort_by_key(|(d, _)| *d);
+        self.remit.sort_by_key(|(d, _)| *d);
+        let mut run = 0;
+        self.due_prefix = self
+            .days
+            .iter()
+            .map(|(_, c)| {
+                run += c.cod_due_minor;
+                run
+            })
+            .collect();
+        let mut run = 0;
+        self.remit_prefix = self
+            .remit
+            .iter()
+            .map(|(_, a)| {
+                run += a;
+                run
+            })
+            .collect();
+    }
+
     pub(crate) fn day(&self, d: NaiveDate) -> Option<&Counts> {
         self.days
             .binary_search_by_key(&d, |(x, _)| *x)
@@ -132,6 +156,8 @@ pub struct Model {
     route_days: HashMap<String, BTreeSet<NaiveDate>>,
     goals: HashMap<(String, String), Vec<GoalRow>>,
     pub configs: Configs,
+    /// Every partner's documents and guarantees, for the compliance component.
+    pub compliance: crate::shared::compliance::Compliance,
     pub first: Option<NaiveDate>,
     pub last: Option<NaiveDate>,
     /// Results already computed: the model never changes, so they never go stale.
@@ -238,7 +264,7 @@ impl Model {
                         .await?,
                     ws.store.score_pins().await?,
                 );
-                Ok(Model::build(
+                let mut model = Model::build(
                     facts
                         .iter()
                         .map(|f| (&f.partner, &f.station, f.date, f.counts)),
@@ -247,7 +273,9 @@ impl Model {
                         .map(|r| (&r.partner, &r.station, r.date, r.amount_minor)),
                     goals,
                     configs,
-                ))
+                );
+                model.compliance = crate::shared::compliance::Compliance::load(ws).await?;
+                Ok(model)
             })
             .await
     }
@@ -289,26 +317,7 @@ impl Model {
         }
         let mut by_partner: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, pair) in pairs.iter_mut().enumerate() {
-            pair.days.sort_by_key(|(d, _)| *d);
-            pair.remit.sort_by_key(|(d, _)| *d);
-            let mut run = 0;
-            pair.due_prefix = pair
-                .days
-                .iter()
-                .map(|(_, c)| {
-                    run += c.cod_due_minor;
-                    run
-                })
-                .collect();
-            let mut run = 0;
-            pair.remit_prefix = pair
-                .remit
-                .iter()
-                .map(|(_, a)| {
-                    run += a;
-                    run
-                })
-                .collect();
+            pair.index_days();
             by_partner.entry(pair.partner.clone()).or_default().push(i);
         }
         for list in by_partner.values_mut() {
@@ -327,6 +336,7 @@ impl Model {
             route_days,
             goals: goal_map,
             configs,
+            compliance: Default::default(),
             first,
             last,
             memo: Memo::default(),

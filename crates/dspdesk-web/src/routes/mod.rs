@@ -7,6 +7,7 @@ pub mod assets;
 pub mod audit;
 pub mod cod;
 pub mod config;
+pub mod documents;
 pub mod flags;
 pub mod followups;
 pub mod goals;
@@ -94,6 +95,7 @@ pub fn all() -> Vec<Route> {
         audit::routes(),
         reviews::routes(),
         plans::routes(),
+        documents::routes(),
         config::routes(),
         assets::routes(),
         ops::routes(),

@@ -229,6 +229,44 @@ pub async fn seed_flags(app: &App, url: &str) -> Vec<i64> {
     out
 }
 
+/// A trade licence of each partner of the walk's subjects (SWFT, ZIPX, ZIPX): their ids
+/// in order; the first verified.
+pub async fn seed_documents(app: &App, url: &str) -> Vec<i64> {
+    let ws = Workspace::open(&app.data, Some(url)).await.unwrap();
+    let op = dspdesk_app::Actor::operator("test");
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-23T09:00:00Z")
+        .unwrap()
+        .to_utc();
+    let t = dspdesk_core::compliance::DocType {
+        code: "trade_licence".into(),
+        label: "Trade licence".into(),
+        mandatory: true,
+    };
+    dspdesk_app::documents::set_type(&ws, &op, t, now)
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    for (i, partner) in ["SWFT", "ZIPX", "ZIPX"].iter().enumerate() {
+        let up = dspdesk_app::documents::Upload {
+            partner: (*partner).into(),
+            doc_type: "trade_licence".into(),
+            number: format!("TL-{i}"),
+            issued_on: chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap(),
+            expires_on: chrono::NaiveDate::from_ymd_opt(2027, 3, 31),
+            filename: "licence.pdf".into(),
+        };
+        let id = dspdesk_app::documents::upload(&ws, &op, up, b"%PDF-1.4 licence", now)
+            .await
+            .unwrap();
+        out.push(id);
+    }
+    dspdesk_app::documents::check(&ws, &op, out[0], true, "", now)
+        .await
+        .unwrap();
+    ws.close().await;
+    out
+}
+
 /// One improvement plan about each subject of the walk (SWFT at DEL4, ZIPX at BOM1,
 /// ZIPX at PNQ5): their ids in order.
 pub async fn seed_plans(app: &App, url: &str) -> Vec<i64> {

@@ -7,6 +7,7 @@ mod common;
 mod support;
 
 mod config;
+mod documents;
 mod followups;
 mod goals;
 mod hardening;

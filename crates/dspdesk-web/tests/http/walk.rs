@@ -62,6 +62,7 @@ fn targets(
     reviews: &[i64],
     plans: &[i64],
     flags: &[i64],
+    documents: &[i64],
 ) -> Vec<(String, Option<bool>)> {
     if !path.contains('{') {
         return vec![(path.to_string(), None)];
@@ -74,6 +75,7 @@ fn targets(
             let review = reviews.get(i).copied().unwrap_or(999_999);
             let plan = plans.get(i).copied().unwrap_or(999_999);
             let flag = flags.get(i).copied().unwrap_or(999_999);
+            let document = documents.get(i).copied().unwrap_or(999_999);
             let url = path
                 .replace("{code}", code)
                 .replace("{station}", station)
@@ -83,13 +85,16 @@ fn targets(
                 .replace("{attachment}", &att.to_string())
                 .replace("{review}", &review.to_string())
                 .replace("{plan}", &plan.to_string())
-                .replace("{flag}", &flag.to_string());
+                .replace("{flag}", &flag.to_string())
+                .replace("{document}", &document.to_string());
             // A follow-up is about a partner at a station: both must be in scope.
             let about_both = ["{id}", "{review}", "{plan}", "{flag}"]
                 .iter()
                 .any(|p| path.contains(p));
+            // A document is the partner's: whoever sees the partner sees it.
             let partner_ok =
-                !(path.contains("{code}") || about_both) || sees.partners.contains(code);
+                !(path.contains("{code}") || path.contains("{document}") || about_both)
+                    || sees.partners.contains(code);
             let station_ok =
                 !(path.contains("{station}") || about_both) || sees.stations.contains(station);
             (url, Some(partner_ok && station_ok))
@@ -99,7 +104,10 @@ fn targets(
 
 /// The status a page or call without a subject answers the user with.
 fn plain_status(url: &str, user: &str) -> StatusCode {
-    let admin_only = matches!(url, "/admin/users" | "/admin/config" | "/admin/audit");
+    let admin_only = matches!(
+        url,
+        "/admin/users" | "/admin/config" | "/admin/audit" | "/admin/documents"
+    );
     if (admin_only && user != "admin") || (url == "/upload" && !matches!(user, "admin" | "program"))
     {
         StatusCode::FORBIDDEN
@@ -143,6 +151,7 @@ async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
         let reviews = seed_reviews(&app, &t.url).await;
         let plans = seed_plans(&app, &t.url).await;
         let flags = seed_flags(&app, &t.url).await;
+        let documents = seed_documents(&app, &t.url).await;
         for sees in &CASES {
             let user = sees.user;
             let c = logged_in(&app, user).await;
@@ -158,7 +167,9 @@ async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
                 ) {
                     continue;
                 }
-                for (url, may) in targets(route.path, sees, &followups, &reviews, &plans, &flags) {
+                for (url, may) in targets(
+                    route.path, sees, &followups, &reviews, &plans, &flags, &documents,
+                ) {
                     let r = c.get(format!("{}{url}", app.base)).send().await.unwrap();
                     let status = r.status();
                     let body = r.text().await.unwrap();

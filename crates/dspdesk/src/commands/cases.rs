@@ -465,11 +465,12 @@ pub async fn jobs(cli: &Cli, args: &JobsArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     outln!(
-        "escalated {} follow-up levels; e-mail: {} sent, {} failed (kept for the next try); {} plans told",
+        "escalated {} follow-up levels; e-mail: {} sent, {} failed (kept for the next try); {} plans told; {} renewal reminders",
         r.escalated,
         r.sent,
         r.failed,
-        r.plans_notified
+        r.plans_notified,
+        r.renewals_reminded
     );
     if mailer.is_none() && r.unsent_no_smtp > 0 {
         outln!(

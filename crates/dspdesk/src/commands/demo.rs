@@ -187,6 +187,97 @@ async fn generate_and_load(ws: &Workspace, args: &DemoArgs) -> anyhow::Result<()
     .await?;
     outln!("loaded the example rate cards and cost models as rates version {version}");
     issue_planted_plans(ws, &sim.truth_path).await?;
+    file_documents(ws).await?;
+    Ok(())
+}
+
+const DEMO_TYPES: [(&str, &str, bool); 4] = [
+    ("trade_licence", "Trade licence", true),
+    ("pan", "PAN", true),
+    ("insurance", "Insurance policy", true),
+    ("vehicle_papers", "Vehicle papers", false),
+];
+
+/// Document types and the papers of a few partners: one in order, one whose licence
+/// expires within a month, one whose insurance lapsed (its tier is capped), one waiting
+/// to be verified, one rejected. The other partners have none on file.
+async fn file_documents(ws: &Workspace) -> anyhow::Result<()> {
+    use dspdesk_app::documents::{self, Upload};
+    use dspdesk_core::compliance::DocType;
+    let Some((_, last)) = ws.loaded_range().await? else {
+        return Ok(());
+    };
+    let now = (last + Duration::days(1))
+        .and_hms_opt(9, 0, 0)
+        .map_or_else(chrono::Utc::now, |t| t.and_utc());
+    let admin = Actor::operator("demo");
+    for (code, label, mandatory) in DEMO_TYPES {
+        let (code, label) = (code.into(), label.into());
+        let t = DocType {
+            code,
+            label,
+            mandatory,
+        };
+        documents::set_type(ws, &admin, t, now).await?;
+    }
+    let partners: Vec<String> = dspdesk_app::shared::model::Model::load(ws)
+        .await?
+        .partners()
+        .take(5)
+        .cloned()
+        .collect();
+    let day = |n: i64| last + Duration::days(n);
+    for (i, partner) in partners.iter().enumerate() {
+        // (type, number, issued, expires, verify: Some(true) verified, Some(false) rejected)
+        let licence_end = if i == 1 { day(20) } else { day(300) };
+        let insurance_end = if i == 2 { day(-10) } else { day(200) };
+        let pan = format!("{}P{:04}K", &partner[..4.min(partner.len())], 1000 + i);
+        let check = match i {
+            3 => None,
+            4 => Some(false),
+            _ => Some(true),
+        };
+        for (t, number, issued, expires) in [
+            (
+                "trade_licence",
+                format!("TL-{}", 4100 + i),
+                day(-400),
+                Some(licence_end),
+            ),
+            ("pan", pan, day(-2000), None),
+            (
+                "insurance",
+                format!("POL-{}", 88_000 + i),
+                day(-355),
+                Some(insurance_end),
+            ),
+        ] {
+            let up = Upload {
+                partner: partner.clone(),
+                doc_type: t.into(),
+                number,
+                issued_on: issued,
+                expires_on: expires,
+                filename: format!("{t}.pdf"),
+            };
+            let body = format!("%PDF-1.4 demo {t} of {partner}");
+            let id = documents::upload(ws, &admin, up, body.as_bytes(), now).await?;
+            match check {
+                Some(true) => documents::check(ws, &admin, id, true, "", now).await?,
+                Some(false) => {
+                    let why = "The scan is unreadable: upload a clear copy.";
+                    documents::check(ws, &admin, id, false, why, now).await?
+                }
+                None => {}
+            }
+        }
+    }
+    if !partners.is_empty() {
+        outln!(
+            "filed the documents of {} partners (one lapsed, one expiring, one waiting, one rejected)",
+            partners.len()
+        );
+    }
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod cases;
 pub mod demo;
+pub mod documents;
 pub mod export;
 pub mod ingest;
 pub mod misc;
@@ -52,6 +53,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Jobs(args) => cases::jobs(&cli, args).await,
         Command::Reviews(args) => reviews::run(&cli, args).await,
         Command::Plans(args) => plans::run(&cli, args).await,
+        Command::Documents(args) => documents::run(&cli, args).await,
         Command::Export(cmd) => export::run(&cli, cmd).await,
         Command::Simulate(args) => simulate::run(args),
         Command::Recompute(args) => misc::recompute(&cli, args).await,

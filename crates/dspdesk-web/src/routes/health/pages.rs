@@ -210,6 +210,8 @@ struct ScorecardPage {
     score: String,
     tier: String,
     tier_class: String,
+    /// Why the tier is capped ("insurance lapsed"), or empty.
+    capped: String,
     rank: String,
     change: String,
     version: i64,
@@ -261,6 +263,24 @@ fn card_tables(
          unusual_table(&card.unusual),
          &["date", "station", "metric", "value", "median", "z", "history_days"]),
     ]
+}
+
+/// The lapsed documents and guarantees that cap the tier, in words.
+fn capped(card: &Scorecard) -> String {
+    let lapsed = card
+        .row
+        .as_ref()
+        .map(|r| r.lapsed.clone())
+        .unwrap_or_default();
+    if lapsed.is_empty() {
+        return String::new();
+    }
+    let names: Vec<String> = lapsed.iter().map(|l| l.replace('_', " ")).collect();
+    format!(
+        "at most {}: {} lapsed",
+        card.config.lapsed_mandatory_cap.label(),
+        names.join(", ")
+    )
 }
 
 fn component_lines(card: &Scorecard) -> Vec<ComponentLine> {
@@ -348,6 +368,7 @@ pub async fn scorecard(
         score: f1(e.score_now),
         tier: e.tier_now.map_or("–".into(), |t| t.label().into()),
         tier_class: e.tier_now.map_or("".into(), |t| t.as_str().into()),
+        capped: capped(&card),
         rank: card
             .row
             .as_ref()

@@ -1,0 +1,341 @@
+//! Compliance documents and bank guarantees: the admin configures the document types;
+//! a partner uploads its documents (staff may upload for partners of their scope); the
+//! program team verifies or rejects them with a reason and records bank guarantees. What
+//! they say on a day (`dspdesk_core::compliance`) feeds the health score's compliance
+//! component and its cap; the scheduler sends renewal reminders 60, 30 and 7 days before
+//! an expiry, once each.
+
+use crate::followups::{About, Notify, keep_file, path_of};
+use crate::shared::actor::Actor;
+pub use crate::shared::compliance::Compliance;
+use crate::shared::error::AppError;
+use crate::shared::model::Model;
+use crate::shared::workspace::Workspace;
+use chrono::{DateTime, NaiveDate, Utc};
+use dspdesk_core::compliance::{DocState, DocType, gstin_problem, pan_problem, reminder_due};
+use dspdesk_core::followups::Kind;
+use dspdesk_core::{Action, Role, Scope};
+use dspdesk_store::{DocumentRow, GuaranteeRow, NewDocument, NewGuarantee};
+use std::path::PathBuf;
+
+/// The file types a document takes.
+const DOCUMENT_FILES: [&str; 3] = ["application/pdf", "image/png", "image/jpeg"];
+
+/// Adds a document type or changes it (the admin).
+pub async fn set_type(
+    ws: &Workspace,
+    actor: &Actor,
+    t: DocType,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    actor.must(Action::ManageConfig)?;
+    let ok = !t.code.is_empty()
+        && t.code.len() <= 40
+        && t.code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if !ok {
+        return Err(AppError::invalid(
+            "code",
+            format!(
+                "{:?} is not a type code: lower-case letters, digits and _, e.g. trade_licence",
+                t.code
+            ),
+        ));
+    }
+    if t.label.trim().is_empty() || t.label.chars().count() > 100 {
+        return Err(AppError::invalid("label", "a label of 1 to 100 characters"));
+    }
+    Ok(ws.store.set_document_type(&t, &actor.audit, now).await?)
+}
+
+/// A document to upload.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub partner: String,
+    pub doc_type: String,
+    pub number: String,
+    pub issued_on: NaiveDate,
+    pub expires_on: Option<NaiveDate>,
+    pub filename: String,
+}
+
+/// The partner the caller may act for: a partner user its own company, others a partner
+/// of their scope.
+async fn partner_of(ws: &Workspace, actor: &Actor, partner: &str) -> Result<String, AppError> {
+    let mut p = partner.trim().to_owned();
+    if let (Role::Partner, Scope::Partners(own)) = (actor.role, &actor.scope)
+        && p.is_empty()
+        && own.len() == 1
+    {
+        p = own.iter().next().cloned().unwrap_or_default();
+    }
+    let model = Model::load(ws).await?;
+    if p.is_empty() || !model.sees_partner(&actor.scope, &p) {
+        return Err(AppError::NotFound("partner"));
+    }
+    Ok(p)
+}
+
+fn check_number(doc_type: &str, number: &str) -> Result<(), AppError> {
+    let problem = match doc_type {
+        "pan" => pan_problem(number),
+        "gst_registration" => gstin_problem(number),
+        _ if number.chars().count() > 100 => Some("a number of at most 100 characters".into()),
+        _ => None,
+    };
+    match problem {
+        Some(p) => Err(AppError::invalid("number", p)),
+        None => Ok(()),
+    }
+}
+
+/// Uploads a document with its file; it waits for the program team's check.
+pub async fn upload(
+    ws: &Workspace,
+    actor: &Actor,
+    u: Upload,
+    bytes: &[u8],
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    actor.must(Action::UploadDocuments)?;
+    let partner = partner_of(ws, actor, &u.partner).await?;
+    let types = ws.store.document_types().await?;
+    let Some(t) = types.iter().find(|t| t.code == u.doc_type) else {
+        let codes: Vec<&str> = types.iter().map(|t| t.code.as_str()).collect();
+        return Err(AppError::invalid(
+            "type",
+            format!(
+                "{:?} is not a document type; use one of: {}",
+                u.doc_type,
+                if codes.is_empty() {
+                    "none yet (the admin adds them)".to_owned()
+                } else {
+                    codes.join(", ")
+                }
+            ),
+        ));
+    };
+    let number = u.number.trim().to_ascii_uppercase();
+    check_number(&t.code, &number)?;
+    if let Some(e) = u.expires_on
+        && e < u.issued_on
+    {
+        return Err(AppError::invalid(
+            "expires",
+            format!("it expires on {e}, before its issue on {}", u.issued_on),
+        ));
+    }
+    let (filename, content_type, sha256) =
+        keep_file(ws, &u.filename, bytes, &DOCUMENT_FILES).await?;
+    let doc = NewDocument {
+        partner,
+        doc_type: t.code.clone(),
+        number,
+        issued_on: u.issued_on,
+        expires_on: u.expires_on,
+        sha256,
+        filename,
+        content_type: content_type.into(),
+        size: bytes.len() as i64,
+        state: DocState::Uploaded,
+        by: actor.audit.clone(),
+        at: now,
+    };
+    Ok(ws.store.add_document(&doc).await?)
+}
+
+/// Verifies a document, or rejects it with the reason the partner reads.
+pub async fn check(
+    ws: &Workspace,
+    actor: &Actor,
+    id: i64,
+    verify: bool,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    actor.must(Action::VerifyDocuments)?;
+    let d = document(ws, actor, id).await?;
+    if d.state != DocState::Uploaded {
+        return Err(AppError::invalid(
+            "state",
+            format!("document {id} is {} already", d.state),
+        ));
+    }
+    if !verify && reason.trim().is_empty() {
+        return Err(AppError::invalid(
+            "reason",
+            "say why it is rejected: the partner reads it",
+        ));
+    }
+    let to = if verify {
+        DocState::Verified
+    } else {
+        DocState::Rejected
+    };
+    Ok(ws
+        .store
+        .check_document(id, to, reason.trim(), &actor.audit, now)
+        .await?)
+}
+
+/// A document the caller may see.
+pub async fn document(ws: &Workspace, actor: &Actor, id: i64) -> Result<DocumentRow, AppError> {
+    let d = ws
+        .store
+        .document(id)
+        .await?
+        .ok_or(AppError::NotFound("document"))?;
+    let model = Model::load(ws).await?;
+    if !model.sees_partner(&actor.scope, &d.partner) {
+        return Err(AppError::NotFound("document"));
+    }
+    Ok(d)
+}
+
+/// A document's file, for one who may see the document.
+pub async fn file(
+    ws: &Workspace,
+    actor: &Actor,
+    id: i64,
+) -> Result<(DocumentRow, PathBuf), AppError> {
+    let d = document(ws, actor, id).await?;
+    if d.sha256.is_empty() {
+        return Err(AppError::NotFound("file"));
+    }
+    let path = path_of(ws, &d.sha256);
+    Ok((d, path))
+}
+
+/// The documents and guarantees the caller may see (of one partner, or all).
+pub async fn list(
+    ws: &Workspace,
+    actor: &Actor,
+    partner: Option<&str>,
+) -> Result<(Vec<DocumentRow>, Vec<GuaranteeRow>), AppError> {
+    let model = Model::load(ws).await?;
+    let sees = |p: &str| model.sees_partner(&actor.scope, p);
+    if let Some(p) = partner
+        && !sees(p)
+    {
+        return Err(AppError::NotFound("partner"));
+    }
+    let docs = ws.store.documents(partner).await?;
+    let bgs = ws.store.guarantees(partner).await?;
+    Ok((
+        docs.into_iter().filter(|d| sees(&d.partner)).collect(),
+        bgs.into_iter().filter(|g| sees(&g.partner)).collect(),
+    ))
+}
+
+/// A bank guarantee to record.
+#[derive(Debug, Clone)]
+pub struct Guarantee {
+    pub partner: String,
+    pub bank: String,
+    pub number: String,
+    /// Rupees, e.g. "500000" or "250000.50".
+    pub amount: String,
+    pub valid_from: NaiveDate,
+    pub valid_to: NaiveDate,
+    pub claim_until: NaiveDate,
+}
+
+/// Records a bank guarantee (the program team); it counts from recording.
+pub async fn add_guarantee(
+    ws: &Workspace,
+    actor: &Actor,
+    g: Guarantee,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    actor.must(Action::VerifyDocuments)?;
+    let partner = partner_of(ws, actor, &g.partner).await?;
+    let amount = dspdesk_core::money::parse_amount(g.amount.trim().as_bytes(), false)
+        .ok()
+        .filter(|m| *m > 0)
+        .ok_or_else(|| {
+            AppError::invalid(
+                "amount",
+                format!(
+                    "{:?} is not an amount in rupees above 0, e.g. 500000 or 250000.50",
+                    g.amount
+                ),
+            )
+        })?;
+    if g.bank.trim().is_empty() || g.number.trim().is_empty() {
+        return Err(AppError::invalid(
+            "bank",
+            "name the bank and the guarantee's number",
+        ));
+    }
+    if g.valid_to < g.valid_from || g.claim_until < g.valid_to {
+        return Err(AppError::invalid(
+            "valid_to",
+            format!(
+                "valid {} to {}, claims until {}: the end is not before the start, and claims run to the end or later",
+                g.valid_from, g.valid_to, g.claim_until
+            ),
+        ));
+    }
+    let new = NewGuarantee {
+        partner,
+        bank: g.bank.trim().to_owned(),
+        number: g.number.trim().to_owned(),
+        amount_minor: amount,
+        valid_from: g.valid_from,
+        valid_to: g.valid_to,
+        claim_until: g.claim_until,
+        by: actor.audit.clone(),
+        at: now,
+    };
+    Ok(ws.store.add_guarantee(&new).await?)
+}
+
+/// The scheduler's part: renewal reminders to the partner's users and coaches 60, 30
+/// and 7 days before a verified document or a guarantee expires, once each. Returns how
+/// many went out.
+pub async fn remind(ws: &Workspace, now: DateTime<Utc>) -> Result<u64, AppError> {
+    let today = now.with_timezone(&ws.default_zone).date_naive();
+    let notify = Notify::load(ws).await?;
+    let mut sent = 0;
+    let mut due: Vec<(bool, i64, String, String, NaiveDate, i64)> = Vec::new();
+    for d in ws.store.documents(None).await? {
+        if let (DocState::Verified, Some(exp)) = (d.state, d.expires_on)
+            && let Some(days) = reminder_due(exp, today, &d.reminded)
+        {
+            let what = format!("{} {}", d.doc_type.replace('_', " "), d.number);
+            due.push((false, d.id, d.partner, what, exp, days));
+        }
+    }
+    for g in ws.store.guarantees(None).await? {
+        if let Some(days) = reminder_due(g.valid_to, today, &g.reminded) {
+            let what = format!("bank guarantee {} of {}", g.number, g.bank);
+            due.push((true, g.id, g.partner, what, g.valid_to, days));
+        }
+    }
+    for (guarantee, id, partner, what, exp, days) in due {
+        let mut to = notify.partner_users(&partner);
+        to.extend(notify.coaches_of(&partner));
+        if to.is_empty() {
+            to = notify.program_team();
+        }
+        let message = format!(
+            "Renew {partner}'s {what}: it expires on {exp}, in {} days",
+            (exp - today).num_days()
+        );
+        let about = About {
+            partner: &partner,
+            station: "",
+            kind: Kind::Point,
+        };
+        let notes = notify.build(&to, "reminder", &message, None, about);
+        if ws
+            .store
+            .mark_reminded(guarantee, id, days, &notes, now)
+            .await?
+        {
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}

@@ -1,0 +1,148 @@
+//! Compliance documents over HTTP: the partner uploads a PDF and an image; an
+//! executable, an oversized file and a file whose content does not match its name are
+//! refused; the program team verifies one and rejects one with a reason; another partner
+//! gets 404 on the download and a partner cannot verify.
+
+use crate::support::*;
+
+fn form(partner: &str, doc_type: &str, name: &str, bytes: Vec<u8>) -> reqwest::multipart::Form {
+    reqwest::multipart::Form::new()
+        .text("partner", partner.to_owned())
+        .text("type", doc_type.to_owned())
+        .text("number", "")
+        .text("issued", "2026-04-01")
+        .text("expires", "2027-03-31")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partner_uploads_its_documents_and_the_program_team_checks_them() {
+    for t in TestStore::all().await {
+        let app = spawn_with(&t, &rows_at_two_stations(2)).await;
+        // The walk's documents: a trade licence type and ZIPX's licences.
+        let seeded = seed_documents(&app, &t.url).await;
+        let b = t.backend();
+        let base = &app.base;
+        let partner = logged_in(&app, "partner").await;
+        let page = text(&partner, format!("{base}/documents")).await;
+        assert!(
+            page.contains("Upload a document") && !page.contains("ZIPX"),
+            "{b}"
+        );
+        let csrf = hidden(&page, "csrf");
+        let upload = |name: &'static str, bytes: Vec<u8>| {
+            let (c, csrf) = (partner.clone(), csrf.clone());
+            async move {
+                let r = c
+                    .post(format!("{base}/documents?csrf={csrf}"))
+                    .multipart(form("", "trade_licence", name, bytes))
+                    .send()
+                    .await
+                    .unwrap();
+                let to = r.headers()["location"].to_str().unwrap().to_owned();
+                (r.status(), to)
+            }
+        };
+        for (name, bytes) in [
+            ("licence.pdf", b"%PDF-1.4 licence".to_vec()),
+            ("licence.jpg", b"\xFF\xD8\xFF\xE0 photo".to_vec()),
+        ] {
+            let (status, to) = upload(name, bytes).await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+            assert!(to.contains("Uploaded%20document"), "{b}: {to}");
+        }
+        for (name, bytes, says) in [
+            ("setup.exe", b"MZ\x90\x00".to_vec(), "not%20a%20PDF"),
+            (
+                "licence.pdf",
+                b"MZ\x90\x00 not a pdf".to_vec(),
+                "not%20a%20PDF",
+            ),
+            ("licence.csv", b"a,b\n1,2\n".to_vec(), "takes%20a%20PDF"),
+        ] {
+            let (status, to) = upload(name, bytes).await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+            assert!(
+                to.contains("Not%20uploaded") && to.contains(says),
+                "{b} {name}: {to}"
+            );
+        }
+        let big = partner
+            .post(format!("{base}/documents?csrf={csrf}"))
+            .multipart(form(
+                "",
+                "trade_licence",
+                "big.pdf",
+                vec![b'%'; 11 * 1024 * 1024],
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert!(big.status().is_client_error(), "{b}: {}", big.status());
+        // Its two documents and nothing of ZIPX's; ZIPX's file is not found.
+        let v: serde_json::Value = partner
+            .get(format!("{base}/api/v1/documents"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let docs = v["documents"].as_array().unwrap();
+        assert_eq!(docs.len(), 3, "{b}: the seeded one and its two: {v}");
+        assert!(docs.iter().all(|d| d["partner"] == "SWFT"), "{b}");
+        let mine = docs[0]["id"].as_i64().unwrap();
+        let got = partner
+            .get(format!("{base}/documents/{mine}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(got.status(), StatusCode::OK, "{b}");
+        assert_eq!(got.headers()["content-type"], "image/jpeg", "{b}");
+        let theirs = partner
+            .get(format!("{base}/documents/{}", seeded[1]))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(theirs.status(), StatusCode::NOT_FOUND, "{b}");
+        // A partner does not verify; the program team verifies one, rejects one with its
+        // reason, and the partner reads it.
+        let refused = partner
+            .post(format!("{base}/documents/{mine}"))
+            .form(&[("csrf", csrf.as_str()), ("action", "verify")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{b}");
+        let program = logged_in(&app, "program").await;
+        let pc = hidden(&text(&program, format!("{base}/documents")).await, "csrf");
+        for (id, action, reason) in [
+            (mine, "reject", "Blurred: upload a clear scan"),
+            (docs[1]["id"].as_i64().unwrap(), "verify", ""),
+        ] {
+            let r = program
+                .post(format!("{base}/documents/{id}"))
+                .form(&[
+                    ("csrf", pc.as_str()),
+                    ("action", action),
+                    ("reason", reason),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::SEE_OTHER, "{b}");
+        }
+        let seen = text(&partner, format!("{base}/documents")).await;
+        assert!(seen.contains("Blurred: upload a clear scan"), "{b}");
+        assert_eq!(
+            seen.matches(">verified<").count(),
+            2,
+            "{b}: the seeded one and this one"
+        );
+        drop(app);
+        t.finish().await;
+    }
+}
