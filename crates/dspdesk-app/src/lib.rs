@@ -15,6 +15,7 @@ pub mod ingest;
 pub mod jobs;
 pub mod network;
 pub mod notifications;
+pub mod onboarding;
 pub mod people;
 pub mod plans;
 pub mod profit;

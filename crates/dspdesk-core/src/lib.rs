@@ -15,6 +15,7 @@ pub mod health;
 pub mod ingest;
 pub mod metric;
 pub mod money;
+pub mod onboarding;
 pub mod plans;
 pub mod profit;
 pub mod reviews;

@@ -101,6 +101,8 @@ pub enum Command {
     Plans(commands::plans::PlansArgs),
     /// Compliance documents and bank guarantees: types, uploads, checks, standing.
     Documents(commands::documents::DocumentsArgs),
+    /// Onboarding: applicants moved stage by stage; live with the first route.
+    Onboarding(commands::onboarding::OnboardingArgs),
 }
 
 /// Exit codes: 0 done, 1 failed, 2 wrong usage (clap), 65 bad input data.

@@ -143,9 +143,9 @@ fn a_lapsed_document_caps_the_tier_until_it_is_renewed() {
     );
     add("pan", "aapfu0939f", "2020-01-01", None, &png).ok();
     let unverified = row(&env, "2026-W06", &partner);
-    assert_eq!(
-        unverified["values"]["compliance_pct"], 0.0,
-        "on file, not verified"
+    assert!(
+        unverified["values"]["compliance_pct"].is_null(),
+        "uploads waiting to be checked change nothing"
     );
     env.run(&["documents", "verify", "1"]).ok();
     env.run(&["documents", "verify", "2"]).ok();
@@ -288,6 +288,24 @@ fn a_lapsed_document_caps_the_tier_until_it_is_renewed() {
         second.stdout.contains("; 0 renewal reminders"),
         "{}",
         second.stdout
+    );
+    // Renewed early: no reminder for the one it replaces.
+    add(
+        "trade_licence",
+        "TL-3",
+        "2027-02-01",
+        Some("2028-01-31"),
+        &pdf,
+    )
+    .ok();
+    env.run(&["documents", "verify", "4"]).ok();
+    let after = env
+        .run(&["jobs", "run", "--now", "2027-01-15T06:00:00Z"])
+        .ok();
+    assert!(
+        after.stdout.contains("; 0 renewal reminders"),
+        "{}",
+        after.stdout
     );
     let list = env
         .run(&[

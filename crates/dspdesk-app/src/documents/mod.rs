@@ -11,7 +11,7 @@ pub use crate::shared::compliance::Compliance;
 use crate::shared::error::AppError;
 use crate::shared::model::Model;
 use crate::shared::workspace::Workspace;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use dspdesk_core::compliance::{DocState, DocType, gstin_problem, pan_problem, reminder_due};
 use dspdesk_core::followups::Kind;
 use dspdesk_core::{Action, Role, Scope};
@@ -73,6 +73,15 @@ async fn partner_of(ws: &Workspace, actor: &Actor, partner: &str) -> Result<Stri
     let model = Model::load(ws).await?;
     if p.is_empty() || !model.sees_partner(&actor.scope, &p) {
         return Err(AppError::NotFound("partner"));
+    }
+    // A partner of the data or one in onboarding: a mistyped code files nothing.
+    let known = model.partners().any(|k| *k == p)
+        || ws.store.onboarding().await?.iter().any(|o| o.partner == p);
+    if !known {
+        return Err(AppError::invalid(
+            "partner",
+            format!("{p} is neither in the data nor in onboarding: check the code"),
+        ));
     }
     Ok(p)
 }
@@ -291,6 +300,75 @@ pub async fn add_guarantee(
     Ok(ws.store.add_guarantee(&new).await?)
 }
 
+/// A reminder to send: (a guarantee?, its id, partner, what, expiry, days before, the
+/// reminders sent as read).
+type Reminder = (bool, i64, String, String, NaiveDate, i64, String);
+
+/// The reminders due on `today`: verified documents and guarantees not renewed already.
+async fn due_reminders(ws: &Workspace, today: NaiveDate) -> Result<Vec<Reminder>, AppError> {
+    let mut due: Vec<Reminder> = Vec::new();
+    let docs = ws.store.documents(None).await?;
+    for d in &docs {
+        // Renewed already: another verified one of the type runs past the expiry.
+        let renewed = |exp: NaiveDate| {
+            docs.iter().any(|o| {
+                o.id != d.id
+                    && o.partner == d.partner
+                    && o.doc_type == d.doc_type
+                    && o.state == DocState::Verified
+                    && o.issued_on <= exp + Duration::days(1)
+                    && o.expires_on.is_none_or(|e| e > exp)
+            })
+        };
+        if let (DocState::Verified, Some(exp)) = (d.state, d.expires_on)
+            && !renewed(exp)
+            && let Some(days) = reminder_due(exp, today, &d.reminded)
+        {
+            let what = format!("{} {}", d.doc_type.replace('_', " "), d.number);
+            due.push((
+                false,
+                d.id,
+                d.partner.clone(),
+                what,
+                exp,
+                days,
+                joined(&d.reminded),
+            ));
+        }
+    }
+    let bgs = ws.store.guarantees(None).await?;
+    for g in &bgs {
+        let renewed = bgs.iter().any(|o| {
+            o.id != g.id
+                && o.partner == g.partner
+                && o.verified
+                && o.valid_from <= g.valid_to + Duration::days(1)
+                && o.valid_to > g.valid_to
+        });
+        if !renewed && let Some(days) = reminder_due(g.valid_to, today, &g.reminded) {
+            let what = format!("bank guarantee {} of {}", g.number, g.bank);
+            due.push((
+                true,
+                g.id,
+                g.partner.clone(),
+                what,
+                g.valid_to,
+                days,
+                joined(&g.reminded),
+            ));
+        }
+    }
+    Ok(due)
+}
+
+/// The reminders sent, as stored ("60,30").
+fn joined(days: &[i64]) -> String {
+    days.iter()
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// The scheduler's part: renewal reminders to the partner's users and coaches 60, 30
 /// and 7 days before a verified document or a guarantee expires, once each. Returns how
 /// many went out.
@@ -298,22 +376,8 @@ pub async fn remind(ws: &Workspace, now: DateTime<Utc>) -> Result<u64, AppError>
     let today = now.with_timezone(&ws.default_zone).date_naive();
     let notify = Notify::load(ws).await?;
     let mut sent = 0;
-    let mut due: Vec<(bool, i64, String, String, NaiveDate, i64)> = Vec::new();
-    for d in ws.store.documents(None).await? {
-        if let (DocState::Verified, Some(exp)) = (d.state, d.expires_on)
-            && let Some(days) = reminder_due(exp, today, &d.reminded)
-        {
-            let what = format!("{} {}", d.doc_type.replace('_', " "), d.number);
-            due.push((false, d.id, d.partner, what, exp, days));
-        }
-    }
-    for g in ws.store.guarantees(None).await? {
-        if let Some(days) = reminder_due(g.valid_to, today, &g.reminded) {
-            let what = format!("bank guarantee {} of {}", g.number, g.bank);
-            due.push((true, g.id, g.partner, what, g.valid_to, days));
-        }
-    }
-    for (guarantee, id, partner, what, exp, days) in due {
+    let due = due_reminders(ws, today).await?;
+    for (guarantee, id, partner, what, exp, days, before) in due {
         let mut to = notify.partner_users(&partner);
         to.extend(notify.coaches_of(&partner));
         if to.is_empty() {
@@ -331,7 +395,7 @@ pub async fn remind(ws: &Workspace, now: DateTime<Utc>) -> Result<u64, AppError>
         let notes = notify.build(&to, "reminder", &message, None, about);
         if ws
             .store
-            .mark_reminded(guarantee, id, days, &notes, now)
+            .mark_reminded(guarantee, id, &before, days, &notes, now)
             .await?
         {
             sent += 1;

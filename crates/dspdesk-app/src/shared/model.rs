@@ -380,6 +380,21 @@ impl Model {
         }
     }
 
+    /// The first day the partner ran a route at any station.
+    pub fn first_route(&self, partner: &str) -> Option<NaiveDate> {
+        self.by_partner
+            .get(partner)?
+            .iter()
+            .filter_map(|&i| {
+                self.pairs[i]
+                    .days
+                    .iter()
+                    .find(|(_, c)| c.routes > 0)
+                    .map(|(d, _)| *d)
+            })
+            .min()
+    }
+
     pub fn partners(&self) -> impl Iterator<Item = &String> {
         self.by_partner.keys()
     }

@@ -6,11 +6,13 @@
 //!   **valid** on a day from its issue (or start) date to its expiry (or end) date, both
 //!   included; a document without an expiry date (a PAN) never expires.
 //! - **compliance_pct** on a day: the share of the mandatory document types with a valid
-//!   document, %. A partner none of whose documents is on file has no compliance data
-//!   (the component is left out and the weights renormalised), so a network that does
-//!   not track documents in dspdesk scores as before.
+//!   document, %, for a partner tracked on that day: from the issue date of its first
+//!   verified document. Before that it has no compliance data (the component is left out
+//!   and the weights renormalised), so a network that does not track documents in
+//!   dspdesk scores as before, and uploads waiting to be checked change nothing.
 //! - **Lapsed**: a mandatory type whose verified documents all ended before the day, or
-//!   a bank guarantee that ended before the day with none valid on it; it caps the tier.
+//!   a bank guarantee that ended before the day with none valid on it; it caps the tier
+//!   (a guarantee does so even where no document type is configured).
 //! - **Renewal reminders** 60, 30 and 7 days before the expiry, once each.
 
 use chrono::NaiveDate;
@@ -127,7 +129,11 @@ pub fn standing(
             .any(|d| d.doc_type == code && d.ended_before(day))
     };
     let valid = mandatory.iter().filter(|t| valid_of(&t.code)).count();
-    let on_file = docs.iter().any(|d| d.state != DocState::Rejected);
+    // Tracked from the issue of its first verified document: uploads waiting to be
+    // checked neither lower a score nor start tracking, and past weeks stay as they were.
+    let on_file = docs
+        .iter()
+        .any(|d| d.state == DocState::Verified && d.issued_on <= day);
     let compliance_pct =
         (on_file && !mandatory.is_empty()).then(|| 100.0 * valid as f64 / mandatory.len() as f64);
     let mut lapsed: Vec<String> = mandatory

@@ -82,10 +82,21 @@ fn no_documents_on_file_is_no_data_and_a_missing_type_is_not_lapsed() {
         None,
         "a rejected upload is not a document on file"
     );
-    let one = [doc("pan", DocState::Uploaded, d(2020, 1, 1), None)];
+    let waiting = [doc("pan", DocState::Uploaded, d(2020, 1, 1), None)];
+    assert_eq!(
+        standing(&types(), &waiting, &[], d(2026, 6, 1)).compliance_pct,
+        None,
+        "an upload waiting to be checked starts nothing"
+    );
+    let one = [doc("pan", DocState::Verified, d(2026, 3, 1), None)];
     let s = standing(&types(), &one, &[], d(2026, 6, 1));
-    assert_eq!(s.compliance_pct, Some(0.0), "on file, none verified: 0%");
+    assert_eq!(s.compliance_pct, Some(100.0 / 3.0), "tracked: 1 of 3");
     assert!(!s.is_lapsed(), "never held is not lapsed");
+    assert_eq!(
+        standing(&types(), &one, &[], d(2026, 2, 28)).compliance_pct,
+        None,
+        "before its first verified document's issue, a partner is not tracked"
+    );
     let none_mandatory = vec![DocType {
         code: "x".into(),
         label: "x".into(),

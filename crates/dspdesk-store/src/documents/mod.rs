@@ -364,11 +364,13 @@ impl Store {
     }
 
     /// Records a renewal reminder as sent and writes its notifications, in one
-    /// transaction: `true` only for the one caller that records it first.
+    /// transaction: only while the reminders sent are still `before` (as the caller read
+    /// them), so `true` only for the one caller that records it first.
     pub async fn mark_reminded(
         &self,
         guarantee: bool,
         id: i64,
+        before: &str,
         day: i64,
         notes: &[crate::NewNotification],
         at: DateTime<Utc>,
@@ -378,36 +380,26 @@ impl Store {
         } else {
             "documents"
         };
-        let sql = format!("SELECT reminded FROM {table} WHERE id = $1");
         let update = format!("UPDATE {table} SET reminded = $1 WHERE id = $2 AND reminded = $3");
+        let after = if before.is_empty() {
+            day.to_string()
+        } else {
+            format!("{before},{day}")
+        };
         let done = on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let before: String = sqlx::query(sqlx::AssertSqlSafe(sql))
+            let n = sqlx::query(sqlx::AssertSqlSafe(update))
+                .bind(&after)
                 .bind(id)
-                .fetch_one(&mut *tx)
+                .bind(before)
+                .execute(&mut *tx)
                 .await?
-                .try_get("reminded")?;
-            if days(&before).contains(&day) {
-                false
-            } else {
-                let after = if before.is_empty() {
-                    day.to_string()
-                } else {
-                    format!("{before},{day}")
-                };
-                let n = sqlx::query(sqlx::AssertSqlSafe(update))
-                    .bind(&after)
-                    .bind(id)
-                    .bind(&before)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                if n == 1 {
-                    crate::followups::insert_notes!(&mut *tx, None::<i64>, at, notes);
-                    tx.commit().await?;
-                }
-                n == 1
+                .rows_affected();
+            if n == 1 {
+                crate::followups::insert_notes!(&mut *tx, None::<i64>, at, notes);
+                tx.commit().await?;
             }
+            n == 1
         });
         Ok(done)
     }

@@ -15,6 +15,7 @@ pub mod health;
 pub mod ingest;
 pub mod network;
 pub mod notifications;
+pub mod onboarding;
 pub mod ops;
 pub mod people;
 pub mod plans;
@@ -96,6 +97,7 @@ pub fn all() -> Vec<Route> {
         reviews::routes(),
         plans::routes(),
         documents::routes(),
+        onboarding::routes(),
         config::routes(),
         assets::routes(),
         ops::routes(),

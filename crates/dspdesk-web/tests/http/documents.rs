@@ -70,18 +70,11 @@ async fn a_partner_uploads_its_documents_and_the_program_team_checks_them() {
                 "{b} {name}: {to}"
             );
         }
-        let big = partner
-            .post(format!("{base}/documents?csrf={csrf}"))
-            .multipart(form(
-                "",
-                "trade_licence",
-                "big.pdf",
-                vec![b'%'; 11 * 1024 * 1024],
-            ))
-            .send()
-            .await
-            .unwrap();
-        assert!(big.status().is_client_error(), "{b}: {}", big.status());
+        // A 5 MiB scan goes through; 11 MiB does not.
+        let mid = [b"%PDF-1.4 ".to_vec(), vec![b'x'; 5 * 1024 * 1024]].concat();
+        let (status, to) = upload("scan.pdf", mid).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{b}");
+        assert!(to.contains("Uploaded%20document"), "{b}: {to}");
         // Its two documents and nothing of ZIPX's; ZIPX's file is not found.
         let v: serde_json::Value = partner
             .get(format!("{base}/api/v1/documents"))
@@ -92,9 +85,14 @@ async fn a_partner_uploads_its_documents_and_the_program_team_checks_them() {
             .await
             .unwrap();
         let docs = v["documents"].as_array().unwrap();
-        assert_eq!(docs.len(), 3, "{b}: the seeded one and its two: {v}");
+        assert_eq!(docs.len(), 4, "{b}: the seeded one and its three: {v}");
         assert!(docs.iter().all(|d| d["partner"] == "SWFT"), "{b}");
-        let mine = docs[0]["id"].as_i64().unwrap();
+        let id_of = |name: &str| {
+            docs.iter().find(|d| d["filename"] == name).unwrap()["id"]
+                .as_i64()
+                .unwrap()
+        };
+        let mine = id_of("licence.jpg");
         let got = partner
             .get(format!("{base}/documents/{mine}"))
             .send()
@@ -121,7 +119,7 @@ async fn a_partner_uploads_its_documents_and_the_program_team_checks_them() {
         let pc = hidden(&text(&program, format!("{base}/documents")).await, "csrf");
         for (id, action, reason) in [
             (mine, "reject", "Blurred: upload a clear scan"),
-            (docs[1]["id"].as_i64().unwrap(), "verify", ""),
+            (id_of("scan.pdf"), "verify", ""),
         ] {
             let r = program
                 .post(format!("{base}/documents/{id}"))
@@ -142,6 +140,114 @@ async fn a_partner_uploads_its_documents_and_the_program_team_checks_them() {
             2,
             "{b}: the seeded one and this one"
         );
+        // Last, on a connection of its own: an 11 MiB file.
+        // Refused before it is read whole: the answer is a client error, or the server
+        // closes the connection while the client still sends.
+        let own = logged_in(&app, "partner").await;
+        let oc = hidden(&text(&own, format!("{base}/documents")).await, "csrf");
+        let big = own
+            .post(format!("{base}/documents?csrf={oc}"))
+            .header("connection", "close")
+            .multipart(form(
+                "",
+                "trade_licence",
+                "big.pdf",
+                vec![b'%'; 11 * 1024 * 1024],
+            ))
+            .send()
+            .await;
+        match big {
+            Ok(r) => assert!(r.status().is_client_error(), "{b}: {}", r.status()),
+            Err(e) => assert!(e.is_request(), "{b}: {e}"),
+        }
+        drop(app);
+        t.finish().await;
+    }
+}
+
+/// Onboarding on its board: the program team adds an applicant and moves it a stage on;
+/// a partner user and a coach of another partner do not see it; a skipped stage is
+/// refused with the reason.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_program_team_moves_an_applicant_on_its_board_that_others_do_not_see() {
+    for t in TestStore::all().await {
+        let app = spawn_with(&t, &rows_at_two_stations(2)).await;
+        let b = t.backend();
+        let base = &app.base;
+        let program = logged_in(&app, "program").await;
+        let page = text(&program, format!("{base}/onboarding")).await;
+        let csrf = hidden(&page, "csrf");
+        let post = |form: Vec<(&'static str, &'static str)>| {
+            let (c, csrf) = (program.clone(), csrf.clone());
+            async move {
+                let mut f = form;
+                f.push(("csrf", csrf.as_str()));
+                let r = c
+                    .post(format!("{base}/onboarding"))
+                    .form(&f)
+                    .send()
+                    .await
+                    .unwrap();
+                r.headers()["location"].to_str().unwrap().to_owned()
+            }
+        };
+        let added = post(vec![
+            ("action", "apply"),
+            ("partner", "NEWP"),
+            ("legal_name", "New Partner Logistics"),
+            ("on", "2026-11-02"),
+        ])
+        .await;
+        assert!(added.contains("NEWP%20applied"), "{b}: {added}");
+        let skipped = post(vec![
+            ("action", "advance"),
+            ("partner", "NEWP"),
+            ("stage", "agreement"),
+            ("on", "2026-11-09"),
+        ])
+        .await;
+        assert!(
+            skipped.contains("Not%20done") && skipped.contains("documents%20next"),
+            "{b}: {skipped}"
+        );
+        let moved = post(vec![
+            ("action", "advance"),
+            ("partner", "NEWP"),
+            ("stage", "documents"),
+            ("on", "2026-11-09"),
+        ])
+        .await;
+        assert!(moved.contains("is%20at%20Documents"), "{b}: {moved}");
+        let v: serde_json::Value = program
+            .get(format!("{base}/api/v1/onboarding"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(v["partners"][0]["stage"], "documents", "{b}");
+        for user in ["partner", "coach"] {
+            let c = logged_in(&app, user).await;
+            let board = text(&c, format!("{base}/onboarding")).await;
+            assert!(
+                !board.contains("NEWP"),
+                "{b}: {user} sees another partner's onboarding"
+            );
+            let refused = c
+                .post(format!("{base}/onboarding"))
+                .form(&[
+                    ("csrf", hidden(&board, "csrf").as_str()),
+                    ("action", "advance"),
+                    ("partner", "NEWP"),
+                    ("stage", "verification"),
+                    ("on", "2026-11-10"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{b}: {user}");
+        }
         drop(app);
         t.finish().await;
     }

@@ -2,7 +2,7 @@
 
 use super::{EXAMPLE_RATES, sim_files, thousands};
 use crate::Cli;
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
 use dspdesk_app::Actor;
 use dspdesk_app::ingest::{IngestOptions, ingest};
 use dspdesk_app::network::export::{Grain, MetricsSpec, metrics};
@@ -188,6 +188,58 @@ async fn generate_and_load(ws: &Workspace, args: &DemoArgs) -> anyhow::Result<()
     outln!("loaded the example rate cards and cost models as rates version {version}");
     issue_planted_plans(ws, &sim.truth_path).await?;
     file_documents(ws).await?;
+    onboard(ws).await?;
+    Ok(())
+}
+
+/// Applicants at every stage of onboarding, and one partner of the data that applied
+/// before the data begins and went live with its first route.
+async fn onboard(ws: &Workspace) -> anyhow::Result<()> {
+    use dspdesk_app::onboarding::{advance, apply};
+    use dspdesk_core::onboarding::Stage;
+    let Some((first, _)) = ws.loaded_range().await? else {
+        return Ok(());
+    };
+    // Applicants are of today, whenever the demo runs: their days in the stage are real.
+    let now = chrono::Utc::now();
+    let today = now.date_naive();
+    let me = Actor::operator("demo");
+    let live = dspdesk_app::shared::model::Model::load(ws)
+        .await?
+        .partners()
+        .last()
+        .cloned();
+    let mut applicants: Vec<(String, String, usize, NaiveDate)> = [
+        ("NOVA", "Nova Last Mile Pvt Ltd", 0),
+        ("KWIK", "Kwik Couriers LLP", 1),
+        ("RAPD", "Rapid Riders Logistics", 2),
+        ("VEGA", "Vega Express Services", 3),
+        ("ORBT", "Orbit Fleet Solutions", 4),
+        ("ZEST", "Zest Deliveries Pvt Ltd", 5),
+    ]
+    .into_iter()
+    .map(|(c, n, k)| (c.to_owned(), n.to_owned(), k, today - Duration::days(40)))
+    .collect();
+    if let Some(p) = live {
+        applicants.push((
+            p,
+            "Went live with its first route".into(),
+            0,
+            first - Duration::days(60),
+        ));
+    }
+    for (code, name, stages, applied) in &applicants {
+        apply(ws, &me, code, name, *applied, now).await?;
+        let mut on = *applied;
+        for to in Stage::ALL.iter().skip(1).take(*stages) {
+            on += Duration::days(6);
+            advance(ws, &me, code, *to, on, now).await?;
+        }
+    }
+    outln!(
+        "{} partners in onboarding, one at each stage",
+        applicants.len()
+    );
     Ok(())
 }
 

@@ -7,6 +7,7 @@ pub mod documents;
 pub mod export;
 pub mod ingest;
 pub mod misc;
+pub mod onboarding;
 pub mod plans;
 pub mod profile;
 pub mod reviews;
@@ -54,6 +55,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Reviews(args) => reviews::run(&cli, args).await,
         Command::Plans(args) => plans::run(&cli, args).await,
         Command::Documents(args) => documents::run(&cli, args).await,
+        Command::Onboarding(args) => onboarding::run(&cli, args).await,
         Command::Export(cmd) => export::run(&cli, cmd).await,
         Command::Simulate(args) => simulate::run(args),
         Command::Recompute(args) => misc::recompute(&cli, args).await,

@@ -26,7 +26,13 @@ use serde_json::{Value, json};
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::page("/documents", get(list).post(upload)),
+        Route::page(
+            "/documents",
+            // Room for the largest file and its form, so a larger one gets our sentence.
+            get(list)
+                .post(upload)
+                .layer(axum::extract::DefaultBodyLimit::max(MAX_BYTES + 256 * 1024)),
+        ),
         Route::page("/documents/{document}", get(file).post(check)),
         Route::page("/admin/documents", get(types).post(set_type)),
         Route::api(
@@ -90,6 +96,17 @@ struct ListPage {
     is_partner: bool,
     partner: String,
     result: String,
+}
+
+impl ListPage {
+    /// The page's own query for its download links.
+    fn filter(&self) -> String {
+        if self.partner.is_empty() {
+            String::new()
+        } else {
+            format!("partner={}&", segment(&self.partner))
+        }
+    }
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -170,6 +187,9 @@ async fn read_upload(
     {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "file" {
+            if !file.0.is_empty() {
+                return Err(PageError::bad_request("send one file per document"));
+            }
             file.0 = field.file_name().unwrap_or("file").to_owned();
             while let Some(chunk) = field
                 .chunk()

@@ -1,0 +1,126 @@
+//! Onboarding: the program team adds an applicant and moves it through the stages one
+//! at a time; a partner goes live when its first route arrives in the data. The board
+//! shows every partner in onboarding by stage with its days in the stage.
+
+use crate::shared::actor::Actor;
+use crate::shared::error::AppError;
+use crate::shared::model::Model;
+use crate::shared::workspace::Workspace;
+use chrono::{DateTime, NaiveDate, Utc};
+use dspdesk_core::onboarding::{Stage, current, days_in_stage, move_problem};
+use dspdesk_core::{Action, PartnerCode, Scope};
+use dspdesk_store::OnboardingRow;
+
+/// A partner on the board.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Card {
+    pub partner: String,
+    pub legal_name: String,
+    pub stage: Stage,
+    pub since: NaiveDate,
+    pub days_in_stage: i64,
+    /// Every stage reached and when (live: the first route's day).
+    pub history: Vec<(Stage, NaiveDate)>,
+}
+
+/// Adds an applicant (the program team) at `applied` on `on`.
+pub async fn apply(
+    ws: &Workspace,
+    actor: &Actor,
+    partner: &str,
+    legal_name: &str,
+    on: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    actor.must(Action::VerifyDocuments)?;
+    let code = PartnerCode::parse(partner.trim())
+        .map_err(|e| AppError::invalid("partner", format!("{partner:?}: {e}")))?;
+    let name = legal_name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(AppError::invalid(
+            "legal_name",
+            "the legal name, 1 to 200 characters",
+        ));
+    }
+    let added = ws
+        .store
+        .add_applicant(code.as_str(), name, "", on, &actor.audit, now)
+        .await?;
+    if !added {
+        return Err(AppError::invalid(
+            "partner",
+            format!("{} is in onboarding already", code.as_str()),
+        ));
+    }
+    Ok(())
+}
+
+/// Moves a partner to the next stage (the program team), reached on `on`.
+pub async fn advance(
+    ws: &Workspace,
+    actor: &Actor,
+    partner: &str,
+    to: Stage,
+    on: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    actor.must(Action::VerifyDocuments)?;
+    let card = board(ws, actor, now)
+        .await?
+        .into_iter()
+        .find(|c| c.partner == partner)
+        .ok_or(AppError::NotFound("partner"))?;
+    if let Some(p) = move_problem(card.stage, to) {
+        return Err(AppError::invalid("stage", format!("{partner}: {p}")));
+    }
+    if on < card.since {
+        return Err(AppError::invalid(
+            "on",
+            format!(
+                "{partner} reached {} on {}: {to} is not earlier",
+                card.stage, card.since
+            ),
+        ));
+    }
+    Ok(ws
+        .store
+        .advance_onboarding(partner, card.stage, to, on, &actor.audit, now)
+        .await?)
+}
+
+/// The board: every partner in onboarding the caller may see, by stage (a partner in
+/// onboarding has no station yet: the program team, its coach and the partner see it).
+pub async fn board(
+    ws: &Workspace,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<Vec<Card>, AppError> {
+    let model = Model::load(ws).await?;
+    let today = now.with_timezone(&ws.default_zone).date_naive();
+    let rows = ws.store.onboarding().await?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| match &actor.scope {
+            Scope::Stations(_) => model.sees_partner(&actor.scope, &r.partner),
+            s => s.allows_partner(&r.partner),
+        })
+        .filter_map(|r| card(&model, r, today))
+        .collect())
+}
+
+fn card(model: &Model, r: OnboardingRow, today: NaiveDate) -> Option<Card> {
+    let first_route = model.first_route(&r.partner);
+    let (stage, since) = current(&r.stages, first_route)?;
+    let mut history = r.stages;
+    if let Some(d) = first_route {
+        history.push((Stage::Live, d));
+    }
+    Some(Card {
+        partner: r.partner,
+        legal_name: r.legal_name,
+        stage,
+        since,
+        days_in_stage: days_in_stage(since, today),
+        history,
+    })
+}
