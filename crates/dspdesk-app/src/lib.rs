@@ -13,6 +13,7 @@ pub mod goals;
 pub mod health;
 pub mod ingest;
 pub mod jobs;
+pub mod launches;
 pub mod network;
 pub mod notifications;
 pub mod onboarding;
@@ -28,8 +29,8 @@ pub use dspdesk_core::table::{Cell, Table};
 pub use dspdesk_lake::{DayMode, Kind, Progress};
 pub use dspdesk_store::{
     AttachmentRow, CommentRow, ConfigVersion, DocumentRow, FlagRow, FlagSync, FollowupRow,
-    GuaranteeRow, NotificationRow, Outcome, ReviewRow, ScoreRun, StationRow, Store, StoreError,
-    TokenRow, UserRow,
+    GuaranteeRow, LaunchRow, NotificationRow, Outcome, ReviewRow, ScoreRun, StationRow, Store,
+    StoreError, TemplateItem, TokenRow, UserRow,
 };
 pub use shared::actor::Actor;
 pub use shared::error::AppError;

@@ -20,6 +20,7 @@ mod followups;
 mod goals;
 mod health;
 mod ingest;
+mod launches;
 mod network;
 mod onboarding;
 mod people;
@@ -40,6 +41,7 @@ pub use followups::{
 pub use goals::{GoalRow, NewGoal};
 pub use health::{ConfigVersion, ScoreRun, ScoreSnapshot};
 pub use ingest::{BatchRow, LakeFileRow, NewBatch, Outcome};
+pub use launches::{LaunchItem, LaunchRow, TemplateItem};
 pub use network::StationRow;
 pub use onboarding::OnboardingRow;
 pub use people::{NewUser, TokenRow, UserRow};

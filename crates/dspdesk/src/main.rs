@@ -103,6 +103,8 @@ pub enum Command {
     Documents(commands::documents::DocumentsArgs),
     /// Onboarding: applicants moved stage by stage; live with the first route.
     Onboarding(commands::onboarding::OnboardingArgs),
+    /// Launch readiness: gated checklists and the go/no-go board.
+    Launches(commands::launches::LaunchesArgs),
 }
 
 /// Exit codes: 0 done, 1 failed, 2 wrong usage (clap), 65 bad input data.

@@ -13,6 +13,7 @@ pub mod followups;
 pub mod goals;
 pub mod health;
 pub mod ingest;
+pub mod launches;
 pub mod network;
 pub mod notifications;
 pub mod onboarding;
@@ -98,6 +99,7 @@ pub fn all() -> Vec<Route> {
         plans::routes(),
         documents::routes(),
         onboarding::routes(),
+        launches::routes(),
         config::routes(),
         assets::routes(),
         ops::routes(),

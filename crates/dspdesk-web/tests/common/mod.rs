@@ -229,6 +229,25 @@ pub async fn seed_flags(app: &App, url: &str) -> Vec<i64> {
     out
 }
 
+/// A launch of each subject of the walk (SWFT at DEL4, ZIPX at BOM1, ZIPX at PNQ5):
+/// their ids in order.
+pub async fn seed_launches(app: &App, url: &str) -> Vec<i64> {
+    let ws = Workspace::open(&app.data, Some(url)).await.unwrap();
+    let op = dspdesk_app::Actor::operator("test");
+    let now = chrono::Utc::now();
+    let target = now.date_naive() + chrono::Duration::days(5);
+    let mut out = Vec::new();
+    for (partner, station) in [("SWFT", "DEL4"), ("ZIPX", "BOM1"), ("ZIPX", "PNQ5")] {
+        out.push(
+            dspdesk_app::launches::open(&ws, &op, partner, station, target, now)
+                .await
+                .unwrap(),
+        );
+    }
+    ws.close().await;
+    out
+}
+
 /// A trade licence of each partner of the walk's subjects (SWFT, ZIPX, ZIPX): their ids
 /// in order; the first verified.
 pub async fn seed_documents(app: &App, url: &str) -> Vec<i64> {

@@ -55,15 +55,18 @@ const SUBJECTS: [(&str, &str, &str); 4] = [
 
 /// The route's URLs, each with whether the user may see it (`None`: no subject).
 /// `followups` are the (follow-up, attachment) ids about each subject but the last.
-fn targets(
-    path: &str,
-    sees: &Sees,
-    followups: &[(i64, i64)],
-    reviews: &[i64],
-    plans: &[i64],
-    flags: &[i64],
-    documents: &[i64],
-) -> Vec<(String, Option<bool>)> {
+/// The ids seeded about each subject but the last.
+struct Seeds {
+    /// (follow-up, attachment)
+    followups: Vec<(i64, i64)>,
+    reviews: Vec<i64>,
+    plans: Vec<i64>,
+    flags: Vec<i64>,
+    documents: Vec<i64>,
+    launches: Vec<i64>,
+}
+
+fn targets(path: &str, sees: &Sees, seeds: &Seeds) -> Vec<(String, Option<bool>)> {
     if !path.contains('{') {
         return vec![(path.to_string(), None)];
     }
@@ -71,11 +74,16 @@ fn targets(
         .iter()
         .enumerate()
         .map(|(i, (code, station, route))| {
-            let (id, att) = followups.get(i).copied().unwrap_or((999_999, 999_999));
-            let review = reviews.get(i).copied().unwrap_or(999_999);
-            let plan = plans.get(i).copied().unwrap_or(999_999);
-            let flag = flags.get(i).copied().unwrap_or(999_999);
-            let document = documents.get(i).copied().unwrap_or(999_999);
+            let (id, att) = seeds
+                .followups
+                .get(i)
+                .copied()
+                .unwrap_or((999_999, 999_999));
+            let review = seeds.reviews.get(i).copied().unwrap_or(999_999);
+            let plan = seeds.plans.get(i).copied().unwrap_or(999_999);
+            let flag = seeds.flags.get(i).copied().unwrap_or(999_999);
+            let document = seeds.documents.get(i).copied().unwrap_or(999_999);
+            let launch = seeds.launches.get(i).copied().unwrap_or(999_999);
             let url = path
                 .replace("{code}", code)
                 .replace("{station}", station)
@@ -86,9 +94,10 @@ fn targets(
                 .replace("{review}", &review.to_string())
                 .replace("{plan}", &plan.to_string())
                 .replace("{flag}", &flag.to_string())
-                .replace("{document}", &document.to_string());
+                .replace("{document}", &document.to_string())
+                .replace("{launch}", &launch.to_string());
             // A follow-up is about a partner at a station: both must be in scope.
-            let about_both = ["{id}", "{review}", "{plan}", "{flag}"]
+            let about_both = ["{id}", "{review}", "{plan}", "{flag}", "{launch}"]
                 .iter()
                 .any(|p| path.contains(p));
             // A document is the partner's: whoever sees the partner sees it.
@@ -106,7 +115,11 @@ fn targets(
 fn plain_status(url: &str, user: &str) -> StatusCode {
     let admin_only = matches!(
         url,
-        "/admin/users" | "/admin/config" | "/admin/audit" | "/admin/documents"
+        "/admin/users"
+            | "/admin/config"
+            | "/admin/audit"
+            | "/admin/documents"
+            | "/admin/launch-template"
     );
     if (admin_only && user != "admin") || (url == "/upload" && !matches!(user, "admin" | "program"))
     {
@@ -147,11 +160,14 @@ fn assert_hides(sees: &Sees, text: &str, where_: &str) {
 async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
     for t in TestStore::all().await {
         let app = spawn_with(&t, &rows_at_two_stations(4)).await;
-        let followups = seed_followups(&app, &t.url).await;
-        let reviews = seed_reviews(&app, &t.url).await;
-        let plans = seed_plans(&app, &t.url).await;
-        let flags = seed_flags(&app, &t.url).await;
-        let documents = seed_documents(&app, &t.url).await;
+        let seeds = Seeds {
+            followups: seed_followups(&app, &t.url).await,
+            reviews: seed_reviews(&app, &t.url).await,
+            plans: seed_plans(&app, &t.url).await,
+            flags: seed_flags(&app, &t.url).await,
+            documents: seed_documents(&app, &t.url).await,
+            launches: seed_launches(&app, &t.url).await,
+        };
         for sees in &CASES {
             let user = sees.user;
             let c = logged_in(&app, user).await;
@@ -167,9 +183,7 @@ async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
                 ) {
                     continue;
                 }
-                for (url, may) in targets(
-                    route.path, sees, &followups, &reviews, &plans, &flags, &documents,
-                ) {
+                for (url, may) in targets(route.path, sees, &seeds) {
                     let r = c.get(format!("{}{url}", app.base)).send().await.unwrap();
                     let status = r.status();
                     let body = r.text().await.unwrap();

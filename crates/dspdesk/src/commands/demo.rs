@@ -189,6 +189,50 @@ async fn generate_and_load(ws: &Workspace, args: &DemoArgs) -> anyhow::Result<()
     issue_planted_plans(ws, &sim.truth_path).await?;
     file_documents(ws).await?;
     onboard(ws).await?;
+    open_launches(ws).await?;
+    Ok(())
+}
+
+/// Launches of every colour, against today's date: green (every mandatory item done),
+/// amber (5 days to go), red (tomorrow), open (3 weeks to go).
+async fn open_launches(ws: &Workspace) -> anyhow::Result<()> {
+    use dspdesk_app::launches::{finish, open, show};
+    let mut stations: Vec<String> = ws.store.station_zones().await?.into_keys().collect();
+    stations.sort();
+    let partners: Vec<String> = dspdesk_app::shared::model::Model::load(ws)
+        .await?
+        .partners()
+        .take(4)
+        .cloned()
+        .collect();
+    let now = chrono::Utc::now();
+    let today = now.date_naive();
+    let me = Actor::operator("demo");
+    let plans = [(20, 0), (5, 2), (1, 1), (12, 99)];
+    for (k, ((days, done), station)) in plans.iter().zip(&stations).enumerate() {
+        let partner = if k == 0 {
+            ""
+        } else {
+            partners.get(k).map_or("", |p| p.as_str())
+        };
+        let id = open(
+            ws,
+            &me,
+            partner,
+            station,
+            today + Duration::days(*days),
+            now,
+        )
+        .await?;
+        let items = show(ws, &me, id, now).await?.launch.items;
+        for item in items.iter().filter(|i| i.mandatory).take(*done) {
+            finish(ws, &me, id, item.id, "Confirmed on the readiness call", now).await?;
+        }
+    }
+    outln!(
+        "{} launches on the go/no-go board",
+        plans.len().min(stations.len())
+    );
     Ok(())
 }
 

@@ -1,0 +1,115 @@
+//! `dspdesk launches …`: launch readiness.
+
+use super::cases::{Clock, Format};
+use super::{open, operator};
+use crate::Cli;
+use clap::{Args, Subcommand};
+use dspdesk_app::launches;
+use std::process::ExitCode;
+
+/// Launches: open one with a target date, mark its checklist's items done, the board.
+#[derive(Args, Debug)]
+#[command(
+    after_help = "Examples:\n  dspdesk launches open --station PNQ7 --partner SWFT --target 2026-12-15\n  dspdesk launches show 3\n  dspdesk launches done 3 14 --evidence \"SIMs issued, list in ticket 4411\"\n  dspdesk launches board --format json"
+)]
+pub struct LaunchesArgs {
+    #[command(subcommand)]
+    pub command: LaunchesCommand,
+    #[command(flatten)]
+    pub clock: Clock,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LaunchesCommand {
+    /// Open a launch at a station (with --partner: that partner's launch there).
+    Open {
+        #[arg(long)]
+        station: String,
+        #[arg(long, default_value = "")]
+        partner: String,
+        #[arg(long, value_parser = day)]
+        target: chrono::NaiveDate,
+    },
+    /// A launch's checklist, item by item.
+    Show { id: i64 },
+    /// Mark a checklist item done, with what shows it.
+    Done {
+        id: i64,
+        item: i64,
+        #[arg(long)]
+        evidence: String,
+    },
+    /// Every launch with its go/no-go colour.
+    Board {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+}
+
+fn day(raw: &str) -> Result<chrono::NaiveDate, String> {
+    dspdesk_core::time::parse_day(raw).map_err(|e| e.to_string())
+}
+
+pub async fn run(cli: &Cli, args: &LaunchesArgs) -> anyhow::Result<ExitCode> {
+    let ws = open(cli).await?;
+    let me = operator();
+    let now = args.clock.now();
+    match &args.command {
+        LaunchesCommand::Open {
+            station,
+            partner,
+            target,
+        } => {
+            let id = launches::open(&ws, &me, partner, station, *target, now).await?;
+            outln!("opened launch #{id}");
+        }
+        LaunchesCommand::Show { id } => {
+            let v = launches::show(&ws, &me, *id, now).await?;
+            outln!(
+                "launch #{} at {} {}: {} ({} days to {})",
+                v.launch.id,
+                v.launch.station,
+                v.launch.partner,
+                v.colour,
+                v.days_left,
+                v.launch.target_date
+            );
+            for i in &v.launch.items {
+                outln!(
+                    "  #{:<5} gate {} {:<3} {} {}",
+                    i.id,
+                    i.gate,
+                    if i.done_at.is_some() { "✓" } else { "·" },
+                    i.title,
+                    if i.mandatory { "" } else { "(optional)" }
+                );
+            }
+        }
+        LaunchesCommand::Done { id, item, evidence } => {
+            launches::finish(&ws, &me, *id, *item, evidence, now).await?;
+            let v = launches::show(&ws, &me, *id, now).await?;
+            outln!("item #{item} done; launch #{id} is {}", v.colour);
+        }
+        LaunchesCommand::Board { format } => {
+            let rows = launches::board(&ws, &me, now).await?;
+            if *format == Format::Json {
+                outln!("{}", serde_json::to_string_pretty(&rows)?);
+            } else {
+                for v in &rows {
+                    outln!(
+                        "#{:<4} {:<6} {:<7} {:<6} target {} ({} days), {} mandatory open",
+                        v.launch.id,
+                        v.colour,
+                        v.launch.station,
+                        v.launch.partner,
+                        v.launch.target_date,
+                        v.days_left,
+                        v.mandatory_open
+                    );
+                }
+                outln!("{} launches", rows.len());
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
