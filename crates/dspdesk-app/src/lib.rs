@@ -17,6 +17,7 @@ pub mod launches;
 pub mod network;
 pub mod notifications;
 pub mod onboarding;
+pub mod partners;
 pub mod people;
 pub mod plans;
 pub mod profit;

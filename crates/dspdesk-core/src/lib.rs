@@ -17,6 +17,7 @@ pub mod launches;
 pub mod metric;
 pub mod money;
 pub mod onboarding;
+pub mod partners;
 pub mod plans;
 pub mod profit;
 pub mod reviews;

@@ -91,7 +91,7 @@ fn an_applicant_moves_stage_by_stage_and_goes_live_with_its_first_route() {
     for (to, on, says) in [
         ("agreement", "2026-01-10", "documents next"),
         ("live", "2026-01-10", "first route"),
-        ("documents", "2026-01-01", "not earlier"),
+        ("documents", "2026-01-01", "from then to today"),
     ] {
         let r = env.run(&["onboarding", "advance", &partner, to, "--on", on]);
         assert!(

@@ -35,6 +35,13 @@ pub async fn apply(
     actor.must(Action::VerifyDocuments)?;
     let code = PartnerCode::parse(partner.trim())
         .map_err(|e| AppError::invalid("partner", format!("{partner:?}: {e}")))?;
+    let today = now.with_timezone(&ws.default_zone).date_naive();
+    if on > today {
+        return Err(AppError::invalid(
+            "on",
+            format!("applied on {on}: a day up to today ({today})"),
+        ));
+    }
     let name = legal_name.trim();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(AppError::invalid(
@@ -73,19 +80,28 @@ pub async fn advance(
     if let Some(p) = move_problem(card.stage, to) {
         return Err(AppError::invalid("stage", format!("{partner}: {p}")));
     }
-    if on < card.since {
+    let today = now.with_timezone(&ws.default_zone).date_naive();
+    if on < card.since || on > today {
         return Err(AppError::invalid(
             "on",
             format!(
-                "{partner} reached {} on {}: {to} is not earlier",
+                "{partner} reached {} on {}: {to} is reached on a day from then to today ({today}), not {on}",
                 card.stage, card.since
             ),
         ));
     }
-    Ok(ws
+    // Another hand moved it first: say so, not an internal error.
+    match ws
         .store
         .advance_onboarding(partner, card.stage, to, on, &actor.audit, now)
-        .await?)
+        .await
+    {
+        Err(dspdesk_store::StoreError::NotFound(_)) => Err(AppError::invalid(
+            "stage",
+            format!("{partner} moved on meanwhile: reload and try again"),
+        )),
+        other => Ok(other?),
+    }
 }
 
 /// The board: every partner in onboarding the caller may see, by stage (a partner in

@@ -49,7 +49,7 @@ impl DocState {
 
 impl std::fmt::Display for DocState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -191,19 +191,28 @@ pub fn gstin_problem(gstin: &str) -> Option<String> {
     if b[13] != b'Z' {
         return Some(format!("{gstin:?}: the 14th character is Z"));
     }
-    let mut sum = 0u32;
-    for (i, c) in b[..14].iter().enumerate() {
-        let v = CHARS.iter().position(|x| x == c).unwrap_or(0) as u32;
-        let p = v * if i % 2 == 0 { 1 } else { 2 };
-        sum += p / 36 + p % 36;
-    }
-    let check = CHARS[((36 - sum % 36) % 36) as usize];
+    let check = gstin_check_char(&g[..14]) as u8;
     (b[14] != check).then(|| {
         format!(
             "{gstin:?}: the check character is {} where the GSTIN's checksum gives {}",
             b[14] as char, check as char
         )
     })
+}
+
+/// The mod-36 check character of a GSTIN's first 14 characters (letters and digits).
+pub fn gstin_check_char(first14: &str) -> char {
+    const CHARS: &[u8; 36] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let mut sum = 0u32;
+    for (i, c) in first14.bytes().take(14).enumerate() {
+        let v = CHARS
+            .iter()
+            .position(|x| *x == c.to_ascii_uppercase())
+            .unwrap_or(0) as u32;
+        let p = v * if i % 2 == 0 { 1 } else { 2 };
+        sum += p / 36 + p % 36;
+    }
+    CHARS[((36 - sum % 36) % 36) as usize] as char
 }
 
 /// A PAN's problem, or `None` when it is valid: 5 letters, 4 digits, 1 letter.

@@ -170,6 +170,7 @@ fn gstins_and_pans_are_checked_with_the_reason() {
     assert!(gstin_problem("27AAPFU0939F1ZV1").unwrap().contains("15"));
     assert!(gstin_problem("27AAPF10939F1ZV").unwrap().contains("PAN"));
     assert!(gstin_problem("27AAPFU0939F1YV").unwrap().contains("Z"));
+    assert_eq!(gstin_check_char("27AAPFU0939F1Z"), 'V');
     assert_eq!(pan_problem("AAPFU0939F"), None);
     assert!(pan_problem("AAPFU0939").is_some());
     assert!(pan_problem("AAPF10939F").is_some());

@@ -18,6 +18,7 @@ pub mod network;
 pub mod notifications;
 pub mod onboarding;
 pub mod ops;
+pub mod partners;
 pub mod people;
 pub mod plans;
 pub mod profit;
@@ -100,6 +101,7 @@ pub fn all() -> Vec<Route> {
         documents::routes(),
         onboarding::routes(),
         launches::routes(),
+        partners::routes(),
         config::routes(),
         assets::routes(),
         ops::routes(),

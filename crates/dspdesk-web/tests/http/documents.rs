@@ -252,3 +252,100 @@ async fn the_program_team_moves_an_applicant_on_its_board_that_others_do_not_see
         t.finish().await;
     }
 }
+
+/// The partner's file: the program team saves it (checked field by field); the partner
+/// sees its bank account masked and proposes a change that the program team accepts;
+/// another partner's file is not found.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_partners_file_is_edited_by_the_program_team_and_proposed_by_the_partner() {
+    for t in TestStore::all().await {
+        let app = spawn_with(&t, &rows_at_two_stations(2)).await;
+        let b = t.backend();
+        let base = &app.base;
+        let url = format!("{base}/partners/SWFT/file");
+        let program = logged_in(&app, "program").await;
+        let pc = hidden(&text(&program, &url).await, "csrf");
+        let save = |c: reqwest::Client, csrf: String, fields: Vec<(&'static str, &'static str)>| {
+            let url = url.clone();
+            async move {
+                let mut f = fields;
+                f.push(("csrf", csrf.as_str()));
+                let r = c.post(&url).form(&f).send().await.unwrap();
+                assert_eq!(r.status(), StatusCode::SEE_OTHER);
+                r.headers()["location"].to_str().unwrap().to_owned()
+            }
+        };
+        let file = vec![
+            ("action", "save"),
+            ("legal_name", "Swift Riders Pvt Ltd"),
+            ("gstin", "27AAPFU0939F1ZV"),
+            ("pan", "AAPFU0939F"),
+            ("bank_account", "50100123456789"),
+            ("bank_ifsc", "HDFC0001234"),
+            ("fleet_2w", "40"),
+            ("fleet_3w", "10"),
+            ("fleet_ev", "5"),
+        ];
+        let with = |k: &'static str, v: &'static str| {
+            let mut f: Vec<(&'static str, &'static str)> =
+                file.iter().filter(|(x, _)| *x != k).cloned().collect();
+            f.push((k, v));
+            f
+        };
+        let bad = with("gstin", "27AAPFU0939F1ZW");
+        let refused = save(program.clone(), pc.clone(), bad).await;
+        assert!(
+            refused.contains("Not%20saved") && refused.contains("check%20character"),
+            "{b}: {refused}"
+        );
+        let saved = save(program.clone(), pc.clone(), file.clone()).await;
+        assert!(saved.contains("Saved"), "{b}: {saved}");
+        // The partner: its bank account masked everywhere, never whole.
+        let partner = logged_in(&app, "partner").await;
+        let page = text(&partner, &url).await;
+        assert!(
+            page.contains("6789") && !page.contains("50100123456789"),
+            "{b}"
+        );
+        assert!(page.contains("10.0%"), "{b}: the fleet's EV share");
+        let api = text(&partner, format!("{base}/api/v1/partners/SWFT/file")).await;
+        assert!(!api.contains("50100123456789"), "{b}: {api}");
+        let proposal: Vec<(&'static str, &'static str)> = with("contact_phone", "+91 98450 12345")
+            .into_iter()
+            .filter(|(k, _)| *k != "bank_account")
+            .collect();
+        let proposed = save(partner.clone(), hidden(&page, "csrf"), proposal).await;
+        assert!(
+            proposed.contains("Proposed%20as%20request%201"),
+            "{b}: {proposed}"
+        );
+        let before = text(&program, &url).await;
+        assert!(before.contains("Changes proposed by the partner"), "{b}");
+        let accepted = save(
+            program.clone(),
+            pc.clone(),
+            vec![("action", "accept"), ("request", "1")],
+        )
+        .await;
+        assert!(accepted.contains("accepted"), "{b}: {accepted}");
+        let v: serde_json::Value = serde_json::from_str(
+            &text(&program, format!("{base}/api/v1/partners/SWFT/file")).await,
+        )
+        .unwrap();
+        assert_eq!(v["file"]["file"]["contact_phone"], "+91 98450 12345", "{b}");
+        assert_eq!(
+            v["file"]["bank_account_masked"], "••••••••••6789",
+            "{b}: the account kept"
+        );
+        assert_eq!(v["file"]["requests"][0]["state"], "accepted", "{b}");
+        // Another partner's file, and ZIPX's for the SWFT partner: not found.
+        let other = partner
+            .get(format!("{base}/partners/ZIPX/file"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(other.status(), StatusCode::NOT_FOUND, "{b}");
+        drop(app);
+        t.finish().await;
+    }
+}

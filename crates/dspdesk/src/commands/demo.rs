@@ -248,11 +248,8 @@ async fn onboard(ws: &Workspace) -> anyhow::Result<()> {
     let now = chrono::Utc::now();
     let today = now.date_naive();
     let me = Actor::operator("demo");
-    let live = dspdesk_app::shared::model::Model::load(ws)
-        .await?
-        .partners()
-        .last()
-        .cloned();
+    let model = dspdesk_app::shared::model::Model::load(ws).await?;
+    let live = model.partners().last().cloned();
     let mut applicants: Vec<(String, String, usize, NaiveDate)> = [
         ("NOVA", "Nova Last Mile Pvt Ltd", 0),
         ("KWIK", "Kwik Couriers LLP", 1),
@@ -264,10 +261,12 @@ async fn onboard(ws: &Workspace) -> anyhow::Result<()> {
     .into_iter()
     .map(|(c, n, k)| (c.to_owned(), n.to_owned(), k, today - Duration::days(40)))
     .collect();
+    // A simulated partner with one of these codes is in the data already: not an applicant.
+    applicants.retain(|a| !model.partners().any(|p| *p == a.0));
     if let Some(p) = live {
         applicants.push((
-            p,
-            "Went live with its first route".into(),
+            p.clone(),
+            format!("{p} Logistics Pvt Ltd"),
             0,
             first - Duration::days(60),
         ));
@@ -285,6 +284,30 @@ async fn onboard(ws: &Workspace) -> anyhow::Result<()> {
         applicants.len()
     );
     Ok(())
+}
+
+/// A partner's file for the demo, its GSTIN built on its PAN (Karnataka, 29).
+fn demo_file(partner: &str, pan: &str, i: usize) -> dspdesk_core::partners::PartnerFile {
+    let head = format!("29{pan}1Z");
+    let k = i as i64;
+    dspdesk_core::partners::PartnerFile {
+        partner: partner.to_owned(),
+        legal_name: format!("{partner} Logistics Pvt Ltd"),
+        gstin: format!(
+            "{head}{}",
+            dspdesk_core::compliance::gstin_check_char(&head)
+        ),
+        pan: pan.to_owned(),
+        contact_name: "Operations head".into(),
+        contact_phone: format!("+91 98450 1{:04}", 2000 + k),
+        contact_email: format!("ops@{}.example", partner.to_ascii_lowercase()),
+        bank_account: format!("5010012345{:04}", 6789 + k),
+        bank_ifsc: "HDFC0001234".into(),
+        fleet_2w: 30 + 5 * k,
+        fleet_3w: 8,
+        fleet_4w: 2,
+        fleet_ev: 4 + k,
+    }
 }
 
 const DEMO_TYPES: [(&str, &str, bool); 4] = [
@@ -328,6 +351,7 @@ async fn file_documents(ws: &Workspace) -> anyhow::Result<()> {
         let licence_end = if i == 1 { day(20) } else { day(300) };
         let insurance_end = if i == 2 { day(-10) } else { day(200) };
         let pan = format!("{}P{:04}K", &partner[..4.min(partner.len())], 1000 + i);
+        dspdesk_app::partners::save(ws, &admin, demo_file(partner, &pan, i), now).await?;
         let check = match i {
             3 => None,
             4 => Some(false),
