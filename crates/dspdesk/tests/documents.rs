@@ -281,9 +281,74 @@ fn a_lapsed_document_caps_the_tier_until_it_is_renewed() {
         "{}",
         first.stdout
     );
+    // The quarter's compliance checks opened with the first round, once.
+    let opened: usize = first
+        .stdout
+        .split("; ")
+        .find_map(|p| {
+            p.strip_suffix(" compliance checks opened\n")
+                .or(p.strip_suffix(" compliance checks opened"))
+        })
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap();
+    assert!(opened >= 1, "{}", first.stdout);
+    let checks: Value = serde_json::from_str(
+        &env.run(&[
+            "cases",
+            "list",
+            "--kind",
+            "compliance_check",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .stdout,
+    )
+    .unwrap();
+    let mine = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["partner"] == partner.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(mine["subject"], "2026Q4");
+    let detail: Value = serde_json::from_str(
+        &env.run(&["cases", "show", &mine["id"].to_string(), "--format", "json"])
+            .ok()
+            .stdout,
+    )
+    .unwrap();
+    let lines: Vec<String> = detail["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            format!(
+                "{} {}",
+                l["reference"].as_str().unwrap(),
+                l["detail"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("Trade licence in order: valid to 2027-02-14")),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("Bank guarantee to do")),
+        "{lines:?}"
+    );
     let second = env
         .run(&["jobs", "run", "--now", "2026-12-17T06:00:00Z"])
         .ok();
+    assert!(
+        second.stdout.contains("; 0 compliance checks opened"),
+        "{}",
+        second.stdout
+    );
     assert!(
         second.stdout.contains("; 0 renewal reminders"),
         "{}",

@@ -14,8 +14,9 @@ use crate::shared::workspace::Workspace;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use dspdesk_core::compliance::{DocState, DocType, gstin_problem, pan_problem, reminder_due};
 use dspdesk_core::followups::Kind;
+use dspdesk_core::followups::Priority;
 use dspdesk_core::{Action, Role, Scope};
-use dspdesk_store::{DocumentRow, GuaranteeRow, NewDocument, NewGuarantee};
+use dspdesk_store::{DocumentRow, GuaranteeRow, NewDocument, NewFollowup, NewGuarantee};
 use std::path::PathBuf;
 
 /// The file types a document takes.
@@ -402,4 +403,118 @@ pub async fn remind(ws: &Workspace, now: DateTime<Utc>) -> Result<u64, AppError>
         }
     }
     Ok(sent)
+}
+
+/// A partner's quarterly checklist from the stored documents, guarantees and file.
+fn partner_checklist(
+    partner: &str,
+    types: &[DocType],
+    docs: &[DocumentRow],
+    bgs: &[GuaranteeRow],
+    file: &dspdesk_core::partners::PartnerFile,
+    today: NaiveDate,
+) -> Vec<dspdesk_core::compliance::CheckLine> {
+    use dspdesk_core::compliance::{DocDates, GuaranteeDates, checklist};
+    let mine: Vec<DocDates<'_>> = docs
+        .iter()
+        .filter(|d| d.partner == partner)
+        .map(|d| DocDates {
+            doc_type: &d.doc_type,
+            state: d.state,
+            issued_on: d.issued_on,
+            expires_on: d.expires_on,
+        })
+        .collect();
+    let guarantees: Vec<GuaranteeDates> = bgs
+        .iter()
+        .filter(|g| g.partner == partner)
+        .map(|g| GuaranteeDates {
+            verified: g.verified,
+            valid_from: g.valid_from,
+            valid_to: g.valid_to,
+        })
+        .collect();
+    let missing: Vec<&str> = [
+        ("legal name", file.legal_name.is_empty()),
+        ("GSTIN", file.gstin.is_empty()),
+        ("PAN", file.pan.is_empty()),
+        ("bank account", file.bank_account.is_empty()),
+    ]
+    .into_iter()
+    .filter_map(|(f, m)| m.then_some(f))
+    .collect();
+    checklist(types, &mine, &guarantees, &missing, today)
+}
+
+/// The scheduler's part: once a quarter, where document types are configured, a
+/// compliance check for every partner of the data (a follow-up owned by its coach, its checklist in the lines: each mandatory
+/// document, the guarantee, the partner's file), opened once (its key names the quarter).
+/// Returns how many were opened.
+pub async fn open_quarterly_checks(ws: &Workspace, now: DateTime<Utc>) -> Result<u64, AppError> {
+    use dspdesk_core::cases::Line;
+    use dspdesk_core::compliance::quarter;
+    let today = now.with_timezone(&ws.default_zone).date_naive();
+    let q = quarter(today);
+    let model = Model::load(ws).await?;
+    let types = ws.store.document_types().await?;
+    if types.is_empty() {
+        // A network that keeps no documents in dspdesk has nothing to check.
+        return Ok(0);
+    }
+    let docs = ws.store.documents(None).await?;
+    let bgs = ws.store.guarantees(None).await?;
+    let notify = Notify::load(ws).await?;
+    let sla = crate::followups::sla_of(ws, Kind::ComplianceCheck).await?;
+    let mut opened = 0;
+    for partner in model.partners() {
+        let file = ws.store.partner_file(partner).await?.unwrap_or_default();
+        let lines = partner_checklist(partner, &types, &docs, &bgs, &file, today);
+        let ok = lines.iter().filter(|l| l.ok).count();
+        let owner = notify.coaches_of(partner).into_iter().next();
+        let new = NewFollowup {
+            kind: Kind::ComplianceCheck,
+            key: Some(format!("compliance:{partner}:{q}")),
+            partner: partner.clone(),
+            station: String::new(),
+            subject: q.clone(),
+            title: format!("Compliance check {q}: {ok} of {} in order", lines.len()),
+            body: "Check each line with the partner: renew what lapsed, file what is missing, then resolve the check.".into(),
+            owner: owner.clone(),
+            priority: if ok == lines.len() { Priority::Low } else { Priority::Normal },
+            amount_minor: None,
+            data_date: Some(today),
+            as_of: None,
+            opened_by: "scheduler".into(),
+            opened_at: now,
+            clock: sla.clock(now),
+            lines: lines
+                .iter()
+                .map(|l| Line {
+                    reference: l.item.clone(),
+                    date: today,
+                    amount_minor: None,
+                    detail: format!("{}: {}", if l.ok { "in order" } else { "to do" }, l.detail),
+                })
+                .collect(),
+            lines_more: 0,
+            watchers: Vec::new(),
+            closed: None,
+        };
+        let about = About {
+            partner,
+            station: "",
+            kind: Kind::ComplianceCheck,
+        };
+        let notes = notify.build(
+            &owner.into_iter().collect::<Vec<_>>(),
+            "assigned",
+            &new.title,
+            None,
+            about,
+        );
+        if ws.store.open_followup(&new, &notes).await?.is_some() {
+            opened += 1;
+        }
+    }
+    Ok(opened)
 }

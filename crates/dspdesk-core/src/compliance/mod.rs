@@ -224,3 +224,73 @@ pub fn pan_problem(pan: &str) -> Option<String> {
         && b[9].is_ascii_uppercase();
     (!ok).then(|| format!("{pan:?} is not a PAN: 5 letters, 4 digits, 1 letter (ABCDE1234F)"))
 }
+
+/// The quarter of a day, as its key: `2026Q4`.
+pub fn quarter(day: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}Q{}", day.year(), day.month0() / 3 + 1)
+}
+
+/// One line of a quarterly compliance check: what was checked, in order or not, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckLine {
+    pub item: String,
+    pub ok: bool,
+    pub detail: String,
+}
+
+/// A partner's quarterly checklist on `day`: each mandatory document type valid (and
+/// until when), the bank guarantee, the partner's file complete (legal name, GSTIN, PAN,
+/// bank account).
+pub fn checklist(
+    types: &[DocType],
+    docs: &[DocDates<'_>],
+    guarantees: &[GuaranteeDates],
+    file_missing: &[&str],
+    day: NaiveDate,
+) -> Vec<CheckLine> {
+    let mut out = Vec::new();
+    for t in types.iter().filter(|t| t.mandatory) {
+        let valid = docs
+            .iter()
+            .filter(|d| d.doc_type == t.code && d.valid_on(day))
+            .map(|d| d.expires_on)
+            .max();
+        let (ok, detail) = match valid {
+            Some(Some(e)) => (true, format!("valid to {e}")),
+            Some(None) => (true, "valid, no expiry".to_owned()),
+            None if docs
+                .iter()
+                .any(|d| d.doc_type == t.code && d.ended_before(day)) =>
+            {
+                (false, "lapsed: renew it".to_owned())
+            }
+            None => (false, "none verified on file".to_owned()),
+        };
+        out.push(CheckLine {
+            item: t.label.clone(),
+            ok,
+            detail,
+        });
+    }
+    let bg = guarantees
+        .iter()
+        .filter(|g| g.valid_on(day))
+        .map(|g| g.valid_to)
+        .max();
+    out.push(CheckLine {
+        item: "Bank guarantee".into(),
+        ok: bg.is_some(),
+        detail: bg.map_or("none valid".to_owned(), |e| format!("valid to {e}")),
+    });
+    out.push(CheckLine {
+        item: "The partner's file".into(),
+        ok: file_missing.is_empty(),
+        detail: if file_missing.is_empty() {
+            "complete".to_owned()
+        } else {
+            format!("missing: {}", file_missing.join(", "))
+        },
+    });
+    out
+}

@@ -175,3 +175,29 @@ fn gstins_and_pans_are_checked_with_the_reason() {
     assert!(pan_problem("AAPFU0939").is_some());
     assert!(pan_problem("AAPF10939F").is_some());
 }
+
+#[test]
+fn the_quarterly_checklist_says_what_is_in_order_and_what_is_not() {
+    assert_eq!(quarter(d(2026, 12, 31)), "2026Q4");
+    assert_eq!(quarter(d(2027, 1, 1)), "2027Q1");
+    let v = DocState::Verified;
+    let docs = [
+        doc("trade_licence", v, d(2025, 1, 1), Some(d(2025, 12, 31))),
+        doc("pan", v, d(2020, 1, 1), None),
+    ];
+    let lines = checklist(&types(), &docs, &[], &["gstin"], d(2026, 1, 5));
+    let got: Vec<(&str, bool, &str)> = lines
+        .iter()
+        .map(|l| (l.item.as_str(), l.ok, l.detail.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("trade_licence", false, "lapsed: renew it"),
+            ("pan", true, "valid, no expiry"),
+            ("insurance", false, "none verified on file"),
+            ("Bank guarantee", false, "none valid"),
+            ("The partner's file", false, "missing: gstin"),
+        ]
+    );
+}

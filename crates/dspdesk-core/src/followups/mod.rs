@@ -31,10 +31,12 @@ pub enum Kind {
     Point,
     /// An action item agreed in a DSP review or a weekly business review.
     ActionItem,
+    /// A partner's compliance checked once a quarter: its documents, guarantee and file.
+    ComplianceCheck,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 8] = [
         Kind::Nl,
         Kind::Cod,
         Kind::Ageing,
@@ -42,6 +44,7 @@ impl Kind {
         Kind::Gst,
         Kind::Point,
         Kind::ActionItem,
+        Kind::ComplianceCheck,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -53,6 +56,7 @@ impl Kind {
             Kind::Gst => "gst",
             Kind::Point => "point",
             Kind::ActionItem => "action_item",
+            Kind::ComplianceCheck => "compliance_check",
         }
     }
 
@@ -65,6 +69,7 @@ impl Kind {
             Kind::Gst => "GST check failed",
             Kind::Point => "Support-hub point",
             Kind::ActionItem => "Action item",
+            Kind::ComplianceCheck => "Quarterly compliance check",
         }
     }
 
@@ -91,6 +96,8 @@ impl Kind {
             Kind::Point => (24, 72),
             // An action item is due on its own date; this is for one without.
             Kind::ActionItem => (24, 168),
+            // A quarter's check: looked at within 3 days, done within 30.
+            Kind::ComplianceCheck => (72, 720),
         };
         Sla {
             respond_hours: respond,
