@@ -105,6 +105,8 @@ pub enum Command {
     Onboarding(commands::onboarding::OnboardingArgs),
     /// Launch readiness: gated checklists and the go/no-go board.
     Launches(commands::launches::LaunchesArgs),
+    /// The partner's file: legal name, GSTIN, PAN, contact, bank (masked), fleet.
+    Partners(commands::partners::PartnersArgs),
 }
 
 /// Exit codes: 0 done, 1 failed, 2 wrong usage (clap), 65 bad input data.

@@ -140,4 +140,48 @@ fn an_applicant_moves_stage_by_stage_and_goes_live_with_its_first_route() {
         "{}",
         after.stderr
     );
+    // Its file, by command: a bad GSTIN refused with its field; the account masked.
+    let bad = env.run(&[
+        "partners",
+        "set",
+        &partner,
+        "--legal-name",
+        "Swift Riders",
+        "--gstin",
+        "27AAPFU0939F1ZW",
+    ]);
+    assert!(
+        bad.code != 0 && bad.stderr.contains("check character"),
+        "{}",
+        bad.stderr
+    );
+    env.run(&[
+        "partners",
+        "set",
+        &partner,
+        "--legal-name",
+        "Swift Riders Pvt Ltd",
+        "--gstin",
+        "27AAPFU0939F1ZV",
+        "--pan",
+        "AAPFU0939F",
+        "--bank-account",
+        "50100123456789",
+        "--fleet-2w",
+        "20",
+        "--fleet-ev",
+        "4",
+    ])
+    .ok();
+    env.run(&["partners", "set", &partner, "--contact-phone", "9845012345"])
+        .ok();
+    let file = env.run(&["partners", "file", &partner]).ok().stdout;
+    assert!(
+        file.contains("••••••••••6789") && !file.contains("50100123456789"),
+        "{file}"
+    );
+    assert!(
+        file.contains("Swift Riders Pvt Ltd") && file.contains("9845012345"),
+        "{file}"
+    );
 }

@@ -9,6 +9,7 @@ pub mod ingest;
 pub mod launches;
 pub mod misc;
 pub mod onboarding;
+pub mod partners;
 pub mod plans;
 pub mod profile;
 pub mod reviews;
@@ -58,6 +59,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Documents(args) => documents::run(&cli, args).await,
         Command::Onboarding(args) => onboarding::run(&cli, args).await,
         Command::Launches(args) => launches::run(&cli, args).await,
+        Command::Partners(args) => partners::run(&cli, args).await,
         Command::Export(cmd) => export::run(&cli, cmd).await,
         Command::Simulate(args) => simulate::run(args),
         Command::Recompute(args) => misc::recompute(&cli, args).await,
