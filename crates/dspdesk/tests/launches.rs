@@ -92,7 +92,51 @@ fn a_launch_goes_gate_by_gate_and_turns_amber_red_and_green_on_its_dates() {
         "{}",
         no_evidence.stderr
     );
-    for (id, _, optional) in &items {
+    // Evidence as a file: a photo of the SIM register for the first item; an executable
+    // is refused; the others with a note. An item is given to an owner.
+    let photo = env.path("sims.png");
+    std::fs::write(&photo, b"\x89PNG\r\n\x1a\nregister").unwrap();
+    let exe = env.path("setup.pdf");
+    std::fs::write(&exe, b"MZ\x90\x00").unwrap();
+    let first = items[0].0.to_string();
+    let refused = env.run(&[
+        "launches",
+        "done",
+        "1",
+        &first,
+        "--file",
+        exe.to_str().unwrap(),
+    ]);
+    assert!(
+        refused.code != 0 && refused.stderr.contains("not a PDF"),
+        "{}",
+        refused.stderr
+    );
+    env.run(&[
+        "launches",
+        "done",
+        "1",
+        &first,
+        "--file",
+        photo.to_str().unwrap(),
+        now[0],
+        now[1],
+    ])
+    .ok();
+    env.run_with(
+        &["users", "add", "ravi", "--role", "program"],
+        &[("DSPDESK_PASSWORD", "pw-pw-pw-pw-pw")],
+    )
+    .ok();
+    let last = items.last().unwrap().0.to_string();
+    env.run(&["launches", "assign", "1", &last, "ravi"]).ok();
+    let ghost = env.run(&["launches", "assign", "1", &last, "ghost"]);
+    assert!(
+        ghost.code != 0 && ghost.stderr.contains("ghost"),
+        "{}",
+        ghost.stderr
+    );
+    for (id, _, optional) in items.iter().skip(1) {
         if !optional {
             env.run(&[
                 "launches",
@@ -107,19 +151,29 @@ fn a_launch_goes_gate_by_gate_and_turns_amber_red_and_green_on_its_dates() {
             .ok();
         }
     }
+    let board: Vec<Value> = serde_json::from_str(
+        &env.run(&["launches", "board", "--format", "json"])
+            .ok()
+            .stdout,
+    )
+    .unwrap();
+    let done: Vec<&Value> = board[0]["launch"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .collect();
+    assert_eq!(
+        done[0]["file_name"].as_str().unwrap().rsplit('/').next(),
+        Some("sims.png")
+    );
+    assert_eq!(done.last().unwrap()["owner"], "ravi");
+
     assert_eq!(
         colour(&env, "2026-12-19T06:00:00Z"),
         "green",
         "the optional item may stay open"
     );
-    let again = env.run(&[
-        "launches",
-        "done",
-        "1",
-        &items[0].0.to_string(),
-        "--evidence",
-        "x",
-    ]);
+    let again = env.run(&["launches", "done", "1", &first, "--evidence", "x"]);
     assert!(
         again.code != 0 && again.stderr.contains("done already"),
         "{}",

@@ -136,13 +136,17 @@ pub async fn open(
         .await?)
 }
 
-/// Marks an item done with its evidence (a note), once its gate is open.
+/// A file given as evidence: its name and bytes.
+pub type Evidence<'a> = Option<(&'a str, &'a [u8])>;
+
+/// Marks an item done with its evidence (a note, a file or both), once its gate is open.
 pub async fn finish(
     ws: &Workspace,
     actor: &Actor,
     launch: i64,
     item: i64,
     evidence: &str,
+    file: Evidence<'_>,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     actor.must(Action::WorkFollowups)?;
@@ -160,15 +164,81 @@ pub async fn finish(
         return Err(AppError::invalid("item", format!("{:?}: {p}", it.title)));
     }
     let evidence = evidence.trim();
-    if evidence.is_empty() || evidence.chars().count() > 2000 {
+    if (evidence.is_empty() && file.is_none()) || evidence.chars().count() > 2000 {
         return Err(AppError::invalid(
             "evidence",
-            "say what shows it is done (up to 2,000 characters): a reference, who confirmed, where the file is",
+            "say what shows it is done (up to 2,000 characters) or attach the file that does",
         ));
     }
+    let kept = match file {
+        Some((name, bytes)) => {
+            let (name, kind, sha) =
+                crate::followups::keep_file(ws, name, bytes, &EVIDENCE_FILES).await?;
+            (sha, name, kind.to_owned())
+        }
+        None => Default::default(),
+    };
     Ok(ws
         .store
-        .finish_launch_item(launch, item, evidence, &actor.audit, now)
+        .finish_launch_item(
+            launch,
+            item,
+            evidence,
+            (&kept.0, &kept.1, &kept.2),
+            &actor.audit,
+            now,
+        )
+        .await?)
+}
+
+/// The file types evidence takes.
+const EVIDENCE_FILES: [&str; 3] = ["application/pdf", "image/png", "image/jpeg"];
+
+/// An item's evidence file and where its bytes are, for one who may see the launch.
+pub async fn evidence_file(
+    ws: &Workspace,
+    actor: &Actor,
+    launch: i64,
+    item: i64,
+    now: DateTime<Utc>,
+) -> Result<(String, String, std::path::PathBuf), AppError> {
+    let v = show(ws, actor, launch, now).await?;
+    let it = v
+        .launch
+        .items
+        .iter()
+        .find(|i| i.id == item && !i.file_sha.is_empty())
+        .ok_or(AppError::NotFound("evidence"))?;
+    Ok((
+        it.file_name.clone(),
+        it.file_type.clone(),
+        crate::followups::path_of(ws, &it.file_sha),
+    ))
+}
+
+/// Gives an open item to an owner: a user whose scope holds the launch (a partner's user
+/// for a partner's launch).
+pub async fn assign(
+    ws: &Workspace,
+    actor: &Actor,
+    launch: i64,
+    item: i64,
+    owner: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    actor.must(Action::WorkFollowups)?;
+    let v = show(ws, actor, launch, now).await?;
+    let notify = crate::followups::Notify::load(ws).await?;
+    let owner = crate::followups::check_owner_of(
+        &notify,
+        owner.trim(),
+        &v.launch.partner,
+        &v.launch.station,
+        true,
+    )?;
+    Ok(ws
+        .store
+        .assign_launch_item(launch, item, &owner, &actor.audit, now)
         .await?)
 }
 

@@ -31,6 +31,10 @@ CREATE TABLE launch_items (
     mandatory BOOLEAN NOT NULL,
     owner     TEXT NOT NULL DEFAULT '',
     evidence  TEXT NOT NULL DEFAULT '',
+    -- a file kept as evidence (content-addressed under the data folder), if any
+    file_sha  TEXT NOT NULL DEFAULT '',
+    file_name TEXT NOT NULL DEFAULT '',
+    file_type TEXT NOT NULL DEFAULT '',
     done_by   TEXT NOT NULL DEFAULT '',
     done_at   TEXT
 );

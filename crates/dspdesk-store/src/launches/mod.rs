@@ -21,6 +21,10 @@ pub struct LaunchItem {
     pub mandatory: bool,
     pub owner: String,
     pub evidence: String,
+    /// A file kept as evidence: (sha256, name, type); empty when none.
+    pub file_sha: String,
+    pub file_name: String,
+    pub file_type: String,
     pub done_by: String,
     pub done_at: Option<DateTime<Utc>>,
 }
@@ -153,23 +157,29 @@ impl Store {
         Ok(id)
     }
 
-    /// Marks an item of a launch done with its evidence, only while it is open, audited.
+    /// Marks an item of a launch done with its evidence (a note, and a file kept as
+    /// (sha256, name, type) or empty), only while it is open, audited.
+    #[allow(clippy::too_many_arguments)]
     pub async fn finish_launch_item(
         &self,
         launch: i64,
         item: i64,
         evidence: &str,
+        file: (&str, &str, &str),
         by: &str,
         at: DateTime<Utc>,
     ) -> Result<()> {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let n = sqlx::query("UPDATE launch_items SET done_by = $1, done_at = $2, evidence = $3 WHERE id = $4 AND launch_id = $5 AND done_at IS NULL")
+            let n = sqlx::query("UPDATE launch_items SET done_by = $1, done_at = $2, evidence = $3, file_sha = $6, file_name = $7, file_type = $8 WHERE id = $4 AND launch_id = $5 AND done_at IS NULL")
                 .bind(by)
                 .bind(at)
                 .bind(evidence)
                 .bind(item)
                 .bind(launch)
+                .bind(file.0)
+                .bind(file.1)
+                .bind(file.2)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
@@ -192,13 +202,50 @@ impl Store {
         Ok(())
     }
 
+    /// Gives an open item of a launch to an owner, audited.
+    pub async fn assign_launch_item(
+        &self,
+        launch: i64,
+        item: i64,
+        owner: &str,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query("UPDATE launch_items SET owner = $1 WHERE id = $2 AND launch_id = $3 AND done_at IS NULL")
+                .bind(owner)
+                .bind(item)
+                .bind(launch)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if n == 0 {
+                return Err(StoreError::NotFound(format!(
+                    "open item {item} of launch {launch}"
+                )));
+            }
+            write_audit!(
+                &mut *tx,
+                at,
+                by,
+                "assign",
+                "launch",
+                launch.to_string(),
+                format!("item {item} to {owner}")
+            );
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
     /// Every launch with its items, newest target last.
     pub async fn launches(&self) -> Result<Vec<LaunchRow>> {
         let rows = on_pool!(self, |pool| {
             let heads = sqlx::query("SELECT id, partner, station, target_date, note, created_by, created_at FROM launches ORDER BY target_date, id")
                 .fetch_all(pool)
                 .await?;
-            let items = sqlx::query("SELECT id, launch_id, gate, title, mandatory, owner, evidence, done_by, done_at FROM launch_items ORDER BY gate, id")
+            let items = sqlx::query("SELECT id, launch_id, gate, title, mandatory, owner, evidence, file_sha, file_name, file_type, done_by, done_at FROM launch_items ORDER BY gate, id")
                 .fetch_all(pool)
                 .await?;
             let mut out = Vec::with_capacity(heads.len());
@@ -224,6 +271,9 @@ impl Store {
                         mandatory: r.try_get("mandatory")?,
                         owner: r.try_get("owner")?,
                         evidence: r.try_get("evidence")?,
+                        file_sha: r.try_get("file_sha")?,
+                        file_name: r.try_get("file_name")?,
+                        file_type: r.try_get("file_type")?,
                         done_by: r.try_get("done_by")?,
                         done_at: r.try_get("done_at")?,
                     });

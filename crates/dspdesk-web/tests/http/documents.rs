@@ -349,3 +349,67 @@ async fn the_partners_file_is_edited_by_the_program_team_and_proposed_by_the_par
         t.finish().await;
     }
 }
+
+/// A launch's item done with a file as its evidence through the page; the file goes to
+/// those who see the launch only.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_launch_item_is_done_with_a_file_that_only_its_scope_downloads() {
+    for t in TestStore::all().await {
+        let app = spawn_with(&t, &rows_at_two_stations(2)).await;
+        let launches = seed_launches(&app, &t.url).await;
+        let b = t.backend();
+        let base = &app.base;
+        let program = logged_in(&app, "program").await;
+        let url = format!("{base}/launches/{}", launches[1]);
+        let page = text(&program, &url).await;
+        let csrf = hidden(&page, "csrf");
+        let item: i64 = page
+            .split("name=\"item\" value=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap()
+            .parse()
+            .unwrap();
+        let form = reqwest::multipart::Form::new()
+            .text("item", item.to_string())
+            .text("evidence", "")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(b"%PDF-1.4 verified list".to_vec())
+                    .file_name("verified.pdf"),
+            );
+        let r = program
+            .post(format!("{url}?csrf={csrf}"))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{b}");
+        assert!(
+            r.headers()["location"].to_str().unwrap().contains("Done"),
+            "{b}"
+        );
+        let file = program
+            .get(format!("{url}?evidence={item}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(file.status(), StatusCode::OK, "{b}");
+        assert_eq!(
+            file.bytes().await.unwrap().as_ref(),
+            b"%PDF-1.4 verified list"
+        );
+        // ZIPX's launch at BOM1: the SWFT partner and coach get 404, for the file too.
+        for user in ["partner", "coach"] {
+            let c = logged_in(&app, user).await;
+            let r = c
+                .get(format!("{url}?evidence={item}"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{b}: {user}");
+        }
+        drop(app);
+        t.finish().await;
+    }
+}

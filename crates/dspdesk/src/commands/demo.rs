@@ -226,7 +226,16 @@ async fn open_launches(ws: &Workspace) -> anyhow::Result<()> {
         .await?;
         let items = show(ws, &me, id, now).await?.launch.items;
         for item in items.iter().filter(|i| i.mandatory).take(*done) {
-            finish(ws, &me, id, item.id, "Confirmed on the readiness call", now).await?;
+            finish(
+                ws,
+                &me,
+                id,
+                item.id,
+                "Confirmed on the readiness call",
+                None,
+                now,
+            )
+            .await?;
         }
     }
     outln!(

@@ -32,13 +32,17 @@ pub enum LaunchesCommand {
     },
     /// A launch's checklist, item by item.
     Show { id: i64 },
-    /// Mark a checklist item done, with what shows it.
+    /// Mark a checklist item done, with what shows it: a note, a file (PDF, PNG, JPEG), or both.
     Done {
         id: i64,
         item: i64,
-        #[arg(long)]
+        #[arg(long, default_value = "")]
         evidence: String,
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
     },
+    /// Give an open item to an owner (a user name).
+    Assign { id: i64, item: i64, owner: String },
     /// Every launch with its go/no-go colour.
     Board {
         #[arg(long, value_enum, default_value_t)]
@@ -85,10 +89,27 @@ pub async fn run(cli: &Cli, args: &LaunchesArgs) -> anyhow::Result<ExitCode> {
                 );
             }
         }
-        LaunchesCommand::Done { id, item, evidence } => {
-            launches::finish(&ws, &me, *id, *item, evidence, now).await?;
+        LaunchesCommand::Done {
+            id,
+            item,
+            evidence,
+            file,
+        } => {
+            let read = match file {
+                Some(p) => Some((
+                    p.display().to_string(),
+                    std::fs::read(p).map_err(|e| anyhow::anyhow!("--file {}: {e}", p.display()))?,
+                )),
+                None => None,
+            };
+            let f = read.as_ref().map(|(n, b)| (n.as_str(), b.as_slice()));
+            launches::finish(&ws, &me, *id, *item, evidence, f, now).await?;
             let v = launches::show(&ws, &me, *id, now).await?;
             outln!("item #{item} done; launch #{id} is {}", v.colour);
+        }
+        LaunchesCommand::Assign { id, item, owner } => {
+            launches::assign(&ws, &me, *id, *item, owner, now).await?;
+            outln!("item #{item} of launch #{id} given to {owner}");
         }
         LaunchesCommand::Board { format } => {
             let rows = launches::board(&ws, &me, now).await?;

@@ -23,7 +23,15 @@ use serde_json::{Value, json};
 pub fn routes() -> Vec<Route> {
     vec![
         Route::page("/launches", get(board).post(open)),
-        Route::page("/launches/{launch}", get(show).post(finish)),
+        Route::page(
+            "/launches/{launch}",
+            // Room for an evidence file and its form, so a larger one gets our sentence.
+            get(show)
+                .post(finish)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    dspdesk_app::followups::MAX_ATTACHMENT_BYTES + 256 * 1024,
+                )),
+        ),
         Route::page("/admin/launch-template", get(template).post(edit)),
         Route::api(
             "/api/v1/launches",
@@ -39,6 +47,9 @@ pub struct Q {
     #[serde(default)]
     done: String,
     download: Option<String>,
+    /// An item whose evidence file to give.
+    evidence: Option<i64>,
+    csrf: Option<String>,
 }
 
 fn table(rows: &[LaunchView]) -> Table {
@@ -136,12 +147,32 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(q): Query<Q>,
 ) -> PageResult {
+    let missing = |e| match e {
+        AppError::NotFound(_) => PageError::not_found("no such launch or file in your scope"),
+        e => e.into(),
+    };
+    if let Some(item) = q.evidence {
+        let (name, kind, path) = launches::evidence_file(&s.ws, &u.actor, id, item, Utc::now())
+            .await
+            .map_err(missing)?;
+        let bytes = tokio::fs::read(&path).await.map_err(PageError::internal)?;
+        let disposition = format!(
+            "attachment; filename=\"{}\"",
+            name.replace(['"', '\\'], "_")
+        );
+        return Ok((
+            [
+                (axum::http::header::CONTENT_TYPE, kind),
+                (axum::http::header::CONTENT_DISPOSITION, disposition),
+                (axum::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff".into()),
+            ],
+            bytes,
+        )
+            .into_response());
+    }
     let v = launches::show(&s.ws, &u.actor, id, Utc::now())
         .await
-        .map_err(|e| match e {
-            AppError::NotFound(_) => PageError::not_found("no such launch in your scope"),
-            e => e.into(),
-        })?;
+        .map_err(missing)?;
     Ok(render(ShowPage {
         c: chrome(&u, "launches"),
         may_work: u.user.role.may(dspdesk_core::Action::WorkFollowups),
@@ -150,21 +181,65 @@ pub async fn show(
     }))
 }
 
-#[derive(serde::Deserialize, Default)]
-pub struct FinishForm {
-    #[serde(default)]
-    item: i64,
-    #[serde(default)]
-    evidence: String,
-}
-
+/// Marks an item done (multipart: item, evidence, an optional file) or gives it to an
+/// owner (action=assign, owner); the CSRF token in the query checked before the body is
+/// read.
 pub async fn finish(
     State(s): State<AppState>,
+    u: User,
     Path(id): Path<i64>,
-    CsrfForm { user: u, form: f }: CsrfForm<FinishForm>,
+    Query(q): Query<Q>,
+    mut form: axum::extract::Multipart,
 ) -> PageResult {
-    let m = match launches::finish(&s.ws, &u.actor, id, f.item, &f.evidence, Utc::now()).await {
-        Ok(()) => "Done.".to_owned(),
+    if q.csrf.as_deref() != Some(u.csrf.as_str()) {
+        return Err(PageError::forbidden("the form expired; reload the page"));
+    }
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| PageError::bad_request(e.body_text()))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            let fname = field.file_name().unwrap_or("file").to_owned();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| PageError::bad_request(e.body_text()))?;
+            if !bytes.is_empty() {
+                file = Some((fname, bytes.to_vec()));
+            }
+        } else {
+            let text = field
+                .text()
+                .await
+                .map_err(|e| PageError::bad_request(e.body_text()))?;
+            fields.push((name, text.chars().take(2000).collect()));
+        }
+    }
+    let one = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let item: i64 = one("item").trim().parse().unwrap_or(0);
+    let now = Utc::now();
+    let done = if one("action") == "assign" {
+        launches::assign(&s.ws, &u.actor, id, item, &one("owner"), now)
+            .await
+            .map(|_| "Assigned.".to_owned())
+    } else {
+        let f = file.as_ref().map(|(n, b)| (n.as_str(), b.as_slice()));
+        launches::finish(&s.ws, &u.actor, id, item, &one("evidence"), f, now)
+            .await
+            .map(|_| "Done.".to_owned())
+    };
+    let m = match done {
+        Ok(m) => m,
         Err(e @ AppError::Invalid { .. }) => format!("Not done: {e}"),
         Err(AppError::NotFound(_)) => {
             return Err(PageError::not_found("no such launch in your scope"));
