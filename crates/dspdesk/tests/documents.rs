@@ -372,6 +372,12 @@ fn a_lapsed_document_caps_the_tier_until_it_is_renewed() {
         "{}",
         after.stdout
     );
+    // 2027Q1: the 2026Q4 checks are still open, so no second check opens beside them.
+    assert!(
+        after.stdout.contains("; 0 compliance checks opened"),
+        "{}",
+        after.stdout
+    );
     let list = env
         .run(&[
             "documents",

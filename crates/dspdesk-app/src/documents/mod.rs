@@ -446,8 +446,34 @@ fn partner_checklist(
     checklist(types, &mine, &guarantees, &missing, today)
 }
 
+/// The partners whose check of an earlier quarter than `q` is still open: they get no
+/// second one, that one is worked first (its escalation says it is late).
+async fn pending_checks(
+    ws: &Workspace,
+    q: &str,
+) -> Result<std::collections::HashSet<String>, AppError> {
+    let (open, _) = ws
+        .store
+        .followups(
+            &Scope::All,
+            &dspdesk_store::FollowupFilter {
+                kind: Some(Kind::ComplianceCheck),
+                open_only: true,
+                limit: 10_000,
+                ..Default::default()
+            },
+        )
+        .await?;
+    Ok(open
+        .into_iter()
+        .filter(|f| f.subject != q)
+        .map(|f| f.partner)
+        .collect())
+}
+
 /// The scheduler's part: once a quarter, where document types are configured, a
-/// compliance check for every partner of the data (a follow-up owned by its coach, its checklist in the lines: each mandatory
+/// compliance check for every partner of the data (but one whose earlier check is still
+/// open) (a follow-up owned by its coach, its checklist in the lines: each mandatory
 /// document, the guarantee, the partner's file), opened once (its key names the quarter).
 /// Returns how many were opened.
 pub async fn open_quarterly_checks(ws: &Workspace, now: DateTime<Utc>) -> Result<u64, AppError> {
@@ -465,8 +491,9 @@ pub async fn open_quarterly_checks(ws: &Workspace, now: DateTime<Utc>) -> Result
     let bgs = ws.store.guarantees(None).await?;
     let notify = Notify::load(ws).await?;
     let sla = crate::followups::sla_of(ws, Kind::ComplianceCheck).await?;
+    let pending = pending_checks(ws, &q).await?;
     let mut opened = 0;
-    for partner in model.partners() {
+    for partner in model.partners().filter(|p| !pending.contains(p.as_str())) {
         let file = ws.store.partner_file(partner).await?.unwrap_or_default();
         let lines = partner_checklist(partner, &types, &docs, &bgs, &file, today);
         let ok = lines.iter().filter(|l| l.ok).count();

@@ -129,26 +129,49 @@ pub async fn decide(
 ) -> Result<(), AppError> {
     actor.must(Action::VerifyDocuments)?;
     check_sees(ws, actor, partner).await?;
-    let ok = ws
+    let Some(req) = ws
         .store
         .partner_file_requests(Some(partner))
         .await?
-        .iter()
-        .any(|r| r.id == id && r.state == "proposed");
-    if !ok {
+        .into_iter()
+        .find(|r| r.id == id && r.state == "proposed")
+    else {
         return Err(AppError::invalid(
             "request",
             format!("request {id} of {partner} waits for no decision"),
         ));
-    }
+    };
     if !accept && reason.trim().is_empty() {
         return Err(AppError::invalid(
             "reason",
             "say why it is rejected: the partner reads it",
         ));
     }
+    // Only the fields the partner changed, onto the file as it is now: the program
+    // team's later edits of other fields stay.
+    let merged = if accept {
+        let current = ws
+            .store
+            .partner_file(partner)
+            .await?
+            .unwrap_or_else(|| PartnerFile {
+                partner: partner.to_owned(),
+                ..PartnerFile::default()
+            });
+        let fields: Vec<&str> = req.fields.iter().map(String::as_str).collect();
+        let f = current.with_fields_of(&req.proposed, &fields);
+        if let Some((field, problem)) = f.problems().into_iter().next() {
+            return Err(AppError::invalid(
+                field,
+                format!("as merged with the file now: {problem}"),
+            ));
+        }
+        Some(f)
+    } else {
+        None
+    };
     Ok(ws
         .store
-        .decide_partner_file(id, accept, reason.trim(), &actor.audit, now)
+        .decide_partner_file(id, merged.as_ref(), reason.trim(), &actor.audit, now)
         .await?)
 }

@@ -161,6 +161,30 @@ impl PartnerFile {
             .collect()
     }
 
+    /// This file with the named fields taken from `from` (a proposal applied to the file
+    /// as it is now, so later edits of other fields stay).
+    pub fn with_fields_of(&self, from: &PartnerFile, fields: &[&str]) -> PartnerFile {
+        let mut out = self.clone();
+        for f in fields {
+            match *f {
+                "legal_name" => out.legal_name = from.legal_name.clone(),
+                "gstin" => out.gstin = from.gstin.clone(),
+                "pan" => out.pan = from.pan.clone(),
+                "contact_name" => out.contact_name = from.contact_name.clone(),
+                "contact_phone" => out.contact_phone = from.contact_phone.clone(),
+                "contact_email" => out.contact_email = from.contact_email.clone(),
+                "bank_account" => out.bank_account = from.bank_account.clone(),
+                "bank_ifsc" => out.bank_ifsc = from.bank_ifsc.clone(),
+                "fleet_2w" => out.fleet_2w = from.fleet_2w,
+                "fleet_3w" => out.fleet_3w = from.fleet_3w,
+                "fleet_4w" => out.fleet_4w = from.fleet_4w,
+                "fleet_ev" => out.fleet_ev = from.fleet_ev,
+                _ => {}
+            }
+        }
+        out
+    }
+
     /// Each field with its value as text, in the order of [`FIELDS`].
     pub fn values(&self) -> [(&'static str, String); 12] {
         let v = [

@@ -23,6 +23,8 @@ CREATE TABLE partner_file_requests (
     partner    TEXT NOT NULL,
     -- the proposed file, as JSON
     proposed   TEXT NOT NULL,
+    -- the fields the partner changed, comma-separated: only these are applied on accept
+    fields     TEXT NOT NULL DEFAULT '',
     state      TEXT NOT NULL CHECK (state IN ('proposed', 'accepted', 'rejected')),
     reason     TEXT NOT NULL DEFAULT '',
     by_actor   TEXT NOT NULL,

@@ -11,6 +11,8 @@ pub struct FileRequest {
     pub id: i64,
     pub partner: String,
     pub proposed: PartnerFile,
+    /// The fields the partner changed: only these are applied on accept.
+    pub fields: Vec<String>,
     pub state: String,
     pub reason: String,
     pub by_actor: String,
@@ -109,11 +111,12 @@ impl Store {
         let json = serde_json::to_string(f).map_err(|e| StoreError::NotFound(e.to_string()))?;
         let id = on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let id: i64 = sqlx::query("INSERT INTO partner_file_requests (partner, proposed, state, by_actor, at) VALUES ($1, $2, 'proposed', $3, $4) RETURNING id")
+            let id: i64 = sqlx::query("INSERT INTO partner_file_requests (partner, proposed, fields, state, by_actor, at) VALUES ($1, $2, $5, 'proposed', $3, $4) RETURNING id")
                 .bind(&f.partner)
                 .bind(&json)
                 .bind(by)
                 .bind(at)
+                .bind(changed.join(","))
                 .fetch_one(&mut *tx)
                 .await?
                 .try_get("id")?;
@@ -132,22 +135,18 @@ impl Store {
         Ok(id)
     }
 
-    /// Accepts (the proposed file saved in the same transaction) or rejects a request,
-    /// only while it is proposed.
+    /// Accepts (`merged`, the file to save, in the same transaction) or rejects a
+    /// request, only while it is proposed.
     pub async fn decide_partner_file(
         &self,
         id: i64,
-        accept: bool,
+        merged: Option<&PartnerFile>,
         reason: &str,
         by: &str,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        let req = self
-            .partner_file_requests(None)
-            .await?
-            .into_iter()
-            .find(|r| r.id == id)
-            .ok_or_else(|| StoreError::NotFound(format!("request {id}")))?;
+        let accept = merged.is_some();
+        let partner = merged.map(|f| f.partner.clone()).unwrap_or_default();
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             let n = sqlx::query("UPDATE partner_file_requests SET state = $1, reason = $2, checked_by = $3, checked_at = $4 WHERE id = $5 AND state = 'proposed'")
@@ -164,8 +163,8 @@ impl Store {
                     "request {id} waiting for a decision"
                 )));
             }
-            if accept {
-                upsert_file!(&mut *tx, &req.proposed, by, at);
+            if let Some(f) = merged {
+                upsert_file!(&mut *tx, f, by, at);
             }
             write_audit!(
                 &mut *tx,
@@ -173,7 +172,7 @@ impl Store {
                 by,
                 if accept { "accept" } else { "reject" },
                 "partner_file",
-                req.partner.clone(),
+                partner.clone(),
                 format!("request {id} {reason}")
             );
             tx.commit().await?;
@@ -184,7 +183,7 @@ impl Store {
     /// Requests, of one partner or all, newest first.
     pub async fn partner_file_requests(&self, partner: Option<&str>) -> Result<Vec<FileRequest>> {
         let rows = on_pool!(self, |pool| {
-            let rows = sqlx::query("SELECT id, partner, proposed, state, reason, by_actor, at FROM partner_file_requests WHERE ($1 = '' OR partner = $1) ORDER BY id DESC")
+            let rows = sqlx::query("SELECT id, partner, proposed, fields, state, reason, by_actor, at FROM partner_file_requests WHERE ($1 = '' OR partner = $1) ORDER BY id DESC")
                 .bind(partner.unwrap_or(""))
                 .fetch_all(pool)
                 .await?;
@@ -200,6 +199,12 @@ impl Store {
                             source: e.into(),
                         }
                     })?,
+                    fields: r
+                        .try_get::<String, _>("fields")?
+                        .split(',')
+                        .filter(|f| !f.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
                     state: r.try_get("state")?,
                     reason: r.try_get("reason")?,
                     by_actor: r.try_get("by_actor")?,

@@ -319,6 +319,15 @@ async fn the_partners_file_is_edited_by_the_program_team_and_proposed_by_the_par
             proposed.contains("Proposed%20as%20request%201"),
             "{b}: {proposed}"
         );
+        // The program team changes the IFSC after the proposal: accepting the partner's
+        // phone keeps it.
+        let later = with("bank_ifsc", "ICIC0005678");
+        assert!(
+            save(program.clone(), pc.clone(), later)
+                .await
+                .contains("Saved"),
+            "{b}"
+        );
         let before = text(&program, &url).await;
         assert!(before.contains("Changes proposed by the partner"), "{b}");
         let accepted = save(
@@ -333,6 +342,15 @@ async fn the_partners_file_is_edited_by_the_program_team_and_proposed_by_the_par
         )
         .unwrap();
         assert_eq!(v["file"]["file"]["contact_phone"], "+91 98450 12345", "{b}");
+        assert_eq!(
+            v["file"]["file"]["bank_ifsc"], "ICIC0005678",
+            "{b}: later edits stay"
+        );
+        assert_eq!(
+            v["file"]["requests"][0]["fields"],
+            serde_json::json!(["contact_phone"]),
+            "{b}"
+        );
         assert_eq!(
             v["file"]["bank_account_masked"], "••••••••••6789",
             "{b}: the account kept"
