@@ -50,6 +50,17 @@ pub async fn set_type(
     Ok(ws.store.set_document_type(&t, &actor.audit, now).await?)
 }
 
+/// The document types, for anyone who uploads or reads documents.
+pub async fn types(ws: &Workspace) -> Result<Vec<DocType>, AppError> {
+    Ok(ws.store.document_types().await?)
+}
+
+/// The document types, for the admin who edits them.
+pub async fn types_to_edit(ws: &Workspace, actor: &Actor) -> Result<Vec<DocType>, AppError> {
+    actor.must(Action::ManageConfig)?;
+    types(ws).await
+}
+
 /// A document to upload.
 #[derive(Debug, Clone)]
 pub struct Upload {

@@ -84,6 +84,18 @@ pub async fn show(
         .ok_or(AppError::NotFound("launch"))
 }
 
+/// Whether the caller opens launches at all: a role that works follow-ups, over a scope
+/// of stations (the program team's or a station manager's), not a partner portfolio.
+pub fn may_open(actor: &Actor) -> bool {
+    actor.role.may(Action::WorkFollowups) && !matches!(actor.scope, Scope::Partners(_))
+}
+
+/// The checklist template (the admin).
+pub async fn template(ws: &Workspace, actor: &Actor) -> Result<Vec<TemplateItem>, AppError> {
+    actor.must(Action::ManageConfig)?;
+    Ok(ws.store.launch_template().await?)
+}
+
 /// Opens a launch (the program team, or a station's manager for its station).
 pub async fn open(
     ws: &Workspace,
@@ -107,11 +119,7 @@ pub async fn open(
         dspdesk_core::PartnerCode::parse(partner)
             .map_err(|e| AppError::invalid("partner", format!("{partner:?}: {e}")))?;
     }
-    let allowed = match &actor.scope {
-        Scope::Partners(_) => false,
-        s => s.allows(partner, station),
-    };
-    if !allowed {
+    if !(may_open(actor) && actor.scope.allows(partner, station)) {
         return Err(AppError::invalid(
             "station",
             "open launches at a station of your scope",

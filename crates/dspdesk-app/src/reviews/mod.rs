@@ -305,12 +305,23 @@ pub async fn item_from_flag(
     }
 }
 
+/// Whether the caller's scope holds all a flag is about (its partner and station).
+fn holds_flag(actor: &Actor, flag: &FlagRow) -> bool {
+    actor.scope.allows(&flag.partner, &flag.station)
+}
+
+/// Whether the caller may agree an action item on this flag now: its role works
+/// follow-ups, its scope holds the flag, and the flag is open.
+pub fn may_agree(actor: &Actor, flag: &FlagRow) -> bool {
+    actor.role.may(Action::WorkFollowups) && holds_flag(actor, flag) && flag.cleared_at.is_none()
+}
+
 /// A flag the caller may agree an action item on. A partner's flag shows at each of its
 /// stations; the action item is about the whole partner, which only a scope holding
 /// the partner may agree.
 async fn agreeable_flag(ws: &Workspace, actor: &Actor, id: i64) -> Result<FlagRow, AppError> {
     let flag = crate::flags::flag_by_id(ws, actor, id).await?;
-    if !actor.scope.allows(&flag.partner, &flag.station) {
+    if !holds_flag(actor, &flag) {
         return Err(AppError::invalid(
             "flag",
             format!(

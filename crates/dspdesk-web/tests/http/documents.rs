@@ -417,6 +417,21 @@ async fn a_launch_item_is_done_with_a_file_that_only_its_scope_downloads() {
             file.bytes().await.unwrap().as_ref(),
             b"%PDF-1.4 verified list"
         );
+        // Only a scope of stations opens launches: the program team has the form, a
+        // coach of a partner portfolio does not.
+        assert!(
+            text(&program, format!("{base}/launches"))
+                .await
+                .contains("Open a launch"),
+            "{b}"
+        );
+        let coach = logged_in(&app, "coach").await;
+        assert!(
+            !text(&coach, format!("{base}/launches"))
+                .await
+                .contains("Open a launch"),
+            "{b}"
+        );
         // ZIPX's launch at BOM1: the SWFT partner and coach get 404, for the file too.
         for user in ["partner", "coach"] {
             let c = logged_in(&app, user).await;

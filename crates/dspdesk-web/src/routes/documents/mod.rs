@@ -151,7 +151,7 @@ pub async fn list(State(s): State<AppState>, u: User, Query(q): Query<ListQuery>
         expiring: rows.iter().filter(|(_, l)| l.is_some()).count(),
         rows,
         guarantees,
-        types: s.ws.store.document_types().await.map_err(AppError::from)?,
+        types: documents::types(&s.ws).await?,
         may_upload: u.user.role.may(Action::UploadDocuments),
         may_verify: u.user.role.may(Action::VerifyDocuments),
         is_partner: u.user.role == Role::Partner,
@@ -341,10 +341,9 @@ pub struct Done {
 }
 
 pub async fn types(State(s): State<AppState>, u: User, Query(q): Query<Done>) -> PageResult {
-    u.actor.must(Action::ManageConfig)?;
     Ok(render(TypesPage {
         c: chrome(&u, "config"),
-        types: s.ws.store.document_types().await.map_err(AppError::from)?,
+        types: documents::types_to_edit(&s.ws, &u.actor).await?,
         result: q.done,
     }))
 }

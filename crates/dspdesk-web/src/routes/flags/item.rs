@@ -77,10 +77,7 @@ async fn page(s: &AppState, u: &User, id: i64, error: String, form: AgreeForm) -
             segment(f.kind.label()),
             segment(&f.reason)
         ),
-        may_agree: u.user.role.may(dspdesk_core::Action::WorkFollowups)
-            && u.actor.scope.allows(&f.partner, &f.station)
-            && item.is_none()
-            && f.cleared_at.is_none(),
+        may_agree: dspdesk_app::reviews::may_agree(&u.actor, &f) && item.is_none(),
         item,
         error,
         form,

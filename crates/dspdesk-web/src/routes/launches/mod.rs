@@ -97,8 +97,7 @@ pub async fn board(State(s): State<AppState>, u: User, Query(q): Query<Q>) -> Pa
     Ok(render(BoardPage {
         c: chrome(&u, "launches"),
         rows,
-        may_open: u.user.role.may(dspdesk_core::Action::WorkFollowups)
-            && u.user.role != dspdesk_core::Role::Partner,
+        may_open: launches::may_open(&u.actor),
         result: q.done,
     }))
 }
@@ -258,10 +257,9 @@ struct TemplatePage {
 }
 
 pub async fn template(State(s): State<AppState>, u: User, Query(q): Query<Q>) -> PageResult {
-    u.actor.must(dspdesk_core::Action::ManageConfig)?;
     Ok(render(TemplatePage {
         c: chrome(&u, "config"),
-        items: s.ws.store.launch_template().await.map_err(AppError::from)?,
+        items: launches::template(&s.ws, &u.actor).await?,
         result: q.done,
     }))
 }
