@@ -28,6 +28,7 @@ pub mod simulate;
 pub use chrono_tz::Tz;
 pub use dspdesk_core::table::{Cell, Table};
 pub use dspdesk_lake::{DayMode, Kind, Progress};
+pub use dspdesk_store::ChecklistItem;
 pub use dspdesk_store::{
     AttachmentRow, CommentRow, ConfigVersion, DocumentRow, FlagRow, FlagSync, FollowupRow,
     GuaranteeRow, LaunchRow, NotificationRow, Outcome, ReviewRow, ScoreRun, StationRow, Store,

@@ -42,7 +42,7 @@ pub use followups::{
 pub use goals::{GoalRow, NewGoal};
 pub use health::{ConfigVersion, ScoreRun, ScoreSnapshot};
 pub use ingest::{BatchRow, LakeFileRow, NewBatch, Outcome};
-pub use launches::{LaunchItem, LaunchRow, TemplateItem};
+pub use launches::{CHECKLISTS, Checklist, ChecklistItem, LaunchRow, TemplateItem};
 pub use network::StationRow;
 pub use onboarding::OnboardingRow;
 pub use partners::FileRequest;

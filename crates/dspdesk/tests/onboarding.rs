@@ -1,5 +1,6 @@
-//! Onboarding with the real binary: an applicant moves one stage at a time, never to
-//! live by hand; loading its first routes makes it live on the day of the first route.
+//! Onboarding with the real binary: an applicant moves one stage at a time once its
+//! checklist lets it, never to live by hand; loading its first routes makes it live on
+//! the day of the first route.
 
 mod common;
 
@@ -91,7 +92,6 @@ fn an_applicant_moves_stage_by_stage_and_goes_live_with_its_first_route() {
     for (to, on, says) in [
         ("agreement", "2026-01-10", "documents next"),
         ("live", "2026-01-10", "first route"),
-        ("documents", "2026-01-01", "from then to today"),
     ] {
         let r = env.run(&["onboarding", "advance", &partner, to, "--on", on]);
         assert!(
@@ -100,6 +100,85 @@ fn an_applicant_moves_stage_by_stage_and_goes_live_with_its_first_route() {
             r.stderr
         );
     }
+    // The checklist holds it at applied: gate 1's mandatory item is open.
+    let held = env.run(&[
+        "onboarding",
+        "advance",
+        &partner,
+        "documents",
+        "--on",
+        "2026-01-12",
+    ]);
+    assert!(
+        held.code != 0
+            && held
+                .stderr
+                .contains("1 mandatory checklist item of Applied"),
+        "{}",
+        held.stderr
+    );
+    let b = board(&env);
+    assert_eq!(b[0]["holding"], 1, "{b:?}");
+    let item = |gate: i64, mandatory: bool| {
+        b[0]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["gate"] == gate && i["mandatory"] == mandatory)
+            .map(|i| i["id"].as_i64().unwrap().to_string())
+            .unwrap()
+    };
+    let (form, docs) = (item(1, true), item(2, true));
+    // Gates open in order: the documents item waits for the application's.
+    let early = env.run(&["onboarding", "done", &partner, &docs, "--evidence", "x"]);
+    assert!(
+        early.code != 0 && early.stderr.contains("gate 2 opens once"),
+        "{}",
+        early.stderr
+    );
+    let scan = env.path("form.pdf");
+    std::fs::write(&scan, b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n").unwrap();
+    let done = env
+        .run(&[
+            "onboarding",
+            "done",
+            &partner,
+            &form,
+            "--file",
+            scan.to_str().unwrap(),
+        ])
+        .ok();
+    assert!(
+        done.stdout.contains("0 mandatory items holding it"),
+        "{}",
+        done.stdout
+    );
+    let again = env.run(&["onboarding", "done", &partner, &form, "--evidence", "x"]);
+    assert!(
+        again.code != 0 && again.stderr.contains("done already"),
+        "{}",
+        again.stderr
+    );
+    // Never before the stage it is at.
+    let before = env.run(&[
+        "onboarding",
+        "advance",
+        &partner,
+        "documents",
+        "--on",
+        "2026-01-01",
+    ]);
+    assert!(
+        before.code != 0 && before.stderr.contains("from then to today"),
+        "{}",
+        before.stderr
+    );
+    let nobody = env.run(&["onboarding", "assign", &partner, &docs, "nobody"]);
+    assert!(
+        nobody.code != 0 && nobody.stderr.contains("no active user"),
+        "{}",
+        nobody.stderr
+    );
     env.run(&[
         "onboarding",
         "advance",
@@ -109,6 +188,28 @@ fn an_applicant_moves_stage_by_stage_and_goes_live_with_its_first_route() {
         "2026-01-12",
     ])
     .ok();
+    let show = env.run(&["onboarding", "show", &partner]).ok().stdout;
+    assert!(
+        show.contains("at documents since 2026-01-12")
+            && show.contains("1 mandatory item holding it"),
+        "{show}"
+    );
+    // The admin's template: an onboarding item goes at a stage's gate, 1 to 6.
+    let wide = env.run(&[
+        "launches",
+        "template",
+        "--checklist",
+        "onboarding",
+        "--gate",
+        "7",
+        "--title",
+        "x",
+    ]);
+    assert!(
+        wide.code != 0 && wide.stderr.contains("gate from 1 to 6"),
+        "{}",
+        wide.stderr
+    );
     let b = board(&env);
     assert_eq!(b.len(), 1);
     assert_eq!(b[0]["stage"], "documents");

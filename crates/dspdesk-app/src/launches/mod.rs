@@ -4,12 +4,14 @@
 //! launch on the day.
 
 use crate::shared::actor::Actor;
+use crate::shared::checklist;
+pub use crate::shared::checklist::Evidence;
 use crate::shared::error::AppError;
 use crate::shared::workspace::Workspace;
 use chrono::{DateTime, NaiveDate, Utc};
-use dspdesk_core::launches::{Colour, Item, colour, gate_problem, open_gate};
+use dspdesk_core::launches::{Colour, Item, colour, open_gate};
 use dspdesk_core::{Action, Scope};
-use dspdesk_store::{LaunchRow, TemplateItem};
+use dspdesk_store::{Checklist, LaunchRow, TemplateItem};
 
 /// A launch with where it stands on the day.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -23,14 +25,7 @@ pub struct LaunchView {
 }
 
 fn items(l: &LaunchRow) -> Vec<Item> {
-    l.items
-        .iter()
-        .map(|i| Item {
-            gate: i.gate,
-            mandatory: i.mandatory,
-            done: i.done_at.is_some(),
-        })
-        .collect()
+    checklist::rules_of(&l.items)
 }
 
 fn view(l: LaunchRow, today: NaiveDate) -> LaunchView {
@@ -90,10 +85,40 @@ pub fn may_open(actor: &Actor) -> bool {
     actor.role.may(Action::WorkFollowups) && !matches!(actor.scope, Scope::Partners(_))
 }
 
-/// The checklist template (the admin).
-pub async fn template(ws: &Workspace, actor: &Actor) -> Result<Vec<TemplateItem>, AppError> {
+/// The kinds of checklist the template holds, with the gates each takes: a launch's
+/// gates are the admin's to number; an applicant's are its stages (applied 1 ... launch 6).
+pub fn checklists() -> [(&'static str, std::ops::RangeInclusive<i64>); 2] {
+    [
+        ("launch", 1..=20),
+        (
+            "onboarding",
+            dspdesk_core::onboarding::Stage::Applied.gate()
+                ..=dspdesk_core::onboarding::Stage::Launch.gate(),
+        ),
+    ]
+}
+
+/// The checklist template of one kind (`launch` or `onboarding`), for the admin.
+pub async fn template(
+    ws: &Workspace,
+    actor: &Actor,
+    checklist: &str,
+) -> Result<Vec<TemplateItem>, AppError> {
     actor.must(Action::ManageConfig)?;
-    Ok(ws.store.launch_template().await?)
+    let kind = kind_of(checklist)?.0;
+    Ok(ws.store.launch_template(kind).await?)
+}
+
+fn kind_of(checklist: &str) -> Result<(&'static str, std::ops::RangeInclusive<i64>), AppError> {
+    checklists()
+        .into_iter()
+        .find(|(k, _)| *k == checklist)
+        .ok_or_else(|| {
+            AppError::invalid(
+                "checklist",
+                format!("{checklist:?} is not a checklist; use launch or onboarding"),
+            )
+        })
 }
 
 /// Opens a launch (the program team, or a station's manager for its station).
@@ -132,7 +157,7 @@ pub async fn open(
             format!("the target {target} is past (today is {today})"),
         ));
     }
-    if ws.store.launch_template().await?.is_empty() {
+    if ws.store.launch_template("launch").await?.is_empty() {
         return Err(AppError::invalid(
             "template",
             "the launch checklist template is empty: the admin adds its items first",
@@ -143,9 +168,6 @@ pub async fn open(
         .create_launch(partner, station, target, "", &actor.audit, now)
         .await?)
 }
-
-/// A file given as evidence: its name and bytes.
-pub type Evidence<'a> = Option<(&'a str, &'a [u8])>;
 
 /// Marks an item done with its evidence (a note, a file or both), once its gate is open.
 pub async fn finish(
@@ -159,48 +181,18 @@ pub async fn finish(
 ) -> Result<(), AppError> {
     actor.must(Action::WorkFollowups)?;
     let v = show(ws, actor, launch, now).await?;
-    let Some(it) = v.launch.items.iter().find(|i| i.id == item) else {
-        return Err(AppError::NotFound("checklist item"));
-    };
-    if it.done_at.is_some() {
-        return Err(AppError::invalid(
-            "item",
-            format!("{:?} is done already", it.title),
-        ));
-    }
-    if let Some(p) = gate_problem(&items(&v.launch), it.gate) {
-        return Err(AppError::invalid("item", format!("{:?}: {p}", it.title)));
-    }
-    let evidence = evidence.trim();
-    if (evidence.is_empty() && file.is_none()) || evidence.chars().count() > 2000 {
-        return Err(AppError::invalid(
-            "evidence",
-            "say what shows it is done (up to 2,000 characters) or attach the file that does",
-        ));
-    }
-    let kept = match file {
-        Some((name, bytes)) => {
-            let (name, kind, sha) =
-                crate::followups::keep_file(ws, name, bytes, &EVIDENCE_FILES).await?;
-            (sha, name, kind.to_owned())
-        }
-        None => Default::default(),
-    };
-    Ok(ws
-        .store
-        .finish_launch_item(
-            launch,
-            item,
-            evidence,
-            (&kept.0, &kept.1, &kept.2),
-            &actor.audit,
-            now,
-        )
-        .await?)
+    checklist::finish(
+        ws,
+        Checklist::Launch(launch),
+        &v.launch.items,
+        item,
+        evidence,
+        file,
+        &actor.audit,
+        now,
+    )
+    .await
 }
-
-/// The file types evidence takes.
-const EVIDENCE_FILES: [&str; 3] = ["application/pdf", "image/png", "image/jpeg"];
 
 /// An item's evidence file and where its bytes are, for one who may see the launch.
 pub async fn evidence_file(
@@ -211,17 +203,7 @@ pub async fn evidence_file(
     now: DateTime<Utc>,
 ) -> Result<(String, String, std::path::PathBuf), AppError> {
     let v = show(ws, actor, launch, now).await?;
-    let it = v
-        .launch
-        .items
-        .iter()
-        .find(|i| i.id == item && !i.file_sha.is_empty())
-        .ok_or(AppError::NotFound("evidence"))?;
-    Ok((
-        it.file_name.clone(),
-        it.file_type.clone(),
-        crate::followups::path_of(ws, &it.file_sha),
-    ))
+    checklist::evidence_file(ws, &v.launch.items, item)
 }
 
 /// Gives an open item to an owner: a user whose scope holds the launch (a partner's user
@@ -236,40 +218,30 @@ pub async fn assign(
 ) -> Result<(), AppError> {
     actor.must(Action::WorkFollowups)?;
     let v = show(ws, actor, launch, now).await?;
-    let notify = crate::followups::Notify::load(ws).await?;
-    let owner = crate::followups::check_owner_of(
-        &notify,
-        owner.trim(),
-        &v.launch.partner,
-        &v.launch.station,
-        true,
-    )?;
-    Ok(ws
-        .store
-        .assign_launch_item(launch, item, &owner, &actor.audit, now)
-        .await?)
+    checklist::assign(
+        ws,
+        Checklist::Launch(launch),
+        &v.launch.items,
+        item,
+        owner,
+        (&v.launch.partner, &v.launch.station),
+        &actor.audit,
+        now,
+    )
+    .await
 }
 
-/// The admin edits the checklist template: adds an item at a gate, or removes one.
+/// The admin edits a checklist of the template (`launch` or `onboarding`): adds an item
+/// at a gate, or removes one. Launches and applicants already there keep their copies.
 pub async fn edit_template(
     ws: &Workspace,
     actor: &Actor,
+    checklist: &str,
     add: Option<(i64, String, bool)>,
     remove: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<Vec<TemplateItem>, AppError> {
     actor.must(Action::ManageConfig)?;
-    if let Some((gate, title, _)) = &add
-        && (!(1..=20).contains(gate) || title.trim().is_empty() || title.chars().count() > 200)
-    {
-        return Err(AppError::invalid(
-            "item",
-            "an item has a gate from 1 to 20 and a title of 1 to 200 characters",
-        ));
-    }
-    let add = add.as_ref().map(|(g, t, m)| (*g, t.trim(), *m));
-    ws.store
-        .edit_launch_template(add, remove, &actor.audit, now)
-        .await?;
-    Ok(ws.store.launch_template().await?)
+    let (kind, gates) = kind_of(checklist)?;
+    checklist::edit_template(ws, kind, gates, add, remove, &actor.audit, now).await
 }

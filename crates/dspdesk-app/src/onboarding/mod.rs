@@ -1,15 +1,18 @@
 //! Onboarding: the program team adds an applicant and moves it through the stages one
-//! at a time; a partner goes live when its first route arrives in the data. The board
-//! shows every partner in onboarding by stage with its days in the stage.
+//! at a time, once the mandatory items of its checklist up to its stage are done (the
+//! launch checklist's machinery, a stage per gate); a partner goes live when its first
+//! route arrives in the data. The board shows every partner in onboarding by stage with
+//! its days in the stage and what holds it there.
 
 use crate::shared::actor::Actor;
+use crate::shared::checklist::{self, Evidence};
 use crate::shared::error::AppError;
 use crate::shared::model::Model;
 use crate::shared::workspace::Workspace;
 use chrono::{DateTime, NaiveDate, Utc};
 use dspdesk_core::onboarding::{Stage, current, days_in_stage, move_problem};
 use dspdesk_core::{Action, PartnerCode, Scope};
-use dspdesk_store::OnboardingRow;
+use dspdesk_store::{Checklist, ChecklistItem, OnboardingRow};
 
 /// A partner on the board.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -21,6 +24,10 @@ pub struct Card {
     pub days_in_stage: i64,
     /// Every stage reached and when (live: the first route's day).
     pub history: Vec<(Stage, NaiveDate)>,
+    /// Its checklist, by gate (a stage is a gate: applied 1 ... launch 6).
+    pub items: Vec<ChecklistItem>,
+    /// Mandatory items open at its stage or before: they hold it there.
+    pub holding: usize,
 }
 
 /// Adds an applicant (the program team) at `applied` on `on`.
@@ -77,7 +84,7 @@ pub async fn advance(
         .into_iter()
         .find(|c| c.partner == partner)
         .ok_or(AppError::NotFound("partner"))?;
-    if let Some(p) = move_problem(card.stage, to) {
+    if let Some(p) = move_problem(card.stage, to, &checklist::rules_of(&card.items)) {
         return Err(AppError::invalid("stage", format!("{partner}: {p}")));
     }
     let today = now.with_timezone(&ws.default_zone).date_naive();
@@ -131,6 +138,11 @@ fn card(model: &Model, r: OnboardingRow, today: NaiveDate) -> Option<Card> {
     if let Some(d) = first_route {
         history.push((Stage::Live, d));
     }
+    let holding = r
+        .items
+        .iter()
+        .filter(|i| i.mandatory && i.done_at.is_none() && i.gate <= stage.gate())
+        .count();
     Some(Card {
         partner: r.partner,
         legal_name: r.legal_name,
@@ -138,5 +150,95 @@ fn card(model: &Model, r: OnboardingRow, today: NaiveDate) -> Option<Card> {
         since,
         days_in_stage: days_in_stage(since, today),
         history,
+        items: r.items,
+        holding: if stage == Stage::Live { 0 } else { holding },
     })
+}
+
+/// One partner in onboarding, for one who may see it.
+pub async fn show(
+    ws: &Workspace,
+    actor: &Actor,
+    partner: &str,
+    now: DateTime<Utc>,
+) -> Result<Card, AppError> {
+    board(ws, actor, now)
+        .await?
+        .into_iter()
+        .find(|c| c.partner == partner)
+        .ok_or(AppError::NotFound("partner in onboarding"))
+}
+
+/// Whether the caller works this item: the program team, or the user it was given to.
+fn may_work(actor: &Actor, card: &Card, item: i64) -> bool {
+    actor.role.may(Action::VerifyDocuments)
+        || card
+            .items
+            .iter()
+            .any(|i| i.id == item && !i.owner.is_empty() && i.owner == actor.username)
+}
+
+/// Marks an item of a partner's onboarding checklist done with its evidence, once its
+/// gate is open (the program team, or the item's owner).
+pub async fn finish(
+    ws: &Workspace,
+    actor: &Actor,
+    partner: &str,
+    item: i64,
+    evidence: &str,
+    file: Evidence<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let card = show(ws, actor, partner, now).await?;
+    if !may_work(actor, &card, item) {
+        return Err(AppError::Forbidden(Action::VerifyDocuments));
+    }
+    checklist::finish(
+        ws,
+        Checklist::Onboarding(partner),
+        &card.items,
+        item,
+        evidence,
+        file,
+        &actor.audit,
+        now,
+    )
+    .await
+}
+
+/// Gives an open item to an owner (the program team): a user whose scope holds the
+/// partner, its own users included.
+pub async fn assign(
+    ws: &Workspace,
+    actor: &Actor,
+    partner: &str,
+    item: i64,
+    owner: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    actor.must(Action::VerifyDocuments)?;
+    let card = show(ws, actor, partner, now).await?;
+    checklist::assign(
+        ws,
+        Checklist::Onboarding(partner),
+        &card.items,
+        item,
+        owner,
+        (partner, ""),
+        &actor.audit,
+        now,
+    )
+    .await
+}
+
+/// An item's evidence file, for one who may see the partner's onboarding.
+pub async fn evidence_file(
+    ws: &Workspace,
+    actor: &Actor,
+    partner: &str,
+    item: i64,
+    now: DateTime<Utc>,
+) -> Result<(String, String, std::path::PathBuf), AppError> {
+    let card = show(ws, actor, partner, now).await?;
+    checklist::evidence_file(ws, &card.items, item)
 }

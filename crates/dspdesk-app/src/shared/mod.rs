@@ -4,6 +4,7 @@
 
 pub mod actor;
 pub mod cache;
+pub mod checklist;
 pub mod compliance;
 pub mod error;
 pub mod model;

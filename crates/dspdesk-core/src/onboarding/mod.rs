@@ -1,9 +1,13 @@
 //! Onboarding: a new partner's way from application to its first route. The program
 //! team moves it forward one stage at a time; `live` is never set by hand: the data
-//! sets it when the partner's first route arrives. Pure rules; the caller passes dates.
+//! sets it when the partner's first route arrives. Each applicant has a checklist from a
+//! template the admin edits, gated like a launch's: a stage is a gate, and a partner
+//! leaves a stage once its mandatory items are done. Pure rules; the caller passes dates.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+
+pub use crate::launches::Item;
 
 #[cfg(test)]
 mod tests;
@@ -60,6 +64,19 @@ impl Stage {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
+    /// The checklist gate of the stage: its items are done while the partner is at it,
+    /// before it moves on (applied is gate 1, launch gate 6).
+    pub fn gate(self) -> i64 {
+        self as i64 + 1
+    }
+
+    /// The stage whose gate this is.
+    pub fn of_gate(gate: i64) -> Option<Stage> {
+        usize::try_from(gate - 1)
+            .ok()
+            .and_then(|i| Self::ALL.get(i).copied())
+    }
+
     /// The stage after this one.
     pub fn next(self) -> Option<Stage> {
         Self::ALL.get(self as usize + 1).copied()
@@ -73,8 +90,29 @@ impl std::fmt::Display for Stage {
 }
 
 /// Why a partner at `from` may not move to `to` by hand, or `None` when it may: one
-/// stage forward at a time, never to `live` (the data sets it), never back.
-pub fn move_problem(from: Stage, to: Stage) -> Option<String> {
+/// stage forward at a time, never to `live` (the data sets it), never back, and only
+/// once every mandatory item of its checklist up to `from`'s gate is done (the
+/// launch checklist's machinery: a stage is a gate).
+pub fn move_problem(from: Stage, to: Stage, items: &[Item]) -> Option<String> {
+    if let Some(p) = step_problem(from, to) {
+        return Some(p);
+    }
+    let open = items
+        .iter()
+        .filter(|i| i.mandatory && !i.done && i.gate <= from.gate())
+        .count();
+    (open > 0).then(|| {
+        format!(
+            "{open} mandatory checklist item{} of {} or before {} open: do {} first",
+            if open == 1 { "" } else { "s" },
+            from.label(),
+            if open == 1 { "is" } else { "are" },
+            if open == 1 { "it" } else { "them" },
+        )
+    })
+}
+
+fn step_problem(from: Stage, to: Stage) -> Option<String> {
     if to == Stage::Live {
         return Some(
             "a partner goes live when its first route arrives in the data, not by hand".into(),

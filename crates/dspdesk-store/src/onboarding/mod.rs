@@ -1,7 +1,10 @@
 //! Onboarding: partners on their way to a first route and the stages they reached, each
-//! change audited in its transaction; a stage is added only from the one before it.
+//! change audited in its transaction; a stage is added only from the one before it. An
+//! applicant gets a copy of the template's onboarding checklist (done and given to an
+//! owner like a launch's items: `finish_checklist_item`, `assign_checklist_item`).
 
 use crate::db::{Result, Store, StoreError, on_pool, vocabulary, write_audit};
+use crate::launches::{ChecklistItem, ITEM_COLUMNS, item_of};
 use chrono::{DateTime, NaiveDate, Utc};
 use dspdesk_core::onboarding::Stage;
 use sqlx::Row;
@@ -15,6 +18,8 @@ pub struct OnboardingRow {
     pub created_at: DateTime<Utc>,
     /// The stages reached by hand, in order, with their dates.
     pub stages: Vec<(Stage, NaiveDate)>,
+    /// Its checklist (a copy of the template's onboarding items when it applied), by gate.
+    pub items: Vec<ChecklistItem>,
 }
 
 impl Store {
@@ -46,6 +51,10 @@ impl Store {
                     .bind(on)
                     .bind(by)
                     .bind(at)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("INSERT INTO onboarding_items (partner, gate, title, mandatory) SELECT $1, gate, title, mandatory FROM launch_template WHERE checklist = 'onboarding' ORDER BY gate, id")
+                    .bind(partner)
                     .execute(&mut *tx)
                     .await?;
                 write_audit!(
@@ -121,7 +130,19 @@ impl Store {
                     created_by: r.try_get("created_by")?,
                     created_at: r.try_get("created_at")?,
                     stages: Vec::new(),
+                    items: Vec::new(),
                 });
+            }
+            let items = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT partner, {ITEM_COLUMNS} FROM onboarding_items ORDER BY gate, id"
+            )))
+            .fetch_all(pool)
+            .await?;
+            for r in &items {
+                let partner: String = r.try_get("partner")?;
+                if let Some(row) = out.iter_mut().find(|o| o.partner == partner) {
+                    row.items.push(item_of!(r));
+                }
             }
             for s in &steps {
                 let partner: String = s.try_get("partner")?;

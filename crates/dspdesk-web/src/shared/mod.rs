@@ -6,6 +6,7 @@ pub mod charts;
 pub mod download;
 pub mod error;
 pub mod extract;
+pub mod files;
 pub mod grid;
 pub mod openapi;
 pub mod render;

@@ -248,6 +248,20 @@ pub async fn seed_launches(app: &App, url: &str) -> Vec<i64> {
     out
 }
 
+/// SWFT and ZIPX, the walk's partners, as applicants in onboarding.
+pub async fn seed_onboarding(app: &App, url: &str) {
+    let ws = Workspace::open(&app.data, Some(url)).await.unwrap();
+    let op = dspdesk_app::Actor::operator("test");
+    let now = chrono::Utc::now();
+    for partner in ["SWFT", "ZIPX"] {
+        let name = format!("{partner} Logistics Pvt Ltd");
+        dspdesk_app::onboarding::apply(&ws, &op, partner, &name, now.date_naive(), now)
+            .await
+            .unwrap();
+    }
+    ws.close().await;
+}
+
 /// A trade licence of each partner of the walk's subjects (SWFT, ZIPX, ZIPX): their ids
 /// in order; the first verified.
 pub async fn seed_documents(app: &App, url: &str) -> Vec<i64> {

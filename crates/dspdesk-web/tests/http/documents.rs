@@ -210,6 +210,54 @@ async fn the_program_team_moves_an_applicant_on_its_board_that_others_do_not_see
             skipped.contains("Not%20done") && skipped.contains("documents%20next"),
             "{b}: {skipped}"
         );
+        // Its checklist holds it at applied until the application's item is done.
+        let held = post(vec![
+            ("action", "advance"),
+            ("partner", "NEWP"),
+            ("stage", "documents"),
+            ("on", "2026-11-09"),
+        ])
+        .await;
+        assert!(held.contains("mandatory%20checklist%20item"), "{b}: {held}");
+        let url = format!("{base}/onboarding/NEWP");
+        let page = text(&program, &url).await;
+        assert!(page.contains("1 mandatory item of Applied"), "{b}");
+        let item: i64 = page
+            .split("name=\"item\" value=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap()
+            .parse()
+            .unwrap();
+        let send = |file: Vec<u8>, name: &'static str| {
+            let form = reqwest::multipart::Form::new()
+                .text("item", item.to_string())
+                .text("evidence", "")
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(file).file_name(name),
+                );
+            program
+                .post(format!("{url}?csrf={csrf}"))
+                .multipart(form)
+                .send()
+        };
+        let exe = send(b"MZ\x90\x00 not a form".to_vec(), "form.pdf")
+            .await
+            .unwrap();
+        let said = exe.headers()["location"].to_str().unwrap().to_owned();
+        assert!(said.contains("Not%20done"), "{b}: {said}");
+        let png = b"\x89PNG\r\n\x1a\n signed form".to_vec();
+        let ok = send(png.clone(), "form.png").await.unwrap();
+        let said = ok.headers()["location"].to_str().unwrap().to_owned();
+        assert!(said.ends_with("done=Done."), "{b}: {said}");
+        let got = program
+            .get(format!("{url}?evidence={item}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(got.headers()["content-type"], "image/png", "{b}");
+        assert_eq!(got.bytes().await.unwrap().as_ref(), png.as_slice(), "{b}");
         let moved = post(vec![
             ("action", "advance"),
             ("partner", "NEWP"),
@@ -234,6 +282,10 @@ async fn the_program_team_moves_an_applicant_on_its_board_that_others_do_not_see
                 !board.contains("NEWP"),
                 "{b}: {user} sees another partner's onboarding"
             );
+            for path in ["", "?evidence=1"] {
+                let r = c.get(format!("{url}{path}")).send().await.unwrap();
+                assert_eq!(r.status(), StatusCode::NOT_FOUND, "{b}: {user} {path}");
+            }
             let refused = c
                 .post(format!("{base}/onboarding"))
                 .form(&[

@@ -3,7 +3,7 @@
 
 pub use crate::common::{
     App, PASSWORD, rows_at_two_stations, seed_documents, seed_flags, seed_followups, seed_launches,
-    seed_plans, seed_reviews, serve_workspace, spawn, spawn_with,
+    seed_onboarding, seed_plans, seed_reviews, serve_workspace, spawn, spawn_with,
 };
 pub use dspdesk_store::testing::TestStore;
 pub use reqwest::StatusCode;

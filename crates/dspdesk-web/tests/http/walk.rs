@@ -168,6 +168,7 @@ async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
             documents: seed_documents(&app, &t.url).await,
             launches: seed_launches(&app, &t.url).await,
         };
+        seed_onboarding(&app, &t.url).await;
         for sees in &CASES {
             let user = sees.user;
             let c = logged_in(&app, user).await;

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 /// Launches: open one with a target date, mark its checklist's items done, the board.
 #[derive(Args, Debug)]
 #[command(
-    after_help = "Examples:\n  dspdesk launches open --station PNQ7 --partner SWFT --target 2026-12-15\n  dspdesk launches show 3\n  dspdesk launches done 3 14 --evidence \"SIMs issued, list in ticket 4411\"\n  dspdesk launches board --format json"
+    after_help = "Examples:\n  dspdesk launches open --station PNQ7 --partner SWFT --target 2026-12-15\n  dspdesk launches show 3\n  dspdesk launches done 3 14 --evidence \"SIMs issued, list in ticket 4411\"\n  dspdesk launches board --format json\n  dspdesk launches template --checklist onboarding --gate 3 --title \"Site visit photos\""
 )]
 pub struct LaunchesArgs {
     #[command(subcommand)]
@@ -43,6 +43,20 @@ pub enum LaunchesCommand {
     },
     /// Give an open item to an owner (a user name).
     Assign { id: i64, item: i64, owner: String },
+    /// A checklist template (launch, or onboarding: a gate per stage, applied 1 ...
+    /// launch 6): list it, add an item (--gate, --title, --optional) or remove one.
+    Template {
+        #[arg(long, default_value = "launch")]
+        checklist: String,
+        #[arg(long, requires = "title")]
+        gate: Option<i64>,
+        #[arg(long, requires = "gate")]
+        title: Option<String>,
+        #[arg(long)]
+        optional: bool,
+        #[arg(long, conflicts_with = "gate")]
+        remove: Option<i64>,
+    },
     /// Every launch with its go/no-go colour.
     Board {
         #[arg(long, value_enum, default_value_t)]
@@ -68,26 +82,7 @@ pub async fn run(cli: &Cli, args: &LaunchesArgs) -> anyhow::Result<ExitCode> {
             outln!("opened launch #{id}");
         }
         LaunchesCommand::Show { id } => {
-            let v = launches::show(&ws, &me, *id, now).await?;
-            outln!(
-                "launch #{} at {} {}: {} ({} days to {})",
-                v.launch.id,
-                v.launch.station,
-                v.launch.partner,
-                v.colour,
-                v.days_left,
-                v.launch.target_date
-            );
-            for i in &v.launch.items {
-                outln!(
-                    "  #{:<5} gate {} {:<3} {} {}",
-                    i.id,
-                    i.gate,
-                    if i.done_at.is_some() { "✓" } else { "·" },
-                    i.title,
-                    if i.mandatory { "" } else { "(optional)" }
-                );
-            }
+            show(&launches::show(&ws, &me, *id, now).await?);
         }
         LaunchesCommand::Done {
             id,
@@ -95,13 +90,7 @@ pub async fn run(cli: &Cli, args: &LaunchesArgs) -> anyhow::Result<ExitCode> {
             evidence,
             file,
         } => {
-            let read = match file {
-                Some(p) => Some((
-                    p.display().to_string(),
-                    std::fs::read(p).map_err(|e| anyhow::anyhow!("--file {}: {e}", p.display()))?,
-                )),
-                None => None,
-            };
+            let read = read_evidence(file.as_deref())?;
             let f = read.as_ref().map(|(n, b)| (n.as_str(), b.as_slice()));
             launches::finish(&ws, &me, *id, *item, evidence, f, now).await?;
             let v = launches::show(&ws, &me, *id, now).await?;
@@ -110,6 +99,16 @@ pub async fn run(cli: &Cli, args: &LaunchesArgs) -> anyhow::Result<ExitCode> {
         LaunchesCommand::Assign { id, item, owner } => {
             launches::assign(&ws, &me, *id, *item, owner, now).await?;
             outln!("item #{item} of launch #{id} given to {owner}");
+        }
+        LaunchesCommand::Template {
+            checklist,
+            gate,
+            title,
+            optional,
+            remove,
+        } => {
+            let add = gate.zip(title.clone()).map(|(g, t)| (g, t, !optional));
+            template(&ws, &me, checklist, add, *remove, now).await?;
         }
         LaunchesCommand::Board { format } => {
             let rows = launches::board(&ws, &me, now).await?;
@@ -133,4 +132,62 @@ pub async fn run(cli: &Cli, args: &LaunchesArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The file given with `--file`, if any: its name and bytes.
+pub(crate) fn read_evidence(
+    file: Option<&std::path::Path>,
+) -> anyhow::Result<Option<(String, Vec<u8>)>> {
+    file.map(|p| {
+        std::fs::read(p)
+            .map(|b| (p.display().to_string(), b))
+            .map_err(|e| anyhow::anyhow!("--file {}: {e}", p.display()))
+    })
+    .transpose()
+}
+
+/// Edits a checklist template (when asked) and lists it.
+async fn template(
+    ws: &dspdesk_app::Workspace,
+    me: &dspdesk_app::Actor,
+    checklist: &str,
+    add: Option<(i64, String, bool)>,
+    remove: Option<i64>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
+    let items = launches::edit_template(ws, me, checklist, add, remove, now).await?;
+    for i in &items {
+        outln!(
+            "#{:<5} gate {} {} {}",
+            i.id,
+            i.gate,
+            i.title,
+            if i.mandatory { "" } else { "(optional)" }
+        );
+    }
+    outln!("{} items on the {checklist} checklist", items.len());
+    Ok(())
+}
+
+/// A launch's checklist, item by item.
+fn show(v: &launches::LaunchView) {
+    outln!(
+        "launch #{} at {} {}: {} ({} days to {})",
+        v.launch.id,
+        v.launch.station,
+        v.launch.partner,
+        v.colour,
+        v.days_left,
+        v.launch.target_date
+    );
+    for i in &v.launch.items {
+        outln!(
+            "  #{:<5} gate {} {:<3} {} {}",
+            i.id,
+            i.gate,
+            if i.done_at.is_some() { "✓" } else { "·" },
+            i.title,
+            if i.mandatory { "" } else { "(optional)" }
+        );
+    }
 }

@@ -9,11 +9,12 @@ use crate::shared::auth::{ApiUser, User};
 use crate::shared::download::download;
 use crate::shared::error::{ApiError, PageError, PageResult};
 use crate::shared::extract::CsrfForm;
+use crate::shared::files::{read_form, send_file};
 use crate::shared::render::{Chrome, chrome, render, segment};
 use askama::Template;
 use axum::Json;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::header;
+
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use chrono::{NaiveDate, Utc};
@@ -174,48 +175,6 @@ fn day(field: &'static str, raw: &str) -> Result<Option<NaiveDate>, AppError> {
     }
 }
 
-/// The fields and the file of the upload form (multipart).
-async fn read_upload(
-    form: &mut Multipart,
-) -> Result<(Vec<(String, String)>, String, Vec<u8>), PageError> {
-    let mut fields = Vec::new();
-    let mut file = (String::new(), Vec::new());
-    while let Some(mut field) = form
-        .next_field()
-        .await
-        .map_err(|e| PageError::bad_request(e.body_text()))?
-    {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "file" {
-            if !file.0.is_empty() {
-                return Err(PageError::bad_request("send one file per document"));
-            }
-            file.0 = field.file_name().unwrap_or("file").to_owned();
-            while let Some(chunk) = field
-                .chunk()
-                .await
-                .map_err(|e| PageError::bad_request(e.body_text()))?
-            {
-                if file.1.len() + chunk.len() > MAX_BYTES {
-                    return Err(PageError::bad_request(format!(
-                        "{} is larger than {} MiB, the most a document takes",
-                        file.0,
-                        MAX_BYTES / (1024 * 1024)
-                    )));
-                }
-                file.1.extend_from_slice(&chunk);
-            }
-        } else {
-            let text = field
-                .text()
-                .await
-                .map_err(|e| PageError::bad_request(e.body_text()))?;
-            fields.push((name, text.chars().take(1000).collect()));
-        }
-    }
-    Ok((fields, file.0, file.1))
-}
-
 /// Uploads a document (multipart: partner, type, number, issued, expires, file), the
 /// CSRF token in the query checked before the body is read.
 pub async fn upload(
@@ -227,7 +186,8 @@ pub async fn upload(
     if q.csrf.as_deref() != Some(u.csrf.as_str()) {
         return Err(PageError::forbidden("the form expired; reload the page"));
     }
-    let (fields, filename, bytes) = read_upload(&mut form).await?;
+    let (fields, file) = read_form(&mut form, MAX_BYTES, 1000).await?;
+    let (filename, bytes) = file.unwrap_or_default();
     let one = |k: &str| {
         fields
             .iter()
@@ -274,20 +234,7 @@ pub async fn file(State(s): State<AppState>, u: User, Path(id): Path<i64>) -> Pa
             AppError::NotFound(_) => PageError::not_found("no such document in your scope"),
             e => e.into(),
         })?;
-    let bytes = tokio::fs::read(&path).await.map_err(PageError::internal)?;
-    let disposition = format!(
-        "attachment; filename=\"{}\"",
-        d.filename.replace(['"', '\\'], "_")
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, d.content_type),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".into()),
-        ],
-        bytes,
-    )
-        .into_response())
+    send_file(&d.filename, d.content_type, &path).await
 }
 
 #[derive(serde::Deserialize, Default)]

@@ -7,6 +7,7 @@ use crate::shared::auth::{ApiUser, User};
 use crate::shared::download::download;
 use crate::shared::error::{ApiError, PageError, PageResult};
 use crate::shared::extract::CsrfForm;
+use crate::shared::files::{field, read_form, send_file};
 use crate::shared::render::{Chrome, chrome, render, segment};
 use askama::Template;
 use axum::Json;
@@ -154,20 +155,7 @@ pub async fn show(
         let (name, kind, path) = launches::evidence_file(&s.ws, &u.actor, id, item, Utc::now())
             .await
             .map_err(missing)?;
-        let bytes = tokio::fs::read(&path).await.map_err(PageError::internal)?;
-        let disposition = format!(
-            "attachment; filename=\"{}\"",
-            name.replace(['"', '\\'], "_")
-        );
-        return Ok((
-            [
-                (axum::http::header::CONTENT_TYPE, kind),
-                (axum::http::header::CONTENT_DISPOSITION, disposition),
-                (axum::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff".into()),
-            ],
-            bytes,
-        )
-            .into_response());
+        return send_file(&name, kind, &path).await;
     }
     let v = launches::show(&s.ws, &u.actor, id, Utc::now())
         .await
@@ -193,38 +181,13 @@ pub async fn finish(
     if q.csrf.as_deref() != Some(u.csrf.as_str()) {
         return Err(PageError::forbidden("the form expired; reload the page"));
     }
-    let mut fields: Vec<(String, String)> = Vec::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| PageError::bad_request(e.body_text()))?
-    {
-        let name = field.name().unwrap_or_default().to_owned();
-        if name == "file" {
-            let fname = field.file_name().unwrap_or("file").to_owned();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| PageError::bad_request(e.body_text()))?;
-            if !bytes.is_empty() {
-                file = Some((fname, bytes.to_vec()));
-            }
-        } else {
-            let text = field
-                .text()
-                .await
-                .map_err(|e| PageError::bad_request(e.body_text()))?;
-            fields.push((name, text.chars().take(2000).collect()));
-        }
-    }
-    let one = |k: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let (fields, file) = read_form(
+        &mut form,
+        dspdesk_app::followups::MAX_ATTACHMENT_BYTES,
+        2000,
+    )
+    .await?;
+    let one = |k: &str| field(&fields, k);
     let item: i64 = one("item").trim().parse().unwrap_or(0);
     let now = Utc::now();
     let done = if one("action") == "assign" {
@@ -252,20 +215,56 @@ pub async fn finish(
 #[template(path = "launches/template.html")]
 struct TemplatePage {
     c: Chrome,
-    items: Vec<TemplateItem>,
+    /// Each checklist: its kind, the first and last gate it takes, its items with the
+    /// name of their gate.
+    lists: Vec<TemplateList>,
     result: String,
 }
 
+struct TemplateList {
+    kind: &'static str,
+    first: i64,
+    last: i64,
+    items: Vec<(TemplateItem, String)>,
+}
+
+/// How a gate reads on a checklist: a number, or the onboarding stage it is.
+fn gate_name(kind: &str, gate: i64) -> String {
+    match dspdesk_core::onboarding::Stage::of_gate(gate) {
+        Some(st) if kind == "onboarding" => format!("{gate} · {}", st.label()),
+        _ => gate.to_string(),
+    }
+}
+
 pub async fn template(State(s): State<AppState>, u: User, Query(q): Query<Q>) -> PageResult {
+    let mut lists = Vec::new();
+    for (kind, gates) in launches::checklists() {
+        let items = launches::template(&s.ws, &u.actor, kind)
+            .await?
+            .into_iter()
+            .map(|i| {
+                let g = gate_name(kind, i.gate);
+                (i, g)
+            })
+            .collect();
+        lists.push(TemplateList {
+            kind,
+            first: *gates.start(),
+            last: *gates.end(),
+            items,
+        });
+    }
     Ok(render(TemplatePage {
         c: chrome(&u, "config"),
-        items: launches::template(&s.ws, &u.actor).await?,
+        lists,
         result: q.done,
     }))
 }
 
 #[derive(serde::Deserialize, Default)]
 pub struct EditForm {
+    #[serde(default)]
+    checklist: String,
     #[serde(default)]
     gate: i64,
     #[serde(default)]
@@ -284,7 +283,9 @@ pub async fn edit(
         .remove
         .is_none()
         .then(|| (f.gate, f.title.clone(), f.mandatory.is_some()));
-    let m = match launches::edit_template(&s.ws, &u.actor, add, f.remove, Utc::now()).await {
+    let m = match launches::edit_template(&s.ws, &u.actor, &f.checklist, add, f.remove, Utc::now())
+        .await
+    {
         Ok(_) => "Saved.".to_owned(),
         Err(e @ AppError::Invalid { .. }) => format!("Not saved: {e}"),
         Err(e) => return Err(e.into()),
