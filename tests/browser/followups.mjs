@@ -2,7 +2,9 @@
 // program team resolves it, the partner sees it resolved and is told; the program team
 // records a WBR with two action items and the partner closes the one it owns; the coach
 // issues an improvement plan from the partner's scorecard and the partner acknowledges it;
-// the partner uploads a compliance document and the program team verifies it.
+// the partner uploads a compliance document and the program team verifies it; the
+// program team enters an invoice with the wrong IGST, sees its GST case and settles its
+// dispute.
 // Any console error fails it.
 // Usage: node followups.mjs BASE_URL PASSWORD
 import { chromium } from "playwright-core";
@@ -159,6 +161,31 @@ try {
   await page.waitForURL(/done=/);
   check((await page.textContent("table.documents")).includes("verified"), "the program team verifies it");
   check(await page.locator("form.check").count() === 0, "nothing left to check");
+
+  // An invoice entered with the wrong IGST: its GST case opens; its payout dispute is
+  // settled by a credit note.
+  await page.click("nav >> text=Invoices");
+  await page.waitForURL(/\/invoices$/);
+  await page.click("summary >> text=Enter an invoice");
+  const f = "form.enter ";
+  for (const [name, value] of [
+    ["partner", "SWFT"], ["invoice_number", "SW/26-27/014"], ["invoice_date", "2026-11-23"],
+    ["period_from", "2026-11-16"], ["period_to", "2026-11-22"], ["stations", "DEL4"],
+    ["supplier_gstin", "27AAPFU0939F1ZV"], ["recipient_gstin", "27AAPFU0939F1ZV"],
+    ["place_of_supply", "29"], ["taxable_value", "100"], ["igst", "20.00"], ["total", "120.00"],
+  ]) await page.fill(f + `input[name=${name}]`, value);
+  await page.click(f + "button[type=submit]");
+  await page.waitForURL(/done=/);
+  check((await page.textContent("[role=status]")).includes("GST check failed"), "the wrong IGST opens a GST case");
+  await page.click("table.invoices a >> text=SW/26-27/014");
+  await page.waitForURL(/\/invoices\/\d+$/);
+  check((await page.textContent("main")).includes("more than ₹1.00 off"), "the invoice says what is wrong with its tax");
+  await page.fill("form.settle input[name=accepted]", "0");
+  await page.fill("form.settle input[name=note_number]", "CN-14");
+  await page.fill("form.settle input[name=note_date]", "2026-11-28");
+  await page.click("form.settle button[type=submit]");
+  await page.waitForURL(/done=Settled/);
+  check((await page.textContent("p.settled")).includes("credit note CN-14 of ₹100.00"), "the dispute is settled by a credit note");
   if (errors.length) throw new Error("console errors:\n" + errors.join("\n"));
   console.log("followups walk: ok");
 } catch (e) {

@@ -12,6 +12,7 @@ pub mod followups;
 pub mod goals;
 pub mod health;
 pub mod ingest;
+pub mod invoices;
 pub mod jobs;
 pub mod launches;
 pub mod network;

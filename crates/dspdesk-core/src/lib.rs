@@ -13,6 +13,7 @@ pub mod followups;
 pub mod goals;
 pub mod health;
 pub mod ingest;
+pub mod invoices;
 pub mod launches;
 pub mod metric;
 pub mod money;

@@ -53,6 +53,8 @@ impl Role {
             Action::ReadAudit => self == Admin,
             Action::UploadDocuments => matches!(self, Admin | Program | Coach | Partner),
             Action::VerifyDocuments => matches!(self, Admin | Program),
+            Action::EnterInvoices => matches!(self, Admin | Program | Partner),
+            Action::SettleDisputes => matches!(self, Admin | Program),
         }
     }
 }
@@ -85,6 +87,10 @@ pub enum Action {
     UploadDocuments,
     /// Verify or reject documents; record bank guarantees.
     VerifyDocuments,
+    /// Enter or upload invoices (a partner its own, the program team any partner's).
+    EnterInvoices,
+    /// Settle invoice disputes (accepted amount, credit or debit note).
+    SettleDisputes,
 }
 
 impl Action {
@@ -107,6 +113,8 @@ impl Action {
             Action::VerifyDocuments => {
                 "Only the program team verifies documents and records bank guarantees."
             }
+            Action::EnterInvoices => "Only the program team and partners enter invoices.",
+            Action::SettleDisputes => "Only the program team settles invoice disputes.",
         }
     }
 }

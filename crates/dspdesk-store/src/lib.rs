@@ -20,6 +20,7 @@ mod followups;
 mod goals;
 mod health;
 mod ingest;
+mod invoices;
 mod launches;
 mod network;
 mod onboarding;
@@ -42,6 +43,7 @@ pub use followups::{
 pub use goals::{GoalRow, NewGoal};
 pub use health::{ConfigVersion, ScoreRun, ScoreSnapshot};
 pub use ingest::{BatchRow, LakeFileRow, NewBatch, Outcome};
+pub use invoices::{DisputeRow, InvoiceRow, NewInvoice, Settlement};
 pub use launches::{CHECKLISTS, Checklist, ChecklistItem, LaunchRow, TemplateItem};
 pub use network::StationRow;
 pub use onboarding::OnboardingRow;

@@ -103,6 +103,8 @@ pub enum Command {
     Documents(commands::documents::DocumentsArgs),
     /// Onboarding: applicants moved stage by stage; live with the first route.
     Onboarding(commands::onboarding::OnboardingArgs),
+    /// Invoices: checked on arrival (GSTIN, tax, number, payout); GST cases and disputes.
+    Invoices(commands::invoices::InvoicesArgs),
     /// Launch readiness: gated checklists and the go/no-go board.
     Launches(commands::launches::LaunchesArgs),
     /// The partner's file: legal name, GSTIN, PAN, contact, bank (masked), fleet.

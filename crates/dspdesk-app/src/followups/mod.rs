@@ -606,6 +606,20 @@ pub async fn transition(
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    let (_, e) = transition_edit(ws, actor, id, to, note, now).await?;
+    save(ws, id, &e).await
+}
+
+/// The change `transition` applies, checked but not yet applied: for a capability that
+/// writes its own fields with it in one transaction (a dispute's settlement).
+pub(crate) async fn transition_edit(
+    ws: &Workspace,
+    actor: &Actor,
+    id: i64,
+    to: State,
+    note: &str,
+    now: DateTime<Utc>,
+) -> Result<(FollowupRow, Edit), AppError> {
     check_text("note", note, MAX_TEXT, false)?;
     let f = visible(ws, actor, id).await?;
     // A partner closes its own action items (resolves them); nothing else.
@@ -670,7 +684,7 @@ pub async fn transition(
         Some(&actor.username),
         About::from(&f),
     );
-    save(ws, id, &e).await
+    Ok((f, e))
 }
 
 /// When a reopened follow-up must be resolved: its kind's SLA from now, except that an

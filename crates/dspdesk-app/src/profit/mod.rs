@@ -79,7 +79,7 @@ pub async fn profit(
     lines_in(ws, from, to, by, &actor.scope).await
 }
 
-async fn lines_in(
+pub(crate) async fn lines_in(
     ws: &Workspace,
     from: NaiveDate,
     to: NaiveDate,

@@ -33,6 +33,7 @@
 
 mod day;
 mod format;
+pub mod invoices;
 mod network;
 mod remit;
 mod rng;

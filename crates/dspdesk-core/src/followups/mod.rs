@@ -33,10 +33,12 @@ pub enum Kind {
     ActionItem,
     /// A partner's compliance checked once a quarter: its documents, guarantee and file.
     ComplianceCheck,
+    /// An invoice whose taxable value is not the payout of the partner's routes.
+    Dispute,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Nl,
         Kind::Cod,
         Kind::Ageing,
@@ -45,6 +47,7 @@ impl Kind {
         Kind::Point,
         Kind::ActionItem,
         Kind::ComplianceCheck,
+        Kind::Dispute,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -57,6 +60,7 @@ impl Kind {
             Kind::Point => "point",
             Kind::ActionItem => "action_item",
             Kind::ComplianceCheck => "compliance_check",
+            Kind::Dispute => "dispute",
         }
     }
 
@@ -70,6 +74,7 @@ impl Kind {
             Kind::Point => "Support-hub point",
             Kind::ActionItem => "Action item",
             Kind::ComplianceCheck => "Quarterly compliance check",
+            Kind::Dispute => "Invoice dispute",
         }
     }
 
@@ -98,6 +103,8 @@ impl Kind {
             Kind::ActionItem => (24, 168),
             // A quarter's check: looked at within 3 days, done within 30.
             Kind::ComplianceCheck => (72, 720),
+            // The GST case's clock: an invoice's question either way.
+            Kind::Dispute => (72, 336),
         };
         Sla {
             respond_hours: respond,

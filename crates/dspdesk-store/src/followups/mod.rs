@@ -11,7 +11,7 @@ pub use notify::{MailRow, NewNotification, NotificationRow};
 pub use query::FollowupFilter;
 pub(crate) use query::scope_clause;
 
-use crate::db::{Result, Store, StoreError, on_pool, write_audit};
+use crate::db::{Result, Store, StoreError, on_pool};
 use chrono::{DateTime, NaiveDate, Utc};
 use dspdesk_core::cases::Line;
 use dspdesk_core::followups::{Clock, Kind, Priority, State};
@@ -305,7 +305,7 @@ macro_rules! insert_followup {
 pub(crate) use insert_followup;
 
 /// The UPDATE of an [`Edit`]: its columns, and the conditions it expects.
-fn update_sql(e: &Edit) -> String {
+pub(crate) fn update_sql(e: &Edit) -> String {
     let mut sql = String::from("UPDATE followups SET updated_at = $1");
     for (i, (col, _)) in e.set.iter().enumerate() {
         sql.push_str(&format!(", {col} = ${}", i + 3));
@@ -358,7 +358,7 @@ macro_rules! write_extras {
                 .bind(id)
                 .execute(&mut *$exec)
                 .await?;
-            insert_lines!(&mut *$exec, id, lines);
+            $crate::followups::insert_lines!(&mut *$exec, id, lines);
         }
         for w in &e.watch {
             sqlx::query("INSERT INTO followup_watchers (followup_id, username) VALUES ($1, $2) ON CONFLICT DO NOTHING")
@@ -376,6 +376,51 @@ macro_rules! write_extras {
         }
     };
 }
+pub(crate) use write_extras;
+
+/// Applies one change to follow-up `id` inside a transaction (see `edit_followup`):
+/// `Err(NotFound)` from the enclosing block when it is gone or changed meanwhile.
+macro_rules! apply_edit {
+    ($tx:expr, $id:expr, $e:expr) => {{
+        let (id, e): (i64, &$crate::followups::Edit) = ($id, $e);
+        let sql = $crate::followups::update_sql(e);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(e.at).bind(id);
+        for (_, v) in &e.set {
+            q = match v {
+                $crate::followups::Value::Text(t) => q.bind(t.clone()),
+                $crate::followups::Value::Int(i) => q.bind(*i),
+                $crate::followups::Value::Time(t) => q.bind(*t),
+                $crate::followups::Value::Date(d) => q.bind(*d),
+            };
+        }
+        if let Some(s) = e.expect_state {
+            q = q.bind(s.as_str());
+        }
+        if let Some(l) = e.expect_escalation_below {
+            q = q.bind(l);
+        }
+        if let Some(t) = e.expect_updated_at {
+            q = q.bind(t);
+        }
+        if q.execute($tx).await?.rows_affected() == 0 {
+            return Err($crate::db::StoreError::NotFound(format!(
+                "follow-up {id} as it was: it changed meanwhile, or it is not there"
+            )));
+        }
+        $crate::followups::write_extras!($tx, id, e);
+        $crate::db::write_audit!(
+            $tx,
+            e.at,
+            &e.actor,
+            &e.action,
+            "followup",
+            id.to_string(),
+            &e.detail
+        );
+        $crate::followups::insert_notes!($tx, Some(id), e.at, &e.notify);
+    }};
+}
+pub(crate) use apply_edit;
 
 impl Store {
     /// Opens a follow-up with its lines, watchers, history and notifications. A case
@@ -440,43 +485,9 @@ impl Store {
     /// Applies one change. `Err(NotFound)` when the follow-up is gone or no longer in
     /// the expected state (someone else changed it first): nothing is written.
     pub async fn edit_followup(&self, id: i64, e: &Edit) -> Result<()> {
-        let sql = update_sql(e);
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(e.at).bind(id);
-            for (_, v) in &e.set {
-                q = match v {
-                    Value::Text(t) => q.bind(t.clone()),
-                    Value::Int(i) => q.bind(*i),
-                    Value::Time(t) => q.bind(*t),
-                    Value::Date(d) => q.bind(*d),
-                };
-            }
-            if let Some(s) = e.expect_state {
-                q = q.bind(s.as_str());
-            }
-            if let Some(l) = e.expect_escalation_below {
-                q = q.bind(l);
-            }
-            if let Some(t) = e.expect_updated_at {
-                q = q.bind(t);
-            }
-            if q.execute(&mut *tx).await?.rows_affected() == 0 {
-                return Err(StoreError::NotFound(format!(
-                    "follow-up {id} as it was: it changed meanwhile, or it is not there"
-                )));
-            }
-            write_extras!(&mut *tx, id, e);
-            write_audit!(
-                &mut *tx,
-                e.at,
-                &e.actor,
-                &e.action,
-                "followup",
-                id.to_string(),
-                &e.detail
-            );
-            notify::insert!(&mut *tx, Some(id), e.at, &e.notify);
+            apply_edit!(&mut *tx, id, e);
             tx.commit().await?;
         });
         Ok(())

@@ -13,6 +13,7 @@ pub mod followups;
 pub mod goals;
 pub mod health;
 pub mod ingest;
+pub mod invoices;
 pub mod launches;
 pub mod network;
 pub mod notifications;
@@ -100,6 +101,7 @@ pub fn all() -> Vec<Route> {
         plans::routes(),
         documents::routes(),
         onboarding::routes(),
+        invoices::routes(),
         launches::routes(),
         partners::routes(),
         config::routes(),

@@ -248,6 +248,58 @@ pub async fn seed_launches(app: &App, url: &str) -> Vec<i64> {
     out
 }
 
+/// An invoice of a partner at a station, its GSTINs valid, its tax right (inter-state
+/// from Maharashtra when the partner's simulated GSTIN is there); no rates are loaded,
+/// so the expected payout is 0.00 and each opens a dispute.
+pub fn invoice_of(partner: &str, station: &str, number: &str) -> dspdesk_core::invoices::Invoice {
+    let gstin = dspdesk_app::simulate::invoices::partner_gstin(partner);
+    let intra = gstin.starts_with("29");
+    let (cgst, sgst, igst) = if intra { (900, 900, 0) } else { (0, 0, 1800) };
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    dspdesk_core::invoices::Invoice {
+        partner: partner.into(),
+        number: number.into(),
+        invoice_date: d("2026-11-23"),
+        period_from: d("2026-11-16"),
+        period_to: d("2026-11-22"),
+        stations: vec![station.into()],
+        supplier_gstin: gstin,
+        recipient_gstin: dspdesk_app::simulate::invoices::network_gstin(),
+        place_of_supply: "29".into(),
+        taxable: 10_000,
+        cgst,
+        sgst,
+        igst,
+        total: 10_000 + cgst + sgst + igst,
+    }
+}
+
+/// An invoice of each of the walk's subjects (SWFT at DEL4, ZIPX at BOM1 and PNQ5).
+pub async fn seed_invoices(app: &App, url: &str) -> Vec<i64> {
+    let ws = Workspace::open(&app.data, Some(url)).await.unwrap();
+    let op = dspdesk_app::Actor::operator("test");
+    let now = chrono::Utc::now();
+    let mut out = Vec::new();
+    for (i, (partner, station)) in [("SWFT", "DEL4"), ("ZIPX", "BOM1"), ("ZIPX", "PNQ5")]
+        .into_iter()
+        .enumerate()
+    {
+        let inv = invoice_of(partner, station, &format!("W-{i}"));
+        let added = dspdesk_app::invoices::add(
+            &ws,
+            &op,
+            vec![(1, inv)],
+            dspdesk_app::invoices::Source::Api,
+            now,
+        )
+        .await
+        .unwrap();
+        out.push(added[0].id);
+    }
+    ws.close().await;
+    out
+}
+
 /// SWFT and ZIPX, the walk's partners, as applicants in onboarding.
 pub async fn seed_onboarding(app: &App, url: &str) {
     let ws = Workspace::open(&app.data, Some(url)).await.unwrap();

@@ -13,6 +13,7 @@ mod goals;
 mod hardening;
 mod health;
 mod ingest;
+mod invoices;
 mod network;
 mod ops;
 mod people;

@@ -2,8 +2,9 @@
 //! redirects, logging in, and reading a form's hidden field.
 
 pub use crate::common::{
-    App, PASSWORD, rows_at_two_stations, seed_documents, seed_flags, seed_followups, seed_launches,
-    seed_onboarding, seed_plans, seed_reviews, serve_workspace, spawn, spawn_with,
+    App, PASSWORD, invoice_of, rows_at_two_stations, seed_documents, seed_flags, seed_followups,
+    seed_invoices, seed_launches, seed_onboarding, seed_plans, seed_reviews, serve_workspace,
+    spawn, spawn_with,
 };
 pub use dspdesk_store::testing::TestStore;
 pub use reqwest::StatusCode;

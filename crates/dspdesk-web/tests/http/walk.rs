@@ -64,6 +64,7 @@ struct Seeds {
     flags: Vec<i64>,
     documents: Vec<i64>,
     launches: Vec<i64>,
+    invoices: Vec<i64>,
 }
 
 fn targets(path: &str, sees: &Sees, seeds: &Seeds) -> Vec<(String, Option<bool>)> {
@@ -84,6 +85,7 @@ fn targets(path: &str, sees: &Sees, seeds: &Seeds) -> Vec<(String, Option<bool>)
             let flag = seeds.flags.get(i).copied().unwrap_or(999_999);
             let document = seeds.documents.get(i).copied().unwrap_or(999_999);
             let launch = seeds.launches.get(i).copied().unwrap_or(999_999);
+            let invoice = seeds.invoices.get(i).copied().unwrap_or(999_999);
             let url = path
                 .replace("{code}", code)
                 .replace("{station}", station)
@@ -95,18 +97,23 @@ fn targets(path: &str, sees: &Sees, seeds: &Seeds) -> Vec<(String, Option<bool>)
                 .replace("{plan}", &plan.to_string())
                 .replace("{flag}", &flag.to_string())
                 .replace("{document}", &document.to_string())
-                .replace("{launch}", &launch.to_string());
+                .replace("{launch}", &launch.to_string())
+                .replace("{invoice}", &invoice.to_string());
             // A follow-up is about a partner at a station: both must be in scope.
             let about_both = ["{id}", "{review}", "{plan}", "{flag}", "{launch}"]
                 .iter()
                 .any(|p| path.contains(p));
             // A document is the partner's: whoever sees the partner sees it.
-            let partner_ok =
-                !(path.contains("{code}") || path.contains("{document}") || about_both)
-                    || sees.partners.contains(code);
+            let partner_ok = !(path.contains("{code}")
+                || path.contains("{document}")
+                || path.contains("{invoice}")
+                || about_both)
+                || sees.partners.contains(code);
             let station_ok =
                 !(path.contains("{station}") || about_both) || sees.stations.contains(station);
-            (url, Some(partner_ok && station_ok))
+            // An invoice is between the network and the partner: no station manager's.
+            let money_ok = !path.contains("{invoice}") || sees.user != "station";
+            (url, Some(partner_ok && station_ok && money_ok))
         })
         .collect()
 }
@@ -167,6 +174,7 @@ async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
             flags: seed_flags(&app, &t.url).await,
             documents: seed_documents(&app, &t.url).await,
             launches: seed_launches(&app, &t.url).await,
+            invoices: seed_invoices(&app, &t.url).await,
         };
         seed_onboarding(&app, &t.url).await;
         for sees in &CASES {
@@ -180,6 +188,7 @@ async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
                         | "/logout"
                         | "/admin/users/{username}/disable"
                         | "/followups/{id}/attachments"
+                        | "/invoices/upload"
                         | "/notifications/settings"
                 ) {
                     continue;

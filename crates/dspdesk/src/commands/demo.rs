@@ -163,6 +163,9 @@ async fn generate_and_load(ws: &Workspace, args: &DemoArgs) -> anyhow::Result<()
         args.dir.join("input").display()
     );
     let sim = simulate(&cfg, &args.dir.join("input"))?;
+    let book = dspdesk_core::profit::RateBook::from_toml(EXAMPLE_RATES)
+        .map_err(|e| anyhow::anyhow!("the example rates: {e}"))?;
+    dspdesk_app::simulate::invoices::write_invoices(&args.dir.join("input"), &book)?;
     let opts = IngestOptions {
         loaded_by: "demo".into(),
         ..IngestOptions::default()
@@ -186,6 +189,7 @@ async fn generate_and_load(ws: &Workspace, args: &DemoArgs) -> anyhow::Result<()
     )
     .await?;
     outln!("loaded the example rate cards and cost models as rates version {version}");
+    load_invoices(ws, &args.dir.join("input")).await?;
     issue_planted_plans(ws, &sim.truth_path).await?;
     file_documents(ws).await?;
     onboard(ws).await?;
@@ -304,18 +308,40 @@ async fn onboard(ws: &Workspace) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A partner's file for the demo, its GSTIN built on its PAN (Karnataka, 29).
-fn demo_file(partner: &str, pan: &str, i: usize) -> dspdesk_core::partners::PartnerFile {
-    let head = format!("29{pan}1Z");
+/// The simulated invoices, as a partner's accounts team would send them: checked on
+/// arrival, the padded and mis-taxed ones opening disputes and GST cases.
+async fn load_invoices(ws: &Workspace, dir: &std::path::Path) -> anyhow::Result<()> {
+    let path = dir.join(dspdesk_app::simulate::invoices::INVOICES_FILE);
+    let Some((_, last)) = ws.loaded_range().await? else {
+        return Ok(());
+    };
+    let now = (last + Duration::days(5))
+        .and_hms_opt(9, 0, 0)
+        .map_or_else(chrono::Utc::now, |t| t.and_utc());
+    let profile = dspdesk_lake::ImportProfile::default();
+    let admin = Actor::operator("demo");
+    let added = dspdesk_app::invoices::load_file(ws, &admin, &path, &profile, now).await?;
+    outln!(
+        "loaded {} invoices: {} GST cases, {} disputes",
+        added.len(),
+        added.iter().filter(|a| a.gst_problem.is_some()).count(),
+        added
+            .iter()
+            .filter(|a| a.payout_difference.is_some())
+            .count()
+    );
+    Ok(())
+}
+
+/// A partner's file for the demo, its GSTIN the one its invoices carry.
+fn demo_file(partner: &str, i: usize) -> dspdesk_core::partners::PartnerFile {
+    let gstin = dspdesk_app::simulate::invoices::partner_gstin(partner);
     let k = i as i64;
     dspdesk_core::partners::PartnerFile {
         partner: partner.to_owned(),
         legal_name: format!("{partner} Logistics Pvt Ltd"),
-        gstin: format!(
-            "{head}{}",
-            dspdesk_core::compliance::gstin_check_char(&head)
-        ),
-        pan: pan.to_owned(),
+        pan: gstin[2..12].to_owned(),
+        gstin,
         contact_name: "Operations head".into(),
         contact_phone: format!("+91 98450 1{:04}", 2000 + k),
         contact_email: format!("ops@{}.example", partner.to_ascii_lowercase()),
@@ -368,8 +394,8 @@ async fn file_documents(ws: &Workspace) -> anyhow::Result<()> {
         // (type, number, issued, expires, verify: Some(true) verified, Some(false) rejected)
         let licence_end = if i == 1 { day(20) } else { day(300) };
         let insurance_end = if i == 2 { day(-10) } else { day(200) };
-        let pan = format!("{}P{:04}K", &partner[..4.min(partner.len())], 1000 + i);
-        dspdesk_app::partners::save(ws, &admin, demo_file(partner, &pan, i), now).await?;
+        let pan = demo_file(partner, i).pan;
+        dspdesk_app::partners::save(ws, &admin, demo_file(partner, i), now).await?;
         let check = match i {
             3 => None,
             4 => Some(false),

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod documents;
 pub mod export;
 pub mod ingest;
+pub mod invoices;
 pub mod launches;
 pub mod misc;
 pub mod onboarding;
@@ -58,6 +59,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plans(args) => plans::run(&cli, args).await,
         Command::Documents(args) => documents::run(&cli, args).await,
         Command::Onboarding(args) => onboarding::run(&cli, args).await,
+        Command::Invoices(args) => invoices::run(&cli, args).await,
         Command::Launches(args) => launches::run(&cli, args).await,
         Command::Partners(args) => partners::run(&cli, args).await,
         Command::Export(cmd) => export::run(&cli, cmd).await,

@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-/// Write a realistic synthetic network: deliveries.csv, routes.csv, cod_remittances.csv.
+/// Write a realistic synthetic network: deliveries.csv, routes.csv, cod_remittances.csv,
+/// and invoices.csv (priced with the example rates; some padded or mis-taxed, listed
+/// in invoices_truth.json).
 ///
 /// Station sizes from small to very large, partners of varying and drifting quality
 /// (some planted bad ones, listed in truth.json), weekday and festive patterns, MOT and
@@ -53,11 +55,15 @@ impl SimulateArgs {
 pub fn run(args: &SimulateArgs) -> anyhow::Result<ExitCode> {
     let t = Instant::now();
     let s = simulate(&args.config(), &args.out)?;
+    let book = dspdesk_core::profit::RateBook::from_toml(super::EXAMPLE_RATES)
+        .map_err(|e| anyhow::anyhow!("the example rates: {e}"))?;
+    let invoices = dspdesk_app::simulate::invoices::write_invoices(&args.out, &book)?;
     outln!(
-        "wrote {} deliveries, {} routes, {} remittances over {} station-days to {} in {:.1}s",
+        "wrote {} deliveries, {} routes, {} remittances, {} invoices over {} station-days to {} in {:.1}s",
         thousands(s.deliveries),
         thousands(s.routes),
         thousands(s.remittances),
+        thousands(invoices.len() as u64),
         thousands(s.station_days),
         args.out.display(),
         t.elapsed().as_secs_f64()
