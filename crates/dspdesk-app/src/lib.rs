@@ -7,6 +7,7 @@ pub mod cases;
 pub mod cod;
 pub mod config;
 pub mod documents;
+pub mod ev;
 pub mod flags;
 pub mod followups;
 pub mod goals;

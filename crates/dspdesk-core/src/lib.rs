@@ -7,6 +7,7 @@ pub mod cases;
 pub mod codes;
 pub mod compliance;
 pub mod config;
+pub mod ev;
 pub mod facts;
 pub mod flags;
 pub mod followups;

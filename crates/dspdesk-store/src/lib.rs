@@ -14,6 +14,7 @@
 mod cod;
 mod db;
 mod documents;
+mod ev;
 mod facts;
 mod flags;
 mod followups;
@@ -34,6 +35,7 @@ pub mod testing;
 pub use cod::RemitRow;
 pub use db::{AuditFilter, AuditRow, Db, JobsLock, Result, Store, StoreError, redact};
 pub use documents::{DocumentRow, GuaranteeRow, NewDocument, NewGuarantee};
+pub use ev::GoalRow as EvGoalRow;
 pub use facts::FactRow;
 pub use flags::{FlagRow, FlagSync, NewFlag};
 pub use followups::{

@@ -105,6 +105,8 @@ pub enum Command {
     Onboarding(commands::onboarding::OnboardingArgs),
     /// Invoices: checked on arrival (GSTIN, tax, number, payout); GST cases and disputes.
     Invoices(commands::invoices::InvoicesArgs),
+    /// EV share of routes per partner and week, sustainability goals, who is behind.
+    Ev(commands::ev::EvArgs),
     /// Launch readiness: gated checklists and the go/no-go board.
     Launches(commands::launches::LaunchesArgs),
     /// The partner's file: legal name, GSTIN, PAN, contact, bank (masked), fleet.

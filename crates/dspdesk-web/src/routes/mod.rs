@@ -8,6 +8,7 @@ pub mod audit;
 pub mod cod;
 pub mod config;
 pub mod documents;
+pub mod ev;
 pub mod flags;
 pub mod followups;
 pub mod goals;
@@ -101,6 +102,7 @@ pub fn all() -> Vec<Route> {
         plans::routes(),
         documents::routes(),
         onboarding::routes(),
+        ev::routes(),
         invoices::routes(),
         launches::routes(),
         partners::routes(),

@@ -190,6 +190,7 @@ async fn generate_and_load(ws: &Workspace, args: &DemoArgs) -> anyhow::Result<()
     .await?;
     outln!("loaded the example rate cards and cost models as rates version {version}");
     load_invoices(ws, &args.dir.join("input")).await?;
+    set_ev_goals(ws).await?;
     issue_planted_plans(ws, &sim.truth_path).await?;
     file_documents(ws).await?;
     onboard(ws).await?;
@@ -329,6 +330,39 @@ async fn load_invoices(ws: &Workspace, dir: &std::path::Path) -> anyhow::Result<
             .iter()
             .filter(|a| a.payout_difference.is_some())
             .count()
+    );
+    Ok(())
+}
+
+/// Sustainability goals for six partners, set four weeks before the last complete week
+/// (their trajectories have climbed since: some are behind): 30% of routes on EVs within
+/// about three months.
+async fn set_ev_goals(ws: &Workspace) -> anyhow::Result<()> {
+    let model = dspdesk_app::shared::model::Model::load(ws).await?;
+    let Some(last) = model.last_complete_week() else {
+        return Ok(());
+    };
+    let set = dspdesk_core::week::IsoWeek::of(last.monday() - Duration::weeks(4));
+    let admin = Actor::operator("demo");
+    let shares = dspdesk_app::ev::weekly(ws, &admin, set.monday(), set.sunday()).await?;
+    let at = set
+        .sunday()
+        .and_hms_opt(18, 0, 0)
+        .map_or_else(chrono::Utc::now, |t| t.and_utc());
+    let mut n = 0;
+    for s in shares.iter().take(6) {
+        let g = dspdesk_core::ev::Goal {
+            target_pct: 30.0,
+            by: set.sunday() + Duration::days(90),
+            set_week: set,
+            start_pct: s.ev_routes_pct.unwrap_or(0.0),
+        };
+        ws.store.set_ev_goal(&s.partner, &g, "cli:demo", at).await?;
+        n += 1;
+    }
+    outln!(
+        "{n} partners with an EV goal (30% by {})",
+        set.sunday() + Duration::days(90)
     );
     Ok(())
 }

@@ -4,6 +4,7 @@ pub mod bench;
 pub mod cases;
 pub mod demo;
 pub mod documents;
+pub mod ev;
 pub mod export;
 pub mod ingest;
 pub mod invoices;
@@ -60,6 +61,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Documents(args) => documents::run(&cli, args).await,
         Command::Onboarding(args) => onboarding::run(&cli, args).await,
         Command::Invoices(args) => invoices::run(&cli, args).await,
+        Command::Ev(args) => ev::run(&cli, args).await,
         Command::Launches(args) => launches::run(&cli, args).await,
         Command::Partners(args) => partners::run(&cli, args).await,
         Command::Export(cmd) => export::run(&cli, cmd).await,
