@@ -129,10 +129,10 @@ fn an_applicant_moves_stage_by_stage_and_goes_live_with_its_first_route() {
             .unwrap()
     };
     let (form, docs) = (item(1, true), item(2, true));
-    // Gates open in order: the documents item waits for the application's.
+    // The documents item waits until the partner is at documents.
     let early = env.run(&["onboarding", "done", &partner, &docs, "--evidence", "x"]);
     assert!(
-        early.code != 0 && early.stderr.contains("gate 2 opens once"),
+        early.code != 0 && early.stderr.contains("once the partner reaches that stage"),
         "{}",
         early.stderr
     );
@@ -158,6 +158,13 @@ fn an_applicant_moves_stage_by_stage_and_goes_live_with_its_first_route() {
         again.code != 0 && again.stderr.contains("done already"),
         "{}",
         again.stderr
+    );
+    // A later stage's item waits until the partner reaches that stage.
+    let later = env.run(&["onboarding", "done", &partner, &docs, "--evidence", "x"]);
+    assert!(
+        later.code != 0 && later.stderr.contains("once the partner reaches that stage"),
+        "{}",
+        later.stderr
     );
     // Never before the stage it is at.
     let before = env.run(&[

@@ -606,7 +606,15 @@ pub async fn transition(
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let (_, e) = transition_edit(ws, actor, id, to, note, now).await?;
+    let (f, e) = transition_edit(ws, actor, id, to, note, now).await?;
+    if f.kind == Kind::Dispute {
+        return Err(AppError::invalid(
+            "state",
+            format!(
+                "follow-up {id} is an invoice dispute: it is resolved by settling it on its invoice's page (dspdesk invoices settle)"
+            ),
+        ));
+    }
     save(ws, id, &e).await
 }
 

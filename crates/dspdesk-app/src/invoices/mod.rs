@@ -137,19 +137,16 @@ async fn refusals(
     seen: &mut BTreeSet<(String, String, String)>,
 ) -> Result<Vec<(&'static str, String)>, AppError> {
     let mut p = problems(inv);
-    if !model.partners().any(|x| *x == inv.partner) {
+    // Unknown and out of scope read the same: guessing codes reveals nothing.
+    if !model.partners().any(|x| *x == inv.partner) || !actor.scope.allows_partner(&inv.partner) {
         p.push((
             "partner",
             format!(
-                "{:?} is not a partner of the data: check the code (invoices are for partners that ran routes)",
+                "{:?} is not a partner you may enter invoices for (invoices are for partners that ran routes)",
                 inv.partner
             ),
         ));
-    } else if !actor.scope.allows_partner(&inv.partner) {
-        p.push((
-            "partner",
-            format!("{} is not a partner of your scope", inv.partner),
-        ));
+        return Ok(p);
     } else {
         for s in inv
             .stations
@@ -214,7 +211,13 @@ async fn check(
         .iter()
         .try_fold(0i64, |a, l| a.checked_add(l.4))
         .ok_or_else(|| AppError::invalid("taxable_value", "the expected payout is too large"))?;
-    let mismatch = payout_mismatch(expected_payout, inv.taxable);
+    // Routes no rate card prices leave the expected payout unknown: no dispute on a
+    // guess (the invoice's page says how many wait for a rate card).
+    let mismatch = if unpriced > 0 {
+        None
+    } else {
+        payout_mismatch(expected_payout, inv.taxable)
+    };
     let owner = notify.coaches_of(&inv.partner).into_iter().next();
     let gst_case = match tax.reason() {
         Some(reason) => {
@@ -578,7 +581,7 @@ pub fn in_dispute(views: &[InvoiceView]) -> Vec<InDispute> {
         };
         let e = &mut out[i];
         e.open += 1;
-        e.amount = e.amount.saturating_add(d.dispute.claimed);
+        e.amount = e.amount.saturating_add(d.dispute.claimed.abs());
         e.oldest_days = e.oldest_days.max(d.age_days);
     }
     out.sort_by(|a, b| {

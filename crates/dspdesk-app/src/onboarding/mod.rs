@@ -193,6 +193,21 @@ pub async fn finish(
     if !may_work(actor, &card, item) {
         return Err(AppError::Forbidden(Action::VerifyDocuments));
     }
+    // A stage's items are done while the partner is at it (or before it moves past it).
+    if let Some(it) = card.items.iter().find(|i| i.id == item)
+        && card.stage != Stage::Live
+        && it.gate > card.stage.gate()
+    {
+        return Err(AppError::invalid(
+            "item",
+            format!(
+                "{:?} is an item of {}; {partner} is at {}: it is done once the partner reaches that stage",
+                it.title,
+                Stage::of_gate(it.gate).map_or("a later stage", |s| s.label()),
+                card.stage.label()
+            ),
+        ));
+    }
     checklist::finish(
         ws,
         Checklist::Onboarding(partner),

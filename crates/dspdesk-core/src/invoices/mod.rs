@@ -211,12 +211,18 @@ pub fn gst_check(inv: &Invoice, rate_bp: i64) -> Option<TaxCheck> {
     let wrong_amount = off(inv.cgst, ec) || off(inv.sgst, es) || off(inv.igst, ei);
     let charged = inv.cgst.checked_add(inv.sgst)?.checked_add(inv.igst)?;
     let expected = ec.checked_add(es)?.checked_add(ei)?;
+    let mut difference = charged.checked_sub(expected)?;
+    // Only the kind wrong (the total within ₹1.00, e.g. 18% as IGST where 9% + 9%,
+    // each rounded, was due): the case's amount is 0.00.
+    if wrong_kind && difference.abs() <= TAX_TOLERANCE {
+        difference = 0;
+    }
     Some(TaxCheck {
         intra_state: intra,
         expected_cgst: ec,
         expected_sgst: es,
         expected_igst: ei,
-        difference: charged.checked_sub(expected)?,
+        difference,
         wrong_kind,
         wrong_amount,
     })

@@ -53,6 +53,11 @@ fn intra_state_is_cgst_and_sgst_at_half_the_rate_each() {
     assert!(kind.wrong_kind && kind.failed(), "{kind:?}");
     assert_eq!(kind.difference, 0);
     assert!(kind.reason().unwrap().contains("wrong kind"));
+    // ₹10,000.50: 9% rounds to 900.05 twice (1,800.10) against 18% as 1,800.09: still
+    // only the kind is wrong, so 0.00.
+    let odd = gst_check(&invoice("27", 1_000_050, 0, 0, 180_009), GST_RATE_BP).unwrap();
+    assert!(odd.wrong_kind, "{odd:?}");
+    assert_eq!(odd.difference, 0);
 }
 
 #[test]

@@ -235,7 +235,13 @@ pub async fn show(
         .filter(|i| i.mandatory && i.done_at.is_none())
         .map(|i| i.gate)
         .min()
-        .unwrap_or(i64::MAX);
+        .unwrap_or(i64::MAX)
+        // A later stage's items wait until the partner reaches it.
+        .min(if k.stage == Stage::Live {
+            i64::MAX
+        } else {
+            k.stage.gate()
+        });
     Ok(render(ShowPage {
         c: chrome(&u, "onboarding"),
         may_work: u.user.role.may(dspdesk_core::Action::VerifyDocuments),
