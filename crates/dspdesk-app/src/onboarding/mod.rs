@@ -138,11 +138,7 @@ fn card(model: &Model, r: OnboardingRow, today: NaiveDate) -> Option<Card> {
     if let Some(d) = first_route {
         history.push((Stage::Live, d));
     }
-    let holding = r
-        .items
-        .iter()
-        .filter(|i| i.mandatory && i.done_at.is_none() && i.gate <= stage.gate())
-        .count();
+    let holding = dspdesk_core::onboarding::holding(stage, &checklist::rules_of(&r.items));
     Some(Card {
         partner: r.partner,
         legal_name: r.legal_name,
@@ -151,7 +147,7 @@ fn card(model: &Model, r: OnboardingRow, today: NaiveDate) -> Option<Card> {
         days_in_stage: days_in_stage(since, today),
         history,
         items: r.items,
-        holding: if stage == Stage::Live { 0 } else { holding },
+        holding,
     })
 }
 

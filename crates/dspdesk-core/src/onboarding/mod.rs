@@ -97,10 +97,7 @@ pub fn move_problem(from: Stage, to: Stage, items: &[Item]) -> Option<String> {
     if let Some(p) = step_problem(from, to) {
         return Some(p);
     }
-    let open = items
-        .iter()
-        .filter(|i| i.mandatory && !i.done && i.gate <= from.gate())
-        .count();
+    let open = holding(from, items);
     (open > 0).then(|| {
         format!(
             "{open} mandatory checklist item{} of {} or before {} open: do {} first",
@@ -110,6 +107,18 @@ pub fn move_problem(from: Stage, to: Stage, items: &[Item]) -> Option<String> {
             if open == 1 { "it" } else { "them" },
         )
     })
+}
+
+/// The mandatory items open at `stage`'s gate or before: they hold the partner there
+/// (none once it is live).
+pub fn holding(stage: Stage, items: &[Item]) -> usize {
+    if stage == Stage::Live {
+        return 0;
+    }
+    items
+        .iter()
+        .filter(|i| i.mandatory && !i.done && i.gate <= stage.gate())
+        .count()
 }
 
 fn step_problem(from: Stage, to: Stage) -> Option<String> {

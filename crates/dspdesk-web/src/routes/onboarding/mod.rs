@@ -229,19 +229,15 @@ pub async fn show(
         })
         .filter(|(_, items)| !items.is_empty())
         .collect();
-    let open_gate = k
-        .items
-        .iter()
-        .filter(|i| i.mandatory && i.done_at.is_none())
-        .map(|i| i.gate)
-        .min()
-        .unwrap_or(i64::MAX)
-        // A later stage's items wait until the partner reaches it.
-        .min(if k.stage == Stage::Live {
-            i64::MAX
-        } else {
-            k.stage.gate()
-        });
+    let open_gate =
+        dspdesk_core::launches::open_gate(&dspdesk_app::shared::checklist::rules_of(&k.items))
+            .unwrap_or(i64::MAX)
+            // A later stage's items wait until the partner reaches it.
+            .min(if k.stage == Stage::Live {
+                i64::MAX
+            } else {
+                k.stage.gate()
+            });
     Ok(render(ShowPage {
         c: chrome(&u, "onboarding"),
         may_work: u.user.role.may(dspdesk_core::Action::VerifyDocuments),
