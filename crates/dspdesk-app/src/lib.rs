@@ -26,6 +26,8 @@ pub mod profit;
 pub mod reviews;
 pub mod shared;
 pub mod simulate;
+pub mod supervisors;
+pub mod vas;
 
 pub use chrono_tz::Tz;
 pub use dspdesk_core::table::{Cell, Table};

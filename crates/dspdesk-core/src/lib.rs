@@ -25,8 +25,10 @@ pub mod profit;
 pub mod reviews;
 pub mod scope;
 pub mod status;
+pub mod supervisors;
 pub mod table;
 pub mod time;
+pub mod vas;
 pub mod week;
 
 pub use codes::{CodeError, PartnerCode, StationCode};

@@ -55,6 +55,8 @@ impl Role {
             Action::VerifyDocuments => matches!(self, Admin | Program),
             Action::EnterInvoices => matches!(self, Admin | Program | Partner),
             Action::SettleDisputes => matches!(self, Admin | Program),
+            Action::EditVas | Action::ManageVendors => matches!(self, Admin | Program),
+            Action::NameSupervisors => matches!(self, Admin | Program | Partner),
         }
     }
 }
@@ -91,6 +93,12 @@ pub enum Action {
     EnterInvoices,
     /// Settle invoice disputes (accepted amount, credit or debit note).
     SettleDisputes,
+    /// Edit the VAS kinds offered per station and each partner's enrolment.
+    EditVas,
+    /// Keep the EV vendors (name, vehicles, contacts).
+    ManageVendors,
+    /// Give a supervisor id a name and phone (a partner its own).
+    NameSupervisors,
 }
 
 impl Action {
@@ -115,6 +123,9 @@ impl Action {
             }
             Action::EnterInvoices => "Only the program team and partners enter invoices.",
             Action::SettleDisputes => "Only the program team settles invoice disputes.",
+            Action::EditVas => "Only the program team edits the VAS offered and enrolled.",
+            Action::ManageVendors => "Only the program team keeps the EV vendors.",
+            Action::NameSupervisors => "Only the partner and the program team name supervisors.",
         }
     }
 }
@@ -149,6 +160,15 @@ impl Scope {
         match self {
             Scope::All | Scope::Stations(_) => true,
             Scope::Partners(p) => p.contains(partner),
+        }
+    }
+
+    /// Whether the scope is not limited to other stations (a partner scope limits
+    /// partners, not stations).
+    pub fn allows_station(&self, station: &str) -> bool {
+        match self {
+            Scope::All | Scope::Partners(_) => true,
+            Scope::Stations(s) => s.contains(station),
         }
     }
 }

@@ -11,6 +11,7 @@ use arrow::datatypes::{
 use arrow::record_batch::RecordBatch;
 use dspdesk_core::money::add_minor;
 use dspdesk_core::profit::BlockCounts;
+use dspdesk_core::vas::VasCounts;
 use dspdesk_core::{Counts, Status};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -34,8 +35,53 @@ pub struct DayAccumulator {
     counts: Vec<(String, Counts)>,
     /// The last row's partner slot and route, to count route runs across batches.
     last: Option<(usize, Option<String>)>,
-    /// Delivered packages per route id, kept only when a routes file will price them.
-    route_delivered: Option<HashMap<String, i64>>,
+    /// The packages of each route id, kept only when a routes file will join them.
+    route_tally: Option<HashMap<String, RouteTally>>,
+    /// Packages with a VAS per partner slot and VAS kind.
+    vas: HashMap<(usize, String), VasCounts>,
+}
+
+/// The deliveries rows of one route id at a station-day, for joining to its routes row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RouteTally {
+    pub packages: i64,
+    pub delivered: i64,
+    pub on_time: i64,
+    pub lost: i64,
+    pub nl_value_minor: i64,
+}
+
+impl RouteTally {
+    /// Counts one deliveries row of the route.
+    #[inline]
+    fn count(&mut self, status: Status, on_time: bool, declared_minor: i64) -> Result<(), String> {
+        self.packages += 1;
+        self.delivered += i64::from(status == Status::Delivered);
+        self.on_time += i64::from(on_time);
+        if matches!(status, Status::Lost | Status::Damaged) {
+            self.lost += 1;
+            add_minor(&mut self.nl_value_minor, declared_minor)?;
+        }
+        Ok(())
+    }
+
+    /// Adds the route, with its packages, to its supervisor's counts.
+    fn add_route_to(&self, c: &mut Counts) -> Result<(), String> {
+        c.routes += 1;
+        c.dispatched += self.packages;
+        c.delivered += self.delivered;
+        c.on_time += self.on_time;
+        c.lost += self.lost;
+        add_minor(&mut c.nl_value_minor, self.nl_value_minor)
+    }
+
+    fn add(&mut self, o: &RouteTally) -> Result<(), String> {
+        self.packages += o.packages;
+        self.delivered += o.delivered;
+        self.on_time += o.on_time;
+        self.lost += o.lost;
+        add_minor(&mut self.nl_value_minor, o.nl_value_minor)
+    }
 }
 
 fn dict(batch: &RecordBatch, name: &str) -> Result<DictionaryArray<Int32Type>, String> {
@@ -146,10 +192,11 @@ impl RouteRun {
 }
 
 impl DayAccumulator {
-    /// An accumulator that also counts delivered packages per route, for pricing.
-    pub fn with_route_delivered() -> DayAccumulator {
+    /// An accumulator that also counts the packages of each route, for joining them
+    /// to a routes file (pricing, supervisors).
+    pub fn with_route_tally() -> DayAccumulator {
         DayAccumulator {
-            route_delivered: Some(HashMap::new()),
+            route_tally: Some(HashMap::new()),
             ..DayAccumulator::default()
         }
     }
@@ -171,8 +218,17 @@ impl DayAccumulator {
         let cols = DeliveryColumns::of(batch)?;
         let per_value = self.per_value(&cols)?;
         let route_values: &StringArray = cols.route.values().as_string::<i32>();
-        let delivered_per_key = self.count_rows(&cols, &per_value, route_values)?;
-        self.add_route_delivered(route_values, delivered_per_key);
+        let (per_key, vas) = self.count_rows(&cols, &per_value, route_values)?;
+        self.add_route_tally(route_values, per_key)?;
+        if !vas.is_empty() {
+            let kinds: &StringArray = cols.vas.values().as_string::<i32>();
+            for ((slot, key), c) in vas {
+                self.vas
+                    .entry((slot, kinds.value(key as usize).to_owned()))
+                    .or_default()
+                    .add(c);
+            }
+        }
         Ok(())
     }
 
@@ -204,15 +260,17 @@ impl DayAccumulator {
         })
     }
 
-    /// The pass over the rows. Returns delivered packages per route dictionary key
-    /// (empty unless routes are priced). Sums of money are checked: a sum beyond what
-    /// dspdesk counts is an error, never a wrapped number.
+    /// The pass over the rows. Returns the packages per route dictionary key (empty
+    /// unless a routes file joins them) and the VAS packages per partner slot and VAS
+    /// dictionary key. Sums of money are checked: a sum beyond what dspdesk counts is an
+    /// error, never a wrapped number.
+    #[allow(clippy::type_complexity)]
     fn count_rows(
         &mut self,
         cols: &DeliveryColumns<'_>,
         per_value: &PerValue,
         route_values: &StringArray,
-    ) -> Result<Vec<i64>, String> {
+    ) -> Result<(Vec<RouteTally>, HashMap<(usize, i32), VasCounts>), String> {
         let n = cols.rows;
         let (slots, statuses, vas_present) = (
             &per_value.slots[..],
@@ -229,11 +287,12 @@ impl DayAccumulator {
         let cod = cols.cod.values();
         let declared = cols.declared.values();
 
-        let mut delivered_per_key: Vec<i64> = if self.route_delivered.is_some() {
-            vec![0; route_values.len()]
+        let mut per_key: Vec<RouteTally> = if self.route_tally.is_some() {
+            vec![RouteTally::default(); route_values.len()]
         } else {
             Vec::new()
         };
+        let mut vas: HashMap<(usize, i32), VasCounts> = HashMap::new();
         let mut run = RouteRun::resume(self.last.take());
         for i in 0..n {
             let slot = slots[pk[i] as usize];
@@ -241,12 +300,14 @@ impl DayAccumulator {
             c.dispatched += 1;
             let has_vas = vk.is_valid(i) && vas_present[vk.value(i) as usize];
             let status = statuses[sk[i] as usize];
+            let mut on_time = false;
             match status {
                 Status::Delivered => {
                     c.delivered += 1;
                     add_minor(&mut c.cod_due_minor, cod[i] as i64)?;
                     if delivered_at.is_valid(i) && delivered_vals[i] <= promised[i] {
                         c.on_time += 1;
+                        on_time = true;
                     }
                     if has_vas {
                         c.vas_delivered += 1;
@@ -262,6 +323,9 @@ impl DayAccumulator {
             }
             if has_vas {
                 c.vas_dispatched += 1;
+                let v = vas.entry((slot, vk.value(i))).or_default();
+                v.dispatched += 1;
+                v.delivered += i64::from(status == Status::Delivered);
             }
             if rk.is_valid(i) {
                 let key = rk.value(i);
@@ -270,8 +334,8 @@ impl DayAccumulator {
                     continue;
                 }
                 c.packages_routed += 1;
-                if status == Status::Delivered && !delivered_per_key.is_empty() {
-                    delivered_per_key[key as usize] += 1;
+                if let Some(t) = per_key.get_mut(key as usize) {
+                    t.count(status, on_time, declared[i] as i64)?;
                 }
                 if run.starts(slot, key, value) {
                     c.routes += 1;
@@ -279,18 +343,40 @@ impl DayAccumulator {
             }
         }
         self.last = run.end();
-        Ok(delivered_per_key)
+        Ok((per_key, vas))
     }
 
-    /// Adds a batch's delivered packages per route key to the totals per route id.
-    fn add_route_delivered(&mut self, route_values: &StringArray, delivered_per_key: Vec<i64>) {
-        if let Some(map) = self.route_delivered.as_mut() {
-            for (k, n) in delivered_per_key.into_iter().enumerate() {
-                if n > 0 {
-                    *map.entry(route_values.value(k).to_owned()).or_insert(0) += n;
+    /// Adds a batch's packages per route key to the totals per route id.
+    fn add_route_tally(
+        &mut self,
+        route_values: &StringArray,
+        per_key: Vec<RouteTally>,
+    ) -> Result<(), String> {
+        if let Some(map) = self.route_tally.as_mut() {
+            for (k, t) in per_key.into_iter().enumerate() {
+                if t.packages > 0 {
+                    map.entry(route_values.value(k).to_owned())
+                        .or_default()
+                        .add(&t)?;
                 }
             }
         }
+        Ok(())
+    }
+
+    /// The VAS packages per partner and VAS kind, sorted.
+    fn vas_groups(&self) -> Vec<VasGroup> {
+        let mut v: Vec<VasGroup> = self
+            .vas
+            .iter()
+            .map(|((slot, kind), c)| VasGroup {
+                partner: self.counts[*slot].0.clone(),
+                vas: kind.clone(),
+                counts: *c,
+            })
+            .collect();
+        v.sort_by(|a, b| (&a.partner, &a.vas).cmp(&(&b.partner, &b.vas)));
+        v
     }
 
     /// The counts per partner, with routes replaced by a routes file's counts when the
@@ -328,24 +414,82 @@ pub struct BlockGroup {
     pub counts: BlockCounts,
 }
 
-/// Reads a routes lake file into block groups, with each route's delivered packages.
-pub fn route_blocks(
+/// One partner's packages with one VAS kind at a station-day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VasGroup {
+    pub partner: String,
+    pub vas: String,
+    pub counts: VasCounts,
+}
+
+/// One supervisor's routes of a partner at a station-day, with the deliveries joined to
+/// them on `route_id` (the file is one station-day, so also on `date`): `routes`,
+/// `dispatched` (packages), `delivered`, `on_time`, `lost` and `nl_value_minor` of
+/// `Counts` are set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupervisorGroup {
+    pub partner: String,
+    pub supervisor: String,
+    pub counts: Counts,
+}
+
+/// Route blocks and supervisor groups of a routes lake file.
+#[derive(Debug, Default)]
+pub struct RouteGroups {
+    pub blocks: Vec<BlockGroup>,
+    pub supervisors: Vec<SupervisorGroup>,
+}
+
+impl RouteGroups {
+    fn of(
+        blocks: BTreeMap<(String, i32, String), BlockCounts>,
+        supervisors: BTreeMap<(String, String), Counts>,
+    ) -> RouteGroups {
+        RouteGroups {
+            blocks: blocks
+                .into_iter()
+                .map(|((partner, block_hours, mot), counts)| BlockGroup {
+                    partner,
+                    block_hours,
+                    mot,
+                    counts,
+                })
+                .collect(),
+            supervisors: supervisors
+                .into_iter()
+                .map(|((partner, supervisor), counts)| SupervisorGroup {
+                    partner,
+                    supervisor,
+                    counts,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The routes columns the blocks and supervisors read.
+const ROUTE_GROUP_COLUMNS: [&str; 8] = [
+    "route_id",
+    "partner",
+    "block_hours",
+    "mot",
+    "distance_km",
+    "supervisor",
+    "payout",
+    "cost",
+];
+
+/// Reads a routes lake file into block groups and supervisor groups, joining each
+/// route's packages.
+pub fn route_groups(
     path: &Path,
-    delivered: &HashMap<String, i64>,
-) -> Result<Vec<BlockGroup>, IngestError> {
-    let cols = [
-        "route_id",
-        "partner",
-        "block_hours",
-        "mot",
-        "distance_km",
-        "payout",
-        "cost",
-    ];
-    let batch = read_columns(path, Some(&cols))?;
+    tally: &HashMap<String, RouteTally>,
+) -> Result<RouteGroups, IngestError> {
+    let batch = read_columns(path, Some(&ROUTE_GROUP_COLUMNS))?;
     let mut groups: BTreeMap<(String, i32, String), BlockCounts> = BTreeMap::new();
+    let mut supervisors: BTreeMap<(String, String), Counts> = BTreeMap::new();
     if batch.num_rows() == 0 {
-        return Ok(Vec::new());
+        return Ok(RouteGroups::default());
     }
     let err = |m: &str| lake_err(path, m);
     let route = batch
@@ -370,16 +514,29 @@ pub fn route_blocks(
         .column_by_name("cost")
         .ok_or_else(|| err("no cost"))?
         .as_primitive::<Decimal128Type>();
+    let supervisor = dict(&batch, "supervisor").map_err(|m| lake_err(path, m))?;
     let partners = partner.values().as_string::<i32>();
     let mots = mot.values().as_string::<i32>();
+    let supervisor_names = supervisor.values().as_string::<i32>();
     for i in 0..batch.num_rows() {
+        let partner_code = partners.value(partner.keys().value(i) as usize);
         let key = (
-            partners.value(partner.keys().value(i) as usize).to_owned(),
+            partner_code.to_owned(),
             hours.value(i),
             mots.value(mot.keys().value(i) as usize).to_owned(),
         );
         let b = groups.entry(key).or_default();
-        let d = delivered.get(route.value(i)).copied().unwrap_or(0);
+        let t = tally.get(route.value(i)).copied().unwrap_or_default();
+        let d = t.delivered;
+        if supervisor.is_valid(i) {
+            let name = supervisor_names.value(supervisor.keys().value(i) as usize);
+            if !name.is_empty() {
+                let c = supervisors
+                    .entry((partner_code.to_owned(), name.to_owned()))
+                    .or_default();
+                t.add_route_to(c).map_err(|m| err(&m))?;
+            }
+        }
         let metres = (distance.value(i) * 1000.0).round() as i64;
         b.routes += 1;
         b.delivered += d;
@@ -397,15 +554,7 @@ pub fn route_blocks(
             b.distance_m_uncosted += metres;
         }
     }
-    Ok(groups
-        .into_iter()
-        .map(|((partner, block_hours, mot), counts)| BlockGroup {
-            partner,
-            block_hours,
-            mot,
-            counts,
-        })
-        .collect())
+    Ok(RouteGroups::of(groups, supervisors))
 }
 
 /// Cash deposited per partner in a remittances lake file: (amount in minor units,
@@ -432,12 +581,14 @@ pub fn remitted_per_partner(path: &Path) -> Result<BTreeMap<String, (i64, i64)>,
     Ok(out)
 }
 
-/// The derived data of one station-day: facts per partner, and route blocks where a
-/// routes file covers the day.
+/// The derived data of one station-day: facts per partner and VAS packages per partner
+/// and kind, and route blocks and supervisors where a routes file covers the day.
 #[derive(Debug, Default)]
 pub struct StationDayData {
     pub facts: BTreeMap<String, Counts>,
+    pub vas: Vec<VasGroup>,
     pub blocks: Vec<BlockGroup>,
+    pub supervisors: Vec<SupervisorGroup>,
 }
 
 /// The daily facts of one station-day from its current lake files.
@@ -454,7 +605,7 @@ pub fn station_day(
     routes: Option<&Path>,
 ) -> Result<StationDayData, IngestError> {
     let mut acc = if routes.is_some() {
-        DayAccumulator::with_route_delivered()
+        DayAccumulator::with_route_tally()
     } else {
         DayAccumulator::default()
     };
@@ -473,13 +624,14 @@ pub fn station_day(
             acc.add_deliveries(&batch).map_err(|m| lake_err(path, m))?;
         }
     }
-    let blocks = match routes {
+    let groups = match routes {
         Some(path) => {
-            let delivered = acc.route_delivered.take().unwrap_or_default();
-            route_blocks(path, &delivered)?
+            let tally = acc.route_tally.take().unwrap_or_default();
+            route_groups(path, &tally)?
         }
-        None => Vec::new(),
+        None => RouteGroups::default(),
     };
+    let blocks = groups.blocks;
     // A partner's routes are its routes rows: the sum over its blocks.
     let per_partner = routes.map(|_| {
         let mut m: BTreeMap<String, i64> = BTreeMap::new();
@@ -488,9 +640,12 @@ pub fn station_day(
         }
         m
     });
+    let vas = acc.vas_groups();
     Ok(StationDayData {
         facts: acc.finish(per_partner.as_ref()),
+        vas,
         blocks,
+        supervisors: groups.supervisors,
     })
 }
 

@@ -30,12 +30,14 @@ mod people;
 mod plans;
 mod profit;
 mod reviews;
+mod supervisors;
 pub mod testing;
+mod vas;
 
 pub use cod::RemitRow;
 pub use db::{AuditFilter, AuditRow, Db, JobsLock, Result, Store, StoreError, redact};
 pub use documents::{DocumentRow, GuaranteeRow, NewDocument, NewGuarantee};
-pub use ev::GoalRow as EvGoalRow;
+pub use ev::{ConnectRow, GoalRow as EvGoalRow, NewConnect, NewVendor, VendorRow};
 pub use facts::FactRow;
 pub use flags::{FlagRow, FlagSync, NewFlag};
 pub use followups::{
@@ -44,7 +46,7 @@ pub use followups::{
 };
 pub use goals::{GoalRow, NewGoal};
 pub use health::{ConfigVersion, ScoreRun, ScoreSnapshot};
-pub use ingest::{BatchRow, LakeFileRow, NewBatch, Outcome};
+pub use ingest::{BatchRow, DayRows, LakeFileRow, NewBatch, Outcome};
 pub use invoices::{DisputeRow, InvoiceRow, NewInvoice, Settlement};
 pub use launches::{CHECKLISTS, Checklist, ChecklistItem, LaunchRow, TemplateItem};
 pub use network::StationRow;
@@ -54,6 +56,8 @@ pub use people::{NewUser, TokenRow, UserRow};
 pub use plans::{NewPlan, PlanRow};
 pub use profit::BlockRow;
 pub use reviews::{NewReview, ReviewRow, review_subject};
+pub use supervisors::{ContactRow as SupervisorContactRow, SupervisorRow};
+pub use vas::{VasList, VasRow};
 
 /// The ingest commit and its parts.
 pub mod batches_api {

@@ -107,6 +107,10 @@ pub enum Command {
     Invoices(commands::invoices::InvoicesArgs),
     /// EV share of routes per partner and week, sustainability goals, who is behind.
     Ev(commands::ev::EvArgs),
+    /// VAS adoption per partner and kind beside the network; kinds offered and enrolled.
+    Vas(commands::vas::VasArgs),
+    /// The supervisor ready reckoner: tenure, routes, DOT; top performers; names.
+    Supervisors(commands::supervisors::SupervisorsArgs),
     /// Launch readiness: gated checklists and the go/no-go board.
     Launches(commands::launches::LaunchesArgs),
     /// The partner's file: legal name, GSTIN, PAN, contact, bank (masked), fleet.

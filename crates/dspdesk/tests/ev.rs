@@ -172,3 +172,194 @@ fn a_partner_below_its_goals_trajectory_in_a_later_week_is_behind() {
         .unwrap_or(after.len());
     assert!(after[first_not..].iter().all(|l| l["behind"] != true));
 }
+
+#[test]
+fn a_connect_is_reminded_the_day_before_escalates_unrecorded_and_schedules_its_next_step() {
+    let env = Env::new();
+    let sim = env.path("sim");
+    env.run(&[
+        "simulate",
+        "--stations",
+        "1",
+        "--partners",
+        "2",
+        "--days",
+        "7",
+        "--start",
+        "2026-11-23",
+        "--volume",
+        "100",
+        "--out",
+        sim.to_str().unwrap(),
+    ])
+    .ok();
+    env.run(&[
+        "ingest",
+        "deliveries",
+        sim.join("deliveries.csv").to_str().unwrap(),
+    ])
+    .ok();
+    let text = std::fs::read_to_string(sim.join("deliveries.csv")).unwrap();
+    let partner = text
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(4)
+        .unwrap()
+        .to_owned();
+    let now = |t: &str| format!("2026-12-{t}Z");
+    // A vendor with a bad e-mail is refused; a good one is kept.
+    let bad = env.run(&[
+        "ev",
+        "vendor",
+        "--name",
+        "Volta",
+        "--vehicles",
+        "EV3W",
+        "--email",
+        "fleet@",
+    ]);
+    assert!(
+        bad.code != 0 && bad.stderr.contains("e-mail"),
+        "{}",
+        bad.stderr
+    );
+    let added = env
+        .run(&[
+            "ev",
+            "vendor",
+            "--name",
+            "Volta Motors",
+            "--vehicles",
+            "EV3W: Volta Cargo",
+            "--contact",
+            "Ravi M",
+            "--phone",
+            "+91 80 4000 1234",
+            "--email",
+            "fleet@volta.example",
+        ])
+        .ok();
+    let vendor = added
+        .stdout
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .trim_end_matches(':')
+        .to_owned();
+    let again = env.run(&[
+        "ev",
+        "vendor",
+        "--name",
+        "Volta Motors",
+        "--vehicles",
+        "EV3W",
+    ]);
+    assert!(
+        again.code != 0 && again.stderr.contains("kept already"),
+        "{}",
+        again.stderr
+    );
+    // A meeting in the past is refused; one on the 10th is scheduled.
+    let past = env.run(&[
+        "ev",
+        "connect",
+        &partner,
+        "--vendor",
+        &vendor,
+        "--date",
+        "2026-11-30",
+        "--attendees",
+        "Ravi",
+        "--now",
+        &now("01T09:00:00"),
+    ]);
+    assert!(
+        past.code != 0 && past.stderr.contains("past"),
+        "{}",
+        past.stderr
+    );
+    let made = env
+        .run(&[
+            "ev",
+            "connect",
+            &partner,
+            "--vendor",
+            &vendor,
+            "--date",
+            "2026-12-10",
+            "--attendees",
+            "Ravi M (Volta), the owner",
+            "--now",
+            &now("01T09:00:00"),
+        ])
+        .ok();
+    let id = made
+        .stdout
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .trim_end_matches(':')
+        .to_owned();
+    let jobs = |at: &str| env.run(&["jobs", "run", "--now", &now(at)]).ok().stdout;
+    // Reminded once, the day before; not earlier, not twice.
+    assert!(jobs("08T09:00:00").contains("; 0 EV connect reminders"));
+    assert!(jobs("09T09:00:00").contains("; 1 EV connect reminders"));
+    assert!(jobs("09T10:00:00").contains("; 0 EV connect reminders"));
+    // Due at the end of its day: unrecorded the day after, it escalates.
+    let late = jobs("11T09:00:00");
+    assert!(!late.starts_with("escalated 0 "), "{late}");
+    // The queue's state change cannot resolve it; recording the outcome does.
+    let queue = env.run(&["cases", "resolve", &id, "--now", &now("11T10:00:00")]);
+    assert!(
+        queue.code != 0 && queue.stderr.contains("recording its outcome"),
+        "{}",
+        queue.stderr
+    );
+    let rec = env
+        .run(&[
+            "ev",
+            "outcome",
+            &id,
+            "--outcome",
+            "10 EV3W on a month's trial",
+            "--next-step",
+            "review the trial",
+            "--next-date",
+            "2027-01-12",
+            "--now",
+            &now("11T10:00:00"),
+        ])
+        .ok();
+    assert!(
+        rec.stdout.contains("the next one is connect"),
+        "{}",
+        rec.stdout
+    );
+    let twice = env.run(&[
+        "ev",
+        "outcome",
+        &id,
+        "--outcome",
+        "again",
+        "--now",
+        &now("11T11:00:00"),
+    ]);
+    assert!(
+        twice.code != 0 && twice.stderr.contains("recorded already"),
+        "{}",
+        twice.stderr
+    );
+    let list: Vec<Value> =
+        serde_json::from_str(&env.run(&["ev", "connects", "--format", "json"]).ok().stdout)
+            .unwrap();
+    assert_eq!(list.len(), 2);
+    // The open next one first, then the resolved one with its outcome.
+    assert_eq!(list[0]["meeting_date"], "2027-01-12");
+    assert_eq!(list[0]["followup"]["state"], "open");
+    assert_eq!(list[0]["followup"]["title"], "EV connect: review the trial");
+    assert_eq!(list[1]["followup"]["state"], "resolved");
+    assert_eq!(list[1]["outcome"], "10 EV3W on a month's trial");
+    assert_eq!(list[1]["next_id"], list[0]["followup"]["id"]);
+}

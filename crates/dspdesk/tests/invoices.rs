@@ -319,3 +319,33 @@ fn a_bad_invoice_file_names_every_row_and_column_and_stores_nothing() {
     assert_eq!(v[0]["gst_case"]["kind"], "gst");
     assert_eq!(v[0]["tax_difference"], 0);
 }
+
+#[test]
+fn the_gst_rate_is_the_rates_configurations() {
+    let env = Env::new();
+    let sim = loaded(&env);
+    // The network moves to 12%: invoices taxed at 18% now fail the GST check.
+    let twelve = env.path("rates-12.toml");
+    let rates = std::fs::read_to_string(RATES).unwrap();
+    std::fs::write(&twelve, format!("gst_rate_pct = \"12\"\n{rates}")).unwrap();
+    env.run(&["config", "load", "rates", twelve.to_str().unwrap()])
+        .ok();
+    let file = sim.join("invoices.csv");
+    env.run(&[&["invoices", "load", file.to_str().unwrap()][..], &NOW[..]].concat())
+        .ok();
+    let all = list(&env);
+    assert!(!all.is_empty());
+    let failed = all
+        .iter()
+        .filter(|i| i["gst_problem"].as_str().is_some_and(|p| !p.is_empty()))
+        .count();
+    assert_eq!(failed, all.len(), "{:?}", all.first());
+    let bad = env.path("rates-odd.toml");
+    std::fs::write(&bad, format!("gst_rate_pct = \"12.25\"\n{rates}")).unwrap();
+    let refused = env.run(&["config", "load", "rates", bad.to_str().unwrap()]);
+    assert!(
+        refused.code != 0 && refused.stderr.contains("gst_rate_pct"),
+        "{}",
+        refused.stderr
+    );
+}

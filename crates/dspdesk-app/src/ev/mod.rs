@@ -2,6 +2,8 @@
 //! rows' blocks), its registered fleet's EV share (from its file), and its sustainability
 //! goal's trajectory; partners behind the trajectory in the last complete week listed.
 
+pub mod connects;
+
 use crate::shared::actor::Actor;
 use crate::shared::error::AppError;
 use crate::shared::model::Model;

@@ -615,6 +615,16 @@ pub async fn transition(
             ),
         ));
     }
+    // A connect is resolved by recording its outcome; it may still be closed (called
+    // off) or reopened here.
+    if f.kind == Kind::EvConnect && to == State::Resolved {
+        return Err(AppError::invalid(
+            "state",
+            format!(
+                "follow-up {id} is an EV connect: it is resolved by recording its outcome on the EV page (dspdesk ev outcome)"
+            ),
+        ));
+    }
     save(ws, id, &e).await
 }
 
@@ -702,7 +712,7 @@ async fn reopened_resolve_by(
     f: &FollowupRow,
     now: DateTime<Utc>,
 ) -> Result<DateTime<Utc>, AppError> {
-    if let (Kind::ActionItem, Some(due)) = (f.kind, f.data_date) {
+    if let (Kind::ActionItem | Kind::EvConnect, Some(due)) = (f.kind, f.data_date) {
         let end = due_at(zone_of(ws, &f.station).await?, due);
         if end > now {
             return Ok(end);

@@ -19,7 +19,7 @@ use dspdesk_lake::{
     DayMode, ImportProfile, IngestError, Kind, Progress, StageOptions, Staged, Zones,
 };
 use dspdesk_store::batches_api::{IngestCommit, NewBatch, Outcome};
-use dspdesk_store::{BlockRow, FactRow, LakeFileRow, RemitRow};
+use dspdesk_store::{DayRows, LakeFileRow, RemitRow};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -128,8 +128,7 @@ struct Derived {
     files: Vec<LakeFileRow>,
     days: Vec<(String, NaiveDate)>,
     fact_days: Vec<(String, NaiveDate)>,
-    facts: Vec<FactRow>,
-    blocks: Vec<BlockRow>,
+    rows: DayRows,
     remit_days: Vec<(String, NaiveDate)>,
     remitted: Vec<RemitRow>,
 }
@@ -278,8 +277,7 @@ async fn derive(
             files,
             days,
             fact_days: Vec::new(),
-            facts: Vec::new(),
-            blocks: Vec::new(),
+            rows: DayRows::default(),
         });
     }
     let mut deliveries = ws.store.current_files(Kind::Deliveries.as_str()).await?;
@@ -292,7 +290,7 @@ async fn derive(
     for f in &files {
         fresh.insert((f.station.clone(), f.date), f.path.clone());
     }
-    let (facts, blocks) = blocking({
+    let rows = blocking({
         let days = days.clone();
         move || facts_for_days(&lake, &days, &deliveries, &routes)
     })
@@ -301,8 +299,7 @@ async fn derive(
         fact_days: days.clone(),
         files,
         days,
-        facts,
-        blocks,
+        rows,
         remit_days: Vec::new(),
         remitted: Vec::new(),
     })
@@ -553,7 +550,7 @@ async fn commit(
     d: &Derived,
 ) -> Result<i64, AppError> {
     let mut partners: Vec<String> = staged.partners.iter().cloned().collect();
-    for f in &d.facts {
+    for f in &d.rows.facts {
         if !staged.partners.contains(&f.partner) {
             partners.push(f.partner.clone());
         }
@@ -571,8 +568,7 @@ async fn commit(
         partners: &partners,
         files: &d.files,
         fact_days: &d.fact_days,
-        facts: &d.facts,
-        blocks: &d.blocks,
+        rows: &d.rows,
         remit_days: &d.remit_days,
         remitted: &d.remitted,
     };
@@ -643,7 +639,7 @@ pub async fn ingest(
     let t2 = Instant::now();
     let d = derive(ws, kind, &written).await?;
     report.seconds_facts = t2.elapsed().as_secs_f64();
-    report.facts = d.facts.len() as u64;
+    report.facts = d.rows.facts.len() as u64;
 
     let t3 = Instant::now();
     crash_point("before_commit");

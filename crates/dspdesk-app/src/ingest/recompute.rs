@@ -4,22 +4,22 @@ use crate::shared::error::AppError;
 use crate::shared::workspace::Workspace;
 use chrono::NaiveDate;
 use dspdesk_lake::{IngestError, Kind, Lake, engine};
-use dspdesk_store::{BlockRow, FactRow, RemitRow};
+use dspdesk_store::{BlockRow, DayRows, FactRow, RemitRow, SupervisorRow, VasRow};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 use std::time::Instant;
 
 type Files = HashMap<(String, NaiveDate), String>;
 
-/// Computes the facts and route blocks of `days` from the given current files, in
-/// parallel.
+/// Computes the facts, route blocks, VAS and supervisors of `days` from the given
+/// current files, in parallel.
 pub fn facts_for_days(
     lake: &Lake,
     days: &[(String, NaiveDate)],
     deliveries: &Files,
     routes: &Files,
-) -> Result<(Vec<FactRow>, Vec<BlockRow>), IngestError> {
-    let per_day: Vec<(Vec<FactRow>, Vec<BlockRow>)> = days
+) -> Result<DayRows, IngestError> {
+    let per_day: Vec<DayRows> = days
         .par_iter()
         .map(|(station, date)| {
             let key = (station.clone(), *date);
@@ -48,16 +48,41 @@ pub fn facts_for_days(
                     counts: b.counts,
                 })
                 .collect();
-            Ok((facts, blocks))
+            let vas = data
+                .vas
+                .into_iter()
+                .map(|v| VasRow {
+                    partner: v.partner,
+                    station: station.clone(),
+                    date: *date,
+                    vas: v.vas,
+                    counts: v.counts,
+                })
+                .collect();
+            let supervisors = data
+                .supervisors
+                .into_iter()
+                .map(|s| SupervisorRow {
+                    partner: s.partner,
+                    station: station.clone(),
+                    date: *date,
+                    supervisor: s.supervisor,
+                    counts: s.counts,
+                })
+                .collect();
+            Ok(DayRows {
+                facts,
+                blocks,
+                vas,
+                supervisors,
+            })
         })
         .collect::<Result<_, IngestError>>()?;
-    let mut facts = Vec::new();
-    let mut blocks = Vec::new();
-    for (f, b) in per_day {
-        facts.extend(f);
-        blocks.extend(b);
+    let mut rows = DayRows::default();
+    for d in per_day {
+        rows.extend(d);
     }
-    Ok((facts, blocks))
+    Ok(rows)
 }
 
 /// The deposits per partner of each remittance station-day, in parallel.
@@ -126,27 +151,27 @@ pub async fn recompute(
     let days: Vec<(String, NaiveDate)> = days.into_iter().collect();
     let t = Instant::now();
     let lake = ws.lake.clone();
-    let (facts, blocks, remitted) = tokio::task::spawn_blocking({
+    let (derived, remitted) = tokio::task::spawn_blocking({
         let days = days.clone();
         let remit_days = remit_days.clone();
         move || -> Result<_, IngestError> {
-            let (facts, blocks) = facts_for_days(&lake, &days, &deliveries, &routes)?;
+            let rows = facts_for_days(&lake, &days, &deliveries, &routes)?;
             let remitted = remitted_for_days(&lake, &remit_days)?;
-            Ok((facts, blocks, remitted))
+            Ok((rows, remitted))
         }
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))??;
     let seconds_compute = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    ws.store.replace_facts(&days, &facts, &blocks).await?;
+    ws.store.replace_facts(&days, &derived).await?;
     let remit_keys: Vec<(String, NaiveDate)> =
         remit_days.into_iter().map(|(s, d, _)| (s, d)).collect();
     ws.store.replace_remitted(&remit_keys, &remitted).await?;
     Ok(RecomputeReport {
         station_days: days.len() as u64,
         rows,
-        facts: facts.len() as u64,
+        facts: derived.facts.len() as u64,
         seconds_compute,
         seconds_store: t.elapsed().as_secs_f64(),
     })

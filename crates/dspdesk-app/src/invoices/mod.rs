@@ -189,6 +189,13 @@ async fn refusals(
     Ok(p)
 }
 
+/// The GST rate invoices are checked at: the rates configuration's, or 18%.
+pub async fn gst_rate_bp(ws: &Workspace) -> Result<i64, AppError> {
+    Ok(crate::profit::rate_book(ws)
+        .await?
+        .map_or(GST_RATE_BP, |(_, b)| b.gst_rate_bp()))
+}
+
 /// Checks one invoice: its refusals, or the invoice ready to store with the follow-ups
 /// its GST and payout checks open.
 async fn check(
@@ -204,7 +211,7 @@ async fn check(
         return Ok(Err(p));
     }
     let fy = financial_year(inv.invoice_date);
-    let tax = gst_check(&inv, GST_RATE_BP)
+    let tax = gst_check(&inv, gst_rate_bp(ws).await?)
         .ok_or_else(|| AppError::invalid("taxable_value", "the amounts are too large"))?;
     let (lines, unpriced) = expected(ws, &inv).await?;
     let expected_payout = lines

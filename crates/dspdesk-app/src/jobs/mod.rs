@@ -29,6 +29,8 @@ pub struct JobReport {
     pub plans_notified: u64,
     /// Renewal reminders sent for documents and bank guarantees about to expire.
     pub renewals_reminded: u64,
+    /// EV connects whose owner was reminded of the meeting.
+    pub connects_reminded: u64,
     /// Quarterly compliance checks opened.
     pub compliance_checks: u64,
 }
@@ -95,6 +97,7 @@ async fn round(
     }
     report.plans_notified = crate::plans::notify_plans(ws, now).await?;
     report.renewals_reminded = crate::documents::remind(ws, now).await?;
+    report.connects_reminded = crate::ev::connects::remind(ws, now).await?;
     report.compliance_checks = crate::documents::open_quarterly_checks(ws, now).await?;
     match mailer {
         Some(m) => {

@@ -395,6 +395,22 @@ impl Model {
             .min()
     }
 
+    /// The stations where the partner has any day or deposit, sorted.
+    pub fn stations_of(&self, partner: &str) -> Vec<&str> {
+        let mut v: Vec<&str> = self
+            .by_partner
+            .get(partner)
+            .map(|idx| {
+                idx.iter()
+                    .map(|&i| self.pairs[i].station.as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
     pub fn partners(&self) -> impl Iterator<Item = &String> {
         self.by_partner.keys()
     }

@@ -31,6 +31,26 @@ const UNDELIVERED: [f64; 3] = [0.68, 0.18, 0.14];
 const VAS: [&[u8]; 4] = [b"open_box", b"try_and_buy", b"install", b"exchange"];
 const VAS_WEIGHTS: [f64; 4] = [0.45, 0.25, 0.15, 0.15];
 
+/// A supervisor's own mark on their routes, fixed by their id: the share of the period
+/// gone by when they join (founding supervisors, index 0, and about a third of the
+/// others are there from the start), and how much their routes' on-time chance differs
+/// from the partner's (-4 to +4 points), so the reckoner has tenure and quality to tell
+/// apart.
+fn supervisor_mark(partner: &[u8], global: u32, founding: bool) -> (f64, f64) {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in partner {
+        h = (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
+    }
+    let x = scramble60(h ^ u64::from(global), 0x0005_EED5_u64);
+    let unit = |bits: u64| (bits % 10_000) as f64 / 10_000.0;
+    let joins = if founding || unit(x) < 0.35 {
+        0.0
+    } else {
+        0.8 * unit(x >> 14)
+    };
+    (joins, 0.08 * (unit(x >> 28) - 0.5))
+}
+
 /// The rows of one station on one day, and the COD each partner collected.
 pub(super) struct StationDay {
     pub(super) deliveries: Vec<u8>,
@@ -200,14 +220,21 @@ impl Network {
 
             let mut cod_paise: u64 = 0;
             for (r, spec) in specs.iter().enumerate() {
-                pd.push_route(&mut out.routes, &mut rng, &mut pool, &mut prefix, r, spec);
+                let sup_adj = pd.push_route(
+                    &mut out.routes,
+                    &mut rng,
+                    &mut pool,
+                    &mut prefix,
+                    (r, shift.t_period),
+                    spec,
+                );
                 out.route_rows += 1;
 
-                // A route has good and bad days of its own.
+                // A route has good and bad days of its own, and its supervisor's mark.
                 // `dot` is the day's on-time share of dispatched packages; only
                 // delivered ones can be on time, so the chance per delivered package
                 // is dot / dcr.
-                let p_on = (pd.dot / pd.dcr + 0.03 * rng.normal()).clamp(0.3, 0.999);
+                let p_on = (pd.dot / pd.dcr + sup_adj + 0.03 * rng.normal()).clamp(0.3, 0.999);
 
                 for _ in 0..spec.load {
                     let id = scramble60(id_base | pkg_index, self.id_key);
@@ -327,9 +354,9 @@ impl<'a> PartnerDay<'a> {
         rng: &mut Rng,
         pool: &mut [u32],
         prefix: &mut Vec<u8>,
-        r: usize,
+        (r, t_period): (usize, f64),
         spec: &RouteSpec,
-    ) {
+    ) -> f64 {
         let (st, slot, date) = (self.station, self.slot, self.date);
         let code = &self.partner.code;
 
@@ -353,7 +380,13 @@ impl<'a> PartnerDay<'a> {
         } else {
             rng.below(u64::from(slot.n_drv)) as u32
         };
-        let sup = drv % slot.n_sup;
+        // The driver's supervisor, or the founding one before they join.
+        let mut sup = drv % slot.n_sup;
+        let (joins, mut adj) = supervisor_mark(code, slot.sup_base + sup, sup == 0);
+        if t_period < joins {
+            sup = 0;
+            adj = supervisor_mark(code, slot.sup_base, true).1;
+        }
         let hours = BLOCKS[spec.block];
         let km10 = (f64::from(hours) * KM_PER_HOUR[spec.kind] * rng.uniform(0.75, 1.25) * 10.0)
             .round() as u64;
@@ -391,6 +424,7 @@ impl<'a> PartnerDay<'a> {
         prefix.push(b',');
         prefix.extend_from_slice(code);
         prefix.push(b',');
+        adj
     }
 
     /// Writes the row of package `id` to `d`, after the `prefix` its route's

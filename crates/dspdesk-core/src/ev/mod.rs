@@ -61,3 +61,50 @@ pub fn goal_problem(target_pct: f64, by: NaiveDate, set_on: NaiveDate) -> Option
     }
     (by <= set_on).then(|| format!("the goal's date {by} is after the day it is set ({set_on})"))
 }
+
+/// Why an EV vendor is refused, as (field, reason), or `None`: a name, what vehicles
+/// they offer, and a phone and e-mail that read as such when given.
+pub fn vendor_problem(
+    name: &str,
+    vehicles: &str,
+    phone: &str,
+    email: &str,
+) -> Option<(&'static str, String)> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        return Some((
+            "name",
+            "give the vendor's name (at most 120 characters)".into(),
+        ));
+    }
+    if vehicles.trim().is_empty() {
+        return Some((
+            "vehicles",
+            "say what vehicles they offer, e.g. \"EV2W: Ather 450S; EV3W: Mahindra Treo\"".into(),
+        ));
+    }
+    if let Some(p) = crate::supervisors::contact_problem("", phone) {
+        return Some(("contact_phone", p));
+    }
+    let email = email.trim();
+    let ok = email.is_empty()
+        || email
+            .split_once('@')
+            .is_some_and(|(a, d)| !a.is_empty() && d.contains('.') && !d.starts_with('.'));
+    (!ok).then(|| {
+        (
+            "contact_email",
+            format!("{email:?} is not an e-mail address"),
+        )
+    })
+}
+
+/// Why a connect's meeting date is refused, or `None`: not before the day it is
+/// scheduled.
+pub fn meeting_problem(date: NaiveDate, today: NaiveDate) -> Option<String> {
+    (date < today).then(|| {
+        format!(
+            "the meeting's date {date} is past (today is {today}): give it a date from today on"
+        )
+    })
+}

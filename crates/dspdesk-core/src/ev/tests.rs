@@ -52,3 +52,29 @@ fn a_goal_needs_a_share_and_a_later_date() {
     assert!(goal_problem(30.0, d(1, 1), d(1, 1)).is_some());
     assert_eq!(goal_problem(30.0, d(3, 1), d(1, 1)), None);
 }
+
+#[test]
+fn vendors_and_meetings_are_checked() {
+    assert_eq!(
+        vendor_problem(
+            "Ather",
+            "EV2W: 450S",
+            "+91 80 4000 1234",
+            "fleet@ather.example"
+        ),
+        None
+    );
+    assert_eq!(vendor_problem(" ", "EV2W", "", "").unwrap().0, "name");
+    assert_eq!(vendor_problem("Ather", "", "", "").unwrap().0, "vehicles");
+    assert_eq!(
+        vendor_problem("Ather", "EV2W", "12", "").unwrap().0,
+        "contact_phone"
+    );
+    assert_eq!(
+        vendor_problem("Ather", "EV2W", "", "fleet@").unwrap().0,
+        "contact_email"
+    );
+    let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    assert!(meeting_problem(d("2026-11-30"), d("2026-12-01")).is_some());
+    assert_eq!(meeting_problem(d("2026-12-01"), d("2026-12-01")), None);
+}

@@ -35,10 +35,12 @@ pub enum Kind {
     ComplianceCheck,
     /// An invoice whose taxable value is not the payout of the partner's routes.
     Dispute,
+    /// A meeting between an EV vendor and a partner, due on its day.
+    EvConnect,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Nl,
         Kind::Cod,
         Kind::Ageing,
@@ -48,6 +50,7 @@ impl Kind {
         Kind::ActionItem,
         Kind::ComplianceCheck,
         Kind::Dispute,
+        Kind::EvConnect,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -61,6 +64,7 @@ impl Kind {
             Kind::ActionItem => "action_item",
             Kind::ComplianceCheck => "compliance_check",
             Kind::Dispute => "dispute",
+            Kind::EvConnect => "ev_connect",
         }
     }
 
@@ -75,6 +79,7 @@ impl Kind {
             Kind::ActionItem => "Action item",
             Kind::ComplianceCheck => "Quarterly compliance check",
             Kind::Dispute => "Invoice dispute",
+            Kind::EvConnect => "EV connect",
         }
     }
 
@@ -105,6 +110,8 @@ impl Kind {
             Kind::ComplianceCheck => (72, 720),
             // The GST case's clock: an invoice's question either way.
             Kind::Dispute => (72, 336),
+            // A connect is due on its day; this is for one without.
+            Kind::EvConnect => (24, 168),
         };
         Sla {
             respond_hours: respond,

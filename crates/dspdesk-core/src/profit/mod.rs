@@ -49,6 +49,20 @@ pub const MAX_RATE: i64 = 10_000_000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Default)]
 pub struct Amount(pub Decimal);
 
+/// A GST rate in percent as basis points: 0 to 40%, at most two places, an even number
+/// of basis points.
+fn gst_bp(pct: Decimal) -> Result<i64, String> {
+    let bp = pct * Decimal::from(100);
+    let ok = bp.fract().is_zero() && bp >= Decimal::ZERO && bp <= Decimal::from(4000);
+    let bp = i64::try_from(bp).unwrap_or(-1);
+    if !ok || bp % 2 != 0 {
+        return Err(format!(
+            "gst_rate_pct = {pct}: write a rate from 0 to 40 with at most two places whose CGST and SGST halves are exact, e.g. 18 or 12.5"
+        ));
+    }
+    Ok(bp)
+}
+
 impl<'de> Deserialize<'de> for Amount {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
@@ -144,6 +158,10 @@ pub struct CostModel {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RateBook {
+    /// The GST rate partners' invoices are checked at, in percent (default 18; up to two
+    /// places, an even number of basis points so CGST and SGST halve it exactly).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gst_rate_pct: Option<Amount>,
     #[serde(default, rename = "rate_card")]
     pub rate_cards: Vec<RateCard>,
     #[serde(default, rename = "cost_model")]
@@ -240,8 +258,19 @@ impl RateBook {
         Ok(book)
     }
 
+    /// The GST rate in basis points: the book's, or 18%.
+    pub fn gst_rate_bp(&self) -> i64 {
+        self.gst_rate_pct
+            .as_ref()
+            .and_then(|r| gst_bp(r.0).ok())
+            .unwrap_or(crate::invoices::GST_RATE_BP)
+    }
+
     pub fn validate(&self) -> Result<(), String> {
         let mut errors = Vec::new();
+        if let Some(Err(e)) = self.gst_rate_pct.as_ref().map(|r| gst_bp(r.0)) {
+            errors.push(e);
+        }
         let check_mot = |what: &str, mot: &str, errors: &mut Vec<String>| {
             if Mot::parse(mot).is_none() {
                 errors.push(format!(
@@ -512,5 +541,18 @@ energy_per_km = { 2W = "2.125" }
         let e = RateBook::from_toml(&BOOK.replace("\"1100.50\"", "\"79228162514264337593543\""))
             .unwrap_err();
         assert!(e.contains("largest rate"), "{e}");
+    }
+
+    #[test]
+    fn the_gst_rate_is_configuration_with_eighteen_percent_by_default() {
+        assert_eq!(RateBook::from_toml(BOOK).unwrap().gst_rate_bp(), 1800);
+        let twelve = RateBook::from_toml(&format!("gst_rate_pct = \"12\"\n{BOOK}")).unwrap();
+        assert_eq!(twelve.gst_rate_bp(), 1200);
+        let half = format!("gst_rate_pct = 12.5\n{BOOK}");
+        assert_eq!(RateBook::from_toml(&half).unwrap().gst_rate_bp(), 1250);
+        for bad in ["12.01", "12.25", "41", "-5", "12.345"] {
+            let e = RateBook::from_toml(&format!("gst_rate_pct = \"{bad}\"\n{BOOK}")).unwrap_err();
+            assert!(e.contains("gst_rate_pct"), "{bad}: {e}");
+        }
     }
 }

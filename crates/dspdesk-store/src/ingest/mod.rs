@@ -13,6 +13,8 @@ use crate::db::{
 };
 use crate::facts::{FactRow, insert_facts};
 use crate::profit::{BlockRow, insert_blocks};
+use crate::supervisors::{SupervisorRow, insert_supervisors};
+use crate::vas::{VasRow, insert_vas};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 
@@ -78,6 +80,40 @@ macro_rules! bind_batch {
     };
 }
 
+/// What the lake derives for a set of station-days: made current together.
+#[derive(Debug, Clone, Default)]
+pub struct DayRows {
+    pub facts: Vec<FactRow>,
+    /// Route blocks, where a routes file covers the day.
+    pub blocks: Vec<BlockRow>,
+    pub vas: Vec<VasRow>,
+    /// Supervisors, where a routes file covers the day.
+    pub supervisors: Vec<SupervisorRow>,
+}
+
+impl DayRows {
+    pub fn extend(&mut self, o: DayRows) {
+        self.facts.extend(o.facts);
+        self.blocks.extend(o.blocks);
+        self.vas.extend(o.vas);
+        self.supervisors.extend(o.supervisors);
+    }
+}
+
+/// Replaces every derived row of the station-days `$days` with `$rows` (a `DayRows`).
+macro_rules! replace_day_rows {
+    ($pool:expr, $exec:expr, $days:expr, $rows:expr) => {
+        delete_days_from!($pool, $exec, "daily_facts", $days);
+        insert_facts!($pool, $exec, $rows.facts);
+        delete_days_from!($pool, $exec, "daily_blocks", $days);
+        insert_blocks!($pool, $exec, $rows.blocks);
+        delete_days_from!($pool, $exec, "daily_vas", $days);
+        insert_vas!($pool, $exec, $rows.vas);
+        delete_days_from!($pool, $exec, "daily_supervisors", $days);
+        insert_supervisors!($pool, $exec, $rows.supervisors);
+    };
+}
+
 /// Everything an ingest makes current, written in one transaction.
 #[derive(Debug)]
 pub struct IngestCommit<'a> {
@@ -86,11 +122,10 @@ pub struct IngestCommit<'a> {
     pub stations: &'a [(String, String)],
     pub partners: &'a [String],
     pub files: &'a [LakeFileRow],
-    /// The complete facts of every station-day in `fact_days`.
+    /// The complete facts (and blocks, VAS, supervisors) of every station-day in
+    /// `fact_days`.
     pub fact_days: &'a [(String, NaiveDate)],
-    pub facts: &'a [FactRow],
-    /// The route blocks of the same station-days.
-    pub blocks: &'a [BlockRow],
+    pub rows: &'a DayRows,
     /// The complete deposits of every station-day in `remit_days`.
     pub remit_days: &'a [(String, NaiveDate)],
     pub remitted: &'a [RemitRow],
@@ -159,10 +194,7 @@ impl Store {
                 }
                 q.execute(&mut *tx).await?;
             }
-            delete_days_from!(pool, &mut *tx, "daily_facts", c.fact_days);
-            insert_facts!(pool, &mut *tx, c.facts);
-            delete_days_from!(pool, &mut *tx, "daily_blocks", c.fact_days);
-            insert_blocks!(pool, &mut *tx, c.blocks);
+            replace_day_rows!(pool, &mut *tx, c.fact_days, c.rows);
             delete_days_from!(pool, &mut *tx, "daily_remitted", c.remit_days);
             insert_remitted!(pool, &mut *tx, c.remitted);
             sqlx::query(BUMP_VERSION).execute(&mut *tx).await?;
@@ -172,20 +204,12 @@ impl Store {
         Ok(id)
     }
 
-    /// Replaces the facts and route blocks of the given station-days, in one
-    /// transaction.
-    pub async fn replace_facts(
-        &self,
-        days: &[(String, NaiveDate)],
-        facts: &[FactRow],
-        blocks: &[BlockRow],
-    ) -> Result<()> {
+    /// Replaces the facts, route blocks, VAS and supervisors of the given station-days,
+    /// in one transaction.
+    pub async fn replace_facts(&self, days: &[(String, NaiveDate)], rows: &DayRows) -> Result<()> {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
-            delete_days_from!(pool, &mut *tx, "daily_facts", days);
-            insert_facts!(pool, &mut *tx, facts);
-            delete_days_from!(pool, &mut *tx, "daily_blocks", days);
-            insert_blocks!(pool, &mut *tx, blocks);
+            replace_day_rows!(pool, &mut *tx, days, rows);
             sqlx::query(BUMP_VERSION).execute(&mut *tx).await?;
             tx.commit().await?;
         });

@@ -1,6 +1,6 @@
 use crate::support::{commit, d, fact, file};
-use dspdesk_store::Store;
 use dspdesk_store::testing::TestStore;
+use dspdesk_store::{DayRows, Store};
 
 #[tokio::test]
 async fn cached_facts_follow_changes_made_by_another_process() {
@@ -38,8 +38,10 @@ async fn cached_facts_follow_changes_made_by_another_process() {
         writer
             .replace_facts(
                 &[("DEL4".into(), d(20))],
-                &[fact("SWFT", "DEL4", 20, 13)],
-                &[],
+                &DayRows {
+                    facts: vec![fact("SWFT", "DEL4", 20, 13)],
+                    ..DayRows::default()
+                },
             )
             .await
             .unwrap();

@@ -1,7 +1,7 @@
 use crate::support::{batch, commit, d, fact, file};
-use dspdesk_store::FactRow;
 use dspdesk_store::batches_api::{IngestCommit, Outcome};
 use dspdesk_store::testing::TestStore;
+use dspdesk_store::{DayRows, FactRow};
 
 #[tokio::test]
 async fn an_ingest_commit_replaces_the_station_days_it_touches() {
@@ -86,8 +86,10 @@ async fn a_failed_commit_changes_nothing() {
                 partners: &[],
                 files: &[file("DEL4", 20, "z")],
                 fact_days: &days,
-                facts: &[fact("NOPE", "DEL4", 20, 1)],
-                blocks: &[],
+                rows: &DayRows {
+                    facts: vec![fact("NOPE", "DEL4", 20, 1)],
+                    ..DayRows::default()
+                },
                 remit_days: &[],
                 remitted: &[],
             })
@@ -143,16 +145,21 @@ async fn the_batch_log_and_recompute_behave_alike() {
             partners: &partners,
             files: &[],
             fact_days: &[],
-            facts: &[],
-            blocks: &[],
+            rows: &DayRows::default(),
             remit_days: &[],
             remitted: &[],
         })
         .await
         .unwrap();
-        s.replace_facts(&[("DXB1".into(), d(20))], &many, &[])
-            .await
-            .unwrap();
+        s.replace_facts(
+            &[("DXB1".into(), d(20))],
+            &DayRows {
+                facts: many,
+                ..DayRows::default()
+            },
+        )
+        .await
+        .unwrap();
         let facts = s.facts_between(d(20), d(20)).await.unwrap();
         assert_eq!(facts.len(), 1203, "{}", t.backend());
         assert!(facts.iter().all(|f| f.partner != "SWFT"));

@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, Utc};
 use dspdesk_core::Counts;
 use dspdesk_store::batches_api::{IngestCommit, NewBatch, Outcome};
-use dspdesk_store::{FactRow, LakeFileRow, Store};
+use dspdesk_store::{DayRows, FactRow, LakeFileRow, Store};
 
 pub fn d(day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, day).unwrap()
@@ -71,8 +71,10 @@ pub async fn commit(store: &Store, hash: &str, files: &[LakeFileRow], facts: &[F
             partners: &partners,
             files,
             fact_days: &days,
-            facts,
-            blocks: &[],
+            rows: &DayRows {
+                facts: facts.to_vec(),
+                ..DayRows::default()
+            },
             remit_days: &[],
             remitted: &[],
         })

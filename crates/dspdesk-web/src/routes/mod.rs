@@ -25,6 +25,8 @@ pub mod people;
 pub mod plans;
 pub mod profit;
 pub mod reviews;
+pub mod supervisors;
+pub mod vas;
 
 use crate::AppState;
 use axum::routing::MethodRouter;
@@ -103,6 +105,8 @@ pub fn all() -> Vec<Route> {
         documents::routes(),
         onboarding::routes(),
         ev::routes(),
+        vas::routes(),
+        supervisors::routes(),
         invoices::routes(),
         launches::routes(),
         partners::routes(),

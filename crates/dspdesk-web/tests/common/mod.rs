@@ -300,6 +300,42 @@ pub async fn seed_invoices(app: &App, url: &str) -> Vec<i64> {
     out
 }
 
+/// A routes file for the walk's subjects, each route with a supervisor: R0 at DEL4
+/// (SUP-SWFT), R1 at BOM1 and R2 at PNQ5 (both SUP-ZIPX), every day of the deliveries.
+pub async fn seed_supervisors(app: &App, url: &str) {
+    let ws = Workspace::open(&app.data, Some(url)).await.unwrap();
+    let mut text = String::from(
+        "route_id,date,station,partner,block_hours,mot,distance_km,supervisor,driver,payout,cost\n",
+    );
+    for day in 16..=22 {
+        for (route, station, partner) in [
+            ("R0", "DEL4", "SWFT"),
+            ("R1", "BOM1", "ZIPX"),
+            ("R2", "PNQ5", "ZIPX"),
+        ] {
+            text.push_str(&format!(
+                "{route},2026-11-{day},{station},{partner},8,EV2W,40,SUP-{partner},D-{route},,\n"
+            ));
+        }
+    }
+    let file = app.data.join("walk-routes.csv");
+    std::fs::write(&file, text).unwrap();
+    let opts = IngestOptions {
+        loaded_by: "test".into(),
+        ..IngestOptions::default()
+    };
+    ingest(
+        &ws,
+        Kind::Routes,
+        &file,
+        &opts,
+        Arc::new(Progress::default()),
+    )
+    .await
+    .unwrap();
+    ws.close().await;
+}
+
 /// SWFT and ZIPX, the walk's partners, as applicants in onboarding.
 pub async fn seed_onboarding(app: &App, url: &str) {
     let ws = Workspace::open(&app.data, Some(url)).await.unwrap();

@@ -18,4 +18,5 @@ mod network;
 mod ops;
 mod people;
 mod profit;
+mod supervisors;
 mod walk;

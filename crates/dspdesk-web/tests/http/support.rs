@@ -3,8 +3,8 @@
 
 pub use crate::common::{
     App, PASSWORD, invoice_of, rows_at_two_stations, seed_documents, seed_flags, seed_followups,
-    seed_invoices, seed_launches, seed_onboarding, seed_plans, seed_reviews, serve_workspace,
-    spawn, spawn_with,
+    seed_invoices, seed_launches, seed_onboarding, seed_plans, seed_reviews, seed_supervisors,
+    serve_workspace, spawn, spawn_with,
 };
 pub use dspdesk_store::testing::TestStore;
 pub use reqwest::StatusCode;

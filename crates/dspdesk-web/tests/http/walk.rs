@@ -88,6 +88,8 @@ fn targets(path: &str, sees: &Sees, seeds: &Seeds) -> Vec<(String, Option<bool>)
             let invoice = seeds.invoices.get(i).copied().unwrap_or(999_999);
             let url = path
                 .replace("{code}", code)
+                .replace("{partner}", code)
+                .replace("{supervisor}", &format!("SUP-{code}"))
                 .replace("{station}", station)
                 .replace("{route}", route)
                 .replace("{date}", "2026-11-20")
@@ -105,6 +107,7 @@ fn targets(path: &str, sees: &Sees, seeds: &Seeds) -> Vec<(String, Option<bool>)
                 .any(|p| path.contains(p));
             // A document is the partner's: whoever sees the partner sees it.
             let partner_ok = !(path.contains("{code}")
+                || path.contains("{partner}")
                 || path.contains("{document}")
                 || path.contains("{invoice}")
                 || about_both)
@@ -177,6 +180,7 @@ async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
             invoices: seed_invoices(&app, &t.url).await,
         };
         seed_onboarding(&app, &t.url).await;
+        seed_supervisors(&app, &t.url).await;
         for sees in &CASES {
             let user = sees.user;
             let c = logged_in(&app, user).await;
@@ -189,6 +193,9 @@ async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
                         | "/admin/users/{username}/disable"
                         | "/followups/{id}/attachments"
                         | "/invoices/upload"
+                        | "/ev/vendors"
+                        | "/ev/connects"
+                        | "/ev/connects/{id}"
                         | "/notifications/settings"
                 ) {
                     continue;

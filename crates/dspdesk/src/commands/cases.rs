@@ -465,12 +465,13 @@ pub async fn jobs(cli: &Cli, args: &JobsArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     outln!(
-        "escalated {} follow-up levels; e-mail: {} sent, {} failed (kept for the next try); {} plans told; {} renewal reminders; {} compliance checks opened",
+        "escalated {} follow-up levels; e-mail: {} sent, {} failed (kept for the next try); {} plans told; {} renewal reminders; {} EV connect reminders; {} compliance checks opened",
         r.escalated,
         r.sent,
         r.failed,
         r.plans_notified,
         r.renewals_reminded,
+        r.connects_reminded,
         r.compliance_checks
     );
     if mailer.is_none() && r.unsent_no_smtp > 0 {

@@ -191,6 +191,9 @@ async fn generate_and_load(ws: &Workspace, args: &DemoArgs) -> anyhow::Result<()
     outln!("loaded the example rate cards and cost models as rates version {version}");
     load_invoices(ws, &args.dir.join("input")).await?;
     set_ev_goals(ws).await?;
+    ev_connects(ws).await?;
+    configure_vas(ws).await?;
+    name_supervisors(ws).await?;
     issue_planted_plans(ws, &sim.truth_path).await?;
     file_documents(ws).await?;
     onboard(ws).await?;
@@ -363,6 +366,192 @@ async fn set_ev_goals(ws: &Workspace) -> anyhow::Result<()> {
     outln!(
         "{n} partners with an EV goal (30% by {})",
         set.sunday() + Duration::days(90)
+    );
+    Ok(())
+}
+
+/// Three EV vendors, and connects with the partners behind their EV goal: one held
+/// (its outcome recorded, the next one scheduled), others coming up this week.
+async fn ev_connects(ws: &Workspace) -> anyhow::Result<()> {
+    use dspdesk_app::ev::connects::{self, Outcome, Schedule};
+    let admin = Actor::operator("demo");
+    let now = chrono::Utc::now();
+    let ids = demo_vendors(ws, &admin, now).await?;
+    let behind: Vec<String> = dspdesk_app::ev::board(ws, &admin, 8)
+        .await?
+        .into_iter()
+        .filter(|l| l.goal.is_some())
+        .map(|l| l.partner)
+        .take(3)
+        .collect();
+    let today = now.date_naive();
+    let mut n = 0;
+    for (i, partner) in behind.iter().enumerate() {
+        let id = connects::schedule(
+            ws,
+            &admin,
+            Schedule {
+                partner: partner.clone(),
+                vendor: ids[i % ids.len()],
+                date: Some(today + Duration::days(i as i64 + 1)),
+                attendees: format!("{partner} owner and fleet lead; the vendor's account manager"),
+                agenda: String::new(),
+                owner: String::new(),
+            },
+            now,
+        )
+        .await?;
+        n += 1;
+        if i == 0 {
+            connects::record(
+                ws,
+                &admin,
+                id,
+                Outcome {
+                    outcome: "Agreed a one-month trial of 5 vehicles on the morning routes".into(),
+                    next_step: "Review the trial's routes and cost per package".into(),
+                    next_date: Some(today + Duration::days(30)),
+                },
+                now,
+            )
+            .await?;
+            n += 1;
+        }
+    }
+    outln!("{} EV vendors; {n} connects", ids.len());
+    Ok(())
+}
+
+/// The demo's three EV vendors: their ids.
+async fn demo_vendors(
+    ws: &Workspace,
+    admin: &Actor,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<Vec<i64>> {
+    use dspdesk_app::ev::connects::{self, NewVendor};
+    let mut ids = Vec::new();
+    for (name, vehicles, contact, phone, email) in [
+        (
+            "Volta Motors",
+            "EV3W: Volta Cargo 8; EV4W: Volta Van",
+            "Ravi Menon",
+            "+91 80 4000 1234",
+            "fleet@volta.example",
+        ),
+        (
+            "Ampere Fleet",
+            "EV2W: Ampere Primus; EV2W: Nexus Cargo",
+            "Leela Das",
+            "+91 44 2811 5500",
+            "b2b@ampere.example",
+        ),
+        (
+            "Greenline Leasing",
+            "EV3W: Treo Zor (lease 36 months)",
+            "Sameer Qureshi",
+            "+91 22 6650 9000",
+            "lease@greenline.example",
+        ),
+    ] {
+        ids.push(
+            connects::add_vendor(
+                ws,
+                admin,
+                NewVendor {
+                    name: name.into(),
+                    vehicles: vehicles.into(),
+                    contact_name: contact.into(),
+                    contact_phone: phone.into(),
+                    contact_email: email.into(),
+                },
+                now,
+            )
+            .await?,
+        );
+    }
+    Ok(ids)
+}
+
+/// The VAS configuration: open_box and try_and_buy offered everywhere, install at every
+/// other station, exchange at every third; each partner enrolled in open_box and, by its
+/// place in the list, in some of the others offered at its stations (so enrolment runs
+/// from a quarter to all).
+async fn configure_vas(ws: &Workspace) -> anyhow::Result<()> {
+    let admin = Actor::operator("demo");
+    let now = chrono::Utc::now();
+    let stations = ws.store.list_stations().await?;
+    for (i, st) in stations.iter().enumerate() {
+        let mut kinds = vec!["open_box", "try_and_buy"];
+        if i % 2 == 0 {
+            kinds.push("install");
+        }
+        if i % 3 == 0 {
+            kinds.push("exchange");
+        }
+        for k in kinds {
+            dspdesk_app::vas::set_offered(ws, &admin, &st.code, k, true, now).await?;
+        }
+    }
+    let model = dspdesk_app::shared::model::Model::load(ws).await?;
+    let mut enrolments = 0;
+    for (i, partner) in model.partners().enumerate() {
+        for (k, kind) in ["open_box", "try_and_buy", "install", "exchange"]
+            .iter()
+            .enumerate()
+        {
+            if k > 0 && (i + k) % 3 == 0 {
+                continue;
+            }
+            // A kind not offered at its stations is refused: skip it.
+            if dspdesk_app::vas::set_enrolled(ws, &admin, partner, kind, true, now)
+                .await
+                .is_ok()
+            {
+                enrolments += 1;
+            }
+        }
+    }
+    outln!(
+        "VAS offered at {} stations; {enrolments} partner enrolments",
+        stations.len()
+    );
+    Ok(())
+}
+
+/// Names and phones for the first supervisors of a few partners, as the partners would
+/// give them.
+async fn name_supervisors(ws: &Workspace) -> anyhow::Result<()> {
+    let admin = Actor::operator("demo");
+    let r = dspdesk_app::supervisors::reckoner(ws, &admin, None).await?;
+    const NAMES: [&str; 8] = [
+        "Asha Rao",
+        "Vikram Singh",
+        "Meera Iyer",
+        "Rahul Das",
+        "Fatima Sheikh",
+        "Arjun Nair",
+        "Kavya Reddy",
+        "Imran Khan",
+    ];
+    let mut n = 0;
+    for (i, l) in r.lines.iter().enumerate().filter(|(i, _)| i % 3 == 0) {
+        let phone = format!("+91 98{:03} {:05}", i % 1000, 10_000 + i * 37 % 90_000);
+        dspdesk_app::supervisors::set_contact(
+            ws,
+            &admin,
+            &l.partner,
+            &l.supervisor,
+            NAMES[i % NAMES.len()],
+            &phone,
+            chrono::Utc::now(),
+        )
+        .await?;
+        n += 1;
+    }
+    let top = r.lines.iter().filter(|l| l.top_performer).count();
+    outln!(
+        "{} supervisors ({top} tenured top performers); {n} named",
+        r.lines.len()
     );
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! `dspdesk documents …`: compliance documents and bank guarantees.
 
 use super::cases::{Clock, Format};
-use super::{open, operator};
+use super::{day, open, operator};
 use crate::Cli;
 use clap::{Args, Subcommand};
 use dspdesk_app::documents::{self, Guarantee, Upload};
@@ -87,10 +87,6 @@ pub enum DocumentsCommand {
         #[arg(long, value_parser = day)]
         on: chrono::NaiveDate,
     },
-}
-
-fn day(raw: &str) -> Result<chrono::NaiveDate, String> {
-    dspdesk_core::time::parse_day(raw).map_err(|e| e.to_string())
 }
 
 pub async fn run(cli: &Cli, args: &DocumentsArgs) -> anyhow::Result<ExitCode> {

@@ -2,7 +2,7 @@
 //! disputes, and a dispute's settlement.
 
 use super::cases::{Clock, Format};
-use super::{open, operator};
+use super::{day, open, operator};
 use crate::Cli;
 use clap::{Args, Subcommand};
 use dspdesk_app::invoices::{self, Source};
@@ -90,10 +90,6 @@ pub struct AddArgs {
     igst: String,
     #[arg(long)]
     total: String,
-}
-
-fn day(raw: &str) -> Result<chrono::NaiveDate, String> {
-    dspdesk_core::time::parse_day(raw).map_err(|e| e.to_string())
 }
 
 fn signed(raw: &str) -> anyhow::Result<i64> {

@@ -1,7 +1,7 @@
 //! `dspdesk launches …`: launch readiness.
 
 use super::cases::{Clock, Format};
-use super::{open, operator};
+use super::{day, open, operator};
 use crate::Cli;
 use clap::{Args, Subcommand};
 use dspdesk_app::launches;
@@ -62,10 +62,6 @@ pub enum LaunchesCommand {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
-}
-
-fn day(raw: &str) -> Result<chrono::NaiveDate, String> {
-    dspdesk_core::time::parse_day(raw).map_err(|e| e.to_string())
 }
 
 pub async fn run(cli: &Cli, args: &LaunchesArgs) -> anyhow::Result<ExitCode> {

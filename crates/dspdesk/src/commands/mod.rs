@@ -18,6 +18,8 @@ pub mod reviews;
 pub mod scorecard;
 pub mod serve;
 pub mod simulate;
+pub mod supervisors;
+pub mod vas;
 
 use crate::{Cli, Command};
 use dspdesk_app::Workspace;
@@ -47,6 +49,24 @@ pub fn sim_files(
     ]
 }
 
+/// A day as the commands take it (`--from 2026-11-01`).
+pub fn day(raw: &str) -> Result<chrono::NaiveDate, String> {
+    dspdesk_core::time::parse_day(raw).map_err(|e| e.to_string())
+}
+
+/// A share as the commands print it: one decimal and `%`, or `–` when empty.
+pub fn pct(v: Option<f64>) -> String {
+    v.map_or_else(|| "–".into(), |x| format!("{x:.1}%"))
+}
+
+/// A table printed as CSV.
+pub fn print_csv(t: &dspdesk_app::Table) -> anyhow::Result<()> {
+    let mut out = Vec::new();
+    dspdesk_app::shared::table::write_csv(t, &mut out)?;
+    outln!("{}", String::from_utf8_lossy(&out).trim_end());
+    Ok(())
+}
+
 pub async fn open(cli: &Cli) -> anyhow::Result<Workspace> {
     Ok(Workspace::open(&cli.data_dir, cli.database_url.as_deref()).await?)
 }
@@ -62,6 +82,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Onboarding(args) => onboarding::run(&cli, args).await,
         Command::Invoices(args) => invoices::run(&cli, args).await,
         Command::Ev(args) => ev::run(&cli, args).await,
+        Command::Vas(args) => vas::run(&cli, args).await,
+        Command::Supervisors(args) => supervisors::run(&cli, args).await,
         Command::Launches(args) => launches::run(&cli, args).await,
         Command::Partners(args) => partners::run(&cli, args).await,
         Command::Export(cmd) => export::run(&cli, cmd).await,

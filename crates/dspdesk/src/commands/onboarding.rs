@@ -1,7 +1,7 @@
 //! `dspdesk onboarding …`: partners from application to their first route.
 
 use super::cases::{Clock, Format};
-use super::{open, operator};
+use super::{day, open, operator};
 use crate::Cli;
 use clap::{Args, Subcommand};
 use dspdesk_app::onboarding;
@@ -62,10 +62,6 @@ pub enum OnboardingCommand {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
-}
-
-fn day(raw: &str) -> Result<chrono::NaiveDate, String> {
-    dspdesk_core::time::parse_day(raw).map_err(|e| e.to_string())
 }
 
 fn stage(raw: &str) -> Result<Stage, String> {

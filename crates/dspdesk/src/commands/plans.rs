@@ -1,7 +1,7 @@
 //! `dspdesk plans …`: improvement plans (MEPs).
 
 use super::cases::{Clock, Format};
-use super::{open, operator};
+use super::{day, open, operator};
 use crate::Cli;
 use clap::{Args, Subcommand};
 use dspdesk_app::plans::{self, Issue};
@@ -65,10 +65,6 @@ pub enum PlansCommand {
 
 fn week_arg(raw: &str) -> Result<dspdesk_core::IsoWeek, String> {
     dspdesk_core::IsoWeek::parse(raw)
-}
-
-fn day(raw: &str) -> Result<chrono::NaiveDate, String> {
-    dspdesk_core::time::parse_day(raw).map_err(|e| e.to_string())
 }
 
 fn metric(raw: &str) -> anyhow::Result<(String, f64)> {

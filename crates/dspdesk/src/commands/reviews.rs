@@ -1,7 +1,7 @@
 //! `dspdesk reviews …`: DSP reviews and WBRs with their action items.
 
 use super::cases::{Clock, Format};
-use super::{open, operator};
+use super::{day, open, operator};
 use crate::Cli;
 use clap::{Args, Subcommand};
 use dspdesk_app::reviews::{self, NewItem, Record};
@@ -73,10 +73,6 @@ pub enum ReviewsCommand {
 fn review_kind(raw: &str) -> Result<ReviewKind, String> {
     ReviewKind::parse(raw)
         .ok_or_else(|| format!("{raw:?} is not a kind of review; use dsp_review or wbr"))
-}
-
-fn day(raw: &str) -> Result<chrono::NaiveDate, String> {
-    dspdesk_core::time::parse_day(raw).map_err(|e| e.to_string())
 }
 
 fn parse_item(raw: &str) -> anyhow::Result<NewItem> {

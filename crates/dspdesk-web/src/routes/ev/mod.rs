@@ -11,11 +11,13 @@ use crate::shared::extract::CsrfForm;
 use crate::shared::render::{Chrome, chrome, render, segment};
 use askama::Template;
 use axum::Json;
+use axum::extract::Path;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect};
-use axum::routing::get;
+use axum::routing::{get, post};
 use chrono::Utc;
 use dspdesk_app::AppError;
+use dspdesk_app::ev::connects::{self, ConnectView, VendorRow};
 use dspdesk_app::ev::{self, Line};
 use dspdesk_core::Action;
 use serde_json::{Value, json};
@@ -23,6 +25,15 @@ use serde_json::{Value, json};
 pub fn routes() -> Vec<Route> {
     vec![
         Route::page("/ev", get(board).post(goal)),
+        Route::page("/ev/vendors", post(add_vendor)),
+        Route::page("/ev/connects", post(schedule)),
+        Route::page("/ev/connects/{id}", post(outcome)),
+        Route::api(
+            "/api/v1/ev/connects",
+            get(api_connects),
+            "The EV vendors (name, vehicles offered, contacts) and the connects the caller may see: each a follow-up of kind ev_connect with its vendor, meeting date, attendees, outcome, next step and the next connect it scheduled.",
+            &[],
+        ),
         Route::api(
             "/api/v1/ev",
             get(api_board),
@@ -46,6 +57,9 @@ struct BoardPage {
     lines: Vec<Line>,
     may_set: bool,
     result: String,
+    vendors: Vec<VendorRow>,
+    connects: Vec<ConnectView>,
+    may_connect: bool,
 }
 
 fn pct(v: &Option<f64>) -> String {
@@ -70,6 +84,9 @@ pub async fn board(State(s): State<AppState>, u: User, Query(q): Query<Q>) -> Pa
         lines,
         may_set: u.user.role.may(Action::AdoptGoals),
         result: q.done,
+        vendors: connects::vendors(&s.ws).await?,
+        connects: connects::list(&s.ws, &u.actor).await?,
+        may_connect: u.user.role.may(Action::ManageVendors),
     }))
 }
 
@@ -120,4 +137,155 @@ pub async fn api_board(
 ) -> Result<Json<Value>, ApiError> {
     let lines = ev::board(&s.ws, &u.actor, 8).await?;
     Ok(Json(json!({ "partners": lines })))
+}
+
+/// Back to the EV page with what happened, or the refusal of a wrong value.
+fn answer<T>(done: Result<T, AppError>, ok: impl FnOnce(T) -> String, not: &str) -> PageResult {
+    let m = match done {
+        Ok(v) => ok(v),
+        Err(e @ AppError::Invalid { .. }) => format!("{not}: {e}"),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Redirect::to(&format!("/ev?done={}#connects", segment(&m))).into_response())
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct VendorForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    vehicles: String,
+    #[serde(default)]
+    contact_name: String,
+    #[serde(default)]
+    contact_phone: String,
+    #[serde(default)]
+    contact_email: String,
+}
+
+pub async fn add_vendor(
+    State(s): State<AppState>,
+    CsrfForm { user: u, form: f }: CsrfForm<VendorForm>,
+) -> PageResult {
+    let name = f.name.trim().to_owned();
+    let done = connects::add_vendor(
+        &s.ws,
+        &u.actor,
+        connects::NewVendor {
+            name: f.name,
+            vehicles: f.vehicles,
+            contact_name: f.contact_name,
+            contact_phone: f.contact_phone,
+            contact_email: f.contact_email,
+        },
+        Utc::now(),
+    )
+    .await;
+    answer(done, |_| format!("Vendor {name} added."), "Not added")
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct ScheduleForm {
+    #[serde(default)]
+    partner: String,
+    #[serde(default)]
+    vendor: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    attendees: String,
+    #[serde(default)]
+    agenda: String,
+    #[serde(default)]
+    owner: String,
+}
+
+pub async fn schedule(
+    State(s): State<AppState>,
+    CsrfForm { user: u, form: f }: CsrfForm<ScheduleForm>,
+) -> PageResult {
+    let done = async {
+        let vendor: i64 = f
+            .vendor
+            .trim()
+            .parse()
+            .map_err(|_| AppError::invalid("vendor", "choose a vendor"))?;
+        let date = dspdesk_core::time::parse_day(f.date.trim())
+            .map_err(|e| AppError::invalid("date", e))?;
+        connects::schedule(
+            &s.ws,
+            &u.actor,
+            connects::Schedule {
+                partner: f.partner.trim().to_owned(),
+                vendor,
+                date: Some(date),
+                attendees: f.attendees,
+                agenda: f.agenda,
+                owner: f.owner,
+            },
+            Utc::now(),
+        )
+        .await
+    }
+    .await;
+    answer(
+        done,
+        |id| format!("Connect {id} scheduled."),
+        "Not scheduled",
+    )
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct OutcomeForm {
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    next_step: String,
+    #[serde(default)]
+    next_date: String,
+}
+
+pub async fn outcome(
+    State(s): State<AppState>,
+    Path(id): Path<i64>,
+    CsrfForm { user: u, form: f }: CsrfForm<OutcomeForm>,
+) -> PageResult {
+    let done = async {
+        let next_date = match f.next_date.trim() {
+            "" => None,
+            d => Some(
+                dspdesk_core::time::parse_day(d).map_err(|e| AppError::invalid("next_date", e))?,
+            ),
+        };
+        connects::record(
+            &s.ws,
+            &u.actor,
+            id,
+            connects::Outcome {
+                outcome: f.outcome,
+                next_step: f.next_step,
+                next_date,
+            },
+            Utc::now(),
+        )
+        .await
+    }
+    .await;
+    answer(
+        done,
+        |next| match next {
+            Some(n) => format!("Connect {id} resolved; the next one is connect {n}."),
+            None => format!("Connect {id} resolved."),
+        },
+        "Not recorded",
+    )
+}
+
+pub async fn api_connects(
+    State(s): State<AppState>,
+    ApiUser(u): ApiUser,
+) -> Result<Json<Value>, ApiError> {
+    let vendors = connects::vendors(&s.ws).await?;
+    let list = connects::list(&s.ws, &u.actor).await?;
+    Ok(Json(json!({ "vendors": vendors, "connects": list })))
 }

@@ -1,0 +1,243 @@
+//! Supervisors: each supervisor's routes per partner × station × date with the
+//! deliveries joined to them (derived from the lake, replaced with the facts), and the
+//! name and phone a partner gives a supervisor id (audited).
+
+use crate::db::{Dialect, Result, Store, on_pool, placeholders, write_audit};
+use chrono::{DateTime, NaiveDate, Utc};
+use dspdesk_core::{Counts, Scope};
+use sqlx::Row;
+use std::collections::BTreeMap;
+
+/// One supervisor's routes at a station-day: `routes`, `dispatched` (packages),
+/// `delivered`, `on_time`, `lost` and `nl_value_minor` of the counts are set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupervisorRow {
+    pub partner: String,
+    pub station: String,
+    pub date: NaiveDate,
+    pub supervisor: String,
+    pub counts: Counts,
+}
+
+/// A supervisor's name and phone as their partner gave them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ContactRow {
+    pub partner: String,
+    pub supervisor: String,
+    pub name: String,
+    pub phone: String,
+    pub updated_by: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub(crate) fn insert_supervisors_sql<D: Dialect>(pool: &D, rows: usize) -> String {
+    format!(
+        "INSERT INTO daily_supervisors (partner, station, date, supervisor, routes, packages, delivered, on_time, lost, nl_value_minor) VALUES {}",
+        placeholders(pool, rows, 10)
+    )
+}
+
+macro_rules! insert_supervisors {
+    ($pool:expr, $exec:expr, $rows:expr) => {
+        for chunk in $rows.chunks($crate::db::ROWS_PER_STATEMENT) {
+            let sql = $crate::supervisors::insert_supervisors_sql($pool, chunk.len());
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for s in chunk {
+                let c = &s.counts;
+                q = q
+                    .bind(&s.partner)
+                    .bind(&s.station)
+                    .bind(s.date)
+                    .bind(&s.supervisor)
+                    .bind(c.routes)
+                    .bind(c.dispatched)
+                    .bind(c.delivered)
+                    .bind(c.on_time)
+                    .bind(c.lost)
+                    .bind(c.nl_value_minor);
+            }
+            q.execute($exec).await?;
+        }
+    };
+}
+pub(crate) use insert_supervisors;
+
+const COLUMNS: &str = "partner, station, date, supervisor, routes, packages, delivered, on_time, lost, nl_value_minor";
+
+macro_rules! row_of {
+    ($r:expr) => {
+        SupervisorRow {
+            partner: $r.try_get("partner")?,
+            station: $r.try_get("station")?,
+            date: $r.try_get("date")?,
+            supervisor: $r.try_get("supervisor")?,
+            counts: Counts {
+                routes: $r.try_get("routes")?,
+                dispatched: $r.try_get("packages")?,
+                delivered: $r.try_get("delivered")?,
+                on_time: $r.try_get("on_time")?,
+                lost: $r.try_get("lost")?,
+                nl_value_minor: $r.try_get("nl_value_minor")?,
+                ..Counts::default()
+            },
+        }
+    };
+}
+
+impl Store {
+    /// Supervisor rows with `from <= date <= to` that `scope` may see; with `who`, only
+    /// that partner's supervisor.
+    pub async fn supervisors_in_scope(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        who: Option<(&str, &str)>,
+        scope: &Scope,
+    ) -> Result<Vec<SupervisorRow>> {
+        let filter = if who.is_some() {
+            " AND partner = $3 AND supervisor = $4"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT {COLUMNS} FROM daily_supervisors WHERE date >= $1 AND date <= $2{filter} ORDER BY partner, supervisor, date, station"
+        );
+        let rows = on_pool!(self, |pool| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(from)
+                .bind(to);
+            if let Some((p, s)) = who {
+                q = q.bind(p).bind(s);
+            }
+            q.fetch_all(pool)
+                .await?
+                .iter()
+                .map(|r| Ok(row_of!(r)))
+                .collect::<Result<Vec<_>, sqlx::Error>>()?
+        });
+        Ok(rows
+            .into_iter()
+            .filter(|s| scope.allows(&s.partner, &s.station))
+            .collect())
+    }
+
+    /// The first and last date on any route of each (partner, supervisor), up to `to`
+    /// when given, over the station-days `scope` may see.
+    pub async fn supervisor_days_span(
+        &self,
+        to: Option<NaiveDate>,
+        scope: &Scope,
+    ) -> Result<BTreeMap<(String, String), (NaiveDate, NaiveDate)>> {
+        let filter = if to.is_some() {
+            "WHERE date <= $1 "
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT partner, station, supervisor, MIN(date) AS first, MAX(date) AS last FROM daily_supervisors
+             {filter}GROUP BY partner, station, supervisor"
+        );
+        let rows = on_pool!(self, |pool| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            if let Some(to) = to {
+                q = q.bind(to);
+            }
+            q.fetch_all(pool)
+                .await?
+                .into_iter()
+                .map(|r| {
+                    Ok((
+                        r.try_get::<String, _>("partner")?,
+                        r.try_get::<String, _>("station")?,
+                        r.try_get::<String, _>("supervisor")?,
+                        r.try_get::<NaiveDate, _>("first")?,
+                        r.try_get::<NaiveDate, _>("last")?,
+                    ))
+                })
+                .collect::<Result<Vec<_>, sqlx::Error>>()?
+        });
+        let mut out: BTreeMap<(String, String), (NaiveDate, NaiveDate)> = BTreeMap::new();
+        for (partner, station, supervisor, first, last) in rows {
+            if !scope.allows(&partner, &station) {
+                continue;
+            }
+            let e = out.entry((partner, supervisor)).or_insert((first, last));
+            e.0 = e.0.min(first);
+            e.1 = e.1.max(last);
+        }
+        Ok(out)
+    }
+
+    /// The names and phones partners gave, by (partner, supervisor).
+    pub async fn supervisor_contacts(&self) -> Result<BTreeMap<(String, String), ContactRow>> {
+        let rows = on_pool!(self, |pool| {
+            sqlx::query("SELECT partner, supervisor, name, phone, updated_by, updated_at FROM supervisor_contacts")
+                .fetch_all(pool)
+                .await?
+                .into_iter()
+                .map(|r| {
+                    Ok(ContactRow {
+                        partner: r.try_get("partner")?,
+                        supervisor: r.try_get("supervisor")?,
+                        name: r.try_get("name")?,
+                        phone: r.try_get("phone")?,
+                        updated_by: r.try_get("updated_by")?,
+                        updated_at: r.try_get("updated_at")?,
+                    })
+                })
+                .collect::<Result<Vec<_>, sqlx::Error>>()?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|c| ((c.partner.clone(), c.supervisor.clone()), c))
+            .collect())
+    }
+
+    /// Sets a supervisor's name and phone, audited with the old and new values.
+    pub async fn set_supervisor_contact(
+        &self,
+        partner: &str,
+        supervisor: &str,
+        name: &str,
+        phone: &str,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let old: Option<(String, String)> = sqlx::query(
+                "SELECT name, phone FROM supervisor_contacts WHERE partner = $1 AND supervisor = $2",
+            )
+            .bind(partner)
+            .bind(supervisor)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| Ok::<_, sqlx::Error>((r.try_get("name")?, r.try_get("phone")?)))
+            .transpose()?;
+            sqlx::query(
+                "INSERT INTO supervisor_contacts (partner, supervisor, name, phone, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (partner, supervisor) DO UPDATE SET name = excluded.name, phone = excluded.phone, updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+            )
+            .bind(partner)
+            .bind(supervisor)
+            .bind(name)
+            .bind(phone)
+            .bind(by)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            let (old_name, old_phone) = old.unwrap_or_default();
+            write_audit!(
+                &mut *tx,
+                at,
+                by,
+                "set",
+                "supervisor_contact",
+                format!("{partner}/{supervisor}"),
+                format!("name {old_name:?} -> {name:?}, phone {old_phone:?} -> {phone:?}")
+            );
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+}

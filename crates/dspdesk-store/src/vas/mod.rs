@@ -1,0 +1,172 @@
+//! VAS adoption: packages with a VAS per partner × station × date × kind (derived from
+//! the lake, replaced with the facts), and the configuration the program team edits:
+//! the kinds offered at each station and each partner's enrolment (audited).
+
+use crate::db::{Dialect, Result, Store, on_pool, placeholders, write_audit};
+use chrono::{DateTime, NaiveDate, Utc};
+use dspdesk_core::Scope;
+use dspdesk_core::vas::VasCounts;
+use sqlx::Row;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VasRow {
+    pub partner: String,
+    pub station: String,
+    pub date: NaiveDate,
+    pub vas: String,
+    pub counts: VasCounts,
+}
+
+pub(crate) fn insert_vas_sql<D: Dialect>(pool: &D, rows: usize) -> String {
+    format!(
+        "INSERT INTO daily_vas (partner, station, date, vas, dispatched, delivered) VALUES {}",
+        placeholders(pool, rows, 6)
+    )
+}
+
+macro_rules! insert_vas {
+    ($pool:expr, $exec:expr, $rows:expr) => {
+        for chunk in $rows.chunks($crate::db::ROWS_PER_STATEMENT) {
+            let sql = $crate::vas::insert_vas_sql($pool, chunk.len());
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for v in chunk {
+                q = q
+                    .bind(&v.partner)
+                    .bind(&v.station)
+                    .bind(v.date)
+                    .bind(&v.vas)
+                    .bind(v.counts.dispatched)
+                    .bind(v.counts.delivered);
+            }
+            q.execute($exec).await?;
+        }
+    };
+}
+pub(crate) use insert_vas;
+
+/// Which list of VAS configuration an edit is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VasList {
+    /// Kinds offered at a station.
+    Offered,
+    /// Kinds a partner is enrolled in.
+    Enrolment,
+}
+
+impl VasList {
+    fn table(self) -> &'static str {
+        match self {
+            VasList::Offered => "vas_offered",
+            VasList::Enrolment => "vas_enrolment",
+        }
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            VasList::Offered => "station",
+            VasList::Enrolment => "partner",
+        }
+    }
+}
+
+impl Store {
+    /// VAS packages with `from <= date <= to` that `scope` may see.
+    pub async fn vas_in_scope(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        scope: &Scope,
+    ) -> Result<Vec<VasRow>> {
+        let rows = on_pool!(self, |pool| {
+            sqlx::query(
+                "SELECT partner, station, date, vas, dispatched, delivered FROM daily_vas
+                 WHERE date >= $1 AND date <= $2 ORDER BY partner, vas, station, date",
+            )
+            .bind(from)
+            .bind(to)
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .map(|r| {
+                Ok(VasRow {
+                    partner: r.try_get("partner")?,
+                    station: r.try_get("station")?,
+                    date: r.try_get("date")?,
+                    vas: r.try_get("vas")?,
+                    counts: VasCounts {
+                        dispatched: r.try_get("dispatched")?,
+                        delivered: r.try_get("delivered")?,
+                    },
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?
+        });
+        Ok(rows
+            .into_iter()
+            .filter(|v| scope.allows(&v.partner, &v.station))
+            .collect())
+    }
+
+    /// A VAS configuration list as (station or partner, kind) pairs, sorted.
+    pub async fn vas_list(&self, list: VasList) -> Result<Vec<(String, String)>> {
+        let sql = format!(
+            "SELECT {key}, vas FROM {table} ORDER BY {key}, vas",
+            key = list.key(),
+            table = list.table()
+        );
+        let rows = on_pool!(self, |pool| {
+            sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                .fetch_all(pool)
+                .await?
+                .into_iter()
+                .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<String, _>(1)?)))
+                .collect::<Result<Vec<_>, sqlx::Error>>()?
+        });
+        Ok(rows)
+    }
+
+    /// Adds (`on`) or removes a kind for a station or partner, audited. Returns whether
+    /// anything changed.
+    pub async fn set_vas(
+        &self,
+        list: VasList,
+        who: &str,
+        vas: &str,
+        on: bool,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        let (table, key) = (list.table(), list.key());
+        let sql = if on {
+            format!(
+                "INSERT INTO {table} ({key}, vas, added_by, added_at) VALUES ($1, $2, $3, $4) ON CONFLICT ({key}, vas) DO NOTHING"
+            )
+        } else {
+            format!("DELETE FROM {table} WHERE {key} = $1 AND vas = $2")
+        };
+        let changed = on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(who)
+                .bind(vas);
+            if on {
+                q = q.bind(by).bind(at);
+            }
+            let n = q.execute(&mut *tx).await?.rows_affected();
+            if n > 0 {
+                write_audit!(
+                    &mut *tx,
+                    at,
+                    by,
+                    if on { "add" } else { "remove" },
+                    table,
+                    who.to_owned(),
+                    vas.to_owned()
+                );
+            }
+            tx.commit().await?;
+            n > 0
+        });
+        Ok(changed)
+    }
+}
