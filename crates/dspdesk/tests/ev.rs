@@ -351,6 +351,19 @@ fn a_connect_is_reminded_the_day_before_escalates_unrecorded_and_schedules_its_n
         "{}",
         twice.stderr
     );
+    // Reopened, it takes a new outcome (and no second next connect without a date).
+    env.run(&["cases", "reopen", &id, "--now", &now("11T12:00:00")])
+        .ok();
+    env.run(&[
+        "ev",
+        "outcome",
+        &id,
+        "--outcome",
+        "trial moved to February",
+        "--now",
+        &now("11T13:00:00"),
+    ])
+    .ok();
     let list: Vec<Value> =
         serde_json::from_str(&env.run(&["ev", "connects", "--format", "json"]).ok().stdout)
             .unwrap();
@@ -360,6 +373,8 @@ fn a_connect_is_reminded_the_day_before_escalates_unrecorded_and_schedules_its_n
     assert_eq!(list[0]["followup"]["state"], "open");
     assert_eq!(list[0]["followup"]["title"], "EV connect: review the trial");
     assert_eq!(list[1]["followup"]["state"], "resolved");
-    assert_eq!(list[1]["outcome"], "10 EV3W on a month's trial");
+    assert_eq!(list[1]["outcome"], "trial moved to February");
+    assert_eq!(list[1]["next_step"], "");
+    // The next connect scheduled before stays linked.
     assert_eq!(list[1]["next_id"], list[0]["followup"]["id"]);
 }

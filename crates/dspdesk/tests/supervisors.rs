@@ -101,7 +101,10 @@ fn the_reckoner_is_a_recount_of_the_input_files() {
     }
     // The top-20% cut, recounted: among supervisors with 20 routes, fewer than a fifth
     // score strictly higher (compared as fractions).
-    let eligible: Vec<&Tally> = want.values().filter(|t| t.routes >= 20).collect();
+    let eligible: Vec<&Tally> = want
+        .values()
+        .filter(|t| t.routes >= 20 && t.packages > 0)
+        .collect();
     let higher = |t: &Tally| {
         eligible
             .iter()

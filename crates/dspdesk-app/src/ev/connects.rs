@@ -282,10 +282,14 @@ pub async fn record(
         .into_iter()
         .find(|c| c.followup_id == id && f.kind == Kind::EvConnect)
         .ok_or(AppError::NotFound("connect"))?;
-    if !c.outcome.is_empty() {
+    // Reopened, a connect takes a new outcome (the old one stays in its history).
+    if !f.state.is_open() {
         return Err(AppError::invalid(
             "outcome",
-            format!("connect {id}'s outcome is recorded already"),
+            format!(
+                "connect {id} is {} and its outcome is recorded already: reopen it first",
+                f.state.label().to_lowercase()
+            ),
         ));
     }
     let outcome = o.outcome.trim();

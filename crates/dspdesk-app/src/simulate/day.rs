@@ -387,6 +387,12 @@ impl<'a> PartnerDay<'a> {
             sup = 0;
             adj = supervisor_mark(code, slot.sup_base, true).1;
         }
+        // Marks tell supervisors apart without moving the partner: less their mean.
+        let mean = (0..slot.n_sup)
+            .map(|k| supervisor_mark(code, slot.sup_base + k, k == 0).1)
+            .sum::<f64>()
+            / f64::from(slot.n_sup);
+        adj -= mean;
         let hours = BLOCKS[spec.block];
         let km10 = (f64::from(hours) * KM_PER_HOUR[spec.kind] * rng.uniform(0.75, 1.25) * 10.0)
             .round() as u64;

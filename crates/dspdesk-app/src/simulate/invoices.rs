@@ -6,7 +6,7 @@
 use super::SimError;
 use chrono::{Datelike, NaiveDate};
 use dspdesk_core::compliance::gstin_check_char;
-use dspdesk_core::invoices::{GST_RATE_BP, financial_year, share};
+use dspdesk_core::invoices::{financial_year, share};
 use dspdesk_core::profit::{BlockCounts, RateBook, round_money};
 use rust_decimal::prelude::ToPrimitive;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -179,9 +179,9 @@ pub fn write_invoices(dir: &Path, book: &RateBook) -> Result<Vec<PlantedInvoice>
             expected
         };
         let rate = if fault == "wrong_amount" {
-            2000
+            book.gst_rate_bp() + 200
         } else {
-            GST_RATE_BP
+            book.gst_rate_bp()
         };
         let half = share(taxable, rate / 2).unwrap_or(0);
         let full = share(taxable, rate).unwrap_or(0);

@@ -96,26 +96,32 @@ pub async fn reckoner(
     let counts: Vec<Counts> = network.values().copied().collect();
     let top: BTreeMap<&(String, String), bool> =
         keys.iter().copied().zip(in_top_dot(&counts)).collect();
-    let compared = counts.iter().filter(|c| c.routes >= TOP_MIN_ROUTES).count();
+    let compared = counts
+        .iter()
+        .filter(|c| c.routes >= TOP_MIN_ROUTES && c.dispatched > 0)
+        .count();
     let seen = totals(&rows, &actor.scope);
-    let spans = ws
+    // Tenure and the top performer are the supervisor's, whoever looks; the counts are
+    // those of the stations the caller sees.
+    let everywhere = ws
+        .store
+        .supervisor_days_span(Some(as_of), &Scope::All)
+        .await?;
+    let visible = ws
         .store
         .supervisor_days_span(Some(as_of), &actor.scope)
         .await?;
     let contacts = ws.store.supervisor_contacts().await?;
-    let mut lines = Vec::with_capacity(spans.len());
-    for (key, (first, last)) in spans {
+    let mut lines = Vec::with_capacity(visible.len());
+    for (key, (first, last)) in visible {
         let c = seen.get(&key).copied().unwrap_or_default();
+        let whole = network.get(&key).copied().unwrap_or_default();
+        let first_any = everywhere.get(&key).map_or(first, |s| s.0);
         let in_top = top.get(&key).copied().unwrap_or(false);
-        lines.push(line(
-            &key,
-            first,
-            last,
-            as_of,
-            &c,
-            in_top,
-            contacts.get(&key),
-        ));
+        let mut l = line(&key, (first_any, last), as_of, &c, contacts.get(&key));
+        l.top_dot = in_top;
+        l.top_performer = is_top_performer(l.tenure_days, &whole, in_top);
+        lines.push(l);
     }
     Ok(Reckoner {
         as_of: Some(as_of),
@@ -125,13 +131,13 @@ pub async fn reckoner(
     })
 }
 
+/// A supervisor's line with the counts the caller sees; the top flags are set by the
+/// caller from the network's counts.
 fn line(
     key: &(String, String),
-    first: NaiveDate,
-    last: NaiveDate,
+    (first, last): (NaiveDate, NaiveDate),
     as_of: NaiveDate,
     c: &Counts,
-    in_top: bool,
     contact: Option<&SupervisorContactRow>,
 ) -> Line {
     let tenure = tenure_days(first, as_of);
@@ -151,8 +157,8 @@ fn line(
         dot_pct: c.dot_pct(),
         dcr_pct: c.dcr_pct(),
         nl_dpmo: c.nl_dpmo(),
-        top_dot: in_top,
-        top_performer: is_top_performer(tenure, c, in_top),
+        top_dot: false,
+        top_performer: false,
     }
 }
 
@@ -266,8 +272,11 @@ pub async fn set_contact(
     if !actor.scope.allows_partner(partner) {
         return Err(AppError::NotFound("supervisor"));
     }
-    let spans = ws.store.supervisor_days_span(None, &actor.scope).await?;
-    if !spans.contains_key(&(partner.to_owned(), supervisor.to_owned())) {
+    if !ws
+        .store
+        .supervisor_seen(partner, supervisor, &actor.scope)
+        .await?
+    {
         return Err(AppError::NotFound("supervisor"));
     }
     if let Some(p) = contact_problem(name, phone) {

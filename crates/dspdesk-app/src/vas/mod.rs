@@ -32,8 +32,9 @@ pub struct KindLine {
 /// A partner's adoption.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PartnerLine {
-    /// 1 for the best adopter of the network.
-    pub rank: usize,
+    /// 1 for the best adopter of the network; `None` for a station manager, who sees the
+    /// partner at its stations only.
+    pub rank: Option<usize>,
     pub partner: String,
     pub dispatched: i64,
     pub delivered: i64,
@@ -144,30 +145,26 @@ pub async fn adoption(
     // Ranked over the network: read every row, show what the caller sees.
     let rows = ws.store.vas_in_scope(from, to, &Scope::All).await?;
     let mut network: BTreeMap<String, VasCounts> = BTreeMap::new();
-    let mut by_partner: BTreeMap<String, BTreeMap<String, VasCounts>> = BTreeMap::new();
     for r in &rows {
         network.entry(r.vas.clone()).or_default().add(r.counts);
-        by_partner
-            .entry(r.partner.clone())
-            .or_default()
-            .entry(r.vas.clone())
-            .or_default()
-            .add(r.counts);
     }
-    let mut lines: Vec<PartnerLine> = model
-        .partners()
-        .map(|p| partner_line(p, &model, &cfg, by_partner.get(p), &network))
-        .collect();
+    let mut lines = lines_at(&model, &cfg, &rows, &network, &Scope::All);
     lines.sort_by(|a, b| {
         rank_key(b.enrolment.pct, b.completion_pct)
             .cmp(&rank_key(a.enrolment.pct, a.completion_pct))
             .then(a.partner.cmp(&b.partner))
     });
     for (i, l) in lines.iter_mut().enumerate() {
-        l.rank = i + 1;
+        l.rank = Some(i + 1);
     }
     let ranked = lines.len();
     lines.retain(|l| model.sees_partner(&actor.scope, &l.partner));
+    // A station manager sees each partner at its own stations only, unranked: the
+    // network's line and rank rest on other stations' packages.
+    if let Scope::Stations(_) = &actor.scope {
+        lines = lines_at(&model, &cfg, &rows, &network, &actor.scope);
+        lines.retain(|l| model.sees_partner(&actor.scope, &l.partner));
+    }
     Ok(Adoption {
         from,
         to,
@@ -185,14 +182,44 @@ pub async fn adoption(
     })
 }
 
+/// Every partner's line from the rows and offers at the stations `scope` allows.
+fn lines_at(
+    model: &Model,
+    cfg: &Config,
+    rows: &[dspdesk_store::VasRow],
+    network: &BTreeMap<String, VasCounts>,
+    scope: &Scope,
+) -> Vec<PartnerLine> {
+    let mut by_partner: BTreeMap<&str, BTreeMap<String, VasCounts>> = BTreeMap::new();
+    for r in rows.iter().filter(|r| scope.allows(&r.partner, &r.station)) {
+        by_partner
+            .entry(&r.partner)
+            .or_default()
+            .entry(r.vas.clone())
+            .or_default()
+            .add(r.counts);
+    }
+    model
+        .partners()
+        .map(|p| {
+            let stations: Vec<&str> = model
+                .stations_of(p)
+                .into_iter()
+                .filter(|s| scope.allows_station(s))
+                .collect();
+            partner_line(p, &stations, cfg, by_partner.get(p.as_str()), network)
+        })
+        .collect()
+}
+
 fn partner_line(
     partner: &str,
-    model: &Model,
+    stations: &[&str],
     cfg: &Config,
     counts: Option<&BTreeMap<String, VasCounts>>,
     network: &BTreeMap<String, VasCounts>,
 ) -> PartnerLine {
-    let offered = cfg.offered_at(&model.stations_of(partner));
+    let offered = cfg.offered_at(stations);
     let empty = BTreeSet::new();
     let enrolled = cfg.enrolled.get(partner).unwrap_or(&empty);
     let mut kinds: BTreeSet<String> = offered.union(enrolled).cloned().collect();
@@ -220,7 +247,7 @@ fn partner_line(
         })
         .collect();
     PartnerLine {
-        rank: 0,
+        rank: None,
         partner: partner.to_owned(),
         dispatched: total.dispatched,
         delivered: total.delivered,
@@ -304,7 +331,7 @@ pub fn table(a: &Adoption) -> dspdesk_core::table::Table {
     for p in &a.partners {
         for k in &p.kinds {
             rows.push(vec![
-                Cell::Int(p.rank as i64),
+                p.rank.map_or(Cell::Num(None), |r| Cell::Int(r as i64)),
                 Cell::text(&p.partner),
                 Cell::Num(p.enrolment.pct),
                 Cell::text(&k.vas),

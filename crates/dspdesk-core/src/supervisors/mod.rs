@@ -47,12 +47,13 @@ fn cmp_dot(a: &Counts, b: &Counts) -> Ordering {
 }
 
 /// Which supervisors are in the top 20% of the network by DOT: of those with at least
-/// `TOP_MIN_ROUTES` routes in the window, the ones fewer than 20% of whom score strictly
-/// higher (so ties at the cut are in). A supervisor without packages has no DOT and is
-/// never in it. Returns one flag per entry of `window`, in its order.
+/// `TOP_MIN_ROUTES` routes in the window and a DOT, the ones fewer than 20% of whom score
+/// strictly higher (so ties at the cut are in). A supervisor without packages has no DOT:
+/// never in it, and not among those compared. Returns one flag per entry of `window`, in
+/// its order.
 pub fn in_top_dot(window: &[Counts]) -> Vec<bool> {
     let mut eligible: Vec<usize> = (0..window.len())
-        .filter(|&i| window[i].routes >= TOP_MIN_ROUTES)
+        .filter(|&i| window[i].routes >= TOP_MIN_ROUTES && window[i].dispatched > 0)
         .collect();
     let n = eligible.len();
     // Highest first: the number scoring strictly higher than an entry is the index of

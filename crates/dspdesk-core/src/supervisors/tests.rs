@@ -50,6 +50,12 @@ fn no_packages_is_no_dot_and_never_top() {
     assert_eq!(in_top_dot(&w), vec![false, false]);
     assert_eq!(sup(20, 0, 0).dot_pct(), None);
     assert!(in_top_dot(&[]).is_empty());
+    // Four with a DOT and four without: the cut is over the four, so only the best.
+    let mut w: Vec<Counts> = (0..4).map(|i| sup(20, 100, 90 + i)).collect();
+    w.extend((0..4).map(|_| sup(30, 0, 0)));
+    let top = in_top_dot(&w);
+    assert_eq!(top.iter().filter(|t| **t).count(), 1);
+    assert!(top[3]);
 }
 
 #[test]

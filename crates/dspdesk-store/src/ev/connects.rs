@@ -177,9 +177,10 @@ impl Store {
         Ok(rows)
     }
 
-    /// Records a connect's outcome and next step and resolves its follow-up (`resolve`),
-    /// scheduling the next connect when one is given, all in one transaction. Refused
-    /// (`NotFound`) when the outcome was recorded meanwhile.
+    /// Records a connect's outcome and next step and resolves its follow-up (`resolve`,
+    /// which expects the state it was read in), scheduling the next connect when one is
+    /// given, all in one transaction: nothing is written when another hand resolved it
+    /// meanwhile.
     pub async fn record_connect(
         &self,
         followup: i64,
@@ -201,7 +202,7 @@ impl Store {
                 )),
                 None => None,
             };
-            let n = sqlx::query("UPDATE ev_connects SET outcome = $1, next_step = $2, next_id = $3 WHERE followup_id = $4 AND outcome = ''")
+            let n = sqlx::query("UPDATE ev_connects SET outcome = $1, next_step = $2, next_id = COALESCE($3, next_id) WHERE followup_id = $4")
                 .bind(outcome)
                 .bind(next_step)
                 .bind(next_id)
@@ -210,9 +211,7 @@ impl Store {
                 .await?
                 .rows_affected();
             if n == 0 {
-                return Err(StoreError::NotFound(format!(
-                    "connect {followup} without an outcome"
-                )));
+                return Err(StoreError::NotFound(format!("connect {followup}")));
             }
             apply_edit!(&mut *tx, followup, resolve);
             tx.commit().await?;

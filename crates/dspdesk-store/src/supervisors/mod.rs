@@ -168,6 +168,28 @@ impl Store {
         Ok(out)
     }
 
+    /// Whether the partner's routes name the supervisor at a station `scope` may see.
+    pub async fn supervisor_seen(
+        &self,
+        partner: &str,
+        supervisor: &str,
+        scope: &Scope,
+    ) -> Result<bool> {
+        let stations: Vec<String> = on_pool!(self, |pool| {
+            sqlx::query(
+                "SELECT DISTINCT station FROM daily_supervisors WHERE partner = $1 AND supervisor = $2",
+            )
+            .bind(partner)
+            .bind(supervisor)
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .map(|r| r.try_get::<String, _>("station"))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?
+        });
+        Ok(stations.iter().any(|s| scope.allows(partner, s)))
+    }
+
     /// The names and phones partners gave, by (partner, supervisor).
     pub async fn supervisor_contacts(&self) -> Result<BTreeMap<(String, String), ContactRow>> {
         let rows = on_pool!(self, |pool| {

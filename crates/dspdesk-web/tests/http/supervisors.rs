@@ -191,3 +191,48 @@ async fn the_program_team_edits_vas_and_a_partner_sees_only_its_own_adoption() {
         t.finish().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_station_manager_sees_a_partners_vas_at_its_stations_only_unranked() {
+    for t in TestStore::all().await {
+        // ZIPX's packages at PNQ5 carry a VAS; at BOM1 none do.
+        let rows: String = rows_at_two_stations(2)
+            .lines()
+            .map(|l| {
+                if l.contains(",PNQ5,") {
+                    format!("{}open_box\n", l.trim_end_matches('\n'))
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect();
+        let app = spawn_with(&t, &rows).await;
+        let (b, base) = (t.backend(), &app.base);
+        let zipx = |v: &Value| {
+            v["adoption"]["partners"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["partner"] == "ZIPX")
+                .cloned()
+                .unwrap()
+        };
+        let get = |c: reqwest::Client| async move {
+            c.get(format!("{base}/api/v1/vas?from=2026-11-16&to=2026-11-22"))
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        };
+        let all = get(logged_in(&app, "program").await).await;
+        assert_eq!(zipx(&all)["dispatched"], 14, "{b}: {all}");
+        assert!(zipx(&all)["rank"].is_u64(), "{b}");
+        let station = get(logged_in(&app, "station").await).await;
+        assert_eq!(zipx(&station)["dispatched"], 0, "{b}: {station}");
+        assert!(zipx(&station)["rank"].is_null(), "{b}: {station}");
+        assert!(!station.to_string().contains("PNQ5"), "{b}");
+        t.finish().await;
+    }
+}

@@ -74,7 +74,7 @@ pub async fn run(cli: &Cli, args: &VasArgs) -> anyhow::Result<ExitCode> {
                     for p in &a.partners {
                         outln!(
                             "#{:<3} {:<6} enrolled {}/{} ({}) completion {} of {} VAS packages",
-                            p.rank,
+                            p.rank.map_or_else(|| "–".into(), |r| r.to_string()),
                             p.partner,
                             p.enrolment.enrolled,
                             p.enrolment.offered,

@@ -65,6 +65,14 @@ struct ListPage {
     partner: String,
     may_enter: bool,
     result: String,
+    /// The GST rate invoices are checked at, in percent, and its half.
+    gst: (String, String),
+}
+
+/// A rate in basis points as a percentage: `1800` is `18`, `1250` is `12.5`.
+fn percent(bp: i64) -> String {
+    let s = format!("{}.{:02}", bp / 100, bp % 100);
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 fn rupees<T: std::borrow::Borrow<i64>>(m: T) -> String {
@@ -109,6 +117,10 @@ pub async fn list(State(s): State<AppState>, u: User, Query(q): Query<ListQuery>
         partner: partner.to_owned(),
         may_enter: u.user.role.may(Action::EnterInvoices),
         result: q.done,
+        gst: {
+            let bp = invoices::gst_rate_bp(&s.ws).await?;
+            (percent(bp), percent(bp / 2))
+        },
     }))
 }
 

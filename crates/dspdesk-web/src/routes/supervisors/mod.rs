@@ -64,7 +64,12 @@ fn pct(v: &Option<f64>) -> String {
 
 /// A path segment, percent-encoded (supervisor and route ids are the data's text).
 fn seg(s: &str) -> String {
-    segment(s)
+    match s {
+        // A browser would collapse these path segments.
+        "." => "%2E".into(),
+        ".." => "%2E%2E".into(),
+        _ => segment(s),
+    }
 }
 
 fn dpmo(v: &Option<f64>) -> String {
@@ -154,7 +159,7 @@ pub async fn name(
     Ok(Redirect::to(&format!(
         "/supervisors/{}/{}?done={}",
         segment(&partner),
-        segment(&supervisor),
+        seg(&supervisor),
         segment(&m)
     ))
     .into_response())
