@@ -41,7 +41,7 @@ pub struct Cli {
         long,
         global = true,
         env = "DSPDESK_DATA_DIR",
-        default_value = "./dspdesk-data"
+        default_value = DEFAULT_DATA_DIR
     )]
     pub data_dir: PathBuf,
     /// A database URL (sqlite://FILE or postgres://USER@HOST/DB); default: SQLite in the data folder.
@@ -116,6 +116,9 @@ pub enum Command {
     /// The partner's file: legal name, GSTIN, PAN, contact, bank (masked), fleet.
     Partners(commands::partners::PartnersArgs),
 }
+
+/// The data folder when none is named.
+pub const DEFAULT_DATA_DIR: &str = "./dspdesk-data";
 
 /// Exit codes: 0 done, 1 failed, 2 wrong usage (clap), 65 bad input data.
 pub const EXIT_BAD_DATA: u8 = 65;

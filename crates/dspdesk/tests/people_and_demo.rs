@@ -167,4 +167,27 @@ fn demo_generates_loads_and_summarises() {
     // A second run reuses what is loaded.
     let again = env.run(&args).ok();
     assert!(!again.stdout.contains("generating"), "{}", again.stdout);
+    // --data-dir (which every run here passes) is where the demo's data went, with its
+    // generated files beside them; --dir is left alone.
+    assert!(env.data_dir().join("dspdesk.db").exists());
+    assert!(env.data_dir().join("demo-input/deliveries.csv").exists());
+    assert!(!dir.exists(), "{}", dir.display());
+    // --fresh removes only a folder dspdesk made.
+    let stranger = env.path("stranger");
+    std::fs::create_dir_all(&stranger).unwrap();
+    std::fs::write(stranger.join("keep.txt"), "mine").unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_dspdesk"));
+    let out = cmd
+        .args([
+            "--data-dir",
+            stranger.to_str().unwrap(),
+            "demo",
+            "--no-serve",
+            "--fresh",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds no dspdesk database"));
+    assert!(stranger.join("keep.txt").exists());
 }

@@ -459,7 +459,8 @@ fn check_versions_and_goals(env: Env) {
         ])
         .ok();
     let e: serde_json::Value = serde_json::from_str(&e.stdout).unwrap();
-    let change = e["score_now"].as_f64().unwrap() - e["score_before"].as_f64().unwrap();
+    // The components add up to the change before rounding.
+    let change = e["exact_now"].as_f64().unwrap() - e["exact_before"].as_f64().unwrap();
     let sum: f64 = e["components"]
         .as_array()
         .unwrap()

@@ -40,13 +40,16 @@ impl Model {
             sum(&prev),
             &c_prev,
         );
-        let score_of = |i: Inputs| Some(now_row.score? - cfg.score(&values_of(&i, &c_now))?);
+        // Effects and changes are of the exact scores, so that they add up.
+        let score_of = |i: Inputs| Some(now_row.exact? - cfg.score(&values_of(&i, &c_now))?);
         Some(Explanation {
             partner: partner.to_owned(),
             week,
             previous_week: prev_week,
             score_now: now_row.score,
             score_before: before_row.score,
+            exact_now: now_row.exact,
+            exact_before: before_row.exact,
             tier_now: now_row.tier,
             tier_before: before_row.tier,
             components: component_changes(&now_row, &before_row, cfg, prev_cfg),
@@ -215,8 +218,12 @@ pub struct Explanation {
     pub partner: String,
     pub week: IsoWeek,
     pub previous_week: IsoWeek,
+    /// The scores as ranked and shown (one decimal).
     pub score_now: Option<f64>,
     pub score_before: Option<f64>,
+    /// The scores before rounding: the components' changes add up to their difference.
+    pub exact_now: Option<f64>,
+    pub exact_before: Option<f64>,
     pub tier_now: Option<Tier>,
     pub tier_before: Option<Tier>,
     pub components: Vec<ComponentChange>,
@@ -228,7 +235,13 @@ pub struct Explanation {
 }
 
 impl Explanation {
+    /// The change of the scores as shown.
     pub fn change(&self) -> Option<f64> {
         Some(self.score_now? - self.score_before?)
+    }
+
+    /// The change before rounding: the sum of the components' changes.
+    pub fn exact_change(&self) -> Option<f64> {
+        Some(self.exact_now? - self.exact_before?)
     }
 }

@@ -137,7 +137,12 @@ impl Model {
     fn bottom_now(&self, week: IsoWeek) -> Vec<Bottom> {
         let cfg = self.configs.for_week(week).1.bottom;
         let mut weeks: Vec<IsoWeek> = Vec::new();
-        let mut w = week;
+        // An incomplete week (data short of its Sunday) never feeds the list: count back
+        // from the last complete one.
+        let mut w = match self.last {
+            Some(last) if week.sunday() > last => IsoWeek::of(week.monday() - Duration::days(1)),
+            _ => week,
+        };
         for _ in 0..cfg.of_last {
             weeks.push(w);
             w = IsoWeek::of(w.monday() - Duration::days(1));
@@ -184,7 +189,11 @@ pub struct ScoreRow {
     pub values: BTreeMap<String, Option<f64>>,
     pub goal_p90_met_pct: Option<f64>,
     pub contributions: BTreeMap<String, f64>,
+    /// Rounded to one decimal, half away from zero: what is tiered, ranked and shown.
     pub score: Option<f64>,
+    /// The score before rounding, to which the contributions add up (explanations).
+    #[serde(skip)]
+    pub exact: Option<f64>,
     pub tier: Option<Tier>,
     /// 1 is the best; ties share a rank.
     pub rank: Option<usize>,
@@ -208,7 +217,8 @@ impl ScoreRow {
         compliance: &Standing,
     ) -> ScoreRow {
         let values = values_of(&inputs, compliance);
-        let score = cfg.score(&values);
+        let exact = cfg.score(&values);
+        let score = exact.map(dspdesk_core::health::round_score);
         let cap = compliance.is_lapsed().then_some(cfg.lapsed_mandatory_cap);
         ScoreRow {
             partner: partner.to_owned(),
@@ -220,6 +230,7 @@ impl ScoreRow {
             tier: score.map(|s| cfg.tiers.tier(s, cap)),
             lapsed: compliance.lapsed.clone(),
             score,
+            exact,
             values,
             inputs,
             rank: None,

@@ -504,7 +504,11 @@ impl Model {
             .route_days
             .get(&pair.station)
             .is_some_and(|s| s.contains(&day));
-        if ran && let Some(g) = self.goal(pair, day, cfg.goals.window_days) {
+        // A goal below one route is no commitment: no goal.
+        if ran
+            && let Some(g) = self.goal(pair, day, cfg.goals.window_days)
+            && g.p50 >= 1.0
+        {
             i.goal_days = 1;
             let routes = i.counts.routes as f64;
             i.goal_p50_met = i64::from(routes >= g.p50);
@@ -522,22 +526,24 @@ impl Model {
         cfg: &ScoreConfig,
     ) -> Option<PairWeek> {
         let (mon, sun) = (week.monday(), week.sunday());
-        let active = !pair.days_between(mon, sun).is_empty();
+        let worked = !pair.days_between(mon, sun).is_empty();
         let short = pair.shortfall(sun).max(0);
+        let days: Vec<(NaiveDate, Inputs)> = mon
+            .iter_days()
+            .take(7)
+            .map(|d| (d, self.day_inputs(pair, d, cfg)))
+            .filter(|(_, i)| i.counts.dispatched > 0 || i.counts.routes > 0 || i.goal_days > 0)
+            .collect();
+        // Scored when it worked, or when it had a route goal in force on a day the
+        // station ran routes: committed routes and ran none score 0 on the goal, so not
+        // turning up does not leave the ranking (`metrics.md`, "Precisely").
+        let active = worked || days.iter().any(|(_, i)| i.goal_days > 0);
         if !active && short == 0 {
             return None;
         }
-        // A pair with no day this week contributes only the cash it still owes: it is
-        // not scored on goals it no longer works to.
-        let days: Vec<(NaiveDate, Inputs)> = if active {
-            mon.iter_days()
-                .take(7)
-                .map(|d| (d, self.day_inputs(pair, d, cfg)))
-                .filter(|(_, i)| i.counts.dispatched > 0 || i.counts.routes > 0 || i.goal_days > 0)
-                .collect()
-        } else {
-            Vec::new()
-        };
+        // A pair with no day and no goal this week contributes only the cash it still
+        // owes.
+        let days = if active { days } else { Vec::new() };
         let mut total = Inputs {
             cod_shortfall_minor: short,
             ..Inputs::default()

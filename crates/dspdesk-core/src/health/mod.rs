@@ -34,6 +34,22 @@ impl Component {
 
 /// The weighted mean of the components that have data; the weights of the others are
 /// left out and the rest renormalised. `None` when no component has data.
+/// A score rounded to one decimal, half away from zero, as written: 69.99999999999997
+/// (what 70 computes as) is 70.0 and 70.05 is 70.1. The binary noise below nine places is
+/// dropped first, so the half is the decimal half.
+pub fn round_score(score: f64) -> f64 {
+    if !score.is_finite() {
+        return score;
+    }
+    let written = format!("{score:.9}");
+    written
+        .parse::<rust_decimal::Decimal>()
+        .ok()
+        .map(|d| d.round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
+        .and_then(|d| rust_decimal::prelude::ToPrimitive::to_f64(&d))
+        .unwrap_or(score)
+}
+
 pub fn weighted_score(parts: &[(Component, Option<f64>)]) -> Option<f64> {
     let (sum, weights) = parts
         .iter()
@@ -435,7 +451,8 @@ impl ScoreConfig {
             .filter(|c| c.weight > 0.0)
     }
 
-    /// The score of a week from its component values, with each component's score.
+    /// The score of a week from its component values, exact: the contributions add up to
+    /// it. It is tiered and ranked rounded (`round_score`).
     pub fn score(&self, values: &BTreeMap<String, Option<f64>>) -> Option<f64> {
         let parts: Vec<(Component, Option<f64>)> = COMPONENTS
             .iter()

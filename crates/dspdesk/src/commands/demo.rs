@@ -23,7 +23,8 @@ use std::sync::Arc;
     after_help = "Example:\n  dspdesk demo\n  dspdesk --data-dir dspdesk-demo/data export metrics --grain week --by partner --from 2026-11-09 --to 2026-11-22"
 )]
 pub struct DemoArgs {
-    /// Where the demo's files and data go.
+    /// Where the demo's files and data go (DIR/input, DIR/data); with --data-dir, the data
+    /// go there instead and the files to its demo-input folder.
     #[arg(long, default_value = "dspdesk-demo")]
     pub dir: PathBuf,
     #[arg(long, default_value_t = 30)]
@@ -116,14 +117,38 @@ async fn demo_users(
     Ok(out)
 }
 
-pub async fn run(_cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
-    let data = args.dir.join("data");
-    if args.fresh && args.dir.exists() {
-        std::fs::remove_dir_all(&args.dir)?;
+/// Where the demo keeps its data and its generated files: `--data-dir DIR` when given
+/// (the files in DIR/demo-input), else `--dir` (DIR/data and DIR/input).
+fn folders(cli: &Cli, args: &DemoArgs) -> (PathBuf, PathBuf) {
+    if cli.data_dir != Path::new(crate::DEFAULT_DATA_DIR) {
+        (cli.data_dir.clone(), cli.data_dir.join("demo-input"))
+    } else {
+        (args.dir.join("data"), args.dir.join("input"))
+    }
+}
+
+pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
+    let (data, input) = folders(cli, args);
+    if args.fresh {
+        let root = if data.starts_with(&args.dir) {
+            &args.dir
+        } else {
+            &data
+        };
+        // Only a folder dspdesk made is removed: never a folder that merely exists.
+        if root.exists() && !data.join("dspdesk.db").exists() {
+            anyhow::bail!(
+                "--fresh: {} holds no dspdesk database; remove it yourself or name another folder",
+                data.display()
+            );
+        }
+        if root.exists() {
+            std::fs::remove_dir_all(root)?;
+        }
     }
     let ws = Workspace::open(&data, None).await?;
     if ws.loaded_range().await?.is_none() {
-        generate_and_load(&ws, args).await?;
+        generate_and_load(&ws, args, &input).await?;
     }
     print_flags(&ws).await?;
     let Some((_, last)) = ws.loaded_range().await? else {
@@ -147,7 +172,7 @@ pub async fn run(_cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Simulates the network into DIR/input and loads its files and the example rates.
-async fn generate_and_load(ws: &Workspace, args: &DemoArgs) -> anyhow::Result<()> {
+async fn generate_and_load(ws: &Workspace, args: &DemoArgs, input: &Path) -> anyhow::Result<()> {
     let cfg = SimConfig {
         stations: args.stations,
         partners: args.partners,
@@ -160,12 +185,12 @@ async fn generate_and_load(ws: &Workspace, args: &DemoArgs) -> anyhow::Result<()
         cfg.stations,
         cfg.partners,
         cfg.days,
-        args.dir.join("input").display()
+        input.display()
     );
-    let sim = simulate(&cfg, &args.dir.join("input"))?;
+    let sim = simulate(&cfg, input)?;
     let book = dspdesk_core::profit::RateBook::from_toml(EXAMPLE_RATES)
         .map_err(|e| anyhow::anyhow!("the example rates: {e}"))?;
-    dspdesk_app::simulate::invoices::write_invoices(&args.dir.join("input"), &book)?;
+    dspdesk_app::simulate::invoices::write_invoices(input, &book)?;
     let opts = IngestOptions {
         loaded_by: "demo".into(),
         ..IngestOptions::default()
@@ -189,7 +214,7 @@ async fn generate_and_load(ws: &Workspace, args: &DemoArgs) -> anyhow::Result<()
     )
     .await?;
     outln!("loaded the example rate cards and cost models as rates version {version}");
-    load_invoices(ws, &args.dir.join("input")).await?;
+    load_invoices(ws, input).await?;
     set_ev_goals(ws).await?;
     ev_connects(ws).await?;
     configure_vas(ws).await?;
