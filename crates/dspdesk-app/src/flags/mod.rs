@@ -126,19 +126,20 @@ impl Model {
             .collect()
     }
 
+    /// A flag for each unusually bad day: an unusually good one needs nobody.
     fn unusual_flags(&self, week: IsoWeek, cfg: &ScoreConfig) -> Vec<NewFlag> {
         self.unusual_days(week.monday(), week.sunday())
             .iter()
+            .filter(|u| u.z < 0.0)
             .map(|u| NewFlag {
                 reason: format!(
-                    "{} {:.1}% on {}, against a median of {:.1}% over its {} station-days in the previous {} days (robust z {:.1})",
-                    u.metric,
+                    "{} {:.1}% on {}, far below its usual {:.1}% (the middle of its {} station-days in the previous {} days)",
+                    dspdesk_core::metric::label(u.metric),
                     u.value,
                     u.date,
                     u.median,
                     u.history_days,
                     cfg.unusual.window_days,
-                    u.z
                 ),
                 numbers: json!({
                     "metric": u.metric, "value": u.value, "median": u.median, "z": u.z, "date": u.date,
@@ -288,5 +289,54 @@ pub fn flags_table(rows: &[FlagRow]) -> Table {
                 ]
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shared::model::Configs;
+    use dspdesk_core::Counts;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn only_an_unusually_bad_day_is_flagged() {
+        let d = |day: u32| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
+        let c = |on_time: i64| Counts {
+            dispatched: 100,
+            delivered: 100,
+            on_time,
+            ..Counts::default()
+        };
+        // Three weeks at 79 % and 81 % on time, then a day at 100 % and one at 50 %.
+        let mut facts: Vec<(String, String, NaiveDate, Counts)> = (1..=21)
+            .map(|day| {
+                (
+                    "SWFT".into(),
+                    "DEL4".into(),
+                    d(day),
+                    c(79 + 2 * i64::from(day % 2)),
+                )
+            })
+            .collect();
+        facts.push(("SWFT".into(), "DEL4".into(), d(23), c(100)));
+        facts.push(("SWFT".into(), "DEL4".into(), d(24), c(50)));
+        let m = Model::build(
+            facts.iter().map(|(p, s, d, c)| (p, s, *d, *c)),
+            std::iter::empty(),
+            Vec::new(),
+            Configs::from_rows(&[], BTreeMap::new()),
+        );
+        let week = IsoWeek::of(d(23));
+        let days = m.unusual_days(week.monday(), week.sunday());
+        assert!(
+            days.iter().any(|u| u.date == d(23) && u.z > 0.0),
+            "{days:?}"
+        );
+        let flags = m.unusual_flags(week, &ScoreConfig::default());
+        let dates: Vec<NaiveDate> = flags.iter().map(|f| f.data_date).collect();
+        assert!(dates.contains(&d(24)), "{flags:?}");
+        assert!(!dates.contains(&d(23)), "a good day is no flag: {flags:?}");
+        assert!(flags.iter().all(|f| !f.reason.contains(" z ")), "{flags:?}");
     }
 }
