@@ -56,7 +56,9 @@ pub use people::{NewUser, TokenRow, UserRow};
 pub use plans::{NewPlan, PlanRow};
 pub use profit::BlockRow;
 pub use reviews::{NewReview, ReviewRow, review_subject};
-pub use supervisors::{ContactRow as SupervisorContactRow, SupervisorRow};
+pub use supervisors::{
+    ContactRow as SupervisorContactRow, SpanRow as SupervisorSpanRow, SupervisorRow,
+};
 pub use vas::{VasList, VasRow};
 
 /// The ingest commit and its parts.

@@ -15,7 +15,7 @@ use dspdesk_core::supervisors::{
     TOP_MIN_ROUTES, contact_problem, in_top_dot, is_top_performer, tenure_days, window_start,
 };
 use dspdesk_core::{Action, Counts, PartnerCode, Scope, StationCode};
-use dspdesk_store::{SupervisorContactRow, SupervisorRow};
+use dspdesk_store::{SupervisorContactRow, SupervisorRow, SupervisorSpanRow};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One supervisor on the reckoner.
@@ -67,6 +67,23 @@ fn totals(rows: &[SupervisorRow], scope: &Scope) -> Totals {
     t
 }
 
+/// Per (partner, supervisor): the first and last route day at the stations `scope` may
+/// see.
+fn spans(
+    rows: &[SupervisorSpanRow],
+    scope: &Scope,
+) -> BTreeMap<(String, String), (NaiveDate, NaiveDate)> {
+    let mut out: BTreeMap<(String, String), (NaiveDate, NaiveDate)> = BTreeMap::new();
+    for r in rows.iter().filter(|r| scope.allows(&r.partner, &r.station)) {
+        let e = out
+            .entry((r.partner.clone(), r.supervisor.clone()))
+            .or_insert((r.first, r.last));
+        e.0 = e.0.min(r.first);
+        e.1 = e.1.max(r.last);
+    }
+    out
+}
+
 /// The reckoner over the 28 days ending `as_of` (default: the last day with data).
 pub async fn reckoner(
     ws: &Workspace,
@@ -103,14 +120,9 @@ pub async fn reckoner(
     let seen = totals(&rows, &actor.scope);
     // Tenure and the top performer are the supervisor's, whoever looks; the counts are
     // those of the stations the caller sees.
-    let everywhere = ws
-        .store
-        .supervisor_days_span(Some(as_of), &Scope::All)
-        .await?;
-    let visible = ws
-        .store
-        .supervisor_days_span(Some(as_of), &actor.scope)
-        .await?;
+    let span_rows = ws.store.supervisor_spans(as_of).await?;
+    let everywhere = spans(&span_rows, &Scope::All);
+    let visible = spans(&span_rows, &actor.scope);
     let contacts = ws.store.supervisor_contacts().await?;
     let mut lines = Vec::with_capacity(visible.len());
     for (key, (first, last)) in visible {

@@ -19,6 +19,16 @@ pub struct SupervisorRow {
     pub counts: Counts,
 }
 
+/// The first and last day a supervisor of a partner ran a route at a station.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpanRow {
+    pub partner: String,
+    pub station: String,
+    pub supervisor: String,
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+}
+
 /// A supervisor's name and phone as their partner gave them.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ContactRow {
@@ -121,51 +131,30 @@ impl Store {
             .collect())
     }
 
-    /// The first and last date on any route of each (partner, supervisor), up to `to`
-    /// when given, over the station-days `scope` may see.
-    pub async fn supervisor_days_span(
-        &self,
-        to: Option<NaiveDate>,
-        scope: &Scope,
-    ) -> Result<BTreeMap<(String, String), (NaiveDate, NaiveDate)>> {
-        let filter = if to.is_some() {
-            "WHERE date <= $1 "
-        } else {
-            ""
-        };
-        let sql = format!(
-            "SELECT partner, station, supervisor, MIN(date) AS first, MAX(date) AS last FROM daily_supervisors
-             {filter}GROUP BY partner, station, supervisor"
-        );
+    /// The first and last date up to `to` on which each supervisor of each partner ran a
+    /// route, per station (the caller folds the stations a scope may see).
+    pub async fn supervisor_spans(&self, to: NaiveDate) -> Result<Vec<SpanRow>> {
         let rows = on_pool!(self, |pool| {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
-            if let Some(to) = to {
-                q = q.bind(to);
-            }
-            q.fetch_all(pool)
-                .await?
-                .into_iter()
-                .map(|r| {
-                    Ok((
-                        r.try_get::<String, _>("partner")?,
-                        r.try_get::<String, _>("station")?,
-                        r.try_get::<String, _>("supervisor")?,
-                        r.try_get::<NaiveDate, _>("first")?,
-                        r.try_get::<NaiveDate, _>("last")?,
-                    ))
+            sqlx::query(
+                "SELECT partner, station, supervisor, MIN(date) AS first, MAX(date) AS last FROM daily_supervisors
+                 WHERE date <= $1 GROUP BY partner, station, supervisor",
+            )
+            .bind(to)
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .map(|r| {
+                Ok(SpanRow {
+                    partner: r.try_get("partner")?,
+                    station: r.try_get("station")?,
+                    supervisor: r.try_get("supervisor")?,
+                    first: r.try_get("first")?,
+                    last: r.try_get("last")?,
                 })
-                .collect::<Result<Vec<_>, sqlx::Error>>()?
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?
         });
-        let mut out: BTreeMap<(String, String), (NaiveDate, NaiveDate)> = BTreeMap::new();
-        for (partner, station, supervisor, first, last) in rows {
-            if !scope.allows(&partner, &station) {
-                continue;
-            }
-            let e = out.entry((partner, supervisor)).or_insert((first, last));
-            e.0 = e.0.min(first);
-            e.1 = e.1.max(last);
-        }
-        Ok(out)
+        Ok(rows)
     }
 
     /// Whether the partner's routes name the supervisor at a station `scope` may see.

@@ -55,8 +55,12 @@ pub fn neighbours(week: Option<dspdesk_core::IsoWeek>) -> (String, String) {
 }
 
 /// Text as one segment of a URL path: everything but letters, digits and `-._~` is
-/// percent-encoded, so a route id such as `R/1`, `R?x=1` or `R#1` links to itself.
+/// percent-encoded, so a route id such as `R/1`, `R?x=1` or `R#1` links to itself; a
+/// segment that is `.` or `..` is encoded whole, or a browser would collapse it.
 pub fn segment(s: &str) -> String {
+    if s == "." || s == ".." {
+        return "%2E".repeat(s.len());
+    }
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
@@ -70,6 +74,13 @@ pub fn segment(s: &str) -> String {
 
 #[cfg(test)]
 mod segment_tests {
+    #[test]
+    fn dot_segments_are_encoded_whole() {
+        assert_eq!(super::segment("."), "%2E");
+        assert_eq!(super::segment(".."), "%2E%2E");
+        assert_eq!(super::segment("..."), "...");
+    }
+
     #[test]
     fn a_segment_keeps_only_unreserved_characters() {
         assert_eq!(super::segment("R-1_a.b~"), "R-1_a.b~");

@@ -62,16 +62,6 @@ fn pct(v: &Option<f64>) -> String {
     v.map_or_else(|| "–".into(), |x| format!("{x:.1}"))
 }
 
-/// A path segment, percent-encoded (supervisor and route ids are the data's text).
-fn seg(s: &str) -> String {
-    match s {
-        // A browser would collapse these path segments.
-        "." => "%2E".into(),
-        ".." => "%2E%2E".into(),
-        _ => segment(s),
-    }
-}
-
 fn dpmo(v: &Option<f64>) -> String {
     v.map_or_else(|| "–".into(), |x| format!("{x:.0}"))
 }
@@ -159,7 +149,7 @@ pub async fn name(
     Ok(Redirect::to(&format!(
         "/supervisors/{}/{}?done={}",
         segment(&partner),
-        seg(&supervisor),
+        segment(&supervisor),
         segment(&m)
     ))
     .into_response())
