@@ -1,9 +1,11 @@
-// A person's walk through dspdesk in headless Chromium: log in, read the overview, sort
-// and filter the partners, drill down to a partner, read the scorecard, log out. Any console error fails it.
-// Usage: node walk.mjs BASE_URL USER PASSWORD
+// A person's walk through dspdesk in headless Chromium: log in to today's worklist, read
+// the overview (its week picker, the week so far), sort and filter the partners, drill
+// down to a partner, read the scorecard, open a COD ledger line, log out; then, as a
+// partner, its own home and its row in the ranking. Any console error fails it.
+// Usage: node walk.mjs BASE_URL USER PASSWORD [PARTNER_USER]
 import { chromium } from "playwright-core";
 
-const [base, user, password] = process.argv.slice(2);
+const [base, user, password, partnerUser] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
@@ -25,9 +27,25 @@ try {
   await page.fill("input[name=password]", password);
   await page.click("button[type=submit]");
   await page.waitForURL(base + "/");
+  check((await page.textContent("h1")).includes("What needs you today"), "home is today's worklist");
+  check(await page.locator(".tiles.severity .tile").count() === 5, "four severities and the money at risk");
+  await page.click(".tabs >> text=Only mine");
+  await page.waitForURL(/\?mine=1$/);
+  check(await page.locator(".tabs a[aria-current] >> text=Only mine").count() === 1, "the filter stays in the URL and shows as chosen");
+
+  await page.click("nav >> text=Overview");
+  await page.waitForURL(/\/overview$/);
   check((await page.textContent("h1")).includes("Overview"), "the overview opens");
   check(await page.locator("svg.chart path.line").count() === 2, "the trend chart has DOT and DCR lines");
   check(await page.locator(".tile").count() === 5, "five headline tiles");
+  check((await page.textContent("main")).includes("Tue 24 Nov 2026"), "the overview reaches the newest loaded day");
+  await page.click("a >> text=so far →");
+  await page.waitForURL(/week=2026-W48/);
+  check((await page.textContent("h1 .sofar")).includes("2 of 7 days"), "an incomplete week is labelled so far with its days");
+  await page.fill("form[action='/overview'] input[name=week]", "2026-W47");
+  await page.click("form[action='/overview'] button");
+  await page.waitForURL(/week=2026-W47/);
+  check((await page.textContent("h1")).includes("2026-W47") && await page.locator("h1 .sofar").count() === 0, "the week picker opens a complete week");
 
   await page.click("nav >> text=Partners");
   await page.waitForURL(/\/partners/);
@@ -82,6 +100,13 @@ try {
   await page.click("summary >> text=Set or adopt goals");
   check(await page.locator("button >> text=Set goal").isVisible(), "the goal form opens");
 
+  // The COD ledger: one line per partner at a station, opening to its days.
+  await page.goto(base + "/cod?week=2026-W47");
+  check(await page.locator("#cod tbody tr").count() === 2, "one ledger line per partner and station");
+  await page.click("#cod tbody tr:first-child td:nth-child(2) a");
+  await page.waitForURL(/partner=.*&station=/);
+  check(await page.locator("#days tbody tr").count() === 7, "the line opens to its seven days");
+
   // Load a file with a bad row: nothing is loaded and the row and column are named.
   await page.click("nav >> text=Load files");
   await page.waitForURL(/\/upload$/);
@@ -100,6 +125,20 @@ try {
   await page.waitForURL(/\/login$/);
   await page.goto(base + "/partners");
   check(page.url().endsWith("/login"), "after logging out, pages need a login again");
+
+  if (partnerUser) {
+    await page.fill("input[name=username]", partnerUser);
+    await page.fill("input[name=password]", password);
+    await page.click("button[type=submit]");
+    await page.waitForURL(base + "/");
+    check((await page.textContent("h1")).includes("SWFT"), "a partner's home is its own");
+    check((await page.textContent("main")).includes("Your score") && (await page.textContent("main")).includes("Your rank"), "its score and rank lead");
+    check(!(await page.textContent("main")).includes("ZIPX"), "nothing of another partner");
+    await page.goto(base + "/scores?week=2026-W47");
+    check(await page.locator("#ranking td.own").count() > 0, "its own row stands out in the ranking");
+    await page.click("button >> text=Log out");
+    await page.waitForURL(/\/login$/);
+  }
   if (errors.length) throw new Error("console errors:\n" + errors.join("\n"));
   console.log("browser walk: ok");
 } catch (e) {

@@ -12,6 +12,7 @@ pub mod flags;
 pub mod followups;
 pub mod goals;
 pub mod health;
+pub mod home;
 pub mod ingest;
 pub mod invoices;
 pub mod jobs;

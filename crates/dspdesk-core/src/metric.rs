@@ -87,6 +87,9 @@ pub const METRICS: &[Metric] = &[
     m("distance_km", "Distance km", Unit::Routes),
     m("remitted", "Remitted", Unit::Money),
     m("shortfall", "Shortfall", Unit::Money),
+    m("owed", "Owed now", Unit::Money),
+    m("overdue_since", "Overdue since", Unit::Text),
+    m("overdue_days", "Overdue days", Unit::Count),
     m("overdue", "Overdue", Unit::Flag),
     m("days_below", "Days below", Unit::Count),
     m("days_seen", "Days seen", Unit::Count),
@@ -96,9 +99,10 @@ pub const METRICS: &[Metric] = &[
     m("weeks_in_bottom", "Weeks in bottom", Unit::Count),
     m("of_last", "Of last", Unit::Count),
     m("value", "Value", Unit::Percent),
-    m("median", "Median", Unit::Percent),
+    m("median", "Usual (median)", Unit::Percent),
     m("z", "Z", Unit::Score),
     m("history_days", "History days", Unit::Count),
+    m("day_kind", "Good or bad", Unit::Text),
 ];
 
 /// The registry entry of a column.
@@ -119,32 +123,19 @@ pub fn label(name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// A whole number with thousands separators: 1,234,567.
+/// A whole number grouped as the network groups digits: 1,234,567 (or 12,34,567).
 pub fn show_int(n: i64) -> String {
-    let s = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
+    crate::display::count(n)
 }
 
-/// Money with thousands separators and two decimals: 64,883,642.90.
+/// Money in the network's currency: ₹6,48,83,642.90.
 pub fn show_money(d: rust_decimal::Decimal) -> String {
-    let s = format!("{d:.2}");
-    let (whole, frac) = s.split_once('.').unwrap_or((&s, "00"));
-    let digits = whole.trim_start_matches('-');
-    let n: i64 = digits.parse().unwrap_or(0);
-    let sign = if whole.starts_with('-') { "-" } else { "" };
-    format!("{sign}{}.{frac}", show_int(n))
+    crate::display::money(d)
 }
 
-/// A percentage to two places with its sign, or a dash when there is none.
+/// A percentage to one decimal with its sign, or a dash when there is none.
 pub fn show_pct(v: Option<f64>) -> String {
-    v.map(|x| format!("{x:.2}%")).unwrap_or_else(|| "–".into())
+    crate::display::pct(v)
 }
 
 /// The columns of a table of daily counts, in the order the downloads write them.
@@ -188,11 +179,11 @@ mod tests {
 
     #[test]
     fn numbers_show_with_separators() {
-        assert_eq!(show_int(1234567), "1,234,567");
-        assert_eq!(show_int(-1000), "-1,000");
-        assert_eq!(show_money("64883642.9".parse().unwrap()), "64,883,642.90");
-        assert_eq!(show_money("-0.05".parse().unwrap()), "-0.05");
-        assert_eq!(show_money("-1234.5".parse().unwrap()), "-1,234.50");
+        assert_eq!(show_int(1234567), "12,34,567");
+        assert_eq!(show_int(-1000), "−1,000");
+        assert_eq!(show_money("64883642.9".parse().unwrap()), "₹6,48,83,642.90");
+        assert_eq!(show_money("-0.05".parse().unwrap()), "−₹0.05");
         assert_eq!(show_pct(None), "–");
+        assert_eq!(show_pct(Some(12.345)), "12.3%");
     }
 }

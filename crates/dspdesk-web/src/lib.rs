@@ -78,5 +78,8 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     routes::ingest::sweep(&state.ws.data_dir);
+    if let Err(e) = dspdesk_app::profit::apply_currency(&state.ws).await {
+        tracing::warn!(error = %e, "the rate book's currency could not be read; amounts show in ₹");
+    }
     shared::server::run(listener, router(state), Limits::default(), shutdown).await
 }

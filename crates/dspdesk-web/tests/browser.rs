@@ -1,8 +1,9 @@
 //! A person's walk through the pages in a real headless Chromium (Debian's), driven by
-//! `tests/browser/walk.mjs` (playwright-core): log in, overview, sort and filter the
-//! partners, drill down, log out; any console error fails it. Skipped loudly where
-//! node, Chromium or playwright-core is missing, unless `DSPDESK_REQUIRE_BROWSER=1`
-//! (CI), which makes that a failure.
+//! `tests/browser/walk.mjs` (playwright-core): log in to today's worklist, the overview
+//! with its week picker and a week so far, sort and filter the partners, drill down, the
+//! COD ledger's lines, a partner's own home, log out; any console error fails it.
+//! Skipped loudly where node, Chromium or playwright-core is missing, unless
+//! `DSPDESK_REQUIRE_BROWSER=1` (CI), which makes that a failure.
 
 mod common;
 
@@ -44,7 +45,7 @@ async fn walk(script: &str, args: &'static [&'static str], done: &str) {
         return;
     }
     let t = TestStore::sqlite().await;
-    let app = common::spawn(&t, 20).await;
+    let app = common::spawn_with(&t, &common::rows_and_two_more_days(20)).await;
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/browser")
         .join(script);
@@ -72,7 +73,12 @@ async fn walk(script: &str, args: &'static [&'static str], done: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_person_logs_in_reads_drills_down_and_logs_out_in_chromium() {
-    walk("walk.mjs", &["admin", common::PASSWORD], "browser walk: ok").await;
+    walk(
+        "walk.mjs",
+        &["admin", common::PASSWORD, "partner"],
+        "browser walk: ok",
+    )
+    .await;
 }
 
 /// A point followed up through the screens: raised and answered by the partner,

@@ -107,6 +107,8 @@ pub enum Command {
     Invoices(commands::invoices::InvoicesArgs),
     /// EV share of routes per partner and week, sustainability goals, who is behind.
     Ev(commands::ev::EvArgs),
+    /// What needs a person today: open follow-ups and flags, most urgent first.
+    Today(commands::today::TodayArgs),
     /// VAS adoption per partner and kind beside the network; kinds offered and enrolled.
     Vas(commands::vas::VasArgs),
     /// The supervisor ready reckoner: tenure, routes, DOT; top performers; names.

@@ -46,6 +46,18 @@ impl Model {
         out
     }
 
+    /// A partner's COD shortfall at a station on a day (0 where it has none).
+    pub fn shortfall_of(&self, partner: &str, station: &str, d: NaiveDate) -> i64 {
+        self.by_partner
+            .get(partner)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.pairs[i])
+            .filter(|p| p.station == station)
+            .map(|p| p.shortfall(d))
+            .sum()
+    }
+
     /// Pairs whose shortfall is overdue on `as_of`: the amount and since when.
     pub fn cod_overdue(&self, as_of: NaiveDate) -> Vec<(String, String, i64, NaiveDate)> {
         let mut out = Vec::new();
@@ -119,4 +131,132 @@ pub async fn ledger_week(
         .filter(|l| actor.scope.allows(&l.partner, &l.station))
         .collect();
     Ok((week, lines))
+}
+
+/// A partner × station's ledger over the lines given: the week's due and remitted,
+/// what it owes at the end and since when it has been overdue, and its days.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairLedger {
+    pub partner: String,
+    pub station: String,
+    pub cod_due_minor: i64,
+    pub remitted_minor: i64,
+    /// The shortfall on the last day of the lines (negative: paid ahead).
+    pub owed_minor: i64,
+    /// The first day of the overdue run that reaches the last day, if any.
+    pub overdue_since: Option<NaiveDate>,
+    pub overdue_days: usize,
+    /// Oldest first.
+    pub days: Vec<CodLine>,
+}
+
+/// The ledger one row per partner × station, what needs chasing first: overdue, then
+/// the largest amount owed.
+pub fn by_pair(lines: &[CodLine]) -> Vec<PairLedger> {
+    let mut map: std::collections::BTreeMap<(&str, &str), Vec<&CodLine>> = Default::default();
+    for l in lines {
+        map.entry((&l.partner, &l.station)).or_default().push(l);
+    }
+    let mut out: Vec<PairLedger> = map
+        .into_iter()
+        .map(|((partner, station), mut days)| {
+            days.sort_by_key(|l| l.date);
+            let run: Vec<&&CodLine> = days.iter().rev().take_while(|l| l.overdue).collect();
+            PairLedger {
+                partner: partner.to_owned(),
+                station: station.to_owned(),
+                cod_due_minor: days.iter().map(|l| l.cod_due_minor).sum(),
+                remitted_minor: days.iter().map(|l| l.remitted_minor).sum(),
+                owed_minor: days.last().map_or(0, |l| l.shortfall_minor),
+                // The run's first overdue day was the second day of the shortfall.
+                overdue_since: run.last().map(|l| l.date - Duration::days(1)),
+                overdue_days: days.iter().filter(|l| l.overdue).count(),
+                days: days.into_iter().cloned().collect(),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.overdue_since
+            .is_some()
+            .cmp(&a.overdue_since.is_some())
+            .then(b.owed_minor.cmp(&a.owed_minor))
+            .then_with(|| (&a.partner, &a.station).cmp(&(&b.partner, &b.station)))
+    });
+    out
+}
+
+/// The ledger by partner × station as a table.
+pub fn pair_table(pairs: &[PairLedger]) -> Table {
+    Table {
+        columns: vec![
+            "partner",
+            "station",
+            "cod_due",
+            "remitted",
+            "owed",
+            "overdue_since",
+            "overdue_days",
+        ],
+        rows: pairs
+            .iter()
+            .map(|p| {
+                vec![
+                    Cell::text(&p.partner),
+                    Cell::text(&p.station),
+                    Cell::minor(p.cod_due_minor),
+                    Cell::minor(p.remitted_minor),
+                    Cell::minor(p.owed_minor),
+                    Cell::text(p.overdue_since.map(|d| d.to_string()).unwrap_or_default()),
+                    Cell::Int(p.overdue_days as i64),
+                ]
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod pair_tests {
+    use super::*;
+
+    fn line(p: &str, s: &str, day: u32, short: i64, overdue: bool) -> CodLine {
+        CodLine {
+            partner: p.into(),
+            station: s.into(),
+            date: NaiveDate::from_ymd_opt(2026, 11, day).unwrap(),
+            cod_due_minor: 100,
+            remitted_minor: 50,
+            shortfall_minor: short,
+            overdue,
+        }
+    }
+
+    #[test]
+    fn one_row_per_pair_overdue_first_with_the_run_start() {
+        let lines = vec![
+            line("A", "S1", 16, 0, false),
+            line("A", "S1", 17, 500, false),
+            line("A", "S1", 18, 700, true),
+            line("A", "S1", 19, 900, true),
+            line("B", "S1", 16, 5_000, false),
+            line("C", "S2", 16, 100, false),
+            line("C", "S2", 17, 0, false),
+        ];
+        let pairs = by_pair(&lines);
+        assert_eq!(pairs.len(), 3);
+        assert_eq!((pairs[0].partner.as_str(), pairs[0].owed_minor), ("A", 900));
+        assert_eq!(
+            pairs[0].overdue_since,
+            NaiveDate::from_ymd_opt(2026, 11, 17),
+            "positive since the 17th, overdue from the 18th"
+        );
+        assert_eq!(pairs[0].overdue_days, 2);
+        assert_eq!(
+            (pairs[0].cod_due_minor, pairs[0].remitted_minor),
+            (400, 200)
+        );
+        assert_eq!(pairs[0].days.len(), 4);
+        assert_eq!(pairs[1].partner, "B", "then the largest owed");
+        assert_eq!((pairs[2].partner.as_str(), pairs[2].owed_minor), ("C", 0));
+        assert_eq!(pair_table(&pairs).rows.len(), 3);
+    }
 }

@@ -107,6 +107,9 @@ pub async fn load(
             &pins,
         )
         .await?;
+    if kind == ConfigKind::Rates {
+        crate::profit::apply_currency(ws).await?;
+    }
     Ok((version, summary))
 }
 

@@ -34,7 +34,9 @@ impl Model {
             return Vec::new();
         };
         let cfg = self.configs.for_week(week).1;
-        let mut out = self.defaulting_flags(last);
+        // Defaulting is read as of the last complete week's end, as the ranking reads
+        // it: an incomplete week never feeds the list, and both show the same partners.
+        let mut out = self.defaulting_flags(last.min(week.sunday()));
         out.extend(self.bottom_flags(week));
         out.extend(self.goal_flags(week, cfg));
         out.extend(self.cod_flags(last));

@@ -30,6 +30,9 @@ pub struct Ranking {
     /// `None` where the lists are not shown to the caller.
     pub defaulting: Option<Vec<Defaulting>>,
     pub bottom: Option<Vec<Bottom>>,
+    /// The days of the week with data when the week is incomplete (its ranking is
+    /// "so far"); `None` for a complete week.
+    pub so_far: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
 }
 
 /// The columns a partner user sees of another partner's row.
@@ -78,6 +81,7 @@ pub async fn ranking(
             own: Vec::new(),
             defaulting: None,
             bottom: None,
+            so_far: None,
         });
     };
     let scored = model.week(w);
@@ -115,6 +119,7 @@ pub async fn ranking(
                 .cloned()
                 .collect()
         }),
+        so_far: model.so_far(w),
     })
 }
 
@@ -204,6 +209,7 @@ pub fn unusual_table(days: &[UnusualDay]) -> Table {
             "median",
             "z",
             "history_days",
+            "day_kind",
         ],
         rows: days
             .iter()
@@ -216,6 +222,7 @@ pub fn unusual_table(days: &[UnusualDay]) -> Table {
                     Cell::Num(Some(x.median)),
                     Cell::Num(Some(x.z)),
                     Cell::Int(x.history_days as i64),
+                    Cell::text(if x.z < 0.0 { "bad day" } else { "good day" }),
                 ]
             })
             .collect(),

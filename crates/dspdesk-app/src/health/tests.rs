@@ -402,3 +402,26 @@ fn an_incomplete_week_never_feeds_the_bottom_list() {
         full.iter().map(|r| &r.partner).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn an_incomplete_week_does_not_feed_the_defaulting_flags() {
+    // Good every day of two complete weeks (9–22 Nov), then three bad days of the next
+    // week, which has only those three days.
+    let mut facts = Vec::new();
+    for day in 9..=25 {
+        let on_time = if day >= 23 { 80 } else { 99 };
+        facts.push(("SWFT", "DEL4", d(day), counts(100, on_time, 1)));
+    }
+    let m = model(&facts, &[]);
+    assert_eq!(m.last_complete_week(), Some(IsoWeek::of(d(22))));
+    assert_eq!(m.defaulting(d(25)).len(), 1, "the three days would default");
+    let flags = m.flags(&[]);
+    assert!(
+        flags
+            .iter()
+            .all(|f| f.kind != dspdesk_core::flags::FlagKind::Defaulting),
+        "{flags:?}"
+    );
+    // The ranking of the last complete week lists the same partners as the flags.
+    assert!(m.defaulting(d(22)).is_empty());
+}

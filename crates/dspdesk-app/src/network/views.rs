@@ -26,7 +26,15 @@ pub struct PartnerLine {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Overview {
     pub week: IsoWeek,
+    /// The day under each tile: the newest loaded day when the week shown is the
+    /// default one, else the week's last day with data.
     pub last_day: NaiveDate,
+    /// The newest day loaded at all (the next-week link goes up to it).
+    pub newest: NaiveDate,
+    /// The first and last day of the week with data in scope.
+    pub covered: Option<(NaiveDate, NaiveDate)>,
+    /// Every day of the week has data: otherwise its numbers are "so far".
+    pub complete: bool,
     pub week_counts: Counts,
     pub day_counts: Counts,
     pub daily: Vec<(NaiveDate, Counts)>,
@@ -88,9 +96,16 @@ async fn compute_overview(
     let Some((default, last)) = default_week(ws).await? else {
         return Ok(None);
     };
+    let is_default = week.is_none_or(|w| w == default);
     let week = week.unwrap_or(default);
-    let last_day = last.min(week.sunday());
-    let from = (week.sunday() - Duration::days(TREND_DAYS - 1)).min(week.monday());
+    // The default week's page reaches the newest loaded day (the trend and the day
+    // under each tile); another week's stops at its own end.
+    let last_day = if is_default {
+        last
+    } else {
+        last.min(week.sunday())
+    };
+    let from = (last_day - Duration::days(TREND_DAYS - 1)).min(week.monday());
     let facts = ws
         .store
         .facts_in_scope(from, week.sunday().max(last_day), scope)
@@ -116,9 +131,13 @@ async fn compute_overview(
             .unwrap_or(std::cmp::Ordering::Equal)
     });
     attention.truncate(10);
+    let days: BTreeSet<NaiveDate> = in_week.iter().map(|f| f.date).collect();
     Ok(Some(Overview {
         week,
         last_day,
+        newest: last,
+        covered: days.first().zip(days.last()).map(|(a, b)| (*a, *b)),
+        complete: days.len() == 7,
         week_counts,
         day_counts,
         daily,

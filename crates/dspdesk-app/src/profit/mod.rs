@@ -59,12 +59,22 @@ impl ProfitLine {
 pub async fn rate_book(ws: &Workspace) -> Result<Option<(i64, RateBook)>, AppError> {
     let versions = ws.store.config_versions(ConfigKind::Rates).await?;
     match versions.last() {
-        Some(v) => Ok(Some((
-            v.version,
-            RateBook::from_toml(&v.body).map_err(AppError::Config)?,
-        ))),
+        Some(v) => {
+            let book = RateBook::from_toml(&v.body).map_err(AppError::Config)?;
+            dspdesk_core::display::set_currency(book.currency.clone().unwrap_or_default());
+            Ok(Some((v.version, book)))
+        }
         None => Ok(None),
     }
+}
+
+/// Shows amounts in the currency of the rate book loaded last (at start and after a
+/// rate book is loaded).
+pub async fn apply_currency(ws: &Workspace) -> Result<(), AppError> {
+    if rate_book(ws).await?.is_none() {
+        dspdesk_core::display::set_currency(Default::default());
+    }
+    Ok(())
 }
 
 /// Profit lines for `from..=to` that the caller may see, grouped by `by`, largest

@@ -417,6 +417,14 @@ impl Model {
 
     /// The last complete ISO week with data (the week of the last day if it is a
     /// Sunday), or the last week when there is only one.
+    /// The days of `week` with data when the week is incomplete (not every one of its
+    /// days is loaded); `None` when it is complete or has no data.
+    pub fn so_far(&self, week: IsoWeek) -> Option<(NaiveDate, NaiveDate)> {
+        let (first, last) = (self.first?, self.last?);
+        let (from, to) = (first.max(week.monday()), last.min(week.sunday()));
+        (from <= to && (from > week.monday() || to < week.sunday())).then_some((from, to))
+    }
+
     pub fn last_complete_week(&self) -> Option<IsoWeek> {
         let last = self.last?;
         let w = IsoWeek::of(last);

@@ -461,22 +461,60 @@ impl ScoreConfig {
         weighted_score(&parts)
     }
 
-    /// Each component's share of the score: `weight * score / (sum of weights present)`.
-    /// They add up to the score.
-    pub fn contributions(&self, values: &BTreeMap<String, Option<f64>>) -> BTreeMap<String, f64> {
-        let present: Vec<(&str, Component, f64)> = COMPONENTS
+    /// The components with data, with their values, and the sum of their weights.
+    fn present(
+        &self,
+        values: &BTreeMap<String, Option<f64>>,
+    ) -> (Vec<(&'static str, Component, f64)>, f64) {
+        let present: Vec<(&'static str, Component, f64)> = COMPONENTS
             .iter()
             .filter_map(|name| {
                 let c = self.component(name)?;
                 Some((*name, c, values.get(*name).copied().flatten()?))
             })
             .collect();
-        let total: f64 = present.iter().map(|(_, c, _)| c.weight).sum();
+        let total = present.iter().map(|(_, c, _)| c.weight).sum();
+        (present, total)
+    }
+
+    /// Each component's share of the score: `weight * score / (sum of weights present)`.
+    /// They add up to the score.
+    pub fn contributions(&self, values: &BTreeMap<String, Option<f64>>) -> BTreeMap<String, f64> {
+        let (present, total) = self.present(values);
         present
             .into_iter()
             .map(|(n, c, v)| (n.to_owned(), c.weight * c.score(v) / total))
             .collect()
     }
+
+    /// What there is to gain: for each component with data, the points the score would
+    /// gain were it at its target (the rest unchanged), with the target; most points
+    /// first, components already at target left out.
+    pub fn headroom(&self, values: &BTreeMap<String, Option<f64>>) -> Vec<Headroom> {
+        let (present, total) = self.present(values);
+        let mut out: Vec<Headroom> = present
+            .into_iter()
+            .filter(|_| total > 0.0)
+            .map(|(n, c, v)| Headroom {
+                component: n.to_owned(),
+                value: v,
+                target: c.target,
+                points: c.weight * (100.0 - c.score(v)) / total,
+            })
+            .filter(|h| h.points >= 0.05)
+            .collect();
+        out.sort_by(|a, b| b.points.total_cmp(&a.points));
+        out
+    }
+}
+
+/// Points a component could add to the score (see [`ScoreConfig::headroom`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Headroom {
+    pub component: String,
+    pub value: f64,
+    pub target: f64,
+    pub points: f64,
 }
 
 /// The median of values (`None` for none).
@@ -586,6 +624,24 @@ mod tests {
         assert!(e.contains("components.dot: not a component"), "{e}");
         let e = ScoreConfig::from_toml("[tierz]\nfair = 1").unwrap_err();
         assert!(e.contains("tierz"), "{e}");
+    }
+
+    #[test]
+    fn headroom_is_the_points_short_of_each_target() {
+        let cfg = ScoreConfig::default();
+        let mut v: BTreeMap<String, Option<f64>> = BTreeMap::new();
+        v.insert("dot_pct".into(), Some(91.5)); // half way: 50 of 100
+        v.insert("dcr_pct".into(), Some(99.5)); // at target: nothing to gain
+        v.insert("nl_dpmo".into(), None);
+        let h = cfg.headroom(&v);
+        assert_eq!(h.len(), 1, "{h:?}");
+        assert_eq!(h[0].component, "dot_pct");
+        assert_eq!(h[0].target, 98.0);
+        // 30 of the 50 weights present, 50 points short: 30 * 50 / 50.
+        assert!((h[0].points - 30.0).abs() < 1e-9);
+        // The score plus the headroom is 100 when every component reaches its target.
+        let gained: f64 = h.iter().map(|x| x.points).sum();
+        assert!((cfg.score(&v).unwrap() + gained - 100.0).abs() < 1e-9);
     }
 
     #[test]

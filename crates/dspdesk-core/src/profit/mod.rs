@@ -162,6 +162,9 @@ pub struct RateBook {
     /// places, an even number of basis points so CGST and SGST halve it exactly).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gst_rate_pct: Option<Amount>,
+    /// The currency amounts are shown in (default ₹ with lakh/crore grouping).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<crate::display::Currency>,
     #[serde(default, rename = "rate_card")]
     pub rate_cards: Vec<RateCard>,
     #[serde(default, rename = "cost_model")]
@@ -269,6 +272,9 @@ impl RateBook {
     pub fn validate(&self) -> Result<(), String> {
         let mut errors = Vec::new();
         if let Some(Err(e)) = self.gst_rate_pct.as_ref().map(|r| gst_bp(r.0)) {
+            errors.push(e);
+        }
+        if let Some(Err(e)) = self.currency.as_ref().map(|c| c.check()) {
             errors.push(e);
         }
         let check_mot = |what: &str, mot: &str, errors: &mut Vec<String>| {

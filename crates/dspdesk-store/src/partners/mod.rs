@@ -46,6 +46,19 @@ macro_rules! upsert_file {
 }
 
 impl Store {
+    /// Every partner's legal name from its file, where one is written.
+    pub async fn partner_names(&self) -> Result<std::collections::HashMap<String, String>> {
+        let rows = on_pool!(self, |pool| {
+            sqlx::query("SELECT partner, legal_name FROM partner_files WHERE legal_name <> ''")
+                .fetch_all(pool)
+                .await?
+                .into_iter()
+                .map(|r| Ok((r.try_get("partner")?, r.try_get("legal_name")?)))
+                .collect::<std::result::Result<std::collections::HashMap<String, String>, sqlx::Error>>()?
+        });
+        Ok(rows)
+    }
+
     pub async fn partner_file(&self, partner: &str) -> Result<Option<PartnerFile>> {
         let sql = format!("SELECT {FILE_COLUMNS} FROM partner_files WHERE partner = $1");
         let row = on_pool!(self, |pool| {

@@ -13,6 +13,7 @@ pub mod flags;
 pub mod followups;
 pub mod goals;
 pub mod health;
+pub mod home;
 pub mod ingest;
 pub mod invoices;
 pub mod launches;
@@ -89,6 +90,7 @@ impl Route {
 /// The union of every capability's routes.
 pub fn all() -> Vec<Route> {
     [
+        home::routes(),
         network::routes(),
         people::routes(),
         ingest::routes(),

@@ -50,7 +50,13 @@ fn cell_text(column: &str, c: &Cell) -> String {
             .map(|k| k.label())
             .or_else(|| dspdesk_core::followups::Kind::parse(&raw).map(|k| k.label()))
             .map_or(raw, str::to_owned),
+        ("metric", _) if dspdesk_core::metric::metric(&raw).is_some() => label(&raw),
         (_, Cell::Money(Some(d))) => money(*d),
+        (_, Cell::Num(Some(x))) => match dspdesk_core::metric::metric(column).map(|m| m.unit) {
+            Some(dspdesk_core::metric::Unit::PerMillion) => dspdesk_core::display::dpmo(Some(*x)),
+            Some(dspdesk_core::metric::Unit::Percent) => dspdesk_core::display::pct(Some(*x)),
+            _ => dspdesk_core::display::one_decimal(*x),
+        },
         (_, Cell::Int(i)) => int(*i),
         (_, Cell::Bool(b)) => if *b { "yes" } else { "" }.into(),
         _ => c.display(),
@@ -139,6 +145,8 @@ pub struct GridPage {
     pub c: crate::shared::render::Chrome,
     pub title: String,
     pub subtitle: String,
+    /// "so far: …" when the week shown is incomplete.
+    pub so_far: String,
     pub intro: String,
     pub week: String,
     pub prev: String,
@@ -167,6 +175,7 @@ impl GridPage {
             c,
             title: title.into(),
             subtitle: week.clone(),
+            so_far: String::new(),
             intro: String::new(),
             week,
             prev,

@@ -42,6 +42,14 @@ pub fn f1(v: Option<f64>) -> String {
     v.map_or("–".into(), |x| format!("{x:.1}"))
 }
 
+/// A time in a zone, in words: "28 Nov 2026, 09:46 IST" (the zone's abbreviation, or
+/// its offset where it has none).
+pub fn when(t: chrono::DateTime<chrono::Utc>, zone: dspdesk_app::Tz) -> String {
+    t.with_timezone(&zone)
+        .format("%-d %b %Y, %H:%M %Z")
+        .to_string()
+}
+
 /// The weeks before and after, for the week navigation.
 pub fn neighbours(week: Option<dspdesk_core::IsoWeek>) -> (String, String) {
     use dspdesk_core::IsoWeek;
@@ -70,6 +78,38 @@ pub fn segment(s: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod when_tests {
+    use chrono::TimeZone;
+
+    #[test]
+    fn times_read_in_the_zone_with_its_name() {
+        let t = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 28, 4, 16, 0)
+            .unwrap();
+        assert_eq!(
+            super::when(t, dspdesk_app::Tz::Asia__Kolkata),
+            "28 Nov 2026, 09:46 IST"
+        );
+        assert_eq!(
+            super::when(t, dspdesk_app::Tz::Asia__Dubai),
+            "28 Nov 2026, 08:16 +04"
+        );
+        // Across midnight the date is the zone's, not UTC's.
+        let late = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 28, 20, 0, 0)
+            .unwrap();
+        assert_eq!(
+            super::when(late, dspdesk_app::Tz::Asia__Kolkata),
+            "29 Nov 2026, 01:30 IST"
+        );
+        assert_eq!(
+            super::when(late, dspdesk_app::Tz::America__New_York),
+            "28 Nov 2026, 15:00 EST"
+        );
+    }
 }
 
 #[cfg(test)]

@@ -45,6 +45,20 @@ pub fn rows(per_day: usize) -> String {
     s
 }
 
+/// `rows(per_day)` and the first two days of the next week (23–24 Nov) for SWFT at
+/// DEL4: a week shown "so far".
+pub fn rows_and_two_more_days(per_day: usize) -> String {
+    let mut s = rows(per_day);
+    for day in 23..=24 {
+        for p in 0..per_day {
+            s.push_str(&format!(
+                "N{day}{p},R0,2026-11-{day},DEL4,SWFT,2026-11-{day}T21:00:00+05:30,delivered,2026-11-{day}T20:00:00+05:30,10,100,\n"
+            ));
+        }
+    }
+    s
+}
+
 /// Serves a workspace on a random port until the sender is used or dropped.
 pub async fn serve_workspace(ws: Workspace) -> (String, tokio::sync::oneshot::Sender<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

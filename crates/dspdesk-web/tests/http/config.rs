@@ -17,7 +17,7 @@ async fn an_admin_checks_and_loads_configuration_versions() {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("the defaults of metrics.md apply"));
+    assert!(page.contains("the default rules apply"));
     let csrf = hidden(&page, "csrf");
     let post = |action: &str, text: &str| {
         admin

@@ -12,6 +12,7 @@ mod followups;
 mod goals;
 mod hardening;
 mod health;
+mod home;
 mod ingest;
 mod invoices;
 mod network;

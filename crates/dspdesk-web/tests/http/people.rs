@@ -62,7 +62,11 @@ async fn login_sessions_csrf_throttling_and_headers() {
             cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
             "{cookie}"
         );
-        let page = c.get(format!("{}/", app.base)).send().await.unwrap();
+        let page = c
+            .get(format!("{}/overview", app.base))
+            .send()
+            .await
+            .unwrap();
         let h = page.headers().clone();
         assert!(
             h["content-security-policy"]

@@ -19,6 +19,7 @@ pub mod scorecard;
 pub mod serve;
 pub mod simulate;
 pub mod supervisors;
+pub mod today;
 pub mod vas;
 
 use crate::{Cli, Command};
@@ -83,6 +84,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Invoices(args) => invoices::run(&cli, args).await,
         Command::Ev(args) => ev::run(&cli, args).await,
         Command::Vas(args) => vas::run(&cli, args).await,
+        Command::Today(args) => today::run(&cli, args).await,
         Command::Supervisors(args) => supervisors::run(&cli, args).await,
         Command::Launches(args) => launches::run(&cli, args).await,
         Command::Partners(args) => partners::run(&cli, args).await,

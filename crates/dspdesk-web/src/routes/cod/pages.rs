@@ -5,16 +5,24 @@ use crate::shared::auth::User;
 use crate::shared::download::download;
 use crate::shared::error::PageResult;
 use crate::shared::extract::PageWeek;
-use crate::shared::grid::{GridPage, GridSpec};
-use crate::shared::render::{chrome, money, render};
+use crate::shared::grid::{GridPage, GridSpec, no_links};
+use crate::shared::render::{chrome, render, segment};
 use axum::extract::{Query, State};
-use dspdesk_app::cod::{cod_table, ledger_week};
+use dspdesk_app::cod::{by_pair, cod_table, ledger_week, pair_table};
+use dspdesk_core::display::money_short;
 use dspdesk_core::minor_to_decimal;
 use dspdesk_core::table::Cell;
 
 #[derive(serde::Deserialize, Default)]
 pub struct GridQuery {
     download: Option<String>,
+    /// `days` downloads the ledger by day; otherwise by partner × station.
+    table: Option<String>,
+    /// One pair's days, opened from its row.
+    #[serde(default)]
+    partner: String,
+    #[serde(default)]
+    station: String,
 }
 
 pub async fn cod(
@@ -23,63 +31,91 @@ pub async fn cod(
     PageWeek(week): PageWeek,
     Query(q): Query<GridQuery>,
 ) -> PageResult {
-    let (week, mut lines) = ledger_week(&s.ws, &u.actor, week).await?;
+    let (week, lines) = ledger_week(&s.ws, &u.actor, week).await?;
     let wk = week.map(|w| w.to_string()).unwrap_or_default();
+    let pairs = by_pair(&lines);
     if let Some(f) = &q.download {
-        return download(&cod_table(&lines), &format!("cod-{wk}"), f);
+        return match q.table.as_deref() {
+            Some("days") => download(&cod_table(&lines), &format!("cod-days-{wk}"), f),
+            _ => download(&pair_table(&pairs), &format!("cod-{wk}"), f),
+        };
     }
-    // The screen leads with what needs chasing: overdue, then the largest shortfalls.
-    lines.sort_by(|a, b| {
-        b.overdue
-            .cmp(&a.overdue)
-            .then(b.shortfall_minor.cmp(&a.shortfall_minor))
-    });
-    let overdue = lines.iter().filter(|l| l.overdue).count();
-    let due: i64 = lines.iter().map(|l| l.cod_due_minor).sum();
-    let remitted: i64 = lines.iter().map(|l| l.remitted_minor).sum();
-    let table = cod_table(&lines);
-    let p = table.column("partner").unwrap_or(0);
+    let overdue = pairs.iter().filter(|p| p.overdue_since.is_some()).count();
+    let due: i64 = pairs.iter().map(|l| l.cod_due_minor).sum();
+    let remitted: i64 = pairs.iter().map(|l| l.remitted_minor).sum();
+    let owed: i64 = pairs.iter().map(|l| l.owed_minor.max(0)).sum();
+    let table = pair_table(&pairs);
     let link = |col: &str, row: &[Cell]| {
-        (col == "partner")
-            .then(|| format!("/partners/{}/scorecard?week={wk}", row[p].export_text()))
+        let (p, st) = (row[0].export_text(), row[1].export_text());
+        match col {
+            "partner" => Some(format!("/partners/{}/scorecard?week={wk}", segment(&p))),
+            "owed" | "station" => Some(format!(
+                "/cod?week={wk}&partner={}&station={}#days",
+                segment(&p),
+                segment(&st)
+            )),
+            _ => None,
+        }
     };
     let mut page = GridPage::new(chrome(&u, "scores"), "/cod", "COD ledger", week);
-    page.intro = "Shortfall of a partner at a station on day D = COD due on days up to D−1 minus cash remitted up to D (the cash of D−1 is due by the end of D). Positive two days running is overdue.".into();
+    page.intro = "One line per partner at a station: what it owes at the week's end and since when it is overdue; open a line for its days. Shortfall of a partner at a station on day D = COD due on days up to D−1 minus cash remitted up to D (the cash of D−1 is due by the end of D). Positive two days running is overdue.".into();
     page.tiles = vec![
         (
             "COD due".into(),
-            money(minor_to_decimal(due)),
+            money_short(minor_to_decimal(due)),
             "this week".into(),
         ),
         (
             "Remitted".into(),
-            money(minor_to_decimal(remitted)),
+            money_short(minor_to_decimal(remitted)),
             "this week".into(),
         ),
         (
-            "Overdue days".into(),
+            "Owed at the week's end".into(),
+            money_short(minor_to_decimal(owed)),
+            "where short".into(),
+        ),
+        (
+            "Overdue".into(),
             overdue.to_string(),
-            "partner-station days".into(),
+            "partner-stations".into(),
         ),
     ];
     page.grids.push(
         GridSpec {
             id: "cod",
-            title: "Ledger, overdue first".into(),
+            title: "Owed, overdue first".into(),
             note: String::new(),
             table: &table,
             show: &[
-                "date",
                 "partner",
                 "station",
+                "owed",
+                "overdue_since",
+                "overdue_days",
                 "cod_due",
                 "remitted",
-                "shortfall",
-                "overdue",
             ],
             dl: format!("?week={wk}&download="),
         }
         .build(&link, &|_| None),
     );
+    if let Some(pair) = pairs
+        .iter()
+        .find(|p| p.partner == q.partner && p.station == q.station)
+    {
+        let days = cod_table(&pair.days);
+        page.grids.push(
+            GridSpec {
+                id: "days",
+                title: format!("{} at {}, day by day", pair.partner, pair.station),
+                note: String::new(),
+                table: &days,
+                show: &["date", "cod_due", "remitted", "shortfall", "overdue"],
+                dl: format!("?week={wk}&table=days&download="),
+            }
+            .build(&no_links, &|_| None),
+        );
+    }
     Ok(render(page))
 }

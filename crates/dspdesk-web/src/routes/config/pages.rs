@@ -68,7 +68,7 @@ async fn config_page(
                     (
                         v.version,
                         v.effective_from.to_string(),
-                        v.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                        crate::shared::render::when(v.created_at, s.ws.default_zone),
                         v.created_by.clone(),
                         v.note.clone(),
                     )

@@ -21,12 +21,7 @@ use dspdesk_app::followups::{self as fu, Detail, Raise};
 use dspdesk_core::followups::{Kind, Priority, State as FState, time_left};
 use dspdesk_core::minor_to_decimal;
 
-/// A time in the network's zone, in words: "28 Nov 2026, 09:46 IST".
-pub fn when(t: DateTime<Utc>, zone: Tz) -> String {
-    t.with_timezone(&zone)
-        .format("%-d %b %Y, %H:%M %Z")
-        .to_string()
-}
+pub use crate::shared::render::when;
 
 fn amount(minor: Option<i64>) -> String {
     minor

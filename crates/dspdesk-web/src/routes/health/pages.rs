@@ -59,7 +59,7 @@ fn tiles(r: &Ranking, cfg: &ScoreConfig) -> Vec<(String, String, String)> {
         (
             "Partners scored".to_owned(),
             r.scores.rows.len().to_string(),
-            format!("configuration version {}", r.config_version),
+            rules_words(r.config_version),
         ),
         (
             "Fantastic or better".to_owned(),
@@ -89,6 +89,15 @@ fn tiles(r: &Ranking, cfg: &ScoreConfig) -> Vec<(String, String, String)> {
         ));
     }
     tiles
+}
+
+/// Which scoring rules a week is scored with, in words.
+pub fn rules_words(version: i64) -> String {
+    if version == 0 {
+        "scored with the default rules".into()
+    } else {
+        format!("scored with rules version {version}")
+    }
 }
 
 fn ranking_grid(r: &Ranking, wk: &str) -> Grid {
@@ -187,8 +196,26 @@ pub async fn scores(
         };
     }
     let mut page = GridPage::new(chrome(&u, "scores"), "/scores", "Network health", r.week);
+    if let Some((a, b)) = r.so_far {
+        page.so_far = format!(
+            "so far: {} to {}, {} of 7 days; the ranking may change as the week fills",
+            a.format("%a %-d %b"),
+            b.format("%a %-d %b"),
+            (b - a).num_days() + 1
+        );
+    }
     page.tiles = tiles(&r, &r.config);
-    page.grids.push(ranking_grid(&r, &wk));
+    let mut ranking = ranking_grid(&r, &wk);
+    // A partner finds its own row at a glance among the anonymous ones.
+    let own: Vec<&str> = r.own.iter().map(|o| o.partner.as_str()).collect();
+    for row in &mut ranking.rows {
+        if row.iter().any(|c| own.contains(&c.raw.as_str())) {
+            for c in row.iter_mut() {
+                c.class.push_str(" own");
+            }
+        }
+    }
+    page.grids.push(ranking);
     if let Some((d, b)) = &lists {
         let may_plan = u.user.role.may(dspdesk_core::Action::SetGoals);
         page.grids
@@ -259,9 +286,9 @@ fn card_tables(
          cod_table(&card.cod),
          &["date", "station", "cod_due", "remitted", "shortfall", "overdue"]),
         ("unusual", "Unusual days",
-         format!("Days whose DOT or DCR is far from the partner's own previous {} days: robust z = 0.6745 × (value − median) ÷ MAD, unusual at |z| ≥ {}.", cfg.unusual.window_days, cfg.unusual.threshold),
+         format!("Days whose DOT or DCR was far from the partner's usual at the station (the middle of its previous {} days there). A bad day is worth asking the station about; a good day is worth knowing what went right.", cfg.unusual.window_days),
          unusual_table(&card.unusual),
-         &["date", "station", "metric", "value", "median", "z", "history_days"]),
+         &["date", "station", "day_kind", "metric", "value", "median", "history_days"]),
     ]
 }
 

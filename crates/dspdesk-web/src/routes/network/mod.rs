@@ -9,7 +9,7 @@ use axum::routing::get;
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::page("/", get(pages::overview)),
+        Route::page("/overview", get(pages::overview)),
         Route::page("/partners", get(pages::partners)),
         Route::page("/partners/{code}", get(pages::partner)),
         Route::page("/partners/{code}/days/{date}", get(pages::partner_day)),

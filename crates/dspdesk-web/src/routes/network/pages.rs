@@ -96,6 +96,11 @@ struct OverviewPage {
     empty: bool,
     week: String,
     prev_week: String,
+    /// The following week, when any of it is loaded, and its label.
+    next_week: String,
+    next_label: String,
+    /// "so far: 23 Nov to 25 Nov (3 of 7 days)" for an incomplete week, else empty.
+    so_far: String,
     last_day: String,
     tiles: Vec<(&'static str, String, String)>,
     chart: String,
@@ -112,8 +117,25 @@ fn overview_tiles(w: &Counts, d: &Counts) -> Vec<(&'static str, String, String)>
         ("DOT", pct(w.dot_pct()), pct(d.dot_pct())),
         ("DCR", pct(w.dcr_pct()), pct(d.dcr_pct())),
         ("NL DPMO", dpmo(w), dpmo(d)),
-        ("COD due", money(w.cod_due()), money(d.cod_due())),
+        (
+            "COD due",
+            dspdesk_core::display::money_short(w.cod_due()),
+            dspdesk_core::display::money_short(d.cod_due()),
+        ),
     ]
+}
+
+/// How much of an incomplete week the numbers cover, in words; empty when complete.
+pub fn so_far(ov: &views::Overview) -> String {
+    match ov.covered {
+        Some((a, b)) if !ov.complete => format!(
+            "so far: {} to {} ({} of 7 days)",
+            a.format("%a %-d %b"),
+            b.format("%a %-d %b"),
+            (b - a).num_days() + 1
+        ),
+        _ => String::new(),
+    }
 }
 
 pub async fn overview(
@@ -129,6 +151,9 @@ pub async fn overview(
             empty: true,
             week: String::new(),
             prev_week: String::new(),
+            next_week: String::new(),
+            next_label: String::new(),
+            so_far: String::new(),
             last_day: String::new(),
             tiles: Vec::new(),
             chart: String::new(),
@@ -146,13 +171,26 @@ pub async fn overview(
         let t = Table::of_counts(&["partner"], rows);
         return download(&t, &format!("attention-{}", ov.week), format);
     }
+    let next = (ov.week.sunday() < ov.newest)
+        .then(|| IsoWeek::of(ov.week.sunday() + chrono::Duration::days(1)));
     Ok(render(OverviewPage {
         c: chrome(&u, "overview"),
         dl: dl(&ov.week.to_string(), "attention"),
         empty: false,
         week: ov.week.to_string(),
         prev_week: IsoWeek::of(ov.week.monday() - chrono::Duration::days(7)).to_string(),
-        last_day: ov.last_day.to_string(),
+        next_week: next.map(|w| w.to_string()).unwrap_or_default(),
+        next_label: next
+            .map(|w| {
+                if ov.newest < w.sunday() {
+                    format!("{w} so far")
+                } else {
+                    w.to_string()
+                }
+            })
+            .unwrap_or_default(),
+        so_far: so_far(ov),
+        last_day: ov.last_day.format("%a %-d %b %Y").to_string(),
         tiles: overview_tiles(&ov.week_counts, &ov.day_counts),
         chart: trend(&ov.daily),
         attention: ov

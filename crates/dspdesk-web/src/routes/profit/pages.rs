@@ -7,7 +7,7 @@ use crate::shared::download::download;
 use crate::shared::error::PageResult;
 use crate::shared::extract::PageWeek;
 use crate::shared::grid::{Grid, GridPage, GridSpec, no_links};
-use crate::shared::render::{chrome, render};
+use crate::shared::render::{chrome, render, segment};
 use axum::extract::{Query, State};
 use dspdesk_app::profit::{profit_table, profit_week, rate_book};
 use dspdesk_core::profit::ProfitBy;
@@ -17,6 +17,9 @@ use dspdesk_core::table::{Cell, Table};
 pub struct GridQuery {
     download: Option<String>,
     table: Option<String>,
+    /// The station whose block mix is shown; without one, a line per station.
+    #[serde(default)]
+    station: String,
 }
 
 /// One table of the page: id, title, note, grouping, columns shown.
@@ -83,6 +86,17 @@ const SPECS: [Spec; 3] = [
     ),
 ];
 
+/// Marks the loss-making rows' profit cell (shown at column `shown`).
+fn mark_losses(g: &mut Grid, table: &Table, shown: usize) {
+    if let Some(pi) = table.column("profit") {
+        for (row, cells) in g.rows.iter_mut().zip(&table.rows) {
+            if matches!(&cells[pi], Cell::Money(Some(d)) if d.is_sign_negative() && !d.is_zero()) {
+                row[shown].class.push_str(" loss");
+            }
+        }
+    }
+}
+
 /// The grid, its loss-making rows marked.
 fn grid(spec: &Spec, table: &Table, wk: &str) -> Grid {
     let (id, title, note, _, show) = *spec;
@@ -95,15 +109,8 @@ fn grid(spec: &Spec, table: &Table, wk: &str) -> Grid {
         dl: format!("?week={wk}&table={id}&download="),
     }
     .build(&no_links, &|_| None);
-    if let (Some(pi), Some(si)) = (
-        table.column("profit"),
-        show.iter().position(|c| *c == "profit"),
-    ) {
-        for (row, cells) in g.rows.iter_mut().zip(&table.rows) {
-            if matches!(&cells[pi], Cell::Money(Some(d)) if d.is_sign_negative() && !d.is_zero()) {
-                row[si].class.push_str(" loss");
-            }
-        }
+    if let Some(si) = show.iter().position(|c| *c == "profit") {
+        mark_losses(&mut g, table, si);
     }
     g
 }
@@ -133,16 +140,55 @@ pub async fn profit(
     let mut page = GridPage::new(chrome(&u, "scores"), "/profit", "Profitability", shown_week);
     page.intro = match &book {
         Some((v, b)) => format!(
-            "Payout = block rate + per-delivered rate × delivered; cost = driver per hour × block hours + vehicle per day + energy per km × distance (metrics.md), from rates version {v} ({} rate cards, {} cost models) unless the routes file gave the amount. Amounts are exact decimals, rounded to 2 places when shown.",
+            "Payout = block rate + per-delivered rate × delivered; cost = driver per hour × block hours + vehicle per day + energy per km × distance, from rates version {v} ({} rate cards, {} cost models) unless the routes file gave the amount. Amounts are exact decimals, rounded to 2 places when shown.",
             b.rate_cards.len(),
             b.cost_models.len()
         ),
         None => "No rate cards are loaded, so routes without a payout in the file are unpriced. Load them with `dspdesk config load rates FILE` (examples/config/rates.toml is a template).".into(),
     };
-    page.grids = SPECS
-        .iter()
-        .zip(&tables)
-        .map(|(spec, t)| grid(spec, t, &wk))
-        .collect();
+    let station = q.station.trim();
+    let mut grids = Vec::new();
+    for (spec, t) in SPECS.iter().zip(&tables) {
+        if spec.0 != "mix" {
+            grids.push(grid(spec, t, &wk));
+            continue;
+        }
+        if station.is_empty() {
+            // A line per station; each opens to its block mix.
+            let (_, lines) = profit_week(&s.ws, &u.actor, shown_week, &[ProfitBy::Station]).await?;
+            let by_station = profit_table(&lines);
+            let link = |col: &str, row: &[Cell]| {
+                (col == "station")
+                    .then(|| format!("?week={wk}&station={}#mix", segment(&row[0].export_text())))
+            };
+            let mut g = GridSpec {
+                id: "mix",
+                title: "By station: open one for its block mix".into(),
+                note: String::new(),
+                table: &by_station,
+                show: &[
+                    "station",
+                    "routes",
+                    "delivered",
+                    "payout",
+                    "cost",
+                    "profit",
+                    "margin_pct",
+                ],
+                dl: format!("?week={wk}&table=mix&download="),
+            }
+            .build(&link, &|_| None);
+            mark_losses(&mut g, &by_station, 5);
+            grids.push(g);
+        } else {
+            let mut one = t.clone();
+            let si = one.column("station").unwrap_or(0);
+            one.rows.retain(|r| r[si].export_text() == station);
+            let mut g = grid(spec, &one, &wk);
+            g.title = format!("Block mix and margin at {station}");
+            grids.push(g);
+        }
+    }
+    page.grids = grids;
     Ok(render(page))
 }
