@@ -352,6 +352,12 @@ async fn the_partners_file_is_edited_by_the_program_team_and_proposed_by_the_par
         );
         let saved = save(program.clone(), pc.clone(), file.clone()).await;
         assert!(saved.contains("Saved"), "{b}: {saved}");
+        // The legal name shows beside the code on the lists.
+        let list = text(&program, format!("{base}/partners")).await;
+        assert!(
+            list.contains("SWFT</a> <small class=\"muted\">Swift Riders Pvt Ltd</small>"),
+            "{b}: the partners list names SWFT"
+        );
         // The partner: its bank account masked everywhere, never whole.
         let partner = logged_in(&app, "partner").await;
         let page = text(&partner, &url).await;

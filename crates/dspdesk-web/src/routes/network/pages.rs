@@ -18,6 +18,8 @@ use dspdesk_core::{Counts, IsoWeek};
 /// A table row of formatted metrics.
 pub struct Line {
     pub label: String,
+    /// The partner's legal name beside its code (empty when none is written).
+    pub name: String,
     pub href: String,
     pub stations: String,
     pub dispatched: String,
@@ -33,6 +35,7 @@ pub struct Line {
 fn line(label: &str, href: String, stations: Option<usize>, c: &Counts) -> Line {
     Line {
         label: label.into(),
+        name: String::new(),
         href,
         stations: stations.map(|s| s.to_string()).unwrap_or_default(),
         dispatched: int(c.dispatched),
@@ -171,6 +174,11 @@ pub async fn overview(
         let t = Table::of_counts(&["partner"], rows);
         return download(&t, &format!("attention-{}", ov.week), format);
     }
+    let names =
+        s.ws.store
+            .partner_names()
+            .await
+            .map_err(dspdesk_app::AppError::from)?;
     let next = (ov.week.sunday() < ov.newest)
         .then(|| IsoWeek::of(ov.week.sunday() + chrono::Duration::days(1)));
     Ok(render(OverviewPage {
@@ -198,7 +206,10 @@ pub async fn overview(
             .iter()
             .map(|p| {
                 let href = format!("/partners/{}?week={}", p.partner, ov.week);
-                line(&p.partner, href, Some(p.stations), &p.counts)
+                Line {
+                    name: names.get(&p.partner).cloned().unwrap_or_default(),
+                    ..line(&p.partner, href, Some(p.stations), &p.counts)
+                }
             })
             .collect(),
         partners: ov.partners,
@@ -256,6 +267,7 @@ fn list_page(
     what: &Listing,
     week: Option<IsoWeek>,
     lines: Vec<(&str, usize, &Counts)>,
+    names: &std::collections::HashMap<String, String>,
     download_as: Option<&str>,
 ) -> PageResult {
     let wk = week.map(|w| w.to_string()).unwrap_or_default();
@@ -266,7 +278,10 @@ fn list_page(
     }
     let rows = lines
         .iter()
-        .map(|(k, n, c)| line(k, format!("/{}/{k}?week={wk}", what.path), Some(*n), c))
+        .map(|(k, n, c)| Line {
+            name: names.get(*k).cloned().unwrap_or_default(),
+            ..line(k, format!("/{}/{k}?week={wk}", what.path), Some(*n), c)
+        })
         .collect();
     Ok(render(ListPage {
         c: chrome(u, what.path),
@@ -291,7 +306,12 @@ pub async fn partners(
         .iter()
         .map(|p| (p.partner.as_str(), p.stations, &p.counts))
         .collect();
-    list_page(&u, &PARTNERS, week, lines, q.download.as_deref())
+    let names =
+        s.ws.store
+            .partner_names()
+            .await
+            .map_err(dspdesk_app::AppError::from)?;
+    list_page(&u, &PARTNERS, week, lines, &names, q.download.as_deref())
 }
 
 #[derive(Template)]
@@ -516,7 +536,14 @@ pub async fn stations(
         .iter()
         .map(|l| (l.station.as_str(), l.partners, &l.counts))
         .collect();
-    list_page(&u, &STATIONS, *week, lines, q.download.as_deref())
+    list_page(
+        &u,
+        &STATIONS,
+        *week,
+        lines,
+        &Default::default(),
+        q.download.as_deref(),
+    )
 }
 
 #[derive(Template)]
@@ -552,6 +579,11 @@ pub async fn station(
         let t = Table::of_counts(&["partner"], rows);
         return download(&t, &format!("{}-partners-{wk}", v.station), format);
     }
+    let names =
+        s.ws.store
+            .partner_names()
+            .await
+            .map_err(dspdesk_app::AppError::from)?;
     Ok(render(StationPage {
         c: chrome(&u, "stations"),
         station: v.station.clone(),
@@ -562,7 +594,10 @@ pub async fn station(
             .iter()
             .map(|p| {
                 let href = format!("/partners/{}?week={wk}", p.partner);
-                line(&p.partner, href, Some(p.stations), &p.counts)
+                Line {
+                    name: names.get(&p.partner).cloned().unwrap_or_default(),
+                    ..line(&p.partner, href, Some(p.stations), &p.counts)
+                }
             })
             .collect(),
         dl: dl(&wk, "partners"),
