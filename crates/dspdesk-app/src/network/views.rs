@@ -35,6 +35,8 @@ pub struct Overview {
     pub covered: Option<(NaiveDate, NaiveDate)>,
     /// Every day of the week has data: otherwise its numbers are "so far".
     pub complete: bool,
+    /// The DOT target of the week's scoring rules (defaulting's), for the chart.
+    pub dot_target: f64,
     pub week_counts: Counts,
     pub day_counts: Counts,
     pub daily: Vec<(NaiveDate, Counts)>,
@@ -138,6 +140,13 @@ async fn compute_overview(
         newest: last,
         covered: days.first().zip(days.last()).map(|(a, b)| (*a, *b)),
         complete: days.len() == 7,
+        dot_target: crate::shared::model::Model::load(ws)
+            .await?
+            .configs
+            .for_week(week)
+            .1
+            .defaulting
+            .dot_target,
         week_counts,
         day_counts,
         daily,

@@ -138,21 +138,33 @@ impl Frame {
 
 /// A line chart of percentages, its y-axis fitted to the data.
 pub fn line_chart(title: &str, series: &[Series<'_>]) -> String {
-    chart(title, series, true)
+    chart(title, series, true, &[])
+}
+
+/// A line chart of percentages with target lines (label, value), dashed across it;
+/// the y-axis reaches every target.
+pub fn line_chart_with_targets(
+    title: &str,
+    series: &[Series<'_>],
+    targets: &[(&str, f64)],
+) -> String {
+    chart(title, series, true, targets)
 }
 
 /// A line chart of any values (DPMO, packages per route, a score), its y-axis fitted
 /// to the data.
 pub fn value_chart(title: &str, series: &[Series<'_>]) -> String {
-    chart(title, series, false)
+    chart(title, series, false, &[])
 }
 
-fn chart(title: &str, series: &[Series<'_>], percent: bool) -> String {
-    let values: Vec<f64> = series
+fn chart(title: &str, series: &[Series<'_>], percent: bool, targets: &[(&str, f64)]) -> String {
+    let mut values: Vec<f64> = series
         .iter()
         .flat_map(|s| s.points.iter().filter_map(|p| p.1))
         .filter(|v| v.is_finite())
         .collect();
+    let has_data = !values.is_empty();
+    values.extend(targets.iter().map(|t| t.1).filter(|v| v.is_finite()));
     let n = series.iter().map(|s| s.points.len()).max().unwrap_or(0);
     let frame = Frame::fitted(&values, n, percent);
     let mut svg = format!(
@@ -162,13 +174,27 @@ fn chart(title: &str, series: &[Series<'_>], percent: bool) -> String {
         esc(title),
         esc(title)
     );
-    if values.is_empty() || n == 0 {
+    if !has_data || n == 0 {
         svg.push_str("<text x=\"50%\" y=\"50%\" text-anchor=\"middle\">no data</text></svg>");
         return svg;
     }
     frame.grid(&mut svg);
     if let Some(first) = series.first() {
         frame.labels(&mut svg, &first.points);
+    }
+    for (label, v) in targets.iter().filter(|t| t.1.is_finite()) {
+        let _ = write!(
+            svg,
+            "<line class=\"target\" x1=\"{}\" x2=\"{}\" y1=\"{:.1}\" y2=\"{:.1}\"><title>{}: {v}</title></line><text class=\"target\" x=\"{}\" y=\"{:.1}\" text-anchor=\"start\">{}</text>",
+            frame.left,
+            frame.w - frame.right,
+            frame.y(*v),
+            frame.y(*v),
+            esc(label),
+            frame.left + 6.0,
+            frame.y(*v) + 13.0,
+            esc(label)
+        );
     }
     for s in series {
         frame.series(&mut svg, s, if percent { "%" } else { "" });
@@ -203,6 +229,24 @@ mod tests {
             "a gap starts a new line: {svg}"
         );
         assert!(line_chart("x", &[]).contains("no data"));
+        // A target line is drawn, labelled, and the axis reaches it.
+        let with = line_chart_with_targets(
+            "DOT",
+            &[Series {
+                name: "DOT",
+                class: "s1",
+                points: vec![("a".into(), Some(80.0)), ("b".into(), Some(82.0))],
+            }],
+            &[("DOT target 95%", 95.0)],
+        );
+        assert!(
+            with.contains("class=\"target\"") && with.contains(">DOT target 95%<"),
+            "{with}"
+        );
+        assert!(
+            with.contains(">96<"),
+            "the axis reaches past the target: {with}"
+        );
         // Any values: DPMO far above 100 keeps its scale and has no percent sign.
         let dpmo = value_chart(
             "NL DPMO",

@@ -194,7 +194,11 @@ async fn goals_page(
             ],
             dl: format!("?week={wk}&download="),
         }
-        .build(&link, &|_| None),
+        .build(&link, &|c| match c {
+            "routes" => Some("Routes in the week (total)".into()),
+            "route_days" => Some("Route days".into()),
+            _ => None,
+        }),
     );
     Ok(render(page))
 }

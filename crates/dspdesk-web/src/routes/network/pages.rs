@@ -2,7 +2,7 @@
 
 use crate::AppState;
 use crate::shared::auth::User;
-use crate::shared::charts::{Series, line_chart};
+use crate::shared::charts::{Series, line_chart_with_targets};
 use crate::shared::download::download;
 use crate::shared::error::PageError;
 use crate::shared::error::PageResult;
@@ -56,13 +56,17 @@ fn line(label: &str, href: String, stations: Option<usize>, c: &Counts) -> Line 
 }
 
 fn trend(daily: &[(NaiveDate, Counts)]) -> String {
+    trend_with(daily, &[])
+}
+
+fn trend_with(daily: &[(NaiveDate, Counts)], targets: &[(&str, f64)]) -> String {
     let points = |f: fn(&Counts) -> Option<f64>| {
         daily
             .iter()
             .map(|(d, c)| (d.format("%d %b").to_string(), f(c)))
             .collect()
     };
-    line_chart(
+    line_chart_with_targets(
         "On-time delivery (DOT) and completion (DCR), % by day",
         &[
             Series {
@@ -76,6 +80,7 @@ fn trend(daily: &[(NaiveDate, Counts)]) -> String {
                 points: points(Counts::dcr_pct),
             },
         ],
+        targets,
     )
 }
 
@@ -200,7 +205,10 @@ pub async fn overview(
         so_far: so_far(ov),
         last_day: ov.last_day.format("%a %-d %b %Y").to_string(),
         tiles: overview_tiles(&ov.week_counts, &ov.day_counts),
-        chart: trend(&ov.daily),
+        chart: trend_with(
+            &ov.daily,
+            &[(&format!("DOT target {}%", ov.dot_target), ov.dot_target)],
+        ),
         attention: ov
             .attention
             .iter()
