@@ -116,6 +116,33 @@ pub fn cod_table(lines: &[CodLine]) -> Table {
     }
 }
 
+/// The week's ledger by partner × station (see [`by_pair`]), with each overdue run's
+/// true start: a run that began before the week is read back past its Monday.
+pub async fn pairs_week(
+    ws: &Workspace,
+    actor: &Actor,
+    week: Option<IsoWeek>,
+) -> Result<(Option<IsoWeek>, Vec<CodLine>, Vec<PairLedger>), AppError> {
+    let (week, lines) = ledger_week(ws, actor, week).await?;
+    let mut pairs = by_pair(&lines);
+    let model = Model::load(ws).await?;
+    if let (Some(w), Some(last)) = (week, model.last) {
+        let since: std::collections::HashMap<(String, String), NaiveDate> = model
+            .cod_overdue(last.min(w.sunday()))
+            .into_iter()
+            .map(|(p, s, _, since)| ((p, s), since))
+            .collect();
+        for p in &mut pairs {
+            if p.overdue_since.is_some()
+                && let Some(d) = since.get(&(p.partner.clone(), p.station.clone()))
+            {
+                p.overdue_since = Some(*d);
+            }
+        }
+    }
+    Ok((week, lines, pairs))
+}
+
 /// The week's ledger lines the caller may see (default week: the last complete one).
 pub async fn ledger_week(
     ws: &Workspace,

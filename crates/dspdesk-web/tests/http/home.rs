@@ -143,5 +143,12 @@ async fn the_overview_reaches_the_newest_day_and_labels_an_incomplete_week() {
         );
         let complete = text(&program, format!("{base}/scores?week=2026-W47")).await;
         assert!(!complete.contains("class=\"sofar\""), "{b}");
+        // SWFT has remitted nothing since the 16th: in W48 its COD line is overdue
+        // since the 17th, read back past the week's Monday.
+        let cod = text(&program, format!("{base}/cod?week=2026-W48")).await;
+        assert!(
+            cod.contains("data-value=\"2026-11-17\""),
+            "{b}: the overdue run's true start"
+        );
     }
 }

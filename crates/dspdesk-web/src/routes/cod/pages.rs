@@ -8,7 +8,7 @@ use crate::shared::extract::PageWeek;
 use crate::shared::grid::{GridPage, GridSpec, no_links};
 use crate::shared::render::{chrome, render, segment};
 use axum::extract::{Query, State};
-use dspdesk_app::cod::{by_pair, cod_table, ledger_week, pair_table};
+use dspdesk_app::cod::{cod_table, pair_table, pairs_week};
 use dspdesk_core::display::money_short;
 use dspdesk_core::minor_to_decimal;
 use dspdesk_core::table::Cell;
@@ -31,9 +31,8 @@ pub async fn cod(
     PageWeek(week): PageWeek,
     Query(q): Query<GridQuery>,
 ) -> PageResult {
-    let (week, lines) = ledger_week(&s.ws, &u.actor, week).await?;
+    let (week, lines, pairs) = pairs_week(&s.ws, &u.actor, week).await?;
     let wk = week.map(|w| w.to_string()).unwrap_or_default();
-    let pairs = by_pair(&lines);
     if let Some(f) = &q.download {
         return match q.table.as_deref() {
             Some("days") => download(&cod_table(&lines), &format!("cod-days-{wk}"), f),
