@@ -142,18 +142,16 @@ fn followup_item(f: &FollowupRow, actor: &Actor, now: DateTime<Utc>) -> WorkItem
 /// The money and the start of a flag, from its numbers where they carry them.
 fn flag_money_since(f: &FlagRow) -> (i64, Option<NaiveDate>) {
     let numbers: serde_json::Value = serde_json::from_str(&f.numbers).unwrap_or_default();
-    let money = match f.kind {
-        FlagKind::CodOverdue => numbers["shortfall"]
+    let amount = |key: &str| {
+        numbers[key]
             .as_str()
             .and_then(|s| dspdesk_core::parse_amount(s.as_bytes(), true).ok())
-            .unwrap_or(0),
-        FlagKind::LossMakingBlock => numbers["profit"]
-            .as_str()
-            .and_then(|s| s.parse::<rust_decimal::Decimal>().ok())
-            .and_then(|d| {
-                rust_decimal::prelude::ToPrimitive::to_i64(&(d * rust_decimal::Decimal::from(100)))
-            })
-            .map_or(0, |m: i64| (-m).max(0)),
+            .unwrap_or(0)
+    };
+    let money = match f.kind {
+        FlagKind::CodOverdue => amount("shortfall"),
+        // A loss is a negative profit: the money at risk is the loss.
+        FlagKind::LossMakingBlock => (-amount("profit")).max(0),
         _ => 0,
     };
     let since = numbers["since"]
@@ -248,7 +246,7 @@ pub async fn worklist(
     }
     let total = items.len();
     items.truncate(limit);
-    let names = ws.store.partner_names().await?;
+    let names = crate::partners::names(ws).await?;
     for i in &mut items {
         if let Some(n) = names.get(&i.partner) {
             i.partner_name = n.clone();
@@ -268,6 +266,8 @@ pub async fn worklist(
 #[derive(Debug, Clone)]
 pub struct PartnerHome {
     pub partner: String,
+    /// Its legal name from its file (empty when none is written).
+    pub name: String,
     pub card: Option<Scorecard>,
     /// Most points first.
     pub fixes: Vec<Headroom>,
@@ -318,8 +318,15 @@ pub async fn partner_home(
         }
     }
     let list = worklist(ws, actor, now, false, 50).await?;
+    let name = ws
+        .store
+        .partner_file(code)
+        .await?
+        .map(|f| f.legal_name)
+        .unwrap_or_default();
     Ok(Some(PartnerHome {
         partner: code.clone(),
+        name,
         card,
         fixes,
         cod_owed,

@@ -37,6 +37,12 @@ async fn check_sees(ws: &Workspace, actor: &Actor, partner: &str) -> Result<(), 
 }
 
 /// The file with the bank account masked (never given out whole).
+/// Every partner's legal name from its file, where one is written: what the screens
+/// show beside a code.
+pub async fn names(ws: &Workspace) -> Result<std::collections::HashMap<String, String>, AppError> {
+    Ok(ws.store.partner_names().await?)
+}
+
 pub async fn show(ws: &Workspace, actor: &Actor, partner: &str) -> Result<FileView, AppError> {
     check_sees(ws, actor, partner).await?;
     let stored = ws.store.partner_file(partner).await?;

@@ -20,6 +20,14 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// Most severe first; `as usize` indexes counts kept in this order.
+    pub const ALL: [Severity; 4] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Critical => "critical",

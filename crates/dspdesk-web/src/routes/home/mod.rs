@@ -15,6 +15,7 @@ use axum::routing::get;
 use chrono::Utc;
 use dspdesk_app::home::{self, PartnerHome, WorkItem, Worklist};
 use dspdesk_core::display::{money, money_short, one_decimal, pct, pts};
+use dspdesk_core::home::Severity;
 use dspdesk_core::minor_to_decimal;
 use serde_json::{Value, json};
 
@@ -106,7 +107,6 @@ pub struct Fix {
 struct PartnerPage {
     c: Chrome,
     h: PartnerHome,
-    name: String,
     week: String,
     score: String,
     tier: String,
@@ -139,7 +139,7 @@ fn value_words(name: &str, v: f64) -> String {
     }
 }
 
-fn partner_page(u: &User, h: PartnerHome, name: String) -> PartnerPage {
+fn partner_page(u: &User, h: PartnerHome) -> PartnerPage {
     let row = h.card.as_ref().and_then(|c| c.row.clone());
     let week = h
         .card
@@ -199,7 +199,6 @@ fn partner_page(u: &User, h: PartnerHome, name: String) -> PartnerPage {
         .collect();
     PartnerPage {
         c: chrome(u, "home"),
-        name,
         week,
         score: row
             .as_ref()
@@ -238,30 +237,17 @@ fn partner_page(u: &User, h: PartnerHome, name: String) -> PartnerPage {
 pub async fn page(State(s): State<AppState>, u: User, Query(q): Query<Q>) -> PageResult {
     let now = Utc::now();
     if let Some(h) = home::partner_home(&s.ws, &u.actor, now).await? {
-        let name =
-            s.ws.store
-                .partner_names()
-                .await
-                .map_err(dspdesk_app::AppError::from)?
-                .remove(&h.partner)
-                .unwrap_or_default();
-        return Ok(render(partner_page(&u, h, name)));
+        return Ok(render(partner_page(&u, h)));
     }
     let w = home::worklist(&s.ws, &u.actor, now, q.mine(), SHOWN).await?;
     Ok(render(work_page(&u, &w)))
 }
 
 fn work_page(u: &User, w: &Worklist) -> WorkPage {
-    use dspdesk_core::home::Severity;
-    let counts = [
-        Severity::Critical,
-        Severity::High,
-        Severity::Medium,
-        Severity::Low,
-    ]
-    .into_iter()
-    .map(|s| (s.label(), s.as_str(), w.by_severity[s as usize]))
-    .collect();
+    let counts = Severity::ALL
+        .into_iter()
+        .map(|s| (s.label(), s.as_str(), w.by_severity[s as usize]))
+        .collect();
     WorkPage {
         c: chrome(u, "home"),
         lines: w.items.iter().map(line).collect(),
@@ -285,10 +271,10 @@ pub async fn api(
     let w = home::worklist(&s.ws, &u.actor, Utc::now(), q.mine(), 1000).await?;
     Ok(Json(json!({
         "total": w.total,
-        "by_severity": {
-            "critical": w.by_severity[0], "high": w.by_severity[1],
-            "medium": w.by_severity[2], "low": w.by_severity[3],
-        },
+        "by_severity": Severity::ALL
+            .into_iter()
+            .map(|s| (s.as_str().to_owned(), json!(w.by_severity[s as usize])))
+            .collect::<serde_json::Map<_, _>>(),
         "money_at_risk": minor_to_decimal(w.money_minor).to_string(),
         "items": w.items.iter().map(|i| json!({
             "severity": i.severity, "what": i.what, "title": i.title,

@@ -179,11 +179,7 @@ pub async fn overview(
         let t = Table::of_counts(&["partner"], rows);
         return download(&t, &format!("attention-{}", ov.week), format);
     }
-    let names =
-        s.ws.store
-            .partner_names()
-            .await
-            .map_err(dspdesk_app::AppError::from)?;
+    let names = dspdesk_app::partners::names(&s.ws).await?;
     let next = (ov.week.sunday() < ov.newest)
         .then(|| IsoWeek::of(ov.week.sunday() + chrono::Duration::days(1)));
     Ok(render(OverviewPage {
@@ -314,11 +310,7 @@ pub async fn partners(
         .iter()
         .map(|p| (p.partner.as_str(), p.stations, &p.counts))
         .collect();
-    let names =
-        s.ws.store
-            .partner_names()
-            .await
-            .map_err(dspdesk_app::AppError::from)?;
+    let names = dspdesk_app::partners::names(&s.ws).await?;
     list_page(&u, &PARTNERS, week, lines, &names, q.download.as_deref())
 }
 
@@ -587,11 +579,7 @@ pub async fn station(
         let t = Table::of_counts(&["partner"], rows);
         return download(&t, &format!("{}-partners-{wk}", v.station), format);
     }
-    let names =
-        s.ws.store
-            .partner_names()
-            .await
-            .map_err(dspdesk_app::AppError::from)?;
+    let names = dspdesk_app::partners::names(&s.ws).await?;
     Ok(render(StationPage {
         c: chrome(&u, "stations"),
         station: v.station.clone(),
