@@ -87,9 +87,21 @@ try {
   await page.waitForURL(/\/scores/);
   check(await page.locator("#ranking table tbody tr").count() >= 2, "the ranking lists the partners");
   check(await page.locator("#ranking .tier").count() >= 2, "tiers show as badges");
-  await page.click("#ranking th >> text=Score");
-  const scores = await page.locator("#ranking tbody tr td:nth-child(4)").evaluateAll((tds) => tds.map((t) => parseFloat(t.dataset.value)));
+  check(await page.locator("#ranking th[aria-sort=ascending] >> text=Rank").count() === 1, "the ranking shows it is sorted by rank");
+  await page.click("#ranking th >> text=\"Score\"");
+  const scores = await page.locator("#ranking tbody tr td:nth-child(5)").evaluateAll((tds) => tds.map((t) => parseFloat(t.dataset.value)));
   check(scores.every((v, i) => i === 0 || scores[i - 1] <= v), "sorting by score orders the rows");
+  check(await page.locator("#ranking th[aria-sort=ascending] >> text=\"Score\"").count() === 1, "the header shows the sort");
+  // A filter narrows the ranking and stays in the URL, the week links keep it.
+  await page.selectOption("form.filters select[name=station]", "BOM1");
+  await page.click("form.filters button >> text=Filter");
+  await page.waitForURL(/station=BOM1/);
+  check(await page.locator("#ranking tbody tr").count() === 1, "the station filter keeps its one partner");
+  check((await page.textContent("form.filters")).includes("1 of 2 partners"), "the filter says how many of the network pass");
+  await page.click(".weeknav a >> text=2026-W46");
+  await page.waitForURL(/week=2026-W46.*station=BOM1/);
+  check(await page.locator("form.filters select[name=station]").inputValue() === "BOM1", "the filter survives a change of week");
+  await page.goto(base + "/scores?week=2026-W47");
   await page.click("#ranking tbody tr:last-child td:nth-child(2) a");
   await page.waitForURL(/\/scorecard/);
   check(await page.locator("h2 >> text=Components and why the score moved").count() === 1, "the scorecard explains the score");

@@ -166,19 +166,36 @@ pub fn one_decimal(x: f64) -> String {
     if s == "-0.0" { "0.0".into() } else { s }
 }
 
-/// A change of a percentage in points with its sign: `+1.2 pts`, `−0.4 pts`, `±0.0 pts`.
-pub fn pts(v: Option<f64>) -> String {
+/// A change from the week before with its sign and no unit: `+1.2`, `−0.4`, `±0.0`.
+pub fn change(v: Option<f64>) -> String {
     match v {
         Some(x) if x.is_finite() => {
             let s = one_decimal(x.abs());
             if s == "0.0" {
-                "±0.0 pts".into()
+                "±0.0".into()
             } else if x > 0.0 {
-                format!("+{s} pts")
+                format!("+{s}")
             } else {
-                format!("−{s} pts")
+                format!("−{s}")
             }
         }
+        _ => "–".into(),
+    }
+}
+
+/// A change of a percentage in points with its sign: `+1.2 pts`, `−0.4 pts`, `±0.0 pts`.
+pub fn pts(v: Option<f64>) -> String {
+    match change(v) {
+        dash if dash == "–" => dash,
+        c => format!("{c} pts"),
+    }
+}
+
+/// A route goal as the whole routes it asks for: a day meets a goal of 12.5 with 13
+/// routes, so it shows as 13 (the exact goal stays in exports).
+pub fn goal_routes(v: Option<f64>) -> String {
+    match v {
+        Some(x) if x.is_finite() => count(x.ceil().max(0.0) as i64),
         _ => "–".into(),
     }
 }
@@ -252,6 +269,18 @@ mod tests {
         assert_eq!(pts(Some(1.26)), "+1.3 pts");
         assert_eq!(pts(Some(-2.0)), "−2.0 pts");
         assert_eq!(dpmo(Some(1234.6)), "1,235");
+        assert_eq!(change(Some(-0.04)), "±0.0");
+        assert_eq!(change(Some(3.26)), "+3.3");
+        assert_eq!(change(Some(-12.0)), "−12.0");
+        assert_eq!(change(None), "–");
+    }
+
+    #[test]
+    fn goals_show_as_the_whole_routes_a_day_needs() {
+        assert_eq!(goal_routes(Some(12.0)), "12");
+        assert_eq!(goal_routes(Some(12.25)), "13");
+        assert_eq!(goal_routes(Some(0.5)), "1");
+        assert_eq!(goal_routes(None), "–");
     }
 
     #[test]

@@ -16,8 +16,13 @@ pub enum Unit {
     Money,
     /// A 0–100 score.
     Score,
-    /// Routes per day (a goal, a percentile): may be fractional.
+    /// Routes per day, distances, packages per route: may be fractional.
     Routes,
+    /// A route goal (routes a day): exact in exports, shown as the whole routes it
+    /// asks for (routes are whole, so `routes >= 12.5` is `routes >= 13`).
+    Goal,
+    /// A change from the week before, in points: shown with its sign.
+    Change,
     /// A date, a week, a code, words.
     Text,
     /// Yes or no.
@@ -67,13 +72,13 @@ pub const METRICS: &[Metric] = &[
     m("ranked", "Ranked", Unit::Count),
     m("bottom", "Bottom", Unit::Flag),
     m("config_version", "Config version", Unit::Count),
-    m("goal_p50", "P50 goal, routes a day", Unit::Routes),
-    m("goal_p90", "P90 goal, routes a day", Unit::Routes),
+    m("goal_p50", "P50 goal, routes a day", Unit::Goal),
+    m("goal_p90", "P90 goal, routes a day", Unit::Goal),
     m("goal_source", "Goal source", Unit::Text),
     m("route_days", "Route days", Unit::Count),
     m("shortfall_days", "Shortfall days", Unit::Count),
-    m("suggested_p50", "Suggested P50, routes a day", Unit::Routes),
-    m("suggested_p90", "Suggested P90, routes a day", Unit::Routes),
+    m("suggested_p50", "Suggested P50, routes a day", Unit::Goal),
+    m("suggested_p90", "Suggested P90, routes a day", Unit::Goal),
     m("suggestion_days", "Suggestion days", Unit::Count),
     m("payout", "Payout", Unit::Money),
     m("cost", "Cost", Unit::Money),
@@ -103,6 +108,13 @@ pub const METRICS: &[Metric] = &[
     m("z", "Z", Unit::Score),
     m("history_days", "History days", Unit::Count),
     m("day_kind", "Good or bad", Unit::Text),
+    m("partner_name", "Name", Unit::Text),
+    m("routes_per_day", "Routes a day (average)", Unit::Routes),
+    m("station_name", "Station name", Unit::Text),
+    m("coach", "Coach", Unit::Text),
+    m("score_change", "Score vs last week", Unit::Change),
+    m("dot_change", "DOT vs last week, pts", Unit::Change),
+    m("tier_before", "Tier last week", Unit::Text),
 ];
 
 /// The registry entry of a column.

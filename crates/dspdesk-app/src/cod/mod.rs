@@ -160,6 +160,37 @@ pub async fn ledger_week(
     Ok((week, lines))
 }
 
+/// What the partners the caller may see owe, day by day, over the `weeks` weeks ending
+/// with `week`: (day, owed, of which overdue), in minor units; a pair paid ahead
+/// offsets nothing (only positive shortfalls are summed).
+pub async fn owed_by_day(
+    ws: &Workspace,
+    actor: &Actor,
+    week: IsoWeek,
+    weeks: u32,
+) -> Result<Vec<(NaiveDate, i64, i64)>, AppError> {
+    let model = Model::load(ws).await?;
+    let from = week.monday() - Duration::weeks(i64::from(weeks.max(1)) - 1);
+    let to = match model.last {
+        Some(last) => last.min(week.sunday()),
+        None => return Ok(Vec::new()),
+    };
+    let mut by: std::collections::BTreeMap<NaiveDate, (i64, i64)> = Default::default();
+    for l in model.cod_ledger(from, to) {
+        if !actor.scope.allows(&l.partner, &l.station) {
+            continue;
+        }
+        let e = by.entry(l.date).or_default();
+        if l.shortfall_minor > 0 {
+            e.0 += l.shortfall_minor;
+            if l.overdue {
+                e.1 += l.shortfall_minor;
+            }
+        }
+    }
+    Ok(by.into_iter().map(|(d, (a, b))| (d, a, b)).collect())
+}
+
 /// A partner × station's ledger over the lines given: the week's due and remitted,
 /// what it owes at the end and since when it has been overdue, and its days.
 #[derive(Debug, Clone, Serialize)]

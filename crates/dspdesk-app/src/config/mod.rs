@@ -128,6 +128,34 @@ pub async fn versions_for(
     versions(ws, kind).await
 }
 
+/// The score configuration a new version starts from: the newest version's, else the
+/// defaults effective from the Monday after `today`.
+pub async fn newest_score(
+    ws: &Workspace,
+    actor: &Actor,
+    today: NaiveDate,
+) -> Result<ScoreConfig, AppError> {
+    let versions = versions_for(ws, actor, ConfigKind::Score).await?;
+    let text = starting_text(ConfigKind::Score, versions.last(), today);
+    ScoreConfig::from_toml(&text).map_err(AppError::Config)
+}
+
+/// The newest score configuration with a form's edits (settings named by their TOML
+/// path, as typed), as the TOML document to check or load: the form and the file are
+/// one configuration.
+pub async fn score_form_text(
+    ws: &Workspace,
+    actor: &Actor,
+    edits: &[(String, String)],
+    today: NaiveDate,
+) -> Result<String, AppError> {
+    let edited = newest_score(ws, actor, today)
+        .await?
+        .with_edits(edits)
+        .map_err(AppError::Config)?;
+    edited.to_toml().map_err(AppError::Config)
+}
+
 /// The text a new version of a kind starts from: the newest version, else the
 /// documented defaults (the score's effective from the Monday after `today`).
 pub fn starting_text(kind: ConfigKind, newest: Option<&ConfigVersion>, today: NaiveDate) -> String {

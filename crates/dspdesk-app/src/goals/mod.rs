@@ -247,6 +247,7 @@ pub fn goals_table(lines: &[GoalLine]) -> Table {
         "suggested_p50",
         "suggested_p90",
         "suggestion_days",
+        "routes_per_day",
     ];
     let rows = lines
         .iter()
@@ -266,6 +267,7 @@ pub fn goals_table(lines: &[GoalLine]) -> Table {
                 Cell::Num(g.suggested_p50),
                 Cell::Num(g.suggested_p90),
                 Cell::Int(g.suggestion_days as i64),
+                Cell::Num((g.route_days > 0).then(|| g.routes as f64 / g.route_days as f64)),
             ]
         })
         .collect();

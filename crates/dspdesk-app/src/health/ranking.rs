@@ -13,6 +13,7 @@ use crate::shared::workspace::Workspace;
 use dspdesk_core::health::ScoreConfig;
 use dspdesk_core::table::{Cell, Table};
 use dspdesk_core::{Action, IsoWeek, PartnerCode, Scope};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// The week's ranking and lists, as the caller may see them.
@@ -33,7 +34,90 @@ pub struct Ranking {
     /// The days of the week with data when the week is incomplete (its ranking is
     /// "so far"); `None` for a complete week.
     pub so_far: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    /// What the ranking is narrowed to (ranks stay the network's).
+    pub filter: RankingFilter,
+    /// The values the filters offer: the week's stations, the coaches, the MOTs run.
+    pub choices: Choices,
+    /// How many partners the caller sees before the filter.
+    pub unfiltered: usize,
 }
+
+/// What a ranking is narrowed to; each part optional, all kept in the page's URL. Ranks
+/// stay the network's: a filter shows who of the network, not a new ranking.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+pub struct RankingFilter {
+    /// Partners that ran routes (or dispatched) at the station that week.
+    pub station: Option<String>,
+    /// Partners in the coach's portfolio.
+    pub coach: Option<String>,
+    /// Partners of the tier (its code: `fantastic_plus`, `great`, …).
+    pub tier: Option<String>,
+    /// Partners that ran a route with this mode of transport that week.
+    pub mot: Option<String>,
+}
+
+impl RankingFilter {
+    /// Empty parts (a form's "any") are no filter.
+    pub fn normalised(self) -> RankingFilter {
+        let keep = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        RankingFilter {
+            station: keep(self.station),
+            coach: keep(self.coach),
+            tier: keep(self.tier),
+            mot: keep(self.mot),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == RankingFilter::default()
+    }
+
+    /// The filter as URL query parameters (`&station=…`), for links that keep it.
+    pub fn query(&self) -> String {
+        let mut q = String::new();
+        for (k, v) in [
+            ("station", &self.station),
+            ("coach", &self.coach),
+            ("tier", &self.tier),
+            ("mot", &self.mot),
+        ] {
+            if let Some(v) = v {
+                q.push_str(&format!("&{k}={}", url_part(v)));
+            }
+        }
+        q
+    }
+}
+
+/// A value made safe inside a URL's query.
+fn url_part(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The values a ranking's filters offer.
+#[derive(Debug, Clone, Default)]
+pub struct Choices {
+    pub stations: Vec<String>,
+    pub coaches: Vec<String>,
+    pub mots: Vec<String>,
+}
+
+/// The columns a ranking adds to the scores for people: the partner's name and
+/// coaches, and the change from the week before.
+pub const COMPARISON_COLUMNS: [&str; 5] = [
+    "partner_name",
+    "coach",
+    "score_change",
+    "dot_change",
+    "tier_before",
+];
 
 /// The columns a partner user sees of another partner's row.
 const ANONYMOUS_COLUMNS: [&str; 6] = ["week", "rank", "ranked", "score", "tier", "config_version"];
@@ -64,13 +148,118 @@ fn visible_scores(model: &Model, rows: &[ScoreRow], actor: &Actor) -> Table {
     table
 }
 
-/// The ranking of a week (default: the last complete one) for the caller.
+/// Appends the comparison columns to a ranking's table: names and coaches, and each
+/// partner's change from its score the week before. Rows of other partners a partner
+/// user sees (anonymous) get them empty.
+fn add_comparisons(
+    table: &mut Table,
+    before: &super::WeekScores,
+    names: &HashMap<String, String>,
+    coaches: &HashMap<String, Vec<String>>,
+    anonymous: &dyn Fn(&str) -> bool,
+) {
+    let p = table.column("partner").unwrap_or(1);
+    table.columns.extend(COMPARISON_COLUMNS);
+    for row in &mut table.rows {
+        let code = row[p].export_text();
+        if anonymous(&code) {
+            row.extend(std::iter::repeat_n(
+                Cell::text(""),
+                COMPARISON_COLUMNS.len(),
+            ));
+            continue;
+        }
+        let now = |c: &str| row[table.columns.iter().position(|x| *x == c).unwrap_or(0)].clone();
+        let (score, dot) = match (now("score"), now("dot_pct")) {
+            (Cell::Num(a), Cell::Num(b)) => (a, b),
+            _ => (None, None),
+        };
+        let was = before.partner(&code);
+        // Scores and ratios are shown to one decimal: so is their change.
+        let diff =
+            |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| ((a - b) * 10.0).round() / 10.0);
+        let extra = [
+            Cell::text(names.get(&code).cloned().unwrap_or_default()),
+            Cell::text(coaches.get(&code).map(|c| c.join(", ")).unwrap_or_default()),
+            Cell::Num(diff(score, was.and_then(|w| w.score))),
+            Cell::Num(diff(dot, was.and_then(|w| w.value("dot_pct")))),
+            Cell::text(
+                was.and_then(|w| w.tier)
+                    .map(|t| t.as_str())
+                    .unwrap_or_default(),
+            ),
+        ];
+        row.extend(extra);
+    }
+}
+
+/// The partners that pass the filter in week `w`, or `None` for no filter.
+async fn passing(
+    ws: &Workspace,
+    scored: &super::WeekScores,
+    w: IsoWeek,
+    f: &RankingFilter,
+    coaches: &HashMap<String, Vec<String>>,
+) -> Result<Option<BTreeSet<String>>, AppError> {
+    if f.is_empty() {
+        return Ok(None);
+    }
+    let mut keep: BTreeSet<String> = scored.partners.iter().map(|r| r.partner.clone()).collect();
+    if let Some(st) = &f.station {
+        let at: BTreeSet<&str> = scored
+            .pairs
+            .iter()
+            .filter(|r| r.station.as_deref() == Some(st.as_str()))
+            .map(|r| r.partner.as_str())
+            .collect();
+        keep.retain(|p| at.contains(p.as_str()));
+    }
+    if let Some(c) = &f.coach {
+        keep.retain(|p| coaches.get(p).is_some_and(|cs| cs.contains(c)));
+    }
+    if let Some(t) = &f.tier {
+        keep.retain(|p| {
+            scored
+                .partner(p)
+                .and_then(|r| r.tier)
+                .is_some_and(|x| x.as_str() == t)
+        });
+    }
+    if let Some(m) = &f.mot {
+        let ran: BTreeSet<String> = ws
+            .store
+            .blocks_in_scope(w.monday(), w.sunday(), &Scope::All)
+            .await?
+            .into_iter()
+            .filter(|b| b.mot.eq_ignore_ascii_case(m) && b.counts.routes > 0)
+            .map(|b| b.partner)
+            .collect();
+        keep.retain(|p| ran.contains(p));
+    }
+    Ok(Some(keep))
+}
+
+/// The ranking of a week (default: the last complete one) for the caller, every
+/// partner of the network; [`ranking_filtered`] narrows it.
 pub async fn ranking(
     ws: &Workspace,
     actor: &Actor,
     week: Option<IsoWeek>,
 ) -> Result<Ranking, AppError> {
+    ranking_filtered(ws, actor, week, RankingFilter::default()).await
+}
+
+/// The ranking of a week narrowed to the partners that pass `filter`, with names,
+/// coaches and the change from the week before. A partner user's filters narrow
+/// nothing but the rows it may see by name (the others stay anonymous).
+pub async fn ranking_filtered(
+    ws: &Workspace,
+    actor: &Actor,
+    week: Option<IsoWeek>,
+    filter: RankingFilter,
+) -> Result<Ranking, AppError> {
     let model = Model::load(ws).await?;
+    let filter = filter.normalised();
     let week = week.or_else(|| model.last_complete_week());
     let Some(w) = week else {
         return Ok(Ranking {
@@ -82,23 +271,88 @@ pub async fn ranking(
             defaulting: None,
             bottom: None,
             so_far: None,
+            filter,
+            choices: Choices::default(),
+            unfiltered: 0,
         });
     };
     let scored = model.week(w);
+    let peers = actor.role.may(Action::RankAmongAnonymousPeers);
+    let names = crate::partners::names(ws).await?;
+    let coaches = crate::partners::coaches(ws).await?;
+    // A partner user's filter would tell it which anonymous partner works where.
+    let filter = if peers {
+        RankingFilter::default()
+    } else {
+        filter
+    };
+    let pass = passing(ws, &scored, w, &filter, &coaches).await?;
+    let rows: Vec<ScoreRow> = scored
+        .partners
+        .iter()
+        .filter(|r| pass.as_ref().is_none_or(|k| k.contains(&r.partner)))
+        .cloned()
+        .collect();
+    let mut scores = visible_scores(&model, &rows, actor);
+    let before = model.week(IsoWeek::of(w.monday() - chrono::Days::new(7)));
+    add_comparisons(&mut scores, &before, &names, &coaches, &|code: &str| {
+        peers && !actor.scope.allows_partner(code)
+    });
+    let sees_pair = |p: &str, st: &str| actor.scope.allows(p, st);
+    let mut stations: Vec<String> = scored
+        .pairs
+        .iter()
+        .filter_map(|r| {
+            r.station
+                .as_deref()
+                .filter(|st| sees_pair(&r.partner, st))
+                .map(str::to_owned)
+        })
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if peers {
+        stations.clear();
+    }
+    let mut coach_names: Vec<String> = if peers {
+        Vec::new()
+    } else {
+        coaches.values().flatten().cloned().collect()
+    };
+    coach_names.sort();
+    coach_names.dedup();
+    let choices = Choices {
+        stations,
+        coaches: coach_names,
+        mots: if peers {
+            Vec::new()
+        } else {
+            ws.store
+                .blocks_in_scope(w.monday(), w.sunday(), &actor.scope)
+                .await?
+                .into_iter()
+                .map(|b| b.mot)
+                .filter(|m| !m.is_empty())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect()
+        },
+    };
     let defaulting = model
         .last
         .map(|last| model.defaulting(last.min(w.sunday())))
         .unwrap_or_default();
     let bottom = model.consistently_bottom(w);
-    let peers = actor.role.may(Action::RankAmongAnonymousPeers);
     // Partner users see the lists (their own rows) only when the network has any.
     let lists = !peers || !defaulting.is_empty();
-    let sees = |p: &String| model.sees_partner(&actor.scope, p);
+    let sees = |p: &String| {
+        model.sees_partner(&actor.scope, p) && pass.as_ref().is_none_or(|k| k.contains(p))
+    };
     Ok(Ranking {
         week,
         config_version: scored.config_version,
         config: model.configs.for_week(w).1.clone(),
-        scores: visible_scores(&model, &scored.partners, actor),
+        scores,
         own: scored
             .partners
             .iter()
@@ -120,6 +374,13 @@ pub async fn ranking(
                 .collect()
         }),
         so_far: model.so_far(w),
+        filter,
+        choices,
+        unfiltered: scored
+            .partners
+            .iter()
+            .filter(|r| peers || model.sees_partner(&actor.scope, &r.partner))
+            .count(),
     })
 }
 
@@ -138,7 +399,13 @@ pub struct Scorecard {
     pub goals: Vec<GoalLine>,
     pub cod: Vec<CodLine>,
     pub unusual: Vec<UnusualDay>,
+    /// The partner's score over the weeks up to this one, oldest first (as the caller
+    /// may see it: a station manager's is of its stations); `None` where unscored.
+    pub trend: Vec<(IsoWeek, Option<ScoreRow>)>,
 }
+
+/// How many weeks a scorecard's trend covers.
+pub const TREND_WEEKS: i64 = 12;
 
 /// A partner's scorecard; `NotFound` when the caller may not see the partner, there
 /// is no data, or the partner has no score that week.
@@ -163,10 +430,18 @@ pub async fn scorecard(
     let scored = model.week(week);
     // A station manager sees the partner's score at its own stations, unranked: the
     // network-wide row is made of other stations' numbers.
-    let row = match actor.scope {
-        Scope::Stations(_) => model.score_within(partner, week, &at),
-        _ => scored.partner(partner).cloned(),
+    let row_of = |w: IsoWeek| match actor.scope {
+        Scope::Stations(_) => model.score_within(partner, w, &at),
+        _ => model.week(w).partner(partner).cloned(),
     };
+    let row = row_of(week);
+    let first = model.first.map(IsoWeek::of);
+    let trend = (0..TREND_WEEKS)
+        .rev()
+        .map(|k| IsoWeek::of(week.monday() - chrono::Days::new(7 * k as u64)))
+        .filter(|w| first.is_some_and(|f| *w >= f))
+        .map(|w| (w, row_of(w)))
+        .collect();
     Ok(Scorecard {
         partner: partner.to_owned(),
         week,
@@ -191,6 +466,7 @@ pub async fn scorecard(
         unusual: filtered(model.unusual_days(week.monday(), week.sunday()), |x| {
             x.partner == partner && at(&x.station)
         }),
+        trend,
     })
 }
 

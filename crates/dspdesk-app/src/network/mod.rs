@@ -18,6 +18,41 @@ pub async fn stations(ws: &Workspace) -> Result<Vec<StationRow>, AppError> {
     Ok(ws.store.list_stations().await?)
 }
 
+/// The zone a person reads times in: a station manager's station's, a partner user's
+/// stations' (the zone most of them keep), else the network's default zone.
+pub async fn viewer_zone(
+    ws: &Workspace,
+    actor: &crate::shared::actor::Actor,
+) -> Result<chrono_tz::Tz, AppError> {
+    use dspdesk_core::{Role, Scope};
+    let stations: Vec<String> = match (&actor.scope, actor.role) {
+        (Scope::Stations(s), _) => s.iter().cloned().collect(),
+        (Scope::Partners(p), Role::Partner) => {
+            let model = crate::shared::model::Model::load(ws).await?;
+            p.iter()
+                .flat_map(|code| model.stations_of(code))
+                .map(str::to_owned)
+                .collect()
+        }
+        _ => return Ok(ws.default_zone),
+    };
+    if stations.is_empty() {
+        return Ok(ws.default_zone);
+    }
+    let zones = ws.store.station_zones().await?;
+    let mut count: std::collections::BTreeMap<&str, usize> = Default::default();
+    for st in &stations {
+        if let Some(z) = zones.get(st) {
+            *count.entry(z.as_str()).or_default() += 1;
+        }
+    }
+    Ok(count
+        .into_iter()
+        .max_by_key(|(z, n)| (*n, std::cmp::Reverse(*z)))
+        .and_then(|(z, _)| z.parse().ok())
+        .unwrap_or(ws.default_zone))
+}
+
 /// What changing a station's zone left to do: the zone it had, and the files its
 /// stored station-days were read from (times without an offset in them still mean
 /// the old zone's time until they are loaded again).

@@ -36,13 +36,35 @@ async fn check_sees(ws: &Workspace, actor: &Actor, partner: &str) -> Result<(), 
     Ok(())
 }
 
-/// The file with the bank account masked (never given out whole).
+/// Every partner's coaches (active coach users whose portfolio holds it), by code:
+/// what a list shows beside a partner and filters on.
+pub async fn coaches(
+    ws: &Workspace,
+) -> Result<std::collections::HashMap<String, Vec<String>>, AppError> {
+    let mut by: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for u in ws.store.list_users().await? {
+        if u.disabled || u.role != Role::Coach {
+            continue;
+        }
+        for (kind, code) in &u.scopes {
+            if kind == "partner" {
+                by.entry(code.clone()).or_default().push(u.username.clone());
+            }
+        }
+    }
+    for v in by.values_mut() {
+        v.sort();
+    }
+    Ok(by)
+}
+
 /// Every partner's legal name from its file, where one is written: what the screens
 /// show beside a code.
 pub async fn names(ws: &Workspace) -> Result<std::collections::HashMap<String, String>, AppError> {
     Ok(ws.store.partner_names().await?)
 }
 
+/// The file with the bank account masked (never given out whole).
 pub async fn show(ws: &Workspace, actor: &Actor, partner: &str) -> Result<FileView, AppError> {
     check_sees(ws, actor, partner).await?;
     let stored = ws.store.partner_file(partner).await?;

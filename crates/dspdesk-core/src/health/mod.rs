@@ -368,6 +368,67 @@ impl ScoreConfig {
         Ok(cfg)
     }
 
+    /// The configuration as a TOML document `from_toml` reads back the same.
+    pub fn to_toml(&self) -> Result<String, String> {
+        toml::to_string(self).map_err(|e| format!("cannot write the configuration: {e}"))
+    }
+
+    /// This configuration with some settings changed, each named by its TOML path
+    /// (`components.dot_pct.weight`, `tiers.fantastic`, `effective_from`) and given as
+    /// typed in a form; the result is validated. An error names the setting.
+    pub fn with_edits(&self, edits: &[(String, String)]) -> Result<ScoreConfig, String> {
+        let mut doc: toml::Table = toml::from_str(&self.to_toml()?)
+            .map_err(|e| format!("cannot read the configuration back: {e}"))?;
+        let mut errors = Vec::new();
+        for (path, raw) in edits {
+            let raw = raw.trim();
+            let mut keys = path.split('.').peekable();
+            let mut table = &mut doc;
+            let mut slot = None;
+            while let Some(k) = keys.next() {
+                if keys.peek().is_none() {
+                    slot = table.get_mut(k);
+                    break;
+                }
+                match table.get_mut(k) {
+                    Some(toml::Value::Table(t)) => table = t,
+                    _ => break,
+                }
+            }
+            let Some(slot) = slot else {
+                errors.push(format!("{path}: not a setting of the health score"));
+                continue;
+            };
+            let parsed = match slot {
+                toml::Value::Float(_) => raw
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|v| v.is_finite())
+                    .map(toml::Value::Float),
+                toml::Value::Integer(_) => raw.parse::<i64>().ok().map(toml::Value::Integer),
+                toml::Value::Boolean(_) => raw.parse::<bool>().ok().map(toml::Value::Boolean),
+                toml::Value::String(_) => Some(toml::Value::String(raw.to_owned())),
+                _ => None,
+            };
+            match parsed {
+                Some(v) => *slot = v,
+                None => errors.push(format!(
+                    "{path}: {raw:?} is not {}",
+                    match slot {
+                        toml::Value::Integer(_) => "a whole number",
+                        toml::Value::Boolean(_) => "true or false",
+                        _ => "a number",
+                    }
+                )),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors.join("; "));
+        }
+        let text = toml::to_string(&doc).map_err(|e| e.to_string())?;
+        ScoreConfig::from_toml(&text)
+    }
+
     pub fn validate(&self) -> Result<(), String> {
         let mut errors = Vec::new();
         use chrono::Datelike;
@@ -545,6 +606,45 @@ pub fn consistently_bottom(weeks_in_bottom: &[bool], m: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_configuration_round_trips_through_toml_and_takes_form_edits() {
+        let cfg = super::ScoreConfig::default();
+        let text = cfg.to_toml().unwrap();
+        assert_eq!(super::ScoreConfig::from_toml(&text).unwrap(), cfg);
+        let edited = cfg
+            .with_edits(&[
+                ("components.dot_pct.weight".into(), " 40 ".into()),
+                ("tiers.fantastic".into(), "86.5".into()),
+                ("defaulting.days".into(), "4".into()),
+            ])
+            .unwrap();
+        assert_eq!(edited.components["dot_pct"].weight, 40.0);
+        assert_eq!(edited.tiers.fantastic, 86.5);
+        assert_eq!(edited.defaulting.days, 4);
+        assert_eq!(edited.bottom, cfg.bottom, "what the form left alone stays");
+        let err = cfg
+            .with_edits(&[
+                ("components.dot_pct.weight".into(), "forty".into()),
+                ("defaulting.days".into(), "3.5".into()),
+                ("tiers.legendary".into(), "99".into()),
+            ])
+            .unwrap_err();
+        assert!(
+            err.contains("components.dot_pct.weight: \"forty\" is not a number"),
+            "{err}"
+        );
+        assert!(
+            err.contains("defaulting.days: \"3.5\" is not a whole number"),
+            "{err}"
+        );
+        assert!(err.contains("tiers.legendary: not a setting"), "{err}");
+        // The result is validated like a file: tiers out of order are refused.
+        let err = cfg
+            .with_edits(&[("tiers.fair".into(), "99".into())])
+            .unwrap_err();
+        assert!(err.contains("tiers"), "{err}");
+    }
+
     use super::*;
 
     #[test]

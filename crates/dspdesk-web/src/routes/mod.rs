@@ -48,6 +48,8 @@ pub enum Query {
     All,
     /// Flags: one kind.
     Kind,
+    /// The ranking's filters: station, coach, tier, mot.
+    Slice,
 }
 
 /// What the OpenAPI document says of an API route.

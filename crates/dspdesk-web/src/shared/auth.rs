@@ -40,6 +40,9 @@ pub struct User {
     pub token: String,
     /// Unread notifications, for the header (pages only).
     pub unread: i64,
+    /// The zone the person reads times in (their station's; pages only, else the
+    /// network's default).
+    pub zone: dspdesk_app::Tz,
 }
 
 impl User {
@@ -50,6 +53,7 @@ impl User {
             csrf,
             token,
             unread: 0,
+            zone: dspdesk_app::Tz::UTC,
         }
     }
 }
@@ -64,6 +68,9 @@ async fn current(parts: &Parts, state: &AppState) -> Result<Option<User>, String
             u.unread = dspdesk_app::notifications::unread(&state.ws, &u.actor)
                 .await
                 .map_err(|e| format!("unread count failed: {e}"))?;
+            u.zone = dspdesk_app::network::viewer_zone(&state.ws, &u.actor)
+                .await
+                .map_err(|e| format!("reading the viewer's zone failed: {e}"))?;
             Ok(Some(u))
         }
         Ok(None) => Ok(None),
@@ -106,7 +113,11 @@ impl FromRequestParts<AppState> for ApiUser {
             .and_then(bearer_token);
         if let Some(token) = bearer {
             return match dspdesk_app::people::token_user(&state.ws, token).await? {
-                Some(user) => Ok(ApiUser(User::new(user, String::new(), String::new()))),
+                Some(user) => {
+                    let mut u = User::new(user, String::new(), String::new());
+                    u.zone = state.ws.default_zone;
+                    Ok(ApiUser(u))
+                }
                 None => Err(unauthorized("the bearer token is unknown or revoked")),
             };
         }

@@ -2,9 +2,23 @@
 //! carries every column), labelled from the metric registry.
 
 use crate::shared::render::{int, money};
+use dspdesk_core::display;
 use dspdesk_core::flags::FlagKind;
 use dspdesk_core::health::Tier;
-use dspdesk_core::metric::label;
+use dspdesk_core::metric::{Unit, label};
+
+fn unit(column: &str) -> Option<Unit> {
+    dspdesk_core::metric::metric(column).map(|m| m.unit)
+}
+
+/// A change's colour: up is good unless the column measures something bad.
+fn change_class(column: &str, c: &Cell) -> &'static str {
+    match (unit(column), c) {
+        (Some(Unit::Change), Cell::Num(Some(x))) if *x >= 0.05 => " up",
+        (Some(Unit::Change), Cell::Num(Some(x))) if *x <= -0.05 => " down",
+        _ => "",
+    }
+}
 use dspdesk_core::table::{Cell, Table};
 
 pub struct Grid {
@@ -15,6 +29,43 @@ pub struct Grid {
     pub rows: Vec<Vec<GridCell>>,
     pub dl: String,
     pub empty: String,
+    /// The column the rows come sorted by (ascending), shown in its header.
+    pub sorted: Option<usize>,
+    /// The table's name of each column shown.
+    pub keys: Vec<&'static str>,
+}
+
+impl Grid {
+    /// Whether the rows come sorted by column `i` (its header says so).
+    pub fn sorted_by(&self, i: impl std::borrow::Borrow<usize>) -> bool {
+        self.sorted == Some(*i.borrow())
+    }
+
+    /// Moves column `from` under column `into` as a second, smaller line of each cell
+    /// (`words` turns its text into the line; empty: none): a name under a code, the
+    /// tier last week under this week's.
+    pub fn fold(&mut self, into: &str, from: &str, words: impl Fn(&str, &str) -> String) {
+        let (Some(i), Some(j)) = (
+            self.keys.iter().position(|k| *k == into),
+            self.keys.iter().position(|k| *k == from),
+        ) else {
+            return;
+        };
+        for row in &mut self.rows {
+            let line = words(&row[j].text, &row[i].raw);
+            row[i].sub = line;
+            row.remove(j);
+        }
+        self.columns.remove(j);
+        self.keys.remove(j);
+        if let Some(k) = self.sorted {
+            self.sorted = match k.cmp(&j) {
+                std::cmp::Ordering::Less => Some(k),
+                std::cmp::Ordering::Equal => None,
+                std::cmp::Ordering::Greater => Some(k - 1),
+            };
+        }
+    }
 }
 
 pub struct GridCell {
@@ -24,6 +75,8 @@ pub struct GridCell {
     pub raw: String,
     pub href: String,
     pub class: String,
+    /// A second, smaller line under the text (a partner's name under its code).
+    pub sub: String,
 }
 
 /// A grid under construction: `Grid::of(...)` then optional links and labels.
@@ -52,10 +105,13 @@ fn cell_text(column: &str, c: &Cell) -> String {
             .map_or(raw, str::to_owned),
         ("metric", _) if dspdesk_core::metric::metric(&raw).is_some() => label(&raw),
         (_, Cell::Money(Some(d))) => money(*d),
-        (_, Cell::Num(Some(x))) => match dspdesk_core::metric::metric(column).map(|m| m.unit) {
-            Some(dspdesk_core::metric::Unit::PerMillion) => dspdesk_core::display::dpmo(Some(*x)),
-            Some(dspdesk_core::metric::Unit::Percent) => dspdesk_core::display::pct(Some(*x)),
-            _ => dspdesk_core::display::one_decimal(*x),
+        ("tier_before", _) => Tier::parse(&raw).map_or(raw, |t| t.label().to_owned()),
+        (_, Cell::Num(Some(x))) => match unit(column) {
+            Some(Unit::PerMillion) => display::dpmo(Some(*x)),
+            Some(Unit::Percent) => display::pct(Some(*x)),
+            Some(Unit::Goal) => display::goal_routes(Some(*x)),
+            Some(Unit::Change) => display::change(Some(*x)),
+            _ => display::one_decimal(*x),
         },
         (_, Cell::Int(i)) => int(*i),
         (_, Cell::Bool(b)) => if *b { "yes" } else { "" }.into(),
@@ -99,9 +155,12 @@ impl GridSpec<'_> {
                             href: link(name, r).unwrap_or_default(),
                             class: match name {
                                 "reason" => "wrap".to_owned(),
-                                _ if r[i].is_numeric() => "n".to_owned(),
+                                _ if r[i].is_numeric() => {
+                                    format!("n{}", change_class(name, &r[i]))
+                                }
                                 _ => String::new(),
                             },
+                            sub: String::new(),
                         }
                     })
                     .collect()
@@ -115,6 +174,8 @@ impl GridSpec<'_> {
             rows,
             dl: self.dl,
             empty: "Nothing here for this selection.".into(),
+            sorted: None,
+            keys: idx.iter().map(|&i| t.columns[i]).collect(),
         }
     }
 }
@@ -159,6 +220,31 @@ pub struct GridPage {
     pub goal_form: Option<GoalFormView>,
     /// The audit log's filter form: user, subject, id, from, to as typed.
     pub audit_form: Option<(String, String, String, String, String)>,
+    /// The ranking's filters (station, coach, tier, MOT).
+    pub filters: Option<FilterForm>,
+    /// Charts above the tables.
+    pub charts: Vec<ChartBox>,
+    /// Query parameters the week links and downloads keep (`&station=…`).
+    pub keep: String,
+}
+
+/// A chart with its heading and legend (series class, name).
+pub struct ChartBox {
+    pub title: String,
+    /// Server-rendered SVG (escaped where it carries text).
+    pub svg: String,
+    pub legend: Vec<(&'static str, String)>,
+}
+
+/// One filter: (query name, label, chosen value, options of (value, label)).
+pub type FilterField = (&'static str, &'static str, String, Vec<(String, String)>);
+
+/// A page's filters as a form of choices: each (name, label, chosen, options of
+/// (value, label)); an empty choice is "any".
+pub struct FilterForm {
+    pub fields: Vec<FilterField>,
+    /// How many rows pass, in words ("12 of 30 partners").
+    pub count: String,
 }
 
 impl GridPage {
@@ -186,6 +272,9 @@ impl GridPage {
             result: None,
             goal_form: None,
             audit_form: None,
+            filters: None,
+            charts: Vec::new(),
+            keep: String::new(),
         }
     }
 }

@@ -24,7 +24,21 @@ fn query_param(q: Query) -> Value {
         Query::Kind => {
             json!({"name": "kind", "in": "query", "required": false, "description": "One flag kind.", "schema": {"type": "string", "enum": dspdesk_core::flags::FlagKind::ALL.map(|k| k.as_str())}})
         }
+        Query::Slice => Value::Null,
     }
+}
+
+/// The ranking's filters, each optional.
+fn slice_params() -> Vec<Value> {
+    [
+        ("station", "Partners that worked at this station that week."),
+        ("coach", "Partners in this coach's portfolio (a user name)."),
+        ("tier", "Partners of this tier: fantastic_plus, fantastic, great, fair, poor."),
+        ("mot", "Partners that ran a route with this mode of transport that week."),
+    ]
+    .iter()
+    .map(|(name, d)| json!({"name": name, "in": "query", "required": false, "description": d, "schema": {"type": "string"}}))
+    .collect()
 }
 
 fn path_params(path: &str) -> Vec<Value> {
@@ -44,7 +58,12 @@ fn path_params(path: &str) -> Vec<Value> {
 fn operation(path: &str, doc: &ApiDoc) -> Value {
     let error = json!({"$ref": "#/components/schemas/Error"});
     let mut params = path_params(path);
-    params.extend(doc.query.iter().map(|q| query_param(*q)));
+    for q in doc.query {
+        match q {
+            Query::Slice => params.extend(slice_params()),
+            q => params.push(query_param(*q)),
+        }
+    }
     json!({"get": {
         "summary": doc.summary,
         "parameters": params,

@@ -77,3 +77,99 @@ async fn an_admin_checks_and_loads_configuration_versions() {
     drop(app);
     t.finish().await;
 }
+
+/// The score's settings as a form: each field named by its setting, applied to the
+/// newest version, checked or loaded as that version's TOML; a bad value names the
+/// setting; only admins may send it.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_admin_edits_the_score_as_a_form() {
+    let t = TestStore::sqlite().await;
+    let app = spawn(&t, 4).await;
+    let admin = logged_in(&app, "admin").await;
+    let page = text(&admin, format!("{}/admin/config", app.base)).await;
+    assert!(
+        page.contains("name=\"components.dot_pct.weight\" value=\"30\""),
+        "the form shows the rules in force"
+    );
+    assert!(page.contains("name=\"tiers.fantastic\" value=\"85\""));
+    let csrf = hidden(&page, "csrf");
+    let post = |action: &str, weight: &str| {
+        admin
+            .post(format!("{}/admin/config/score", app.base))
+            .form(&[
+                ("csrf", csrf.clone()),
+                ("action", action.into()),
+                ("components.dot_pct.weight", weight.into()),
+                ("tiers.fantastic", "86".into()),
+                ("effective_from", "2026-11-30".into()),
+                ("note", "DOT matters more".into()),
+            ])
+            .send()
+    };
+    let r = post("check", "forty").await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("components.dot_pct.weight: &#34;forty&#34; is not a number"),
+        "{body}"
+    );
+    let r = post("check", "40").await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("Nothing was saved"), "{body}");
+    assert!(
+        body.contains("name=\"components.dot_pct.weight\" value=\"40\""),
+        "the checked draft stays in the form"
+    );
+    assert!(
+        t.store
+            .config_versions(dspdesk_core::config::ConfigKind::Score)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let r = post("load", "40").await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Loaded as score version 1")
+    );
+    let stored = t
+        .store
+        .config_versions(dspdesk_core::config::ConfigKind::Score)
+        .await
+        .unwrap();
+    let cfg = dspdesk_core::health::ScoreConfig::from_toml(&stored[0].body).unwrap();
+    assert_eq!(cfg.components["dot_pct"].weight, 40.0);
+    assert_eq!(cfg.tiers.fantastic, 86.0);
+    assert_eq!(
+        cfg.components["dcr_pct"].weight, 20.0,
+        "untouched settings stay"
+    );
+    assert_eq!(stored[0].note, "DOT matters more");
+    let coach = logged_in(&app, "coach").await;
+    let cpage = text(&coach, format!("{}/", app.base)).await;
+    let r = coach
+        .post(format!("{}/admin/config/score", app.base))
+        .form(&[
+            ("csrf", hidden(&cpage, "csrf")),
+            ("action", "load".into()),
+            ("components.dot_pct.weight", "90".into()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        t.store
+            .config_versions(dspdesk_core::config::ConfigKind::Score)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    drop(app);
+    t.finish().await;
+}

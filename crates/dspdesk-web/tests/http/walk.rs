@@ -193,6 +193,7 @@ async fn every_route_as_every_role_shows_only_what_the_role_may_see() {
                         | "/admin/users/{username}/disable"
                         | "/followups/{id}/attachments"
                         | "/invoices/upload"
+                        | "/admin/config/score"
                         | "/ev/vendors"
                         | "/ev/connects"
                         | "/ev/connects/{id}"

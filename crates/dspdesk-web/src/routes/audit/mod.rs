@@ -70,29 +70,34 @@ pub async fn page(State(s): State<AppState>, u: User, Query(p): Query<AuditParam
     page.subtitle = format!("{} changes, newest first", rows.len());
     page.intro = "Every change to a person-owned record: users, goals, configuration, follow-ups. Filter with ?user=NAME&entity=followup&id=12&from=2026-11-01&to=2026-11-30.".into();
     page.audit_form = Some((p.user, p.entity, p.id, p.from, p.to));
-    page.grids.push(
-        GridSpec {
-            id: "audit",
-            title: "Changes".into(),
-            note: if rows.len() == 1000 {
-                "The newest 1,000; the download carries up to 100,000.".into()
-            } else {
-                String::new()
-            },
-            table: &table,
-            show: &["at", "actor", "action", "entity", "entity_id", "detail"],
-            dl: format!("{keep}&download="),
+    let mut grid = GridSpec {
+        id: "audit",
+        title: "Changes".into(),
+        note: if rows.len() == 1000 {
+            "The newest 1,000; the download carries up to 100,000.".into()
+        } else {
+            String::new()
+        },
+        table: &table,
+        show: &["at", "actor", "action", "entity", "entity_id", "detail"],
+        dl: format!("{keep}&download="),
+    }
+    .build(&no_links, &|c| {
+        Some(match c {
+            "at" => "When".into(),
+            "actor" => "Who".into(),
+            "action" => "What".into(),
+            "entity" => "Subject".into(),
+            "entity_id" => "Id".into(),
+            _ => "Detail".into(),
+        })
+    });
+    // On screen, in the reader's zone and in words; the download keeps UTC instants.
+    for (cells, r) in grid.rows.iter_mut().zip(&rows) {
+        if let Some(c) = cells.first_mut() {
+            c.text = crate::shared::render::when(r.at, u.zone);
         }
-        .build(&no_links, &|c| {
-            Some(match c {
-                "at" => "When (UTC)".into(),
-                "actor" => "Who".into(),
-                "action" => "What".into(),
-                "entity" => "Subject".into(),
-                "entity_id" => "Id".into(),
-                _ => "Detail".into(),
-            })
-        }),
-    );
+    }
+    page.grids.push(grid);
     Ok(render(page))
 }

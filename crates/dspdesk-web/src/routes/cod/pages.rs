@@ -2,13 +2,14 @@
 
 use crate::AppState;
 use crate::shared::auth::User;
+use crate::shared::charts::{Series, value_chart};
 use crate::shared::download::download;
 use crate::shared::error::PageResult;
 use crate::shared::extract::PageWeek;
-use crate::shared::grid::{GridPage, GridSpec, no_links};
+use crate::shared::grid::{ChartBox, GridPage, GridSpec, no_links};
 use crate::shared::render::{chrome, render, segment};
 use axum::extract::{Query, State};
-use dspdesk_app::cod::{cod_table, pair_table, pairs_week};
+use dspdesk_app::cod::{cod_table, owed_by_day, pair_table, pairs_week};
 use dspdesk_core::display::money_short;
 use dspdesk_core::minor_to_decimal;
 use dspdesk_core::table::Cell;
@@ -80,6 +81,34 @@ pub async fn cod(
             "partner-stations".into(),
         ),
     ];
+    if let Some(w) = week {
+        let days = owed_by_day(&s.ws, &u.actor, w, 6).await?;
+        let major = |m: i64| Some(m as f64 / 100.0);
+        let label = |d: &chrono::NaiveDate| d.format("%-d %b").to_string();
+        let sym = dspdesk_core::display::currency().symbol;
+        page.charts.push(ChartBox {
+            title: format!("Owed day by day, the 6 weeks to {wk} ({sym})"),
+            svg: value_chart(
+                "COD owed by day",
+                &[
+                    Series {
+                        name: "Owed",
+                        class: "s1",
+                        points: days.iter().map(|(d, o, _)| (label(d), major(*o))).collect(),
+                    },
+                    Series {
+                        name: "Overdue",
+                        class: "s4",
+                        points: days.iter().map(|(d, _, o)| (label(d), major(*o))).collect(),
+                    },
+                ],
+            ),
+            legend: vec![
+                ("s1", "Owed (positive shortfalls)".into()),
+                ("s4", "Of which overdue".into()),
+            ],
+        });
+    }
     page.grids.push(
         GridSpec {
             id: "cod",

@@ -4,11 +4,11 @@
 mod pages;
 
 use super::Route;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 pub fn routes() -> Vec<Route> {
-    vec![Route::page(
-        "/admin/config",
-        get(pages::config).post(pages::config_post),
-    )]
+    vec![
+        Route::page("/admin/config", get(pages::config).post(pages::config_post)),
+        Route::page("/admin/config/score", post(pages::score_form_post)),
+    ]
 }

@@ -28,13 +28,102 @@ struct ConfigKindView {
     help: &'static str,
     versions: Vec<(i64, String, String, String, String)>,
     text: String,
+    /// The score's settings as a form (the score only).
+    form: Option<ScoreFormView>,
+}
+
+/// The health score's main settings as form fields, named by their TOML path.
+struct ScoreFormView {
+    effective_from: String,
+    /// (component, label, weight, floor, target)
+    components: Vec<(String, String, String, String, String)>,
+    /// (group title, [(path, label, value)])
+    groups: Vec<(&'static str, Vec<Setting>)>,
+}
+
+/// One field: (TOML path, label, value).
+type Setting = (String, &'static str, String);
+
+fn num(v: f64) -> String {
+    format!("{v}")
+}
+
+fn score_form(cfg: &dspdesk_core::health::ScoreConfig) -> ScoreFormView {
+    let (t, d, b, g) = (&cfg.tiers, &cfg.defaulting, &cfg.bottom, &cfg.goals);
+    let f = |path: &str, label: &'static str, v: String| (path.to_owned(), label, v);
+    ScoreFormView {
+        effective_from: cfg.effective_from.to_string(),
+        components: cfg
+            .components
+            .iter()
+            .map(|(k, c)| {
+                (
+                    k.clone(),
+                    dspdesk_core::metric::label(k),
+                    num(c.weight),
+                    num(c.floor),
+                    num(c.target),
+                )
+            })
+            .collect(),
+        groups: vec![
+            (
+                "Tiers: the lowest score of each",
+                vec![
+                    f("tiers.fantastic_plus", "Fantastic+", num(t.fantastic_plus)),
+                    f("tiers.fantastic", "Fantastic", num(t.fantastic)),
+                    f("tiers.great", "Great", num(t.great)),
+                    f("tiers.fair", "Fair", num(t.fair)),
+                ],
+            ),
+            (
+                "Defaulting on DOT",
+                vec![
+                    f("defaulting.dot_target", "DOT target %", num(d.dot_target)),
+                    f("defaulting.days", "Days below it", d.days.to_string()),
+                    f(
+                        "defaulting.window",
+                        "Of the last (days)",
+                        d.window.to_string(),
+                    ),
+                ],
+            ),
+            (
+                "Consistently bottom",
+                vec![
+                    f("bottom.share_pct", "Bottom share %", num(b.share_pct)),
+                    f("bottom.weeks", "Weeks in it", b.weeks.to_string()),
+                    f(
+                        "bottom.of_last",
+                        "Of the last (weeks)",
+                        b.of_last.to_string(),
+                    ),
+                ],
+            ),
+            (
+                "Route goals",
+                vec![
+                    f(
+                        "goals.window_days",
+                        "Suggestion from the last (days)",
+                        g.window_days.to_string(),
+                    ),
+                    f(
+                        "goals.shortfall_below_pct",
+                        "Shortfall below P50 met %",
+                        num(g.shortfall_below_pct),
+                    ),
+                ],
+            ),
+        ],
+    }
 }
 
 fn words(kind: ConfigKind) -> (&'static str, &'static str) {
     match kind {
         ConfigKind::Score => (
             "Health score",
-            "Weights, floors and targets of the components, tiers, the lapsed-document cap and the rules of the defaulting, bottom, unusual-day and goal lists. Set effective_from to the Monday the version starts. A new version applies to weeks not yet scored; weeks already shown keep their version until `dspdesk score --week W --rescore`.",
+            "Weights, floors and targets of the components, tiers, the lapsed-document cap and the rules of the defaulting, bottom, unusual-day and goal lists. A version starts on a Monday and applies to weeks not yet scored; a week already shown keeps its version until it is scored again (`dspdesk score --week W --rescore`).",
         ),
         ConfigKind::Rates => (
             "Rate cards and cost models",
@@ -57,6 +146,11 @@ async fn config_page(
             _ => config::starting_text(kind, versions.last(), chrono::Utc::now().date_naive()),
         };
         let (title, help) = words(kind);
+        // The form shows the draft being checked, else the newest version.
+        let form = (kind == ConfigKind::Score)
+            .then(|| dspdesk_core::health::ScoreConfig::from_toml(&text).ok())
+            .flatten()
+            .map(|c| score_form(&c));
         kinds.push(ConfigKindView {
             kind: kind.as_str(),
             title,
@@ -68,13 +162,14 @@ async fn config_page(
                     (
                         v.version,
                         v.effective_from.to_string(),
-                        crate::shared::render::when(v.created_at, s.ws.default_zone),
+                        crate::shared::render::when(v.created_at, u.zone),
                         v.created_by.clone(),
                         v.note.clone(),
                     )
                 })
                 .collect(),
             text,
+            form,
         });
     }
     Ok(render(ConfigPage {
@@ -129,6 +224,59 @@ async fn apply(s: &AppState, actor: &Actor, f: &ConfigForm) -> Result<String, Ap
             format!("unknown action {other:?}"),
         )),
     }
+}
+
+/// The score's form: its settings (named by TOML path) applied to the newest version,
+/// then checked or loaded as that TOML document, exactly as if it had been typed.
+pub async fn score_form_post(
+    State(s): State<AppState>,
+    f: CsrfForm<Vec<(String, String)>>,
+) -> PageResult {
+    let u = &f.user;
+    let field = |k: &str| {
+        f.form
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let edits: Vec<(String, String)> = f
+        .form
+        .iter()
+        .filter(|(k, _)| k.contains('.') || k == "effective_from")
+        .cloned()
+        .collect();
+    let today = chrono::Utc::now().date_naive();
+    let built = config::score_form_text(&s.ws, &u.actor, &edits, today).await;
+    let (ok, text, draft) = match built {
+        Ok(text) => {
+            let form = ConfigForm {
+                kind: "score".into(),
+                action: field("action"),
+                text: text.clone(),
+                note: field("note"),
+            };
+            let (ok, message) = form_outcome(apply(&s, &u.actor, &form).await)?;
+            (ok, message, (!ok || form.action == "check").then_some(text))
+        }
+        Err(e) => {
+            let (ok, message) = form_outcome(Err(e))?;
+            (ok, message, None)
+        }
+    };
+    let page = config_page(
+        &s,
+        u,
+        Some((ok, text)),
+        draft.as_deref().map(|t| ("score", t)),
+    )
+    .await?;
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    Ok((status, page).into_response())
 }
 
 /// Checks a document, or loads it as a new version (then refreshes the flags). A

@@ -65,11 +65,8 @@ async fn page(s: &AppState, u: &User, id: i64, error: String, form: AgreeForm) -
     let page = FlagPage {
         c: chrome(u, "flags"),
         label: f.kind.label(),
-        first_seen: when(f.first_seen, s.ws.default_zone),
-        cleared: f
-            .cleared_at
-            .map(|t| when(t, s.ws.default_zone))
-            .unwrap_or_default(),
+        first_seen: when(f.first_seen, u.zone),
+        cleared: f.cleared_at.map(|t| when(t, u.zone)).unwrap_or_default(),
         point: format!(
             "/followups/new?partner={}&station={}&title={}&text={}",
             segment(&f.partner),

@@ -98,7 +98,7 @@ pub async fn queue(State(s): State<AppState>, u: User, Query(q): Query<QueueQuer
         return download(&fu::queue_table(&page.rows, now), "followups", f);
     }
     let page = fu::queue(&s.ws, &u.actor, &queue, now).await?;
-    let zone = s.ws.default_zone;
+    let zone = u.zone;
     Ok(render(QueuePage {
         c: chrome(&u, "followups"),
         rows: page.rows.iter().map(|f| queue_row(f, now, zone)).collect(),
@@ -246,12 +246,12 @@ pub async fn show(
             f,
         );
     }
-    Ok(render(show_page(&s, &u, d, q.done)))
+    Ok(render(show_page(&u, d, q.done)))
 }
 
-fn show_page(s: &AppState, u: &User, d: Detail, result: String) -> ShowPage {
+fn show_page(u: &User, d: Detail, result: String) -> ShowPage {
     let now = Utc::now();
-    let zone = s.ws.default_zone;
+    let zone = u.zone;
     let f = &d.row;
     let outstanding = match (f.kind, f.amount_minor) {
         (Kind::Nl, Some(a)) => amount(Some(a.saturating_sub(f.recovered_minor))),
@@ -354,7 +354,7 @@ pub async fn act(
         }
         Err(e @ dspdesk_app::AppError::Invalid { .. }) => {
             let d = fu::show(&s.ws, &u.actor, id).await?;
-            let mut page = show_page(&s, &u, d, String::new());
+            let mut page = show_page(&u, d, String::new());
             page.result = format!("Not done: {e}");
             let mut r = render(page);
             *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;

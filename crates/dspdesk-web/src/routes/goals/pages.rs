@@ -3,12 +3,13 @@
 
 use crate::AppState;
 use crate::shared::auth::User;
+use crate::shared::charts::{Series, value_chart_with_targets};
 use crate::shared::download::download;
 use crate::shared::error::PageResult;
 use crate::shared::error::form_outcome;
 use crate::shared::extract::{CsrfForm, PageWeek};
-use crate::shared::grid::{GoalFormView, GridPage, GridSpec};
-use crate::shared::render::{chrome, render};
+use crate::shared::grid::{ChartBox, GoalFormView, GridPage, GridSpec};
+use crate::shared::render::{chrome, render, segment};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -20,6 +21,11 @@ use dspdesk_core::{Action, CodeError, IsoWeek, PartnerCode, StationCode};
 #[derive(serde::Deserialize, Default)]
 pub struct GridQuery {
     download: Option<String>,
+    /// One partner × station's days on the chart (else the network's).
+    #[serde(default)]
+    partner: String,
+    #[serde(default)]
+    station: String,
 }
 
 pub async fn goals(
@@ -28,7 +34,7 @@ pub async fn goals(
     PageWeek(week): PageWeek,
     Query(q): Query<GridQuery>,
 ) -> PageResult {
-    goals_page(&s, &u, week, q.download.as_deref(), None).await
+    goals_page(&s, &u, week, &q, None).await
 }
 
 #[derive(serde::Deserialize)]
@@ -106,7 +112,7 @@ pub async fn set_goals(State(s): State<AppState>, f: CsrfForm<GoalForm>) -> Page
     let week = dspdesk_core::time::parse_day(&f.form.from)
         .ok()
         .map(|d| IsoWeek::of(d - Duration::days(1)));
-    let page = goals_page(&s, u, week, None, Some((ok, text))).await?;
+    let page = goals_page(&s, u, week, &GridQuery::default(), Some((ok, text))).await?;
     let status = if ok {
         StatusCode::OK
     } else {
@@ -131,13 +137,79 @@ fn goal_form(u: &User, week: Option<IsoWeek>, window_days: u32) -> Option<GoalFo
     })
 }
 
+/// Daily routes against the P50 and P90 goals: one partner × station's when asked
+/// for (and seen), else the network's total against the sum of the goals in force.
+fn routes_chart(lines: &[goals::GoalLine], partner: &str, station: &str, wk: &str) -> ChartBox {
+    let one = lines
+        .iter()
+        .find(|g| g.partner == partner && g.station == station);
+    let label = |d: &NaiveDate| d.format("%a %-d").to_string();
+    let (title, daily, p50, p90): (String, Vec<(NaiveDate, i64)>, f64, f64) = match one {
+        Some(g) => (
+            format!(
+                "{} at {}: daily routes against its goals, {wk}",
+                g.partner, g.station
+            ),
+            g.daily.clone(),
+            g.goal.map_or(f64::NAN, |x| x.p50.ceil()),
+            g.goal.map_or(f64::NAN, |x| x.p90.ceil()),
+        ),
+        None => {
+            let mut by: std::collections::BTreeMap<NaiveDate, i64> = Default::default();
+            for g in lines {
+                for (d, r) in &g.daily {
+                    *by.entry(*d).or_default() += r;
+                }
+            }
+            let sum = |f: fn(&dspdesk_app::shared::model::Goal) -> f64| {
+                lines
+                    .iter()
+                    .filter_map(|g| g.goal.as_ref().map(f))
+                    .map(f64::ceil)
+                    .sum()
+            };
+            (
+                format!("All partner-stations: daily routes against the sum of their goals, {wk}"),
+                by.into_iter().collect(),
+                sum(|g| g.p50),
+                sum(|g| g.p90),
+            )
+        }
+    };
+    let (l50, l90) = (
+        format!("P50 goal {}", dspdesk_core::display::goal_routes(Some(p50))),
+        format!("P90 goal {}", dspdesk_core::display::goal_routes(Some(p90))),
+    );
+    ChartBox {
+        title,
+        svg: value_chart_with_targets(
+            "Daily routes against the P50 and P90 goals",
+            &[Series {
+                name: "Routes",
+                class: "s1",
+                points: daily
+                    .iter()
+                    .map(|(d, r)| (label(d), Some(*r as f64)))
+                    .collect(),
+            }],
+            &[(l50.as_str(), p50), (l90.as_str(), p90)],
+        ),
+        legend: vec![(
+            "s1",
+            "Routes run each day; dashed: the goals. Open a line's routes a day for its own chart."
+                .into(),
+        )],
+    }
+}
+
 async fn goals_page(
     s: &AppState,
     u: &User,
     week: Option<IsoWeek>,
-    download_as: Option<&str>,
+    q: &GridQuery,
     result: Option<(bool, String)>,
 ) -> PageResult {
+    let download_as = q.download.as_deref();
     let goals::GoalsWeek {
         week,
         lines,
@@ -149,17 +221,28 @@ async fn goals_page(
         return download(&table, &format!("goals-{wk}"), f);
     }
     let p = table.column("partner").unwrap_or(0);
-    let link = |col: &str, row: &[dspdesk_core::table::Cell]| {
-        (col == "partner")
-            .then(|| format!("/partners/{}/scorecard?week={wk}", row[p].export_text()))
+    let st = table.column("station").unwrap_or(0);
+    let link = |col: &str, row: &[dspdesk_core::table::Cell]| match col {
+        "partner" => Some(format!(
+            "/partners/{}/scorecard?week={wk}",
+            segment(&row[p].export_text())
+        )),
+        "routes_per_day" => Some(format!(
+            "?week={wk}&partner={}&station={}#chart",
+            segment(&row[p].export_text()),
+            segment(&row[st].export_text())
+        )),
+        _ => None,
     };
     let short = lines.iter().filter(|g| g.shortfall_days > 0).count();
     let mut page = GridPage::new(chrome(u, "scores"), "/goals", "Route goals", week);
     page.intro = format!(
-        "Each partner commits to a P50 (typical) and P90 (peak) number of daily routes per station. The goal in force is the one set or adopted for the period, else the suggestion from the {window} days before the week (PERCENTILE.INC of daily routes, counting 0 on days the station ran routes and the partner none). The suggestion for the next period uses the {window} days ending with this week. `dspdesk goals adopt` or `dspdesk goals set` stores goals."
+        "Each partner commits to a P50 (typical) and P90 (peak) number of daily routes per station. The goal in force is the one set or adopted for the period, else the suggestion from the {window} days before the week (the median and the 90th percentile of its daily routes, counting 0 on days the station ran routes and the partner none). The suggestion for the next period uses the {window} days ending with this week. Goals show as the whole routes a day needs to meet them (a suggestion of 12.3 shows as 13); downloads keep the exact value."
     );
     page.result = result;
     page.goal_form = goal_form(u, week, window);
+    page.charts
+        .push(routes_chart(&lines, &q.partner, &q.station, &wk));
     page.tiles = vec![
         (
             "Partner-stations".into(),
@@ -184,6 +267,7 @@ async fn goals_page(
                 "goal_p50",
                 "goal_p90",
                 "goal_source",
+                "routes_per_day",
                 "routes",
                 "route_days",
                 "goal_p50_met_pct",

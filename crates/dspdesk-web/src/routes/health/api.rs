@@ -5,7 +5,7 @@ use crate::shared::auth::ApiUser;
 use crate::shared::error::ApiError;
 use crate::shared::extract::{ApiWeek, partner_code};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use dspdesk_app::health::{self, scores_table};
 use dspdesk_app::shared::table::to_json;
 use dspdesk_core::health::COMPONENTS;
@@ -16,8 +16,9 @@ pub async fn scores(
     State(s): State<AppState>,
     ApiUser(u): ApiUser,
     ApiWeek(week): ApiWeek,
+    Query(filter): Query<health::RankingFilter>,
 ) -> Result<Json<Value>, ApiError> {
-    let r = health::ranking(&s.ws, &u.actor, week).await?;
+    let r = health::ranking_filtered(&s.ws, &u.actor, week, filter).await?;
     Ok(Json(match r.week {
         Some(w) => {
             json!({ "week": w, "config_version": r.config_version, "scores": to_json(&r.scores) })

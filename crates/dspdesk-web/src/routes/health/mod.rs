@@ -14,8 +14,8 @@ pub fn routes() -> Vec<Route> {
         Route::api(
             "/api/v1/scores",
             get(api::scores),
-            "The week's health scores: rank, tier, score and components per partner. Partner users get every rank and score with the other partners' names and numbers withheld.",
-            &[Query::Week],
+            "The week's health scores: rank, tier, score and components per partner, its name and coaches, and its change from the week before (score_change, dot_change, tier_before). Narrowed by station, coach, tier or mot (ranks stay the network's). Partner users get every rank and score with the other partners' names and numbers withheld, and no filters.",
+            &[Query::Week, Query::Slice],
         ),
         Route::api(
             "/api/v1/partners/{code}/scorecard",

@@ -4,15 +4,17 @@
 
 use crate::AppState;
 use crate::shared::auth::User;
+use crate::shared::charts::{Series, line_chart_with_targets, value_chart_with_targets};
 use crate::shared::download::download;
 use crate::shared::error::PageResult;
 use crate::shared::extract::{PageWeek, partner_code};
-use crate::shared::grid::{Grid, GridPage, GridSpec, no_links};
+use crate::shared::grid::{ChartBox, FilterForm, Grid, GridPage, GridSpec, no_links};
 use crate::shared::render::{Chrome, chrome, f1, int, neighbours, render, segment};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use dspdesk_app::health::{
-    self, Effect, Ranking, Scorecard, bottom_table, defaulting_table, scores_table, unusual_table,
+    self, Effect, Ranking, RankingFilter, Scorecard, bottom_table, defaulting_table, scores_table,
+    unusual_table,
 };
 use dspdesk_app::{cod::cod_table, goals::goals_table};
 use dspdesk_core::health::{ScoreConfig, Tier};
@@ -100,6 +102,65 @@ pub fn rules_words(version: i64) -> String {
     }
 }
 
+/// The ranking's filters as a form: the week's stations, the coaches, the tiers and
+/// the modes of transport run.
+fn filter_form(r: &Ranking, of: usize) -> FilterForm {
+    let mut form = filter_choices(r, of);
+    // A choice the week does not offer (another week's station) stays chosen.
+    for (_, _, chosen, options) in &mut form.fields {
+        if !chosen.is_empty() && !options.iter().any(|(v, _)| v == chosen) {
+            options.push((chosen.clone(), chosen.clone()));
+        }
+    }
+    form
+}
+
+fn filter_choices(r: &Ranking, of: usize) -> FilterForm {
+    let f = &r.filter;
+    let same = |v: &[String]| v.iter().map(|x| (x.clone(), x.clone())).collect::<Vec<_>>();
+    FilterForm {
+        fields: vec![
+            (
+                "station",
+                "Station",
+                f.station.clone().unwrap_or_default(),
+                same(&r.choices.stations),
+            ),
+            (
+                "coach",
+                "Coach",
+                f.coach.clone().unwrap_or_default(),
+                same(&r.choices.coaches),
+            ),
+            (
+                "tier",
+                "Tier",
+                f.tier.clone().unwrap_or_default(),
+                Tier::ALL
+                    .iter()
+                    .rev()
+                    .map(|t| (t.as_str().to_owned(), t.label().to_owned()))
+                    .collect(),
+            ),
+            (
+                "mot",
+                "MOT",
+                f.mot.clone().unwrap_or_default(),
+                same(&r.choices.mots),
+            ),
+        ],
+        count: if f.is_empty() {
+            format!("{} partners", int(r.scores.rows.len() as i64))
+        } else {
+            format!(
+                "{} of {} partners; ranks are the network's",
+                int(r.scores.rows.len() as i64),
+                int(of as i64)
+            )
+        },
+    }
+}
+
 fn ranking_grid(r: &Ranking, wk: &str) -> Grid {
     let share = r.config.bottom.share_pct;
     let p = r.scores.column("partner").unwrap_or(0);
@@ -108,15 +169,27 @@ fn ranking_grid(r: &Ranking, wk: &str) -> Grid {
         (col == "partner" && !code.starts_with('('))
             .then(|| format!("/partners/{code}/scorecard?week={wk}"))
     };
-    GridSpec {
+    let grid = GridSpec {
         id: "ranking",
         title: "Network ranking".into(),
         note: format!("Weighted score of the components present (a component without data is left out and the weights renormalised); ties share a rank; \"bottom\" is the bottom {share}% of the network's scores."),
         table: &r.scores,
-        show: &["rank", "partner", "tier", "score", "dot_pct", "dcr_pct", "nl_dpmo", "cod_shortfall_pct", "goal_p50_met_pct", "dispatched", "bottom"],
-        dl: format!("?week={wk}&table=ranking&download="),
+        show: &["rank", "partner", "partner_name", "coach", "tier", "tier_before", "score", "score_change", "dot_pct", "dot_change", "dcr_pct", "nl_dpmo", "cod_shortfall_pct", "goal_p50_met_pct", "dispatched", "bottom"],
+        dl: format!("?week={wk}{}&table=ranking&download=", r.filter.query()),
     }
-    .build(&link, &|c| (c == "bottom").then(|| format!("Bottom {share}%")))
+    .build(&link, &|c| (c == "bottom").then(|| format!("Bottom {share}%")));
+    // The rows come ranked: the rank column shows it is the sort.
+    let mut grid = grid;
+    grid.sorted = Some(0);
+    grid.fold("partner", "partner_name", |name, _| name.to_owned());
+    grid.fold("tier", "tier_before", |before, now| {
+        let now = Tier::parse(now).map(|t| t.label()).unwrap_or_default();
+        match before {
+            b if b.is_empty() || b == now => String::new(),
+            b => format!("was {b}"),
+        }
+    });
+    grid
 }
 
 /// A list's row links its partner to the scorecard and, for those who issue plans, its
@@ -180,8 +253,9 @@ pub async fn scores(
     u: User,
     PageWeek(week): PageWeek,
     Query(q): Query<GridQuery>,
+    Query(filter): Query<RankingFilter>,
 ) -> PageResult {
-    let r = health::ranking(&s.ws, &u.actor, week).await?;
+    let r = health::ranking_filtered(&s.ws, &u.actor, week, filter).await?;
     let wk = r.week.map(|w| w.to_string()).unwrap_or_default();
     let lists = r
         .defaulting
@@ -205,6 +279,15 @@ pub async fn scores(
         );
     }
     page.tiles = tiles(&r, &r.config);
+    if !u
+        .user
+        .role
+        .may(dspdesk_core::Action::RankAmongAnonymousPeers)
+        && r.week.is_some()
+    {
+        page.filters = Some(filter_form(&r, r.unfiltered));
+        page.keep = r.filter.query();
+    }
     let mut ranking = ranking_grid(&r, &wk);
     // A partner finds its own row at a glance among the anonymous ones.
     let own: Vec<&str> = r.own.iter().map(|o| o.partner.as_str()).collect();
@@ -229,6 +312,9 @@ pub async fn scores(
 struct ScorecardPage {
     c: Chrome,
     partner: String,
+    /// Its legal name from its file, or empty.
+    name: String,
+    charts: Vec<ChartBox>,
     /// A station manager's stations: the card is made of their numbers alone.
     within: Option<String>,
     week: String,
@@ -333,6 +419,70 @@ fn component_lines(card: &Scorecard) -> Vec<ComponentLine> {
         .collect()
 }
 
+/// The scorecard's charts: the score and its main components over the weeks, and each
+/// station's daily routes against its goals this week.
+fn card_charts(card: &Scorecard) -> Vec<ChartBox> {
+    let weeks = |f: &dyn Fn(&dspdesk_app::health::ScoreRow) -> Option<f64>| {
+        card.trend
+            .iter()
+            .map(|(w, r)| (format!("W{:02}", w.week), r.as_ref().and_then(f)))
+            .collect::<Vec<_>>()
+    };
+    let series = [
+        ("Score", "s1", weeks(&|r| r.score)),
+        ("DOT %", "s2", weeks(&|r| r.value("dot_pct"))),
+        ("DCR %", "s5", weeks(&|r| r.value("dcr_pct"))),
+        ("P50 met %", "s4", weeks(&|r| r.value("goal_p50_met_pct"))),
+    ];
+    let tiers = &card.config.tiers;
+    let mut charts = vec![ChartBox {
+        title: format!(
+            "Score and components, the {} weeks to {}",
+            card.trend.len(),
+            card.week
+        ),
+        svg: line_chart_with_targets(
+            "Score and components over the weeks",
+            &series
+                .iter()
+                .map(|(name, class, points)| Series {
+                    name,
+                    class,
+                    points: points.clone(),
+                })
+                .collect::<Vec<_>>(),
+            &[(&format!("Fantastic {}", tiers.fantastic), tiers.fantastic)],
+        ),
+        legend: series
+            .iter()
+            .map(|(name, class, _)| (*class, (*name).to_owned()))
+            .collect(),
+    }];
+    for g in card.goals.iter().filter(|g| g.goal.is_some()).take(4) {
+        let goal = g.goal.as_ref().map(|x| (x.p50.ceil(), x.p90.ceil()));
+        let (p50, p90) = goal.unwrap_or((f64::NAN, f64::NAN));
+        let (l50, l90) = (format!("P50 goal {p50}"), format!("P90 goal {p90}"));
+        charts.push(ChartBox {
+            title: format!("Daily routes at {} against its goals", g.station),
+            svg: value_chart_with_targets(
+                "Daily routes against the P50 and P90 goals",
+                &[Series {
+                    name: "Routes",
+                    class: "s1",
+                    points: g
+                        .daily
+                        .iter()
+                        .map(|(d, r)| (d.format("%a %-d").to_string(), Some(*r as f64)))
+                        .collect(),
+                }],
+                &[(l50.as_str(), p50), (l90.as_str(), p90)],
+            ),
+            legend: vec![("s1", "Routes run each day; dashed: the goals".into())],
+        });
+    }
+    charts
+}
+
 fn effect(x: &Effect) -> (String, String, String, String) {
     (
         x.what.clone(),
@@ -386,9 +536,15 @@ pub async fn scorecard(
         dspdesk_core::Scope::Stations(s) => Some(s.iter().cloned().collect::<Vec<_>>().join(", ")),
         _ => None,
     };
+    let name = dspdesk_app::partners::names(&s.ws)
+        .await?
+        .remove(&card.partner)
+        .unwrap_or_default();
     Ok(render(ScorecardPage {
         c: chrome(&u, "scores"),
         partner: code.clone(),
+        name,
+        charts: card_charts(&card),
         within,
         prev,
         next,

@@ -53,7 +53,7 @@ pub struct Done {
 pub async fn page(State(s): State<AppState>, u: User, Query(q): Query<Done>) -> PageResult {
     let (rows, unread) = n::inbox(&s.ws, &u.actor, 200).await?;
     let (email, chosen) = n::email_settings(&s.ws, &u.actor).await?;
-    let zone = s.ws.default_zone;
+    let zone = u.zone;
     Ok(render(ListPage {
         c: chrome(&u, "notifications"),
         rows: rows

@@ -275,7 +275,7 @@ pub async fn show(
         .into_iter()
         .map(|a| {
             (
-                when(a.at, s.ws.default_zone),
+                when(a.at, u.zone),
                 a.actor,
                 history_line(&a.action, &a.detail),
             )

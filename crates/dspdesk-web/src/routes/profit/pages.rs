@@ -3,10 +3,11 @@
 
 use crate::AppState;
 use crate::shared::auth::User;
+use crate::shared::charts::bar_chart;
 use crate::shared::download::download;
 use crate::shared::error::PageResult;
 use crate::shared::extract::PageWeek;
-use crate::shared::grid::{Grid, GridPage, GridSpec, no_links};
+use crate::shared::grid::{ChartBox, Grid, GridPage, GridSpec, no_links};
 use crate::shared::render::{chrome, render, segment};
 use axum::extract::{Query, State};
 use dspdesk_app::profit::{profit_table, profit_week, rate_book};
@@ -146,6 +147,34 @@ pub async fn profit(
         ),
         None => "No rate cards are loaded, so routes without a payout in the file are unpriced. Load them with `dspdesk config load rates FILE` (examples/config/rates.toml is a template).".into(),
     };
+    if let Some(blocks) = tables.first() {
+        let (b, m, g) = (
+            blocks.column("block_hours"),
+            blocks.column("mot"),
+            blocks.column("margin_pct"),
+        );
+        if let (Some(b), Some(m), Some(g)) = (b, m, g) {
+            let bars: Vec<(String, Option<f64>)> = blocks
+                .rows
+                .iter()
+                .map(|r| {
+                    let margin = match &r[g] {
+                        Cell::Num(v) => *v,
+                        _ => None,
+                    };
+                    (
+                        format!("{}h {}", r[b].export_text(), r[m].export_text()),
+                        margin,
+                    )
+                })
+                .collect();
+            page.charts.push(ChartBox {
+                title: format!("Margin by block and MOT, {wk}"),
+                svg: bar_chart("Margin % by block and mode of transport", &bars, "%"),
+                legend: Vec::new(),
+            });
+        }
+    }
     let station = q.station.trim();
     let mut grids = Vec::new();
     for (spec, t) in SPECS.iter().zip(&tables) {

@@ -238,7 +238,7 @@ pub async fn show(State(s): State<AppState>, u: User, Path(id): Path<i64>) -> Pa
         kind: r.kind.label(),
         numbers: reviews::numbers_link(&r),
         week: dspdesk_core::IsoWeek::of(r.date).to_string(),
-        created: when(r.created_at, s.ws.default_zone),
+        created: when(r.created_at, u.zone),
         items: items
             .iter()
             .map(|f| {
