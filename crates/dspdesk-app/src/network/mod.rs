@@ -18,6 +18,36 @@ pub async fn stations(ws: &Workspace) -> Result<Vec<StationRow>, AppError> {
     Ok(ws.store.list_stations().await?)
 }
 
+/// Every station's name where one is given (a station without one is named by its
+/// code): what screens show beside a code.
+pub async fn station_names(
+    ws: &Workspace,
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    Ok(ws
+        .store
+        .list_stations()
+        .await?
+        .into_iter()
+        .filter(|s| s.name != s.code && !s.name.trim().is_empty())
+        .map(|s| (s.code, s.name))
+        .collect())
+}
+
+/// Names a station (1 to 80 characters, no control characters).
+pub async fn set_station_name(ws: &Workspace, code: &str, name: &str) -> Result<(), AppError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 80 || name.chars().any(char::is_control) {
+        return Err(AppError::invalid(
+            "name",
+            "a station's name is 1 to 80 characters on one line",
+        ));
+    }
+    if !ws.store.set_station_name(code, name).await? {
+        return Err(AppError::NotFound("station"));
+    }
+    Ok(())
+}
+
 /// The zone a person reads times in: a station manager's station's, a partner user's
 /// stations' (the zone most of them keep), else the network's default zone.
 pub async fn viewer_zone(

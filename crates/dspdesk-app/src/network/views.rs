@@ -316,6 +316,57 @@ async fn compute_partner(
     }))
 }
 
+/// The longest date range a page reads at once.
+pub const MAX_RANGE_DAYS: i64 = 366;
+
+/// A partner's numbers between two dates (both included) as the caller may see them:
+/// the range's totals, its weeks, its days and its stations. `None` when the caller
+/// may not see the partner or it has no data in the range.
+pub async fn partner_between(
+    ws: &Workspace,
+    actor: &Actor,
+    partner: &PartnerCode,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Option<PartnerView>, AppError> {
+    if to < from {
+        return Err(AppError::invalid(
+            "to",
+            format!("{to} is before {from}; give the range's first day in from"),
+        ));
+    }
+    if (to - from).num_days() >= MAX_RANGE_DAYS {
+        return Err(AppError::invalid(
+            "from",
+            format!("a range reads at most {MAX_RANGE_DAYS} days; {from} to {to} is longer"),
+        ));
+    }
+    let code = partner.as_str();
+    if !actor.scope.allows_partner(code) {
+        return Ok(None);
+    }
+    let facts: Vec<FactRow> = ws
+        .store
+        .facts_in_scope(from, to, &actor.scope)
+        .await?
+        .into_iter()
+        .filter(|f| f.partner == code)
+        .collect();
+    if facts.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(PartnerView {
+        partner: code.into(),
+        week: IsoWeek::of(to),
+        week_counts: facts.iter().map(|f| f.counts).sum(),
+        weeks: rollup(&facts, |f| IsoWeek::of(f.date))
+            .into_iter()
+            .collect(),
+        daily: rollup(&facts, |f| f.date).into_iter().collect(),
+        by_station: rollup(&facts, |f| f.station.clone()).into_iter().collect(),
+    }))
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct StationLine {
     pub station: String,

@@ -35,6 +35,7 @@ mod day;
 mod format;
 pub mod invoices;
 mod network;
+pub use network::station_name;
 mod remit;
 mod rng;
 mod truth;

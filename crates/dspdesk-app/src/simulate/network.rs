@@ -9,6 +9,40 @@ use chrono::{Datelike, Days, NaiveDate};
 use super::rng::{Rng, splitmix64, tag};
 use super::{MAX_PARTNERS_PER_STATION, MAX_STATIONS_PER_PARTNER, SimConfig};
 
+/// The city of a simulated station's code: `BOM12` is "Mumbai 12".
+pub fn station_name(code: &str) -> Option<String> {
+    const NAMES: [(&str, &str); 25] = [
+        ("DEL", "Delhi"),
+        ("BOM", "Mumbai"),
+        ("BLR", "Bengaluru"),
+        ("HYD", "Hyderabad"),
+        ("MAA", "Chennai"),
+        ("CCU", "Kolkata"),
+        ("PNQ", "Pune"),
+        ("AMD", "Ahmedabad"),
+        ("JAI", "Jaipur"),
+        ("LKO", "Lucknow"),
+        ("COK", "Kochi"),
+        ("IXC", "Chandigarh"),
+        ("NAG", "Nagpur"),
+        ("IDR", "Indore"),
+        ("BHO", "Bhopal"),
+        ("PAT", "Patna"),
+        ("GAU", "Guwahati"),
+        ("VTZ", "Visakhapatnam"),
+        ("CJB", "Coimbatore"),
+        ("BBI", "Bhubaneswar"),
+        ("STV", "Surat"),
+        ("TRV", "Thiruvananthapuram"),
+        ("IXR", "Ranchi"),
+        ("RPR", "Raipur"),
+        ("IXM", "Madurai"),
+    ];
+    let (prefix, number) = code.split_at(code.len().min(3));
+    let city = NAMES.iter().find(|(p, _)| *p == prefix)?.1;
+    Some(format!("{city} {number}").trim().to_owned())
+}
+
 /// City prefixes (airport codes, as station codes usually are) and the weight
 /// of each city in the station count.
 const CITIES: &[(&str, u32)] = &[

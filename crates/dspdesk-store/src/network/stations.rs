@@ -61,6 +61,19 @@ impl Store {
         Ok(())
     }
 
+    /// Sets a known station's name; false when there is no such station.
+    pub async fn set_station_name(&self, code: &str, name: &str) -> Result<bool> {
+        let n = on_pool!(self, |pool| {
+            sqlx::query("UPDATE stations SET name = $1 WHERE code = $2")
+                .bind(name)
+                .bind(code)
+                .execute(pool)
+                .await?
+                .rows_affected()
+        });
+        Ok(n == 1)
+    }
+
     /// The files a station's current station-days were loaded from: (kind, file as
     /// logged, station-days), for re-reading them after its zone changed.
     pub async fn station_sources(&self, code: &str) -> Result<Vec<(String, String, i64)>> {

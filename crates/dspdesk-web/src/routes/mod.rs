@@ -50,6 +50,8 @@ pub enum Query {
     Kind,
     /// The ranking's filters: station, coach, tier, mot.
     Slice,
+    /// A date range: from and to, both included (at most a year).
+    Range,
 }
 
 /// What the OpenAPI document says of an API route.

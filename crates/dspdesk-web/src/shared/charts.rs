@@ -79,7 +79,8 @@ impl Frame {
         Frame {
             w: 720.0,
             h: 220.0,
-            left: (widest as f64 * 6.5 + 12.0).max(40.0),
+            // Wide enough for the larger type a phone shows (app.css).
+            left: (widest as f64 * 10.5 + 14.0).max(40.0),
             right: 28.0,
             top: 16.0,
             bottom: 28.0,

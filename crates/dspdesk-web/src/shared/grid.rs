@@ -248,6 +248,32 @@ pub struct FilterForm {
 }
 
 impl GridPage {
+    /// Each partner's name under its code, in every grid with a partner column (codes
+    /// stay in links and downloads).
+    pub fn name_partners(&mut self, names: &std::collections::HashMap<String, String>) {
+        self.name_column("partner", names);
+    }
+
+    /// Each station's name under its code, in every grid with a station column.
+    pub fn name_stations(&mut self, names: &std::collections::HashMap<String, String>) {
+        self.name_column("station", names);
+    }
+
+    fn name_column(&mut self, key: &str, names: &std::collections::HashMap<String, String>) {
+        for g in &mut self.grids {
+            let Some(i) = g.keys.iter().position(|k| *k == key) else {
+                continue;
+            };
+            for row in &mut g.rows {
+                if row[i].sub.is_empty()
+                    && let Some(n) = names.get(&row[i].raw)
+                {
+                    row[i].sub = n.clone();
+                }
+            }
+        }
+    }
+
     /// A page under the tab `tab`, for the week shown (if any).
     pub fn new(
         c: crate::shared::render::Chrome,

@@ -24,7 +24,7 @@ fn query_param(q: Query) -> Value {
         Query::Kind => {
             json!({"name": "kind", "in": "query", "required": false, "description": "One flag kind.", "schema": {"type": "string", "enum": dspdesk_core::flags::FlagKind::ALL.map(|k| k.as_str())}})
         }
-        Query::Slice => Value::Null,
+        Query::Slice | Query::Range => Value::Null,
     }
 }
 
@@ -61,6 +61,7 @@ fn operation(path: &str, doc: &ApiDoc) -> Value {
     for q in doc.query {
         match q {
             Query::Slice => params.extend(slice_params()),
+            Query::Range => params.extend(["from", "to"].map(|n| json!({"name": n, "in": "query", "required": false, "description": "A date range, both days included (give both; at most 366 days); instead of the week.", "schema": {"type": "string", "format": "date"}}))),
             q => params.push(query_param(*q)),
         }
     }

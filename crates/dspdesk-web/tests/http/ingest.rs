@@ -63,6 +63,12 @@ async fn the_program_team_uploads_files_and_sees_every_error() {
         html.contains("tick “Load the good rows”") && !html.contains("--skip-bad-rows"),
         "web wording: {html}"
     );
+    // The message speaks of the file; the profile's syntax waits behind "how".
+    let (plain, how) = html
+        .split_once("<details class=\"how\">")
+        .expect("a how link");
+    assert!(!plain.contains("[values.status]"), "{plain}");
+    assert!(how.contains("[values.status]"), "{how}");
     let html = upload(admin.clone(), csrf, "good.csv", good)
         .await
         .text()

@@ -172,3 +172,114 @@ async fn the_api_matches_the_numbers_and_reports_bad_input_in_one_shape() {
     drop(app);
     t.finish().await;
 }
+
+/// A partner's numbers over a date range: the page and the API agree, the range's
+/// downloads keep it, a half or backwards range is refused naming the field, and a
+/// partner user reads no other partner's range.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partner_is_read_over_a_date_range() {
+    let t = TestStore::sqlite().await;
+    let app = spawn(&t, 5).await;
+    let program = logged_in(&app, "program").await;
+    let api: serde_json::Value = program
+        .get(format!(
+            "{}/api/v1/partners/SWFT?from=2026-11-17&to=2026-11-19",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let v = &api["partner"];
+    assert_eq!(v["daily"].as_array().unwrap().len(), 3, "{v}");
+    assert_eq!(v["week_counts"]["dispatched"], 15, "{v}");
+    let page = text(
+        &program,
+        format!("{}/partners/SWFT?from=2026-11-17&to=2026-11-19", app.base),
+    )
+    .await;
+    assert!(page.contains("17 Nov to 19 Nov 2026"), "{page}");
+    assert!(
+        page.contains("value=\"2026-11-17\""),
+        "the range stays in its form"
+    );
+    assert!(page.contains("Every day, 17 Nov to 19 Nov 2026"));
+    let csv = text(
+        &program,
+        format!(
+            "{}/partners/SWFT?from=2026-11-17&to=2026-11-19&table=days&download=csv",
+            app.base
+        ),
+    )
+    .await;
+    assert_eq!(csv.lines().count(), 4, "a header and three days: {csv}");
+    for (q, field) in [
+        ("from=2026-11-19&to=2026-11-17", "to"),
+        ("from=2026-11-17", "from and to"),
+        ("from=17/11/2026&to=2026-11-19", "17/11/2026"),
+    ] {
+        let r = program
+            .get(format!("{}/partners/SWFT?{q}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{q}");
+        assert!(r.text().await.unwrap().contains(field), "{q}");
+    }
+    let partner = logged_in(&app, "partner").await;
+    let r = partner
+        .get(format!(
+            "{}/api/v1/partners/ZIPX?from=2026-11-16&to=2026-11-22",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    drop(app);
+    t.finish().await;
+}
+
+/// A station's name shows beside its code on the stations list, its page and the
+/// tables that list it; codes stay in links; a name is checked.
+#[tokio::test(flavor = "multi_thread")]
+async fn stations_show_their_names_beside_their_codes() {
+    let t = TestStore::sqlite().await;
+    let app = spawn(&t, 5).await;
+    let ws = workspace(&app, &t).await;
+    dspdesk_app::network::set_station_name(&ws, "BOM1", "  Mumbai Andheri ")
+        .await
+        .unwrap();
+    assert!(
+        dspdesk_app::network::set_station_name(&ws, "XXX9", "Nowhere")
+            .await
+            .is_err(),
+        "an unknown station is not created by naming it"
+    );
+    assert!(
+        dspdesk_app::network::set_station_name(&ws, "BOM1", "two\nlines")
+            .await
+            .is_err()
+    );
+    let program = logged_in(&app, "program").await;
+    let list = text(&program, format!("{}/stations?week=2026-W47", app.base)).await;
+    assert!(list.contains("Mumbai Andheri</small>"), "{list}");
+    let page = text(
+        &program,
+        format!("{}/stations/BOM1?week=2026-W47", app.base),
+    )
+    .await;
+    assert!(
+        page.contains("<span class=\"name\">Mumbai Andheri</span>"),
+        "{page}"
+    );
+    let cod = text(&program, format!("{}/cod?week=2026-W47", app.base)).await;
+    assert!(
+        cod.contains("<span class=\"sub\">Mumbai Andheri</span>"),
+        "{cod}"
+    );
+    drop(app);
+    t.finish().await;
+}

@@ -171,6 +171,16 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Each station named after its city ("Mumbai 12"), as a network's own list would.
+async fn name_stations(ws: &Workspace) -> anyhow::Result<()> {
+    for s in dspdesk_app::network::stations(ws).await? {
+        if let Some(name) = dspdesk_app::simulate::station_name(&s.code) {
+            dspdesk_app::network::set_station_name(ws, &s.code, &name).await?;
+        }
+    }
+    Ok(())
+}
+
 /// Simulates the network into DIR/input and loads its files and the example rates.
 async fn generate_and_load(ws: &Workspace, args: &DemoArgs, input: &Path) -> anyhow::Result<()> {
     let cfg = SimConfig {
@@ -215,6 +225,7 @@ async fn generate_and_load(ws: &Workspace, args: &DemoArgs, input: &Path) -> any
     .await?;
     outln!("loaded the example rate cards and cost models as rates version {version}");
     load_invoices(ws, input).await?;
+    name_stations(ws).await?;
     set_ev_goals(ws).await?;
     ev_connects(ws).await?;
     configure_vas(ws).await?;

@@ -41,6 +41,9 @@ pub enum StationsCommand {
     /// Timestamps without an offset are read in this zone from the next ingest on.
     #[command(after_help = "Example:\n  dspdesk stations set-zone DXB1 Asia/Dubai")]
     SetZone { code: String, zone: String },
+    /// Name a station (screens show the name beside its code).
+    #[command(after_help = "Example:\n  dspdesk stations set-name BOM12 \"Mumbai Andheri East\"")]
+    SetName { code: String, name: String },
 }
 
 pub async fn stations(cli: &Cli, cmd: &StationsCommand) -> anyhow::Result<ExitCode> {
@@ -51,6 +54,10 @@ pub async fn stations(cli: &Cli, cmd: &StationsCommand) -> anyhow::Result<ExitCo
             for s in dspdesk_app::network::stations(&ws).await? {
                 outln!("{:<12} {:<24} {}", s.code, s.timezone, s.name);
             }
+        }
+        StationsCommand::SetName { code, name } => {
+            dspdesk_app::network::set_station_name(&ws, code, name).await?;
+            outln!("{code}: {}", name.trim());
         }
         StationsCommand::SetZone { code, zone } => {
             dspdesk_core::StationCode::parse(code)

@@ -145,5 +145,7 @@ pub async fn cod(
             .build(&no_links, &|_| None),
         );
     }
+    page.name_partners(&dspdesk_app::partners::names(&s.ws).await?);
+    page.name_stations(&dspdesk_app::network::station_names(&s.ws).await?);
     Ok(render(page))
 }

@@ -90,5 +90,7 @@ pub async fn flags(State(s): State<AppState>, u: User, Query(q): Query<FlagQuery
         }
         .build(&link, &|_| None),
     );
+    page.name_partners(&dspdesk_app::partners::names(&s.ws).await?);
+    page.name_stations(&dspdesk_app::network::station_names(&s.ws).await?);
     Ok(render(page))
 }

@@ -284,5 +284,7 @@ async fn goals_page(
             _ => None,
         }),
     );
+    page.name_partners(&dspdesk_app::partners::names(&s.ws).await?);
+    page.name_stations(&dspdesk_app::network::station_names(&s.ws).await?);
     Ok(render(page))
 }

@@ -304,6 +304,7 @@ pub async fn scores(
         page.grids
             .extend(list_grids(&r.config, d, b, &wk, may_plan));
     }
+    page.name_partners(&dspdesk_app::partners::names(&s.ws).await?);
     Ok(render(page))
 }
 

@@ -16,15 +16,79 @@ use std::path::{Path, PathBuf};
 #[template(path = "ingest/upload.html")]
 struct UploadPage {
     c: Chrome,
-    /// What happened to the last upload: (ok, text).
+    /// What happened to the last upload: (ok, text), in plain words.
     result: Option<(bool, String)>,
+    /// The precise error with how an import profile would map the file, when the plain
+    /// words left that out (shown behind "how to load a file written another way").
+    precise: String,
 }
 
 fn page(u: &User, result: Option<(bool, String)>) -> PageResult {
+    let (result, precise) = match result {
+        Some((false, text)) => {
+            let plain = plain_words(&text);
+            let precise = if plain == text { String::new() } else { text };
+            (Some((false, plain)), precise)
+        }
+        other => (other, String::new()),
+    };
     Ok(render(UploadPage {
         c: chrome(u, "upload"),
         result,
+        precise,
     }))
+}
+
+/// What an error says without the syntax of import profiles (a person loading a file
+/// fixes the file; the program team writes profiles): each hint that names a profile's
+/// setting is cut or said in words.
+pub fn plain_words(text: &str) -> String {
+    // (where a hint starts, what it ends with, what it becomes)
+    const HINTS: [(&str, &str, &str); 6] = [
+        (", or map it in the profile's [values.", "]", ""),
+        (
+            "; if the file writes dates another way, give it in the import profile's [formats]",
+            "\"",
+            "",
+        ),
+        (
+            ", or, if the date means \"by the end of that day\"",
+            "end_of_day",
+            "",
+        ),
+        (
+            " Rename the column, or map it in an import profile ([columns]",
+            "([constants])",
+            " Rename the column in the file to that name.",
+        ),
+        (
+            ": set delimiter = ",
+            "(--profile)",
+            ": save it as CSV separated by commas.",
+        ),
+        (" nor ", "(the profile's [formats] date)", ""),
+    ];
+    text.lines()
+        .map(|line| {
+            let mut line = line.to_owned();
+            for (start, end, instead) in HINTS {
+                if let Some(i) = line.find(start)
+                    && let Some(j) = line[i + start.len()..].find(end)
+                {
+                    let stop = i + start.len() + j + end.len();
+                    // An example value after the last quote (e.g. = "%d/%m/%Y") goes too.
+                    let rest = &line[stop..];
+                    let rest = match (end, rest.find('"')) {
+                        ("\"", Some(k)) => &rest[k + 1..],
+                        _ => rest,
+                    };
+                    line = format!("{}{instead}{rest}", &line[..i]);
+                }
+            }
+            line
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub async fn upload_form(Can(u, _): Can<may::LoadFiles>) -> PageResult {
@@ -226,4 +290,39 @@ pub async fn upload(
         file.keep().map_err(PageError::internal)?;
     }
     page(&u, Some(result?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_words;
+
+    #[test]
+    fn upload_errors_speak_of_the_file_not_of_profiles() {
+        let status = "row 2, column status: \"done\" is not a status; use one of delivered, attempted, rejected, rts, lost, damaged, or map it in the profile's [values.status]";
+        assert_eq!(
+            plain_words(status),
+            "row 2, column status: \"done\" is not a status; use one of delivered, attempted, rejected, rts, lost, damaged"
+        );
+        let date = "row 3, column date: \"03/11/2026\" is not a date in the form YYYY-MM-DD; if the file writes dates another way, give it in the import profile's [formats], e.g. date = \"%d/%m/%Y\"";
+        assert_eq!(
+            plain_words(date),
+            "row 3, column date: \"03/11/2026\" is not a date in the form YYYY-MM-DD"
+        );
+        let missing = "d.csv: missing required column promised_by; the file has a, b. Rename the column, or map it in an import profile ([columns] promised_by = \"<column in your file>\") or give it a value ([constants])";
+        assert_eq!(
+            plain_words(missing),
+            "d.csv: missing required column promised_by; the file has a, b. Rename the column in the file to that name."
+        );
+        let day = "row 4, column promised_by: is a date without a time; give the time, or, if the date means \"by the end of that day\", list the column in the profile's end_of_day";
+        assert_eq!(
+            plain_words(day),
+            "row 4, column promised_by: is a date without a time; give the time"
+        );
+        for t in [status, date, missing, day] {
+            let p = plain_words(t);
+            assert!(!p.contains('[') && !p.contains("profile"), "{p}");
+        }
+        let other = "d.csv: the file is empty";
+        assert_eq!(plain_words(other), other, "other errors are kept whole");
+    }
 }

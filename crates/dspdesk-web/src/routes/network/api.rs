@@ -62,16 +62,53 @@ pub async fn partners(
     ))
 }
 
+/// A date range of the API: both days or neither.
+#[derive(serde::Deserialize, Default)]
+pub struct RangeQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+fn api_day(field: &str, raw: &str) -> Result<chrono::NaiveDate, ApiError> {
+    dspdesk_core::time::parse_day(raw.trim()).map_err(|e| {
+        ApiError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            format!("{field}={raw:?}: {e}"),
+        )
+    })
+}
+
 pub async fn partner(
     State(s): State<AppState>,
     ApiUser(u): ApiUser,
     ApiWeek(w): ApiWeek,
     Path(code): Path<String>,
+    Query(r): Query<RangeQuery>,
 ) -> ApiResult {
-    match views::partner(&s.ws, &u.actor, &partner_code(&code)?, w)
-        .await?
-        .as_ref()
-    {
+    let code = partner_code(&code)?;
+    let found = match (r.from.as_deref(), r.to.as_deref()) {
+        (Some(a), Some(b)) => {
+            views::partner_between(
+                &s.ws,
+                &u.actor,
+                &code,
+                api_day("from", a)?,
+                api_day("to", b)?,
+            )
+            .await?
+        }
+        (None, None) => views::partner(&s.ws, &u.actor, &code, w)
+            .await?
+            .as_ref()
+            .clone(),
+        _ => {
+            return Err(ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                "a date range needs both from and to (YYYY-MM-DD)",
+            ));
+        }
+    };
+    match found {
         Some(v) => Ok(Json(json!({ "partner": v }))),
         None => Err(ApiError::not_found("no such partner in your scope")),
     }

@@ -34,8 +34,8 @@ pub fn routes() -> Vec<Route> {
         Route::api(
             "/api/v1/partners/{code}",
             get(api::partner),
-            "One partner: the week, by station, by week and by day (404 outside the caller's scope).",
-            &[Query::Week],
+            "One partner: the week (or the days from..to), by station, by week and by day (404 outside the caller's scope).",
+            &[Query::Week, Query::Range],
         ),
         Route::api(
             "/api/v1/partners/{code}/days/{date}",

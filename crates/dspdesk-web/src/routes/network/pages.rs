@@ -90,6 +90,21 @@ pub struct TableQuery {
     download: Option<String>,
     /// Which table, on pages with several.
     table: Option<String>,
+    /// A date range (a partner's page): its first and last days, as typed.
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+/// A typed date of a range, or the error naming the field.
+fn range_day(field: &str, raw: &str) -> Result<Option<chrono::NaiveDate>, PageError> {
+    match raw.trim() {
+        "" => Ok(None),
+        d => dspdesk_core::time::parse_day(d)
+            .map(Some)
+            .map_err(|e| PageError::bad_request(format!("{field}={d:?}: {e}"))),
+    }
 }
 
 /// The link prefix of a table's downloads: append `csv` or `xlsx`.
@@ -320,6 +335,11 @@ struct PartnerPage {
     c: Chrome,
     partner: String,
     week: String,
+    /// The date range shown, as typed back into its form (empty: the week's view).
+    from: String,
+    to: String,
+    /// What the page covers, in words: "2026-W47" or "1 Nov to 20 Nov 2026".
+    span: String,
     summary: Line,
     chart: String,
     weeks: Vec<Line>,
@@ -363,22 +383,48 @@ pub async fn partner(
     Path(code): Path<String>,
     Query(q): Query<TableQuery>,
 ) -> PageResult {
-    let view = views::partner(&s.ws, &u.actor, &partner_code(&code)?, week).await?;
-    let v = view
-        .as_ref()
-        .as_ref()
-        .ok_or_else(|| PageError::not_found("partner"))?;
+    let code = partner_code(&code)?;
+    let range = match (range_day("from", &q.from)?, range_day("to", &q.to)?) {
+        (Some(a), Some(b)) => Some((a, b)),
+        (None, None) => None,
+        _ => {
+            return Err(PageError::bad_request(
+                "a date range needs both from and to (YYYY-MM-DD)",
+            ));
+        }
+    };
+    let ranged;
+    let view;
+    let v = match range {
+        Some((a, b)) => {
+            ranged = views::partner_between(&s.ws, &u.actor, &code, a, b).await?;
+            ranged.as_ref()
+        }
+        None => {
+            view = views::partner(&s.ws, &u.actor, &code, week).await?;
+            view.as_ref().as_ref()
+        }
+    }
+    .ok_or_else(|| PageError::not_found("partner with data in that range"))?;
     if let Some(format) = &q.download {
         let (t, name) = partner_table(v, q.table.as_deref());
         return download(&t, &name, format);
     }
     let wk = v.week.to_string();
     let link = |what: &str| format!("/partners/{}{what}", v.partner);
+    let keep = range.map_or(String::new(), |(a, b)| format!("&from={a}&to={b}"));
+    let dl = |table: &str| format!("?week={wk}{keep}&table={table}&download=");
+    let span = range.map_or(wk.clone(), |(a, b)| {
+        format!("{} to {}", a.format("%-d %b"), b.format("%-d %b %Y"))
+    });
     Ok(render(PartnerPage {
         c: chrome(&u, "partners"),
-        dl_stations: dl(&wk, "stations"),
-        dl_weeks: dl(&wk, "weeks"),
-        dl_days: dl(&wk, "days"),
+        dl_stations: dl("stations"),
+        dl_weeks: dl("weeks"),
+        dl_days: dl("days"),
+        from: range.map(|r| r.0.to_string()).unwrap_or_default(),
+        to: range.map(|r| r.1.to_string()).unwrap_or_default(),
+        span,
         partner: v.partner.clone(),
         summary: line(&v.partner, String::new(), None, &v.week_counts),
         chart: trend(&v.daily),
@@ -397,7 +443,7 @@ pub async fn partner(
             .daily
             .iter()
             .rev()
-            .take(14)
+            .take(if range.is_some() { usize::MAX } else { 14 })
             .map(|(d, c)| line(&d.to_string(), link(&format!("/days/{d}")), None, c))
             .collect(),
         week: wk,
@@ -536,14 +582,8 @@ pub async fn stations(
         .iter()
         .map(|l| (l.station.as_str(), l.partners, &l.counts))
         .collect();
-    list_page(
-        &u,
-        &STATIONS,
-        *week,
-        lines,
-        &Default::default(),
-        q.download.as_deref(),
-    )
+    let names = dspdesk_app::network::station_names(&s.ws).await?;
+    list_page(&u, &STATIONS, *week, lines, &names, q.download.as_deref())
 }
 
 #[derive(Template)]
@@ -551,6 +591,8 @@ pub async fn stations(
 struct StationPage {
     c: Chrome,
     station: String,
+    /// The station's name, or empty.
+    name: String,
     week: String,
     summary: Line,
     chart: String,
@@ -583,6 +625,10 @@ pub async fn station(
     Ok(render(StationPage {
         c: chrome(&u, "stations"),
         station: v.station.clone(),
+        name: dspdesk_app::network::station_names(&s.ws)
+            .await?
+            .remove(&v.station)
+            .unwrap_or_default(),
         summary: line(&v.station, String::new(), None, &v.week_counts),
         chart: trend(&v.daily),
         partners: v

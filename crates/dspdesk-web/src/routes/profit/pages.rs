@@ -219,5 +219,7 @@ pub async fn profit(
         }
     }
     page.grids = grids;
+    page.name_partners(&dspdesk_app::partners::names(&s.ws).await?);
+    page.name_stations(&dspdesk_app::network::station_names(&s.ws).await?);
     Ok(render(page))
 }
