@@ -116,6 +116,7 @@ fn followup_item(f: &FollowupRow, actor: &Actor, now: DateTime<Utc>) -> WorkItem
         opened_at: f.opened_at,
         resolve_by: f.resolve_by,
         escalation: f.escalation,
+        began_on: f.data_date,
     };
     let outstanding = f.amount_minor.unwrap_or(0) - f.recovered_minor;
     WorkItem {
@@ -132,7 +133,7 @@ fn followup_item(f: &FollowupRow, actor: &Actor, now: DateTime<Utc>) -> WorkItem
             followup_action(f.kind)
         },
         money_minor: outstanding.max(0),
-        days: days_between(f.opened_at, now),
+        days: open.days_open(now),
         overdue: f.resolve_by < now,
         href: format!("/followups/{}", f.id),
         mine: f.owner.as_deref() == Some(actor.username.as_str()),

@@ -62,6 +62,21 @@ pub struct OpenFollowup {
     pub opened_at: DateTime<Utc>,
     pub resolve_by: DateTime<Utc>,
     pub escalation: i64,
+    /// The day the data shows the problem began (a case from the data), which may be
+    /// long before the record was opened (a first load finds old debts).
+    pub began_on: Option<chrono::NaiveDate>,
+}
+
+impl OpenFollowup {
+    /// Whole days outstanding: since the problem began in the data, or since the
+    /// record was opened, whichever is earlier.
+    pub fn days_open(&self, now: DateTime<Utc>) -> i64 {
+        let record = days_between(self.opened_at, now);
+        let data = self
+            .began_on
+            .map_or(0, |d| (now.date_naive() - d).num_days().max(0));
+        record.max(data)
+    }
 }
 
 /// Whole days from `since` to `now` (0 when `since` is later).
@@ -78,7 +93,7 @@ pub fn days_between(since: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
 pub fn followup_severity(f: &OpenFollowup, now: DateTime<Utc>) -> Severity {
     let overdue = f.resolve_by < now;
     let money = f.amount_minor.unwrap_or(0).max(0);
-    let open_days = days_between(f.opened_at, now);
+    let open_days = f.days_open(now);
     if (overdue && (f.escalation >= 2 || f.priority == Priority::Urgent))
         || (money >= CRITICAL_MONEY_MINOR && (overdue || open_days >= CRITICAL_DAYS))
     {
@@ -194,6 +209,7 @@ mod tests {
             opened_at: at(opened, 9),
             resolve_by: at(due, 9),
             escalation: 0,
+            began_on: None,
         }
     }
 
@@ -228,6 +244,14 @@ mod tests {
             followup_severity(&open(Some(CRITICAL_MONEY_MINOR), 15, 25), now),
             Severity::Medium
         );
+        // A case opened today from data whose debt began two weeks ago is two weeks
+        // old: critical at once.
+        let old_debt = OpenFollowup {
+            began_on: Some(chrono::NaiveDate::from_ymd_opt(2026, 11, 6).unwrap()),
+            ..open(Some(CRITICAL_MONEY_MINOR), 20, 25)
+        };
+        assert_eq!(old_debt.days_open(now), 14);
+        assert_eq!(followup_severity(&old_debt, now), Severity::Critical);
         // An urgent one overdue is critical; a high-priority one is high at once.
         let urgent = OpenFollowup {
             priority: Priority::Urgent,

@@ -185,6 +185,20 @@ fn tick(v: f64, step: f64) -> String {
     }
 }
 
+/// The dashed goal lines of a daily-routes chart, labelled in whole routes: one line
+/// when the P50 and P90 ask the same number of routes.
+pub fn goal_lines(p50: f64, p90: f64) -> Vec<(String, f64)> {
+    let whole = |x: f64| dspdesk_core::display::goal_routes(Some(x));
+    if whole(p50) == whole(p90) {
+        vec![(format!("P50 and P90 goal {}", whole(p50)), p50)]
+    } else {
+        vec![
+            (format!("P50 goal {}", whole(p50)), p50),
+            (format!("P90 goal {}", whole(p90)), p90),
+        ]
+    }
+}
+
 /// A line chart of percentages, its y-axis fitted to the data.
 pub fn line_chart(title: &str, series: &[Series<'_>]) -> String {
     chart(title, series, true, &[])
@@ -408,6 +422,15 @@ mod tests {
         // A count never steps by a fraction of one.
         let (lo, hi, step) = axis(&[1.0, 2.0, 1.0], false);
         assert_eq!((lo, hi, step), (0.0, 3.0, 1.0));
+    }
+
+    #[test]
+    fn equal_goals_draw_one_line() {
+        assert_eq!(
+            goal_lines(1.5, 2.0),
+            vec![("P50 and P90 goal 2".to_owned(), 1.5)]
+        );
+        assert_eq!(goal_lines(3.0, 6.0).len(), 2);
     }
 
     #[test]

@@ -176,10 +176,8 @@ fn routes_chart(lines: &[goals::GoalLine], partner: &str, station: &str, wk: &st
             )
         }
     };
-    let (l50, l90) = (
-        format!("P50 goal {}", dspdesk_core::display::goal_routes(Some(p50))),
-        format!("P90 goal {}", dspdesk_core::display::goal_routes(Some(p90))),
-    );
+    let targets = crate::shared::charts::goal_lines(p50, p90);
+    let targets: Vec<(&str, f64)> = targets.iter().map(|(l, v)| (l.as_str(), *v)).collect();
     ChartBox {
         title,
         svg: value_chart_with_targets(
@@ -192,7 +190,7 @@ fn routes_chart(lines: &[goals::GoalLine], partner: &str, station: &str, wk: &st
                     .map(|(d, r)| (label(d), Some(*r as f64)))
                     .collect(),
             }],
-            &[(l50.as_str(), p50), (l90.as_str(), p90)],
+            &targets,
         ),
         legend: vec![(
             "s1",

@@ -4,7 +4,9 @@
 
 use crate::AppState;
 use crate::shared::auth::User;
-use crate::shared::charts::{Series, line_chart_with_targets, value_chart_with_targets};
+use crate::shared::charts::{
+    Series, goal_lines, line_chart_with_targets, value_chart_with_targets,
+};
 use crate::shared::download::download;
 use crate::shared::error::PageResult;
 use crate::shared::extract::{PageWeek, partner_code};
@@ -397,14 +399,23 @@ fn capped(card: &Scorecard) -> String {
     )
 }
 
+/// A component's value as its unit is shown: DPMO whole, percentages to one decimal.
+fn component_value(name: &str, v: Option<f64>) -> String {
+    match dspdesk_core::metric::metric(name).map(|m| m.unit) {
+        Some(dspdesk_core::metric::Unit::PerMillion) => dspdesk_core::display::dpmo(v),
+        Some(dspdesk_core::metric::Unit::Percent) => dspdesk_core::display::pct(v),
+        _ => f1(v),
+    }
+}
+
 fn component_lines(card: &Scorecard) -> Vec<ComponentLine> {
     card.explanation
         .components
         .iter()
         .map(|c| ComponentLine {
             name: label(c.component.as_str()),
-            value: f1(c.value_now),
-            before: f1(c.value_before),
+            value: component_value(c.component.as_str(), c.value_now),
+            before: component_value(c.component.as_str(), c.value_before),
             weight: card
                 .config
                 .component(c.component.as_str())
@@ -462,7 +473,8 @@ fn card_charts(card: &Scorecard) -> Vec<ChartBox> {
     for g in card.goals.iter().filter(|g| g.goal.is_some()).take(4) {
         let goal = g.goal.as_ref().map(|x| (x.p50.ceil(), x.p90.ceil()));
         let (p50, p90) = goal.unwrap_or((f64::NAN, f64::NAN));
-        let (l50, l90) = (format!("P50 goal {p50}"), format!("P90 goal {p90}"));
+        let targets = goal_lines(p50, p90);
+        let targets: Vec<(&str, f64)> = targets.iter().map(|(l, v)| (l.as_str(), *v)).collect();
         charts.push(ChartBox {
             title: format!("Daily routes at {} against its goals", g.station),
             svg: value_chart_with_targets(
@@ -476,7 +488,7 @@ fn card_charts(card: &Scorecard) -> Vec<ChartBox> {
                         .map(|(d, r)| (d.format("%a %-d").to_string(), Some(*r as f64)))
                         .collect(),
                 }],
-                &[(l50.as_str(), p50), (l90.as_str(), p90)],
+                &targets,
             ),
             legend: vec![("s1", "Routes run each day; dashed: the goals".into())],
         });
