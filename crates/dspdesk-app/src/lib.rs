@@ -24,6 +24,7 @@ pub mod partners;
 pub mod people;
 pub mod plans;
 pub mod profit;
+pub mod reports;
 pub mod reviews;
 pub mod shared;
 pub mod simulate;

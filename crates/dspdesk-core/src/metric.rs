@@ -115,6 +115,7 @@ pub const METRICS: &[Metric] = &[
     m("score_change", "Score vs last week", Unit::Change),
     m("dot_change", "DOT vs last week, pts", Unit::Change),
     m("tier_before", "Tier last week", Unit::Text),
+    m("change", "Change", Unit::Change),
 ];
 
 /// The registry entry of a column.

@@ -109,6 +109,9 @@ pub enum Command {
     Ev(commands::ev::EvArgs),
     /// What needs a person today: open follow-ups and flags, most urgent first.
     Today(commands::today::TodayArgs),
+    /// Reports: the daily DSP report (on screen, as JSON, CSV or an Excel workbook).
+    #[command(subcommand)]
+    Report(commands::reports::ReportCommand),
     /// VAS adoption per partner and kind beside the network; kinds offered and enrolled.
     Vas(commands::vas::VasArgs),
     /// The supervisor ready reckoner: tenure, routes, DOT; top performers; names.

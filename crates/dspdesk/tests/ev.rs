@@ -11,26 +11,8 @@ use std::collections::BTreeMap;
 #[test]
 fn the_ev_share_is_a_recount_of_the_routes_and_a_goal_says_who_is_behind() {
     let env = Env::new();
-    let sim = env.path("sim");
-    env.run(&[
-        "simulate",
-        "--stations",
-        "2",
-        "--partners",
-        "6",
-        "--days",
-        "28",
-        "--start",
-        "2026-09-07",
-        "--volume",
-        "200",
-        "--out",
-        sim.to_str().unwrap(),
-    ])
-    .ok();
+    let sim = env.simulated(2, 6, 28, &["routes"]);
     let routes = std::fs::read_to_string(sim.join("routes.csv")).unwrap();
-    env.run(&["ingest", "routes", sim.join("routes.csv").to_str().unwrap()])
-        .ok();
     // The recount: (partner, week) -> (routes, EV routes), straight from the file.
     let mut want: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();
     for line in routes.lines().skip(1) {

@@ -10,30 +10,7 @@ use serde_json::Value;
 #[test]
 fn the_worklist_holds_every_open_case_most_urgent_first() {
     let env = Env::new();
-    let sim = env.path("sim");
-    env.run(&[
-        "simulate",
-        "--stations",
-        "2",
-        "--partners",
-        "4",
-        "--days",
-        "14",
-        "--start",
-        "2026-09-07",
-        "--volume",
-        "200",
-        "--out",
-        sim.to_str().unwrap(),
-    ])
-    .ok();
-    for (kind, file) in [
-        ("deliveries", "deliveries.csv"),
-        ("remittances", "cod_remittances.csv"),
-    ] {
-        let file = sim.join(file);
-        env.run(&["ingest", kind, file.to_str().unwrap()]).ok();
-    }
+    env.simulated(2, 4, 14, &["deliveries", "remittances"]);
     let now = "2026-09-22T09:00:00Z";
     let run = env
         .run(&[

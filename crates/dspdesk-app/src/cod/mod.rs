@@ -127,20 +127,26 @@ pub async fn pairs_week(
     let mut pairs = by_pair(&lines);
     let model = Model::load(ws).await?;
     if let (Some(w), Some(last)) = (week, model.last) {
-        let since: std::collections::HashMap<(String, String), NaiveDate> = model
-            .cod_overdue(last.min(w.sunday()))
-            .into_iter()
-            .map(|(p, s, _, since)| ((p, s), since))
-            .collect();
-        for p in &mut pairs {
-            if p.overdue_since.is_some()
-                && let Some(d) = since.get(&(p.partner.clone(), p.station.clone()))
-            {
-                p.overdue_since = Some(*d);
-            }
-        }
+        true_starts(&model, last.min(w.sunday()), &mut pairs);
     }
     Ok((week, lines, pairs))
+}
+
+/// Each overdue line's "overdue since" read back to its run's true start as of `day`
+/// (the lines may begin mid-run, on a Monday).
+pub(crate) fn true_starts(model: &Model, day: NaiveDate, pairs: &mut [PairLedger]) {
+    let since: std::collections::HashMap<(String, String), NaiveDate> = model
+        .cod_overdue(day)
+        .into_iter()
+        .map(|(p, s, _, since)| ((p, s), since))
+        .collect();
+    for p in pairs {
+        if p.overdue_since.is_some()
+            && let Some(d) = since.get(&(p.partner.clone(), p.station.clone()))
+        {
+            p.overdue_since = Some(*d);
+        }
+    }
 }
 
 /// The week's ledger lines the caller may see (default week: the last complete one).

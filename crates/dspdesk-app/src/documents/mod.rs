@@ -312,6 +312,79 @@ pub async fn add_guarantee(
     Ok(ws.store.add_guarantee(&new).await?)
 }
 
+/// Renewed already: another verified document of the partner's type runs past `d`'s
+/// expiry.
+fn doc_renewed(docs: &[DocumentRow], d: &DocumentRow, exp: NaiveDate) -> bool {
+    docs.iter().any(|o| {
+        o.id != d.id
+            && o.partner == d.partner
+            && o.doc_type == d.doc_type
+            && o.state == DocState::Verified
+            && o.issued_on <= exp + Duration::days(1)
+            && o.expires_on.is_none_or(|e| e > exp)
+    })
+}
+
+/// Renewed already: another verified guarantee of the partner runs past `g`'s end.
+fn guarantee_renewed(bgs: &[GuaranteeRow], g: &GuaranteeRow) -> bool {
+    bgs.iter().any(|o| {
+        o.id != g.id
+            && o.partner == g.partner
+            && o.verified
+            && o.valid_from <= g.valid_to + Duration::days(1)
+            && o.valid_to > g.valid_to
+    })
+}
+
+/// A verified document or guarantee that lapses soon and is not renewed yet.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Lapsing {
+    pub partner: String,
+    /// In words: "insurance POL-1", "bank guarantee BG-7 of HDFC".
+    pub what: String,
+    pub expires_on: NaiveDate,
+    pub days_left: i64,
+}
+
+/// The caller's partners' verified documents and guarantees that lapse within
+/// `within` days of `today` (or have lapsed up to `within` days ago) and are not
+/// renewed; soonest first.
+pub async fn lapsing(
+    ws: &Workspace,
+    actor: &Actor,
+    today: NaiveDate,
+    within: i64,
+) -> Result<Vec<Lapsing>, AppError> {
+    let (docs, bgs) = list(ws, actor, None).await?;
+    let near = |exp: NaiveDate| (exp - today).num_days().abs() <= within;
+    let mut out: Vec<Lapsing> = Vec::new();
+    for d in &docs {
+        if let (DocState::Verified, Some(exp)) = (d.state, d.expires_on)
+            && near(exp)
+            && !doc_renewed(&docs, d, exp)
+        {
+            out.push(Lapsing {
+                partner: d.partner.clone(),
+                what: format!("{} {}", d.doc_type.replace('_', " "), d.number),
+                expires_on: exp,
+                days_left: (exp - today).num_days(),
+            });
+        }
+    }
+    for g in &bgs {
+        if g.verified && near(g.valid_to) && !guarantee_renewed(&bgs, g) {
+            out.push(Lapsing {
+                partner: g.partner.clone(),
+                what: format!("bank guarantee {} of {}", g.number, g.bank),
+                expires_on: g.valid_to,
+                days_left: (g.valid_to - today).num_days(),
+            });
+        }
+    }
+    out.sort_by(|a, b| (a.expires_on, &a.partner).cmp(&(b.expires_on, &b.partner)));
+    Ok(out)
+}
+
 /// A reminder to send: (a guarantee?, its id, partner, what, expiry, days before, the
 /// reminders sent as read).
 type Reminder = (bool, i64, String, String, NaiveDate, i64, String);
@@ -321,19 +394,8 @@ async fn due_reminders(ws: &Workspace, today: NaiveDate) -> Result<Vec<Reminder>
     let mut due: Vec<Reminder> = Vec::new();
     let docs = ws.store.documents(None).await?;
     for d in &docs {
-        // Renewed already: another verified one of the type runs past the expiry.
-        let renewed = |exp: NaiveDate| {
-            docs.iter().any(|o| {
-                o.id != d.id
-                    && o.partner == d.partner
-                    && o.doc_type == d.doc_type
-                    && o.state == DocState::Verified
-                    && o.issued_on <= exp + Duration::days(1)
-                    && o.expires_on.is_none_or(|e| e > exp)
-            })
-        };
         if let (DocState::Verified, Some(exp)) = (d.state, d.expires_on)
-            && !renewed(exp)
+            && !doc_renewed(&docs, d, exp)
             && let Some(days) = reminder_due(exp, today, &d.reminded)
         {
             let what = format!("{} {}", d.doc_type.replace('_', " "), d.number);
@@ -350,14 +412,9 @@ async fn due_reminders(ws: &Workspace, today: NaiveDate) -> Result<Vec<Reminder>
     }
     let bgs = ws.store.guarantees(None).await?;
     for g in &bgs {
-        let renewed = bgs.iter().any(|o| {
-            o.id != g.id
-                && o.partner == g.partner
-                && o.verified
-                && o.valid_from <= g.valid_to + Duration::days(1)
-                && o.valid_to > g.valid_to
-        });
-        if !renewed && let Some(days) = reminder_due(g.valid_to, today, &g.reminded) {
+        if !guarantee_renewed(&bgs, g)
+            && let Some(days) = reminder_due(g.valid_to, today, &g.reminded)
+        {
             let what = format!("bank guarantee {} of {}", g.number, g.bank);
             due.push((
                 true,

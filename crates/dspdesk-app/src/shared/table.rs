@@ -38,6 +38,55 @@ pub fn write_json(t: &Table, mut out: impl Write) -> std::io::Result<()> {
     writeln!(out)
 }
 
+/// A workbook of one sheet per (name, table): a bold, frozen header row, numbers as
+/// numbers (money to 2 places), columns fitted. Sheet names are cut to Excel's 31
+/// characters.
+pub fn workbook(sheets: &[(&str, &Table)]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_decimal::prelude::ToPrimitive;
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("#,##0.00");
+    let ratio = Format::new().set_num_format("0.00");
+    for (name, t) in sheets {
+        let sheet = book.add_worksheet();
+        let name: String = name
+            .chars()
+            .filter(|c| !"[]:*?/\\".contains(*c))
+            .take(31)
+            .collect();
+        sheet.set_name(if name.is_empty() { "Sheet" } else { &name })?;
+        for (c, h) in t.columns.iter().enumerate() {
+            sheet.write_string_with_format(0, c as u16, *h, &bold)?;
+        }
+        for (r, row) in t.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, cell) in row.iter().enumerate() {
+                let c = c as u16;
+                match cell {
+                    Cell::Text(s) => sheet.write_string(r, c, s).map(|_| ())?,
+                    Cell::Int(i) => sheet.write_number(r, c, *i as f64).map(|_| ())?,
+                    Cell::Num(Some(x)) => sheet
+                        .write_number_with_format(r, c, *x, &ratio)
+                        .map(|_| ())?,
+                    Cell::Num(None) | Cell::Money(None) => {}
+                    // Amounts are exact to the paisa and far inside f64's 2^53 in paise.
+                    Cell::Money(Some(m)) => {
+                        let value = m.round_dp(2).to_f64().unwrap_or(f64::NAN);
+                        sheet
+                            .write_number_with_format(r, c, value, &money)
+                            .map(|_| ())?
+                    }
+                    Cell::Bool(b) => sheet.write_string(r, c, b.to_string()).map(|_| ())?,
+                }
+            }
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        sheet.autofit();
+    }
+    book.save_to_buffer()
+}
+
 /// CSV, with text a spreadsheet would run as a formula made inert.
 pub fn write_csv(t: &Table, out: impl Write) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);

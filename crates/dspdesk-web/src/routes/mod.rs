@@ -25,6 +25,7 @@ pub mod partners;
 pub mod people;
 pub mod plans;
 pub mod profit;
+pub mod reports;
 pub mod reviews;
 pub mod supervisors;
 pub mod vas;
@@ -52,6 +53,10 @@ pub enum Query {
     Slice,
     /// A date range: from and to, both included (at most a year).
     Range,
+    /// One day: date.
+    Date,
+    /// A report's narrowing: station, coach, partner.
+    Report,
 }
 
 /// What the OpenAPI document says of an API route.
@@ -115,6 +120,7 @@ pub fn all() -> Vec<Route> {
         supervisors::routes(),
         invoices::routes(),
         launches::routes(),
+        reports::routes(),
         partners::routes(),
         config::routes(),
         assets::routes(),

@@ -11,8 +11,12 @@ fn unit(column: &str) -> Option<Unit> {
     dspdesk_core::metric::metric(column).map(|m| m.unit)
 }
 
-/// A change's colour: up is good unless the column measures something bad.
+/// A change's colour where up is good (a score, DOT); a mixed column of changes (a
+/// report's, where lower NL is better) stays uncoloured.
 fn change_class(column: &str, c: &Cell) -> &'static str {
+    if column == "change" {
+        return "";
+    }
     match (unit(column), c) {
         (Some(Unit::Change), Cell::Num(Some(x))) if *x >= 0.05 => " up",
         (Some(Unit::Change), Cell::Num(Some(x))) if *x <= -0.05 => " down",
@@ -154,7 +158,7 @@ impl GridSpec<'_> {
                             raw: r[i].export_text(),
                             href: link(name, r).unwrap_or_default(),
                             class: match name {
-                                "reason" => "wrap".to_owned(),
+                                "reason" | "title" | "document" => "wrap".to_owned(),
                                 _ if r[i].is_numeric() => {
                                     format!("n{}", change_class(name, &r[i]))
                                 }

@@ -24,7 +24,10 @@ fn query_param(q: Query) -> Value {
         Query::Kind => {
             json!({"name": "kind", "in": "query", "required": false, "description": "One flag kind.", "schema": {"type": "string", "enum": dspdesk_core::flags::FlagKind::ALL.map(|k| k.as_str())}})
         }
-        Query::Slice | Query::Range => Value::Null,
+        Query::Date => {
+            json!({"name": "date", "in": "query", "required": false, "description": "A day, YYYY-MM-DD; default: the last day with data.", "schema": {"type": "string", "format": "date"}})
+        }
+        Query::Slice | Query::Range | Query::Report => Value::Null,
     }
 }
 
@@ -61,6 +64,14 @@ fn operation(path: &str, doc: &ApiDoc) -> Value {
     for q in doc.query {
         match q {
             Query::Slice => params.extend(slice_params()),
+            Query::Report => params.extend(
+                [
+                    ("station", "One station."),
+                    ("coach", "A coach's portfolio (a user name)."),
+                    ("partner", "One partner."),
+                ]
+                .map(|(n, d)| json!({"name": n, "in": "query", "required": false, "description": d, "schema": {"type": "string"}})),
+            ),
             Query::Range => params.extend(["from", "to"].map(|n| json!({"name": n, "in": "query", "required": false, "description": "A date range, both days included (give both; at most 366 days); instead of the week.", "schema": {"type": "string", "format": "date"}}))),
             q => params.push(query_param(*q)),
         }

@@ -19,5 +19,6 @@ mod network;
 mod ops;
 mod people;
 mod profit;
+mod reports;
 mod supervisors;
 mod walk;

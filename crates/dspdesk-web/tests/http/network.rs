@@ -181,17 +181,14 @@ async fn a_partner_is_read_over_a_date_range() {
     let t = TestStore::sqlite().await;
     let app = spawn(&t, 5).await;
     let program = logged_in(&app, "program").await;
-    let api: serde_json::Value = program
-        .get(format!(
+    let api = json(
+        &program,
+        format!(
             "{}/api/v1/partners/SWFT?from=2026-11-17&to=2026-11-19",
             app.base
-        ))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+        ),
+    )
+    .await;
     let v = &api["partner"];
     assert_eq!(v["daily"].as_array().unwrap().len(), 3, "{v}");
     assert_eq!(v["week_counts"]["dispatched"], 15, "{v}");

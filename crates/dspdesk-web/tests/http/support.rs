@@ -68,6 +68,17 @@ pub async fn text(c: &reqwest::Client, url: impl AsRef<str>) -> String {
         .unwrap()
 }
 
+/// The JSON body of a GET.
+pub async fn json(c: &reqwest::Client, url: impl AsRef<str>) -> serde_json::Value {
+    c.get(url.as_ref())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 /// A second handle on the served workspace, for loading more into it.
 pub async fn workspace(app: &App, t: &TestStore) -> dspdesk_app::Workspace {
     dspdesk_app::Workspace::open(&app.data, Some(&t.url))

@@ -14,6 +14,7 @@ pub mod onboarding;
 pub mod partners;
 pub mod plans;
 pub mod profile;
+pub mod reports;
 pub mod reviews;
 pub mod scorecard;
 pub mod serve;
@@ -85,6 +86,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ev(args) => ev::run(&cli, args).await,
         Command::Vas(args) => vas::run(&cli, args).await,
         Command::Today(args) => today::run(&cli, args).await,
+        Command::Report(cmd) => reports::run(&cli, cmd).await,
         Command::Supervisors(args) => supervisors::run(&cli, args).await,
         Command::Launches(args) => launches::run(&cli, args).await,
         Command::Partners(args) => partners::run(&cli, args).await,

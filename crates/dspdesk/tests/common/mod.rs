@@ -108,6 +108,41 @@ impl Env {
         (row[4].to_string(), row[3].to_string())
     }
 
+    /// Simulates `stations` × `partners` over `days` from 2026-09-07 (200 packages a
+    /// station-day) into `sim/`, and loads the files of `kinds` (`deliveries`,
+    /// `remittances`, `routes`); the folder of the files.
+    #[allow(dead_code)]
+    pub fn simulated(&self, stations: u32, partners: u32, days: u32, kinds: &[&str]) -> PathBuf {
+        let sim = self.path("sim");
+        let (s, p, d) = (stations.to_string(), partners.to_string(), days.to_string());
+        self.run(&[
+            "simulate",
+            "--stations",
+            &s,
+            "--partners",
+            &p,
+            "--days",
+            &d,
+            "--start",
+            "2026-09-07",
+            "--volume",
+            "200",
+            "--out",
+            sim.to_str().unwrap(),
+        ])
+        .ok();
+        for kind in kinds {
+            let file = match *kind {
+                "remittances" => "cod_remittances.csv",
+                "routes" => "routes.csv",
+                _ => "deliveries.csv",
+            };
+            self.run(&["ingest", kind, sim.join(file).to_str().unwrap()])
+                .ok();
+        }
+        sim
+    }
+
     pub fn write(&self, name: &str, text: &str) -> PathBuf {
         let p = self.path(name);
         std::fs::write(&p, text).expect("write");

@@ -1,0 +1,539 @@
+//! Reports (`domain.md`, capability 14): what the program team prepares by hand every
+//! morning and every week. Each section is a [`Table`] built by the same functions as
+//! its screen, so a report, its workbook, its JSON and the screens agree to the digit.
+//!
+//! The daily report, for a date (default: the last day with data), for the caller's
+//! scope narrowed to a station, a coach's portfolio or one partner: the day's and the
+//! week-to-date numbers against the same days of the week before, the defaulting
+//! partners, the day's unusually bad days, the COD owed, the follow-ups opened that day
+//! or past their deadline, the documents lapsing within 30 days and the launches not
+//! green.
+
+use crate::cod::{by_pair, pair_table};
+use crate::health::{defaulting_table, unusual_table};
+use crate::shared::actor::Actor;
+use crate::shared::error::AppError;
+use crate::shared::model::Model;
+use crate::shared::workspace::Workspace;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use dspdesk_core::table::{Cell, Table};
+use dspdesk_core::{Counts, IsoWeek};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// How far ahead the daily report looks for documents and guarantees lapsing.
+pub const LAPSING_WITHIN_DAYS: i64 = 30;
+
+/// What a report covers within the caller's scope; each part optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, Serialize)]
+pub struct ReportScope {
+    pub station: Option<String>,
+    /// A coach's portfolio (a user name).
+    pub coach: Option<String>,
+    pub partner: Option<String>,
+}
+
+impl ReportScope {
+    /// Empty parts (a form's "any") are no narrowing.
+    pub fn normalised(self) -> ReportScope {
+        let keep = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        ReportScope {
+            station: keep(self.station),
+            coach: keep(self.coach),
+            partner: keep(self.partner),
+        }
+    }
+
+    /// In words: "the network", "station BOM1", "coach asha's portfolio", "SWFT".
+    pub fn words(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(p) = &self.partner {
+            parts.push(format!("partner {p}"));
+        }
+        if let Some(s) = &self.station {
+            parts.push(format!("station {s}"));
+        }
+        if let Some(c) = &self.coach {
+            parts.push(format!("{c}'s portfolio"));
+        }
+        if parts.is_empty() {
+            "everything you may see".into()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+/// One section of a report: a table and the columns a page shows of it.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub id: &'static str,
+    pub title: String,
+    /// What the section counts, in a sentence.
+    pub note: String,
+    pub table: Table,
+    pub show: Vec<&'static str>,
+}
+
+/// The daily report.
+#[derive(Debug, Clone)]
+pub struct Daily {
+    pub date: NaiveDate,
+    pub scope: ReportScope,
+    pub sections: Vec<Section>,
+}
+
+impl Daily {
+    pub fn section(&self, id: &str) -> Option<&Section> {
+        self.sections.iter().find(|s| s.id == id)
+    }
+
+    /// The report as JSON: its date, scope and each section's rows.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "report": "daily",
+            "date": self.date,
+            "scope": self.scope,
+            "sections": self.sections.iter().map(|s| serde_json::json!({
+                "id": s.id,
+                "title": s.title,
+                "rows": crate::shared::table::to_json(&s.table),
+            })).collect::<Vec<_>>(),
+        })
+    }
+
+    /// The report as a workbook: one sheet per section.
+    pub fn workbook(&self) -> Result<Vec<u8>, AppError> {
+        let sheets: Vec<(&str, &Table)> = self.sections.iter().map(|s| (s.id, &s.table)).collect();
+        crate::shared::table::workbook(&sheets)
+            .map_err(|e| AppError::Internal(format!("writing the workbook failed: {e}")))
+    }
+}
+
+/// Who passes the report's scope: the caller's scope, then the narrowing.
+struct Keep {
+    actor: Actor,
+    scope: ReportScope,
+    /// The coach's portfolio when one is asked for.
+    portfolio: Option<BTreeSet<String>>,
+}
+
+impl Keep {
+    fn partner(&self, p: &str) -> bool {
+        self.actor.scope.allows_partner(p)
+            && self.scope.partner.as_deref().is_none_or(|x| x == p)
+            && self.portfolio.as_ref().is_none_or(|k| k.contains(p))
+    }
+
+    fn pair(&self, p: &str, st: &str) -> bool {
+        self.actor.scope.allows(p, st)
+            && self.partner(p)
+            && self.scope.station.as_deref().is_none_or(|x| x == st)
+    }
+
+    /// A partner-wide line (a document, a defaulting partner): a station narrowing
+    /// keeps the partners that work there.
+    fn partner_at(&self, model: &Model, p: &str) -> bool {
+        self.partner(p)
+            && self
+                .scope
+                .station
+                .as_deref()
+                .is_none_or(|st| model.works_at(p, st))
+    }
+}
+
+/// A headline row: its metric and how its value is read from counts.
+type Reading = (&'static str, fn(&Counts) -> Cell);
+
+/// The rows of the headline read from counts.
+fn headline_rows() -> [Reading; 8] {
+    [
+        ("dispatched", |c| Cell::Int(c.dispatched)),
+        ("dot_pct", |c| Cell::Num(c.dot_pct())),
+        ("dcr_pct", |c| Cell::Num(c.dcr_pct())),
+        ("nl_dpmo", |c| Cell::Num(c.nl_dpmo())),
+        ("nl_value", |c| Cell::money(c.nl_value())),
+        ("cod_due", |c| Cell::money(c.cod_due())),
+        ("routes", |c| Cell::Int(c.routes)),
+        ("packages_per_route", |c| Cell::Num(c.packages_per_route())),
+    ]
+}
+
+/// `b − a` in the cells' unit (points for a percentage), empty when either is.
+fn change(a: &Cell, b: &Cell) -> Cell {
+    match (a, b) {
+        (Cell::Int(a), Cell::Int(b)) => Cell::Int(b - a),
+        (Cell::Num(Some(a)), Cell::Num(Some(b))) => {
+            Cell::Num(Some(((b - a) * 10.0).round() / 10.0))
+        }
+        (Cell::Money(Some(a)), Cell::Money(Some(b))) => Cell::Money(b.checked_sub(*a)),
+        _ => Cell::Num(None),
+    }
+}
+
+/// The headline: the day, the week to date and the same days of the week before, and
+/// the change; then the COD owed at the day's end and the share of partner-station
+/// days at or above their P50 route goal.
+fn headline(model: &Model, keep: &Keep, date: NaiveDate) -> Table {
+    let week = IsoWeek::of(date);
+    let before = date - Duration::days(7);
+    let sum = |from: NaiveDate, to: NaiveDate| -> Counts {
+        model
+            .pairs
+            .iter()
+            .filter(|p| keep.pair(&p.partner, &p.station))
+            .flat_map(|p| p.days_between(from, to).iter().map(|(_, c)| *c))
+            .sum()
+    };
+    let (day, wtd, last) = (
+        sum(date, date),
+        sum(week.monday(), date),
+        sum(week.monday() - Duration::days(7), before),
+    );
+    let mut rows: Vec<Vec<Cell>> = headline_rows()
+        .iter()
+        .map(|(name, read)| {
+            let (w, l) = (read(&wtd), read(&last));
+            vec![
+                Cell::text(*name),
+                read(&day),
+                w.clone(),
+                l.clone(),
+                change(&l, &w),
+            ]
+        })
+        .collect();
+    // COD owed at the end of the day (positive shortfalls), and a week before.
+    let owed = |d: NaiveDate| -> Cell {
+        let minor: i64 = model
+            .cod_ledger(d, d)
+            .iter()
+            .filter(|l| keep.pair(&l.partner, &l.station))
+            .map(|l| l.shortfall_minor.max(0))
+            .sum();
+        Cell::minor(minor)
+    };
+    let (now, then) = (owed(date), owed(before));
+    rows.push(vec![
+        Cell::text("owed"),
+        now.clone(),
+        now.clone(),
+        then.clone(),
+        change(&then, &now),
+    ]);
+    // Route goals: the share of partner-station days at or above the P50 in force.
+    let met = |w: IsoWeek, from: NaiveDate, to: NaiveDate| -> Cell {
+        let (mut days, mut at) = (0usize, 0usize);
+        for g in model.goals_week(w).iter() {
+            let Some(goal) = g.goal.filter(|_| keep.pair(&g.partner, &g.station)) else {
+                continue;
+            };
+            for (d, r) in &g.daily {
+                if *d >= from && *d <= to {
+                    days += 1;
+                    at += usize::from(*r as f64 >= goal.p50);
+                }
+            }
+        }
+        Cell::Num((days > 0).then(|| 100.0 * at as f64 / days as f64))
+    };
+    let prev = IsoWeek::of(week.monday() - Duration::days(7));
+    let (g_day, g_wtd, g_last) = (
+        met(week, date, date),
+        met(week, week.monday(), date),
+        met(prev, prev.monday(), before),
+    );
+    rows.push(vec![
+        Cell::text("goal_p50_met_pct"),
+        g_day,
+        g_wtd.clone(),
+        g_last.clone(),
+        change(&g_last, &g_wtd),
+    ]);
+    Table {
+        columns: vec![
+            "metric",
+            "day",
+            "week_to_date",
+            "same_days_last_week",
+            "change",
+        ],
+        rows,
+    }
+}
+
+/// The follow-ups section's columns (the page leaves out the amount).
+const CASE_COLUMNS: [&str; 9] = [
+    "id",
+    "kind",
+    "partner",
+    "station",
+    "title",
+    "owner",
+    "why",
+    "resolve_by",
+    "amount",
+];
+
+/// The follow-ups open in the report's scope that are new (opened in the day before
+/// `now`, or from the report day's data) or past their deadline at `now`.
+async fn cases(
+    ws: &Workspace,
+    keep: &Keep,
+    date: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<Table, AppError> {
+    let q = crate::followups::Queue {
+        per_page: 1000,
+        ..Default::default()
+    };
+    let page = crate::followups::queue(ws, &keep.actor, &q, now).await?;
+    let zone = ws.default_zone;
+    let rows = page
+        .rows
+        .iter()
+        .filter(|f| {
+            (f.partner.is_empty() || keep.partner(&f.partner))
+                && (f.station.is_empty()
+                    || keep.scope.station.as_deref().is_none_or(|s| s == f.station))
+                && (f.partner.is_empty()
+                    || f.station.is_empty()
+                    || keep.pair(&f.partner, &f.station))
+        })
+        .filter_map(|f| {
+            // New: opened in the day before `now`, or opened from the report day's data.
+            let new = (f.opened_at > now - Duration::days(1) && f.opened_at <= now)
+                || f.data_date == Some(date);
+            let late = f.resolve_by < now;
+            (new || late).then(|| {
+                vec![
+                    Cell::Int(f.id),
+                    Cell::text(f.kind.label()),
+                    Cell::text(&f.partner),
+                    Cell::text(&f.station),
+                    Cell::text(&f.title),
+                    Cell::text(f.owner.clone().unwrap_or_else(|| "unassigned".into())),
+                    Cell::text(if late { "past its deadline" } else { "new" }),
+                    Cell::text(
+                        f.resolve_by
+                            .with_timezone(&zone)
+                            .format("%Y-%m-%d %H:%M")
+                            .to_string(),
+                    ),
+                    f.amount_minor
+                        .map_or(Cell::Money(None), |m| Cell::minor(m - f.recovered_minor)),
+                ]
+            })
+        })
+        .collect();
+    Ok(Table {
+        columns: CASE_COLUMNS.to_vec(),
+        rows,
+    })
+}
+
+/// The daily report for `date` (default: the last day with data) as the caller may see
+/// it, narrowed by `scope`; `now` dates the follow-ups' deadlines and the documents.
+pub async fn daily(
+    ws: &Workspace,
+    actor: &Actor,
+    date: Option<NaiveDate>,
+    scope: ReportScope,
+    now: DateTime<Utc>,
+) -> Result<Daily, AppError> {
+    let scope = scope.normalised();
+    let model = Model::load(ws).await?;
+    let date = date
+        .or(model.last)
+        .ok_or(AppError::NotFound("day with data"))?;
+    if let Some(p) = &scope.partner
+        && (!model.partners().any(|x| x == p) || !model.sees_partner(&actor.scope, p))
+    {
+        return Err(AppError::NotFound("partner"));
+    }
+    let portfolio = match &scope.coach {
+        None => None,
+        Some(c) => Some(
+            crate::partners::coaches(ws)
+                .await?
+                .into_iter()
+                .filter(|(_, cs)| cs.contains(c))
+                .map(|(p, _)| p)
+                .collect(),
+        ),
+    };
+    let keep = Keep {
+        actor: actor.clone(),
+        scope: scope.clone(),
+        portfolio,
+    };
+    let cfg = model.configs.for_week(IsoWeek::of(date)).1.clone();
+
+    let defaulting: Vec<_> = model
+        .defaulting(date)
+        .iter()
+        .filter(|d| keep.partner_at(&model, &d.partner))
+        .cloned()
+        .collect();
+    let unusual: Vec<_> = model
+        .unusual_days(date, date)
+        .iter()
+        .filter(|u| u.z < 0.0 && keep.pair(&u.partner, &u.station))
+        .cloned()
+        .collect();
+    let week = IsoWeek::of(date);
+    let lines: Vec<_> = model
+        .cod_ledger(week.monday(), date)
+        .into_iter()
+        .filter(|l| keep.pair(&l.partner, &l.station))
+        .collect();
+    let mut owed: Vec<_> = by_pair(&lines)
+        .into_iter()
+        .filter(|p| p.owed_minor > 0)
+        .collect();
+    crate::cod::true_starts(&model, date, &mut owed);
+    let today = now.with_timezone(&ws.default_zone).date_naive();
+    let lapsing = crate::documents::lapsing(ws, actor, today, LAPSING_WITHIN_DAYS)
+        .await?
+        .into_iter()
+        .filter(|l| keep.partner_at(&model, &l.partner))
+        .map(|l| {
+            vec![
+                Cell::text(&l.partner),
+                Cell::text(&l.what),
+                Cell::text(l.expires_on.to_string()),
+                Cell::Int(l.days_left),
+            ]
+        })
+        .collect();
+    let launches = crate::launches::board(ws, actor, now)
+        .await?
+        .into_iter()
+        .filter(|l| l.colour != dspdesk_core::launches::Colour::Green)
+        .filter(|l| {
+            let (p, st) = (&l.launch.partner, &l.launch.station);
+            (p.is_empty() || keep.partner(p))
+                && keep.scope.station.as_deref().is_none_or(|s| s == st)
+        })
+        .map(|l| {
+            vec![
+                Cell::Int(l.launch.id),
+                Cell::text(&l.launch.partner),
+                Cell::text(&l.launch.station),
+                Cell::text(l.colour.as_str()),
+                Cell::text(l.launch.target_date.to_string()),
+                Cell::Int(l.days_left),
+                Cell::Int(l.mandatory_open as i64),
+            ]
+        })
+        .collect();
+    let weekday = date.format("%A").to_string();
+    let sections = vec![
+        Section {
+            id: "headline",
+            title: format!("{weekday} {date}: the day and the week so far"),
+            note: format!(
+                "The week to date ({} to {date}) against the same days of the week before; the change is in the row's unit (points for a percentage). Owed: COD shortfalls at the day's end. P50 met: partner-station days at or above their P50 route goal.",
+                week.monday()
+            ),
+            table: headline(&model, &keep, date),
+            show: vec![
+                "metric",
+                "day",
+                "week_to_date",
+                "same_days_last_week",
+                "change",
+            ],
+        },
+        Section {
+            id: "defaulting",
+            title: "Defaulting on DOT".into(),
+            note: format!(
+                "DOT below {}% on at least {} of the partner's last {} days with dispatches, up to {date}.",
+                cfg.defaulting.dot_target, cfg.defaulting.days, cfg.defaulting.window
+            ),
+            table: defaulting_table(&defaulting),
+            show: vec![
+                "partner",
+                "days_below",
+                "days_seen",
+                "worst_day",
+                "worst_dot_pct",
+            ],
+        },
+        Section {
+            id: "unusual",
+            title: "Unusually bad days".into(),
+            note: "The partner-stations whose DOT or DCR that day was far below their usual."
+                .into(),
+            table: unusual_table(&unusual),
+            show: vec!["station", "metric", "value", "median"],
+        },
+        Section {
+            id: "cod",
+            title: "COD owed".into(),
+            note: format!(
+                "What each partner owes at a station at the end of {date}, overdue first."
+            ),
+            table: pair_table(&owed),
+            show: vec!["partner", "station", "owed", "overdue_since"],
+        },
+        Section {
+            id: "cases",
+            title: "Follow-ups new or past their deadline".into(),
+            note: "Open cases, points, action items, disputes and checks.".into(),
+            table: cases(ws, &keep, date, now).await?,
+            show: CASE_COLUMNS[..8].to_vec(),
+        },
+        Section {
+            id: "documents",
+            title: format!("Documents and guarantees lapsing within {LAPSING_WITHIN_DAYS} days"),
+            note: "Verified ones not renewed yet, soonest first (negative days: lapsed).".into(),
+            table: Table {
+                columns: vec!["partner", "document", "expires_on", "days_left"],
+                rows: lapsing,
+            },
+            show: vec!["partner", "document", "expires_on", "days_left"],
+        },
+        Section {
+            id: "launches",
+            title: "Launches not green".into(),
+            note: "Red: the target is near with mandatory items open; amber: within a week.".into(),
+            table: Table {
+                columns: vec![
+                    "id",
+                    "partner",
+                    "station",
+                    "colour",
+                    "target_date",
+                    "days_left",
+                    "mandatory_open",
+                ],
+                rows: launches,
+            },
+            show: vec![
+                "partner",
+                "station",
+                "colour",
+                "target_date",
+                "days_left",
+                "mandatory_open",
+            ],
+        },
+    ];
+    // Unusual days carry their partner in the first column shown.
+    let mut sections = sections;
+    if let Some(s) = sections.iter_mut().find(|s| s.id == "unusual") {
+        s.table.columns.insert(0, "partner");
+        for (row, u) in s.table.rows.iter_mut().zip(&unusual) {
+            row.insert(0, Cell::text(&u.partner));
+        }
+        s.show.insert(0, "partner");
+    }
+    Ok(Daily {
+        date,
+        scope,
+        sections,
+    })
+}

@@ -1,0 +1,79 @@
+//! The daily report on a page, as JSON and as a workbook, within each role's scope.
+
+use crate::support::*;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_daily_report_shows_each_role_its_own_and_downloads_as_a_workbook() {
+    let t = TestStore::sqlite().await;
+    let app = spawn(&t, 10).await;
+    let program = logged_in(&app, "program").await;
+    let page = text(&program, format!("{}/reports/daily", app.base)).await;
+    assert!(page.contains("Daily report, Sunday 22 Nov 2026"), "{page}");
+    for id in [
+        "headline",
+        "defaulting",
+        "unusual",
+        "cod",
+        "cases",
+        "documents",
+        "launches",
+    ] {
+        assert!(
+            page.contains(&format!("<section id=\"{id}\">")),
+            "{id}: {page}"
+        );
+    }
+    assert!(page.contains("ZIPX") && page.contains("SWFT"));
+    let daily = json(
+        &program,
+        format!("{}/api/v1/reports/daily?date=2026-11-22", app.base),
+    )
+    .await;
+    let headline = &daily["sections"][0]["rows"];
+    let dispatched = headline
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["metric"] == "dispatched")
+        .unwrap();
+    assert_eq!(dispatched["day"], 20, "10 packages at each of two pairs");
+    assert_eq!(dispatched["week_to_date"], 140);
+    // Narrowed to one station: ZIPX's numbers only.
+    let at_bom = json(
+        &program,
+        format!("{}/api/v1/reports/daily?station=BOM1", app.base),
+    )
+    .await;
+    assert_eq!(at_bom["sections"][0]["rows"][0]["day"], 10);
+    assert!(!at_bom.to_string().contains("SWFT"), "{at_bom}");
+
+    let r = program
+        .get(format!("{}/reports/daily?download=xlsx", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+    let bad = program
+        .get(format!("{}/reports/daily?date=22/11/2026", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+
+    // A partner's report is its own, whatever it asks for.
+    let partner = logged_in(&app, "partner").await;
+    let mine = text(&partner, format!("{}/reports/daily", app.base)).await;
+    assert!(mine.contains("SWFT") && !mine.contains("ZIPX"), "{mine}");
+    let other = partner
+        .get(format!("{}/api/v1/reports/daily?partner=ZIPX", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), StatusCode::NOT_FOUND);
+    drop(app);
+    t.finish().await;
+}

@@ -1,0 +1,117 @@
+//! `dspdesk report daily`: the daily DSP report for a date and a scope, as text, JSON,
+//! CSV (one block per section) or an Excel workbook (one sheet per section).
+
+use super::cases::Clock;
+use super::{open, operator, print_csv};
+use crate::Cli;
+use clap::{Args, Subcommand, ValueEnum};
+use dspdesk_app::reports::{ReportScope, daily};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Clone, Copy, ValueEnum, Default, PartialEq, Eq)]
+pub enum ReportFormat {
+    #[default]
+    Text,
+    Json,
+    Csv,
+    Xlsx,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReportCommand {
+    /// The daily report: the day and the week so far against last week, defaulting
+    /// partners, bad days, COD owed, follow-ups opened or late, documents lapsing,
+    /// launches not green.
+    #[command(
+        after_help = "Examples:\n  dspdesk report daily\n  dspdesk report daily --date 2026-11-22 --station BOM1\n  dspdesk report daily --user swft --format json\n  dspdesk report daily --coach asha --format xlsx --out daily.xlsx"
+    )]
+    Daily(DailyArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DailyArgs {
+    /// The day (default: the last day with data).
+    #[arg(long, value_parser = super::day)]
+    pub date: Option<chrono::NaiveDate>,
+    #[arg(long)]
+    pub station: Option<String>,
+    /// A coach's portfolio (their user name).
+    #[arg(long)]
+    pub coach: Option<String>,
+    #[arg(long)]
+    pub partner: Option<String>,
+    /// As this user sees it (their scope).
+    #[arg(long)]
+    pub user: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ReportFormat,
+    /// Where to write (required for xlsx).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub clock: Clock,
+}
+
+pub async fn run(cli: &Cli, cmd: &ReportCommand) -> anyhow::Result<ExitCode> {
+    let ReportCommand::Daily(args) = cmd;
+    let ws = open(cli).await?;
+    let actor = match &args.user {
+        Some(name) => match ws.store.user_by_name(name).await? {
+            Some(u) => dspdesk_app::Actor::user(&u, "cli"),
+            None => anyhow::bail!("no user {name:?}: `dspdesk users list` shows who there is"),
+        },
+        None => operator(),
+    };
+    let scope = ReportScope {
+        station: args.station.clone(),
+        coach: args.coach.clone(),
+        partner: args.partner.clone(),
+    };
+    let r = daily(&ws, &actor, args.date, scope, args.clock.now()).await?;
+    let write = |bytes: &[u8]| -> anyhow::Result<()> {
+        match &args.out {
+            Some(p) => std::fs::write(p, bytes)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", p.display())),
+            None => {
+                use std::io::Write;
+                std::io::stdout().write_all(bytes)?;
+                Ok(())
+            }
+        }
+    };
+    match args.format {
+        ReportFormat::Json => {
+            write(format!("{}\n", serde_json::to_string_pretty(&r.to_json())?).as_bytes())?
+        }
+        ReportFormat::Xlsx => {
+            let Some(out) = &args.out else {
+                anyhow::bail!("--format xlsx writes a file: give it with --out daily.xlsx");
+            };
+            write(&r.workbook()?)?;
+            outln!("wrote {} ({} sheets)", out.display(), r.sections.len());
+        }
+        ReportFormat::Csv => {
+            for s in &r.sections {
+                outln!("# {}", s.id);
+                print_csv(&s.table)?;
+            }
+        }
+        ReportFormat::Text => {
+            outln!("Daily report, {} — {}", r.date, r.scope.words());
+            for s in &r.sections {
+                outln!("\n{} ({} lines)", s.title, s.table.rows.len());
+                for row in &s.table.rows {
+                    let cells: Vec<String> = s
+                        .show
+                        .iter()
+                        .filter_map(|c| s.table.column(c).map(|i| row[i].display()))
+                        .collect();
+                    outln!("  {}", cells.join(" · "));
+                }
+            }
+        }
+    }
+    ws.close().await;
+    Ok(ExitCode::SUCCESS)
+}
