@@ -109,7 +109,7 @@ pub enum Command {
     Ev(commands::ev::EvArgs),
     /// What needs a person today: open follow-ups and flags, most urgent first.
     Today(commands::today::TodayArgs),
-    /// Reports: the daily DSP report (on screen, as JSON, CSV or an Excel workbook).
+    /// Reports: the daily DSP report and the weekly review pack (text, JSON, CSV, Excel).
     #[command(subcommand)]
     Report(commands::reports::ReportCommand),
     /// VAS adoption per partner and kind beside the network; kinds offered and enrolled.

@@ -110,6 +110,72 @@ fn the_daily_report_agrees_with_the_export_and_keeps_each_partner_to_itself() {
     let bytes = std::fs::read(&out).unwrap();
     assert!(bytes.starts_with(b"PK"), "an xlsx is a zip");
 
+    // The weekly pack: its ranking is `export scores` for the week, to the digit.
+    let pack = |extra: &[&str]| -> Value {
+        let mut args = vec!["report", "weekly", "--format", "json", "--now", now];
+        args.extend_from_slice(extra);
+        serde_json::from_str(&env.run(&args).ok().stdout).unwrap()
+    };
+    let w = pack(&[]);
+    assert_eq!(w["week"], "2026-W38", "the last complete week");
+    let ids: Vec<&str> = w["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "ranking",
+            "bottom",
+            "consistently_bottom",
+            "plans",
+            "action_items",
+            "profit",
+            "cod",
+            "ev",
+            "vas",
+            "launches"
+        ]
+    );
+    let scores: Value = serde_json::from_str(
+        &env.run(&[
+            "export",
+            "scores",
+            "--from",
+            "2026-09-14",
+            "--to",
+            "2026-09-20",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .stdout,
+    )
+    .unwrap();
+    let ranking = w["sections"][0]["rows"].as_array().unwrap();
+    let scores = scores.as_array().unwrap();
+    assert_eq!(ranking.len(), scores.len());
+    for (a, b) in ranking.iter().zip(scores) {
+        for k in [
+            "partner",
+            "rank",
+            "score",
+            "tier",
+            "dot_pct",
+            "cod_shortfall",
+        ] {
+            assert_eq!(a[k], b[k], "{k} of {}", a["partner"]);
+        }
+    }
+    for p in &partners {
+        let mine = pack(&["--partner", p]).to_string();
+        for other in partners.iter().filter(|o| *o != p) {
+            assert!(!mine.contains(other.as_str()), "{p}'s pack names {other}");
+        }
+    }
+
     let refused = env
         .run(&["report", "daily", "--partner", "NOPE", "--now", now])
         .fails_with(1);

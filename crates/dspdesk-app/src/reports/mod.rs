@@ -75,15 +75,23 @@ pub struct Section {
     pub show: Vec<&'static str>,
 }
 
-/// The daily report.
+/// A report: the daily report or the weekly review pack.
 #[derive(Debug, Clone)]
-pub struct Daily {
+pub struct Report {
+    /// `daily` or `weekly`.
+    pub kind: &'static str,
+    /// The last day it covers (the daily's day; the pack's Sunday or last day with data).
     pub date: NaiveDate,
+    /// The pack's week.
+    pub week: Option<IsoWeek>,
     pub scope: ReportScope,
     pub sections: Vec<Section>,
 }
 
-impl Daily {
+/// The daily report.
+pub type Daily = Report;
+
+impl Report {
     pub fn section(&self, id: &str) -> Option<&Section> {
         self.sections.iter().find(|s| s.id == id)
     }
@@ -91,8 +99,9 @@ impl Daily {
     /// The report as JSON: its date, scope and each section's rows.
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
-            "report": "daily",
+            "report": self.kind,
             "date": self.date,
+            "week": self.week,
             "scope": self.scope,
             "sections": self.sections.iter().map(|s| serde_json::json!({
                 "id": s.id,
@@ -119,6 +128,37 @@ struct Keep {
 }
 
 impl Keep {
+    /// The caller's scope narrowed by `scope`; a partner the caller may not see (or
+    /// that is unknown) is "not found".
+    async fn new(
+        ws: &Workspace,
+        actor: &Actor,
+        model: &Model,
+        scope: &ReportScope,
+    ) -> Result<Keep, AppError> {
+        if let Some(p) = &scope.partner
+            && (!model.partners().any(|x| x == p) || !model.sees_partner(&actor.scope, p))
+        {
+            return Err(AppError::NotFound("partner"));
+        }
+        let portfolio = match &scope.coach {
+            None => None,
+            Some(c) => Some(
+                crate::partners::coaches(ws)
+                    .await?
+                    .into_iter()
+                    .filter(|(_, cs)| cs.contains(c))
+                    .map(|(p, _)| p)
+                    .collect(),
+            ),
+        };
+        Ok(Keep {
+            actor: actor.clone(),
+            scope: scope.clone(),
+            portfolio,
+        })
+    }
+
     fn partner(&self, p: &str) -> bool {
         self.actor.scope.allows_partner(p)
             && self.scope.partner.as_deref().is_none_or(|x| x == p)
@@ -333,6 +373,47 @@ async fn cases(
     })
 }
 
+/// The launches not green in the report's scope, red first.
+async fn launches_table(
+    ws: &Workspace,
+    keep: &Keep,
+    now: DateTime<Utc>,
+) -> Result<Table, AppError> {
+    let rows = crate::launches::board(ws, &keep.actor, now)
+        .await?
+        .into_iter()
+        .filter(|l| l.colour != dspdesk_core::launches::Colour::Green)
+        .filter(|l| {
+            let (p, st) = (&l.launch.partner, &l.launch.station);
+            (p.is_empty() || keep.partner(p))
+                && keep.scope.station.as_deref().is_none_or(|s| s == st)
+        })
+        .map(|l| {
+            vec![
+                Cell::Int(l.launch.id),
+                Cell::text(&l.launch.partner),
+                Cell::text(&l.launch.station),
+                Cell::text(l.colour.as_str()),
+                Cell::text(l.launch.target_date.to_string()),
+                Cell::Int(l.days_left),
+                Cell::Int(l.mandatory_open as i64),
+            ]
+        })
+        .collect();
+    Ok(Table {
+        columns: vec![
+            "id",
+            "partner",
+            "station",
+            "colour",
+            "target_date",
+            "days_left",
+            "mandatory_open",
+        ],
+        rows,
+    })
+}
+
 /// The daily report for `date` (default: the last day with data) as the caller may see
 /// it, narrowed by `scope`; `now` dates the follow-ups' deadlines and the documents.
 pub async fn daily(
@@ -347,27 +428,7 @@ pub async fn daily(
     let date = date
         .or(model.last)
         .ok_or(AppError::NotFound("day with data"))?;
-    if let Some(p) = &scope.partner
-        && (!model.partners().any(|x| x == p) || !model.sees_partner(&actor.scope, p))
-    {
-        return Err(AppError::NotFound("partner"));
-    }
-    let portfolio = match &scope.coach {
-        None => None,
-        Some(c) => Some(
-            crate::partners::coaches(ws)
-                .await?
-                .into_iter()
-                .filter(|(_, cs)| cs.contains(c))
-                .map(|(p, _)| p)
-                .collect(),
-        ),
-    };
-    let keep = Keep {
-        actor: actor.clone(),
-        scope: scope.clone(),
-        portfolio,
-    };
+    let keep = Keep::new(ws, actor, &model, &scope).await?;
     let cfg = model.configs.for_week(IsoWeek::of(date)).1.clone();
 
     let defaulting: Vec<_> = model
@@ -407,27 +468,7 @@ pub async fn daily(
             ]
         })
         .collect();
-    let launches = crate::launches::board(ws, actor, now)
-        .await?
-        .into_iter()
-        .filter(|l| l.colour != dspdesk_core::launches::Colour::Green)
-        .filter(|l| {
-            let (p, st) = (&l.launch.partner, &l.launch.station);
-            (p.is_empty() || keep.partner(p))
-                && keep.scope.station.as_deref().is_none_or(|s| s == st)
-        })
-        .map(|l| {
-            vec![
-                Cell::Int(l.launch.id),
-                Cell::text(&l.launch.partner),
-                Cell::text(&l.launch.station),
-                Cell::text(l.colour.as_str()),
-                Cell::text(l.launch.target_date.to_string()),
-                Cell::Int(l.days_left),
-                Cell::Int(l.mandatory_open as i64),
-            ]
-        })
-        .collect();
+    let launches = launches_table(ws, &keep, now).await?;
     let weekday = date.format("%A").to_string();
     let sections = vec![
         Section {
@@ -500,18 +541,7 @@ pub async fn daily(
             id: "launches",
             title: "Launches not green".into(),
             note: "Red: the target is near with mandatory items open; amber: within a week.".into(),
-            table: Table {
-                columns: vec![
-                    "id",
-                    "partner",
-                    "station",
-                    "colour",
-                    "target_date",
-                    "days_left",
-                    "mandatory_open",
-                ],
-                rows: launches,
-            },
+            table: launches,
             show: vec![
                 "partner",
                 "station",
@@ -531,8 +561,308 @@ pub async fn daily(
         }
         s.show.insert(0, "partner");
     }
-    Ok(Daily {
+    Ok(Report {
+        kind: "daily",
         date,
+        week: None,
+        scope,
+        sections,
+    })
+}
+
+/// Keeps the rows of `t` whose partner passes (a table without a partner column is
+/// kept whole; an anonymous peer's row of a partner user's ranking stays).
+fn retain_partners(t: &mut Table, keep: impl Fn(&str) -> bool) {
+    if let Some(i) = t.column("partner") {
+        t.rows.retain(|r| {
+            let p = r[i].export_text();
+            p.starts_with('(') || keep(&p)
+        });
+    }
+}
+
+/// Why a partner's score is low, in words: the components that cost it the most
+/// points against their targets.
+fn reasons(model: &Model, partner: &str, week: IsoWeek) -> String {
+    let cfg = model.configs.for_week(week).1;
+    let Some(row) = model.week(week).partner(partner).cloned() else {
+        return String::new();
+    };
+    cfg.headroom(&row.values)
+        .iter()
+        .take(2)
+        .map(|h| {
+            format!(
+                "{} {} against {} ({:.1} points)",
+                dspdesk_core::metric::label(&h.component),
+                dspdesk_core::display::one_decimal(h.value),
+                h.target,
+                h.points
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The weekly review pack for `week` (default: the last complete one) as the caller
+/// may see it, narrowed by `scope`: the ranking with tiers and change, the bottom and
+/// consistently-bottom partners with their reasons, improvement plans, action items
+/// open and overdue, profitability by block and MOT, the COD ledger, EV share, VAS
+/// adoption and the launches not green. Each section is its screen's own table.
+pub async fn weekly(
+    ws: &Workspace,
+    actor: &Actor,
+    week: Option<IsoWeek>,
+    scope: ReportScope,
+    now: DateTime<Utc>,
+) -> Result<Report, AppError> {
+    use crate::health::{RankingFilter, bottom_table, ranking_filtered};
+    use dspdesk_core::profit::ProfitBy;
+    let scope = scope.normalised();
+    let model = Model::load(ws).await?;
+    let w = week
+        .or_else(|| model.last_complete_week())
+        .ok_or(AppError::NotFound("week with data"))?;
+    let keep = Keep::new(ws, actor, &model, &scope).await?;
+    let last = model.last.map_or(w.sunday(), |l| l.min(w.sunday()));
+
+    // The ranking, narrowed as the ranking page narrows it.
+    let r = ranking_filtered(
+        ws,
+        actor,
+        Some(w),
+        RankingFilter {
+            station: scope.station.clone(),
+            coach: scope.coach.clone(),
+            ..RankingFilter::default()
+        },
+    )
+    .await?;
+    let mut ranking = r.scores.clone();
+    retain_partners(&mut ranking, |p| keep.partner(p));
+    // The week's bottom share and the consistently bottom, with their reasons.
+    let bottom_rows: Vec<Vec<Cell>> = {
+        let (p, b, sc, t) = (
+            ranking.column("partner").unwrap_or(1),
+            ranking.column("bottom"),
+            ranking.column("score"),
+            ranking.column("tier"),
+        );
+        ranking
+            .rows
+            .iter()
+            .filter(|row| b.is_some_and(|b| row[b] == Cell::Bool(true)))
+            .filter(|row| !row[p].export_text().starts_with('('))
+            .map(|row| {
+                let partner = row[p].export_text();
+                vec![
+                    Cell::text(&partner),
+                    sc.map_or(Cell::Num(None), |i| row[i].clone()),
+                    t.map_or(Cell::text(""), |i| row[i].clone()),
+                    Cell::text(reasons(&model, &partner, w)),
+                ]
+            })
+            .collect()
+    };
+    let mut consistently = bottom_table(&r.bottom.clone().unwrap_or_default());
+    retain_partners(&mut consistently, |p| keep.partner(p));
+    consistently.columns.push("reason");
+    for row in &mut consistently.rows {
+        let partner = row[0].export_text();
+        row.push(Cell::text(reasons(&model, &partner, w)));
+    }
+
+    let plans: Vec<_> = crate::plans::list(ws, actor, now)
+        .await?
+        .into_iter()
+        .filter(|v| keep.pair(&v.plan.partner, &v.plan.station))
+        .collect();
+    let items = crate::followups::queue(
+        ws,
+        actor,
+        &crate::followups::Queue {
+            kind: Some(dspdesk_core::followups::Kind::ActionItem),
+            per_page: 1000,
+            ..Default::default()
+        },
+        now,
+    )
+    .await?;
+    let items: Vec<_> = items
+        .rows
+        .into_iter()
+        .filter(|f| keep.partner(&f.partner))
+        .filter(|f| keep.scope.station.as_deref().is_none_or(|s| s == f.station))
+        .collect();
+    let narrowed = scope != ReportScope::default();
+    let by: &[ProfitBy] = if narrowed {
+        &[
+            ProfitBy::Partner,
+            ProfitBy::Station,
+            ProfitBy::Block,
+            ProfitBy::Mot,
+        ]
+    } else {
+        &[ProfitBy::Block, ProfitBy::Mot]
+    };
+    let (_, lines) = crate::profit::profit_week(ws, actor, Some(w), by).await?;
+    let lines: Vec<_> = lines
+        .into_iter()
+        .filter(|l| {
+            !narrowed
+                || keep.pair(
+                    l.partner.as_deref().unwrap_or(""),
+                    l.station.as_deref().unwrap_or(""),
+                )
+        })
+        .collect();
+    let (_, _, pairs) = crate::cod::pairs_week(ws, actor, Some(w)).await?;
+    let pairs: Vec<_> = pairs
+        .into_iter()
+        .filter(|p| keep.pair(&p.partner, &p.station))
+        .collect();
+    let mut ev = crate::ev::weeks_table(
+        &crate::ev::weekly(ws, actor, w.monday(), w.sunday())
+            .await?
+            .into_iter()
+            .filter(|x| keep.partner_at(&model, &x.partner))
+            .collect::<Vec<_>>(),
+    );
+    ev.rows
+        .sort_by(|a, b| a[0].export_text().cmp(&b[0].export_text()));
+    let mut vas = crate::vas::table(&crate::vas::adoption(ws, actor, w.monday(), last).await?);
+    retain_partners(&mut vas, |p| keep.partner_at(&model, p));
+    let so_far = model
+        .so_far(w)
+        .map(|(a, b)| format!(" (so far: {a} to {b})"))
+        .unwrap_or_default();
+    let cfg = &r.config;
+    let sections = vec![
+        Section {
+            id: "ranking",
+            title: format!("Health ranking, {w}{so_far}"),
+            note: "Every partner's score, tier and rank, with its change from the week before."
+                .into(),
+            table: ranking,
+            show: vec![
+                "rank",
+                "partner",
+                "coach",
+                "tier",
+                "tier_before",
+                "score",
+                "score_change",
+                "dot_pct",
+                "dot_change",
+                "nl_dpmo",
+                "cod_shortfall_pct",
+                "goal_p50_met_pct",
+            ],
+        },
+        Section {
+            id: "bottom",
+            title: format!("Bottom {}% this week", cfg.bottom.share_pct),
+            note: "The components that cost each the most points against their targets.".into(),
+            table: Table {
+                columns: vec!["partner", "score", "tier", "reason"],
+                rows: bottom_rows,
+            },
+            show: vec!["partner", "score", "tier", "reason"],
+        },
+        Section {
+            id: "consistently_bottom",
+            title: "Consistently bottom".into(),
+            note: format!(
+                "In the bottom {}% in at least {} of the last {} weeks.",
+                cfg.bottom.share_pct, cfg.bottom.weeks, cfg.bottom.of_last
+            ),
+            table: consistently,
+            show: vec![
+                "partner",
+                "weeks_in_bottom",
+                "of_last",
+                "latest_score",
+                "reason",
+            ],
+        },
+        Section {
+            id: "plans",
+            title: "Improvement plans".into(),
+            note: "Every plan in scope with what the data says of it.".into(),
+            table: crate::plans::plans_table(&plans),
+            show: vec![],
+        },
+        Section {
+            id: "action_items",
+            title: "Action items open".into(),
+            note: "Open action items; the time left is negative when overdue.".into(),
+            table: crate::followups::queue_table(&items, now),
+            show: vec![],
+        },
+        Section {
+            id: "profit",
+            title: format!("Profitability by block and MOT, {w}"),
+            note: "Payout, cost, profit and margin of the week's routes.".into(),
+            table: crate::profit::profit_table(&lines),
+            show: vec![],
+        },
+        Section {
+            id: "cod",
+            title: format!("COD ledger, {w}"),
+            note: "What each partner owes at a station at the week's end, overdue first.".into(),
+            table: pair_table(&pairs),
+            show: vec![
+                "partner",
+                "station",
+                "owed",
+                "overdue_since",
+                "cod_due",
+                "remitted",
+            ],
+        },
+        Section {
+            id: "ev",
+            title: format!("EV share of routes, {w}"),
+            note: "Routes run with an electric vehicle.".into(),
+            table: ev,
+            show: vec![],
+        },
+        Section {
+            id: "vas",
+            title: format!("VAS adoption, {} to {last}", w.monday()),
+            note: "Each partner's value-added services against the network.".into(),
+            table: vas,
+            show: vec![],
+        },
+        Section {
+            id: "launches",
+            title: "Launches: go / no-go".into(),
+            note: "Launches not green: red when mandatory items are open near the target.".into(),
+            table: launches_table(ws, &keep, now).await?,
+            show: vec![
+                "partner",
+                "station",
+                "colour",
+                "target_date",
+                "days_left",
+                "mandatory_open",
+            ],
+        },
+    ];
+    // A section that names no columns shows them all.
+    let sections = sections
+        .into_iter()
+        .map(|mut s| {
+            if s.show.is_empty() {
+                s.show = s.table.columns.clone();
+            }
+            s
+        })
+        .collect();
+    Ok(Report {
+        kind: "weekly",
+        date: last,
+        week: Some(w),
         scope,
         sections,
     })

@@ -74,6 +74,49 @@ async fn the_daily_report_shows_each_role_its_own_and_downloads_as_a_workbook() 
         .await
         .unwrap();
     assert_eq!(other.status(), StatusCode::NOT_FOUND);
+    // The weekly pack: every section; a partner's holds its rank among anonymous peers.
+    let pack = text(&program, format!("{}/reports/weekly", app.base)).await;
+    assert!(pack.contains("Weekly review pack, 2026-W47"), "{pack}");
+    for id in [
+        "ranking",
+        "bottom",
+        "consistently_bottom",
+        "plans",
+        "action_items",
+        "profit",
+        "cod",
+        "ev",
+        "vas",
+        "launches",
+    ] {
+        assert!(pack.contains(&format!("<section id=\"{id}\">")), "{id}");
+    }
+    let theirs = text(&partner, format!("{}/reports/weekly", app.base)).await;
+    assert!(
+        theirs.contains("SWFT") && !theirs.contains("ZIPX"),
+        "{theirs}"
+    );
+    assert!(
+        theirs.contains("(another partner)"),
+        "its rank among anonymous peers"
+    );
+    assert!(
+        !theirs.contains("/partners/(another"),
+        "an anonymous row links nowhere"
+    );
+    let api = json(
+        &partner,
+        format!("{}/api/v1/reports/weekly?week=2026-W47", app.base),
+    )
+    .await;
+    assert_eq!(api["week"], "2026-W47");
+    assert!(!api.to_string().contains("ZIPX"));
+    let bad = program
+        .get(format!("{}/reports/weekly?week=47", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
     drop(app);
     t.finish().await;
 }

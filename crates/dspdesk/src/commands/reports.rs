@@ -5,7 +5,7 @@ use super::cases::Clock;
 use super::{open, operator, print_csv};
 use crate::Cli;
 use clap::{Args, Subcommand, ValueEnum};
-use dspdesk_app::reports::{ReportScope, daily};
+use dspdesk_app::reports::{ReportScope, daily, weekly};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -27,13 +27,26 @@ pub enum ReportCommand {
         after_help = "Examples:\n  dspdesk report daily\n  dspdesk report daily --date 2026-11-22 --station BOM1\n  dspdesk report daily --user swft --format json\n  dspdesk report daily --coach asha --format xlsx --out daily.xlsx"
     )]
     Daily(DailyArgs),
+    /// The weekly review pack: ranking with change, bottom and consistently bottom with
+    /// reasons, plans, action items, profitability, COD, EV, VAS, launches.
+    #[command(
+        after_help = "Examples:\n  dspdesk report weekly\n  dspdesk report weekly --week 2026-W47 --format xlsx --out pack.xlsx\n  dspdesk report weekly --user swft --format json"
+    )]
+    Weekly(WeeklyArgs),
 }
 
 #[derive(Args, Debug)]
-pub struct DailyArgs {
-    /// The day (default: the last day with data).
-    #[arg(long, value_parser = super::day)]
-    pub date: Option<chrono::NaiveDate>,
+pub struct WeeklyArgs {
+    /// The ISO week (default: the last complete one).
+    #[arg(long, value_parser = dspdesk_core::IsoWeek::parse)]
+    pub week: Option<dspdesk_core::IsoWeek>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// What every report takes: its narrowing, the reader, the format and the clock.
+#[derive(Args, Debug)]
+pub struct Common {
     #[arg(long)]
     pub station: Option<String>,
     /// A coach's portfolio (their user name).
@@ -53,8 +66,20 @@ pub struct DailyArgs {
     pub clock: Clock,
 }
 
+#[derive(Args, Debug)]
+pub struct DailyArgs {
+    /// The day (default: the last day with data).
+    #[arg(long, value_parser = super::day)]
+    pub date: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
 pub async fn run(cli: &Cli, cmd: &ReportCommand) -> anyhow::Result<ExitCode> {
-    let ReportCommand::Daily(args) = cmd;
+    let args = match cmd {
+        ReportCommand::Daily(a) => &a.common,
+        ReportCommand::Weekly(a) => &a.common,
+    };
     let ws = open(cli).await?;
     let actor = match &args.user {
         Some(name) => match ws.store.user_by_name(name).await? {
@@ -68,7 +93,10 @@ pub async fn run(cli: &Cli, cmd: &ReportCommand) -> anyhow::Result<ExitCode> {
         coach: args.coach.clone(),
         partner: args.partner.clone(),
     };
-    let r = daily(&ws, &actor, args.date, scope, args.clock.now()).await?;
+    let r = match cmd {
+        ReportCommand::Daily(a) => daily(&ws, &actor, a.date, scope, args.clock.now()).await?,
+        ReportCommand::Weekly(a) => weekly(&ws, &actor, a.week, scope, args.clock.now()).await?,
+    };
     let write = |bytes: &[u8]| -> anyhow::Result<()> {
         match &args.out {
             Some(p) => std::fs::write(p, bytes)
@@ -86,7 +114,7 @@ pub async fn run(cli: &Cli, cmd: &ReportCommand) -> anyhow::Result<ExitCode> {
         }
         ReportFormat::Xlsx => {
             let Some(out) = &args.out else {
-                anyhow::bail!("--format xlsx writes a file: give it with --out daily.xlsx");
+                anyhow::bail!("--format xlsx writes a file: give it with --out report.xlsx");
             };
             write(&r.workbook()?)?;
             outln!("wrote {} ({} sheets)", out.display(), r.sections.len());
@@ -98,7 +126,10 @@ pub async fn run(cli: &Cli, cmd: &ReportCommand) -> anyhow::Result<ExitCode> {
             }
         }
         ReportFormat::Text => {
-            outln!("Daily report, {} — {}", r.date, r.scope.words());
+            match r.week {
+                Some(w) => outln!("Weekly review pack, {w} — {}", r.scope.words()),
+                None => outln!("Daily report, {} — {}", r.date, r.scope.words()),
+            }
             for s in &r.sections {
                 outln!("\n{} ({} lines)", s.title, s.table.rows.len());
                 for row in &s.table.rows {

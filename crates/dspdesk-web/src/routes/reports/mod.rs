@@ -12,12 +12,19 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use dspdesk_app::reports::{Daily, ReportScope, daily};
+use dspdesk_app::reports::{Report, ReportScope, daily, weekly};
 use dspdesk_core::table::Cell;
 
 pub fn routes() -> Vec<Route> {
     vec![
         Route::page("/reports/daily", get(page)),
+        Route::page("/reports/weekly", get(weekly_page)),
+        Route::api(
+            "/api/v1/reports/weekly",
+            get(weekly_api),
+            "The weekly review pack for an ISO week (default: the last complete one) within the caller's scope, narrowed by station, coach or partner: the ranking with tiers and change, the bottom and consistently-bottom partners with their reasons, improvement plans, open action items, profitability by block and MOT, the COD ledger, EV share, VAS adoption, launches not green. Partner users get every rank with the other partners withheld.",
+            &[super::Query::Week, super::Query::Report],
+        ),
         Route::api(
             "/api/v1/reports/daily",
             get(api),
@@ -39,6 +46,9 @@ pub struct ReportQuery {
     partner: String,
     /// `xlsx`: the workbook.
     download: Option<String>,
+    /// The pack's week.
+    #[serde(default)]
+    week: String,
 }
 
 impl ReportQuery {
@@ -48,6 +58,15 @@ impl ReportQuery {
             d => dspdesk_core::time::parse_day(d)
                 .map(Some)
                 .map_err(|e| format!("date={d:?}: {e}")),
+        }
+    }
+
+    fn week(&self) -> Result<Option<dspdesk_core::IsoWeek>, String> {
+        match self.week.trim() {
+            "" => Ok(None),
+            w => dspdesk_core::IsoWeek::parse(w)
+                .map(Some)
+                .map_err(|e| format!("week={w:?}: {e}")),
         }
     }
 
@@ -66,6 +85,9 @@ impl ReportQuery {
 struct DailyPage {
     c: Chrome,
     title: String,
+    /// `daily` or `weekly`: which form the page shows.
+    kind: &'static str,
+    week: String,
     scope: String,
     date: String,
     station: String,
@@ -76,14 +98,16 @@ struct DailyPage {
     grids: Vec<Grid>,
 }
 
-fn grids(r: &Daily) -> Vec<Grid> {
+fn grids(r: &Report) -> Vec<Grid> {
     r.sections
         .iter()
         .map(|s| {
             let link = |col: &str, row: &[Cell]| match col {
                 "partner" => {
                     let p = s.table.text_of(row, "partner");
-                    (!p.is_empty()).then(|| format!("/partners/{}/scorecard", segment(&p)))
+                    // An anonymous peer of a partner's ranking links nowhere.
+                    (!p.is_empty() && !p.starts_with('('))
+                        .then(|| format!("/partners/{}/scorecard", segment(&p)))
                 }
                 "id" if s.id == "cases" => {
                     Some(format!("/followups/{}", s.table.text_of(row, "id")))
@@ -121,6 +145,37 @@ fn grids(r: &Daily) -> Vec<Grid> {
 pub async fn page(State(s): State<AppState>, u: User, Query(q): Query<ReportQuery>) -> PageResult {
     let date = q.date().map_err(PageError::bad_request)?;
     let r = daily(&s.ws, &u.actor, date, q.scope(), chrono::Utc::now()).await?;
+    show(&s, &u, &q, &r).await
+}
+
+pub async fn weekly_page(
+    State(s): State<AppState>,
+    u: User,
+    Query(q): Query<ReportQuery>,
+) -> PageResult {
+    let week = q.week().map_err(PageError::bad_request)?;
+    let r = weekly(&s.ws, &u.actor, week, q.scope(), chrono::Utc::now()).await?;
+    show(&s, &u, &q, &r).await
+}
+
+pub async fn weekly_api(
+    State(s): State<AppState>,
+    ApiUser(u): ApiUser,
+    Query(q): Query<ReportQuery>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let week = q
+        .week()
+        .map_err(|m| ApiError::new(axum::http::StatusCode::BAD_REQUEST, m))?;
+    let r = weekly(&s.ws, &u.actor, week, q.scope(), chrono::Utc::now()).await?;
+    Ok(Json(r.to_json()))
+}
+
+/// A report as a page, or its workbook.
+async fn show(s: &AppState, u: &User, q: &ReportQuery, r: &Report) -> PageResult {
+    let name = match r.week {
+        Some(w) => format!("weekly-{w}"),
+        None => format!("daily-{}", r.date),
+    };
     if q.download.as_deref() == Some("xlsx") {
         let bytes = r.workbook()?;
         return Ok((
@@ -131,7 +186,7 @@ pub async fn page(State(s): State<AppState>, u: User, Query(q): Query<ReportQuer
                 ),
                 (
                     header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"daily-{}.xlsx\"", r.date),
+                    format!("attachment; filename=\"{name}.xlsx\""),
                 ),
             ],
             bytes,
@@ -139,24 +194,32 @@ pub async fn page(State(s): State<AppState>, u: User, Query(q): Query<ReportQuer
             .into_response());
     }
     let mut page = DailyPage {
-        c: chrome(&u, "reports"),
-        title: format!("Daily report, {}", r.date.format("%A %-d %b %Y")),
+        c: chrome(u, "reports"),
+        kind: r.kind,
+        week: r.week.map(|w| w.to_string()).unwrap_or_default(),
+        title: match r.week {
+            Some(w) => format!("Weekly review pack, {w}"),
+            None => format!("Daily report, {}", r.date.format("%A %-d %b %Y")),
+        },
         scope: r.scope.words(),
         date: r.date.to_string(),
         station: q.station.trim().to_owned(),
         coach: q.coach.trim().to_owned(),
         partner: q.partner.trim().to_owned(),
         keep: format!(
-            "?date={}&station={}&coach={}&partner={}",
-            r.date,
+            "?{}&station={}&coach={}&partner={}",
+            match r.week {
+                Some(w) => format!("week={w}"),
+                None => format!("date={}", r.date),
+            },
             segment(q.station.trim()),
             segment(q.coach.trim()),
             segment(q.partner.trim())
         ),
-        grids: grids(&r),
+        grids: grids(r),
     };
     // Names under codes, as on every screen.
-    let mut holder = crate::shared::grid::GridPage::new(chrome(&u, "reports"), "", "", None);
+    let mut holder = crate::shared::grid::GridPage::new(chrome(u, "reports"), "", "", None);
     holder.grids = std::mem::take(&mut page.grids);
     holder.name_partners(&dspdesk_app::partners::names(&s.ws).await?);
     holder.name_stations(&dspdesk_app::network::station_names(&s.ws).await?);
