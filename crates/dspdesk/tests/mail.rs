@@ -215,3 +215,80 @@ fn an_email_survives_a_failed_send_and_goes_out_once_on_the_next_try() {
         none.stdout
     );
 }
+
+/// A report by e-mail: the headline in the message, the workbook attached; a partner
+/// user's pack names no other partner.
+#[test]
+fn a_report_goes_by_email_with_its_workbook_and_a_partner_reads_only_its_own() {
+    let Some(py) = python() else {
+        return;
+    };
+    let env = Env::new();
+    let sim = env.simulated(2, 4, 14, &["deliveries", "remittances"]);
+    let partners = Env::partners_of(&sim);
+    let own = partners.iter().next().unwrap().clone();
+    env.run_with(
+        &["users", "add", "p1", "--role", "partner", "--partner", &own],
+        &[("DSPDESK_PASSWORD", "pw-pw-pw-pw-pw")],
+    )
+    .ok();
+    let smtp = Smtp::start(&py, env.dir.path());
+    let url = format!("smtp://127.0.0.1:{}", smtp.port);
+    let now = "2026-09-21T03:00:00Z";
+    env.run(&[
+        "report",
+        "daily",
+        "--email",
+        "lead@example.com",
+        "--smtp-url",
+        &url,
+        "--now",
+        now,
+    ])
+    .ok();
+    env.run(&[
+        "report",
+        "weekly",
+        "--user",
+        "p1",
+        "--email",
+        "p1@example.com",
+        "--smtp-url",
+        &url,
+        "--now",
+        now,
+    ])
+    .ok();
+    let messages = smtp.messages();
+    assert_eq!(messages.len(), 2, "one message per report");
+    // The readable parts, quoted-printable soft breaks joined; the workbook after.
+    let readable = |m: &str| -> String {
+        m.split("Content-Disposition: attachment")
+            .next()
+            .unwrap()
+            .replace("=\r\n", "")
+            .replace("=\n", "")
+    };
+    let daily = messages
+        .iter()
+        .find(|m| m.contains("Subject: Daily report, 2026-09-20"))
+        .expect("the daily report");
+    assert!(daily.contains("To: lead@example.com"));
+    assert!(
+        daily.contains("filename=\"daily-2026-09-20.xlsx\""),
+        "the workbook is attached"
+    );
+    assert!(
+        readable(daily).contains("Dispatched"),
+        "the headline is in the message"
+    );
+    let pack = messages
+        .iter()
+        .find(|m| m.contains("Subject: Weekly review pack, 2026-W38"))
+        .expect("the partner's pack");
+    let text = readable(pack);
+    assert!(text.contains(&own), "its own code is there to read");
+    for other in partners.iter().filter(|p| **p != own) {
+        assert!(!text.contains(other.as_str()), "the pack names {other}");
+    }
+}

@@ -7,7 +7,6 @@ mod common;
 
 use common::Env;
 use serde_json::Value;
-use std::collections::BTreeSet;
 
 #[test]
 fn the_daily_report_agrees_with_the_export_and_keeps_each_partner_to_itself() {
@@ -71,19 +70,7 @@ fn the_daily_report_agrees_with_the_export_and_keeps_each_partner_to_itself() {
     );
 
     // Every partner's report names no other partner.
-    let csv = std::fs::read_to_string(sim.join("deliveries.csv")).unwrap();
-    let col = csv
-        .lines()
-        .next()
-        .unwrap()
-        .split(',')
-        .position(|c| c == "partner")
-        .unwrap();
-    let partners: BTreeSet<String> = csv
-        .lines()
-        .skip(1)
-        .filter_map(|l| l.split(',').nth(col).map(str::to_owned))
-        .collect();
+    let partners = Env::partners_of(&sim);
     assert!(partners.len() >= 4, "{partners:?}");
     for p in &partners {
         let mine = report(&["--partner", p]).to_string();

@@ -54,18 +54,60 @@ impl Mailer {
         })
     }
 
+    /// An HTML message with its plain-text twin and one file attached.
+    pub async fn send_with_file(
+        &self,
+        to: &str,
+        subject: &str,
+        text: &str,
+        html: &str,
+        file: (&str, &str, Vec<u8>),
+    ) -> Result<(), MailerError> {
+        use lettre::message::header::{ContentTransferEncoding, ContentType};
+        use lettre::message::{Attachment, MultiPart, SinglePart};
+        // Quoted-printable: readable in the raw message, whatever the text holds.
+        let part = |kind: ContentType, body: &str| {
+            SinglePart::builder()
+                .header(kind)
+                .header(ContentTransferEncoding::QuotedPrintable)
+                .body(body.to_owned())
+        };
+        let to = parse_address(to).ok_or_else(|| MailerError::To(to.into()))?;
+        let (name, mime, bytes) = file;
+        let kind = ContentType::parse(mime).map_err(|e| MailerError::Build(e.to_string()))?;
+        let msg = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            .multipart(
+                MultiPart::mixed()
+                    .multipart(
+                        MultiPart::alternative()
+                            .singlepart(part(ContentType::TEXT_PLAIN, text))
+                            .singlepart(part(ContentType::TEXT_HTML, html)),
+                    )
+                    .singlepart(Attachment::new(name.to_owned()).body(bytes, kind)),
+            );
+        self.deliver(msg).await
+    }
+
+    /// Hands a built message to the SMTP server.
+    async fn deliver(&self, msg: Result<Message, lettre::error::Error>) -> Result<(), MailerError> {
+        let msg = msg.map_err(|e| MailerError::Build(e.to_string()))?;
+        self.transport
+            .send(msg)
+            .await
+            .map_err(|e| MailerError::Send(e.to_string()))?;
+        Ok(())
+    }
+
     pub async fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), MailerError> {
         let to = parse_address(to).ok_or_else(|| MailerError::To(to.into()))?;
         let msg = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(subject)
-            .body(body.to_owned())
-            .map_err(|e| MailerError::Build(e.to_string()))?;
-        self.transport
-            .send(msg)
-            .await
-            .map_err(|e| MailerError::Send(e.to_string()))?;
-        Ok(())
+            .body(body.to_owned());
+        self.deliver(msg).await
     }
 }

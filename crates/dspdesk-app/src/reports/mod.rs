@@ -111,11 +111,107 @@ impl Report {
         })
     }
 
+    /// The e-mail's subject: "Daily report, 2026-11-22 (station BOM1)".
+    pub fn subject(&self) -> String {
+        let what = match self.week {
+            Some(w) => format!("Weekly review pack, {w}"),
+            None => format!("Daily report, {}", self.date),
+        };
+        if self.scope == ReportScope::default() {
+            what
+        } else {
+            format!("{what} ({})", self.scope.words())
+        }
+    }
+
+    /// The file name of its workbook.
+    pub fn file_name(&self) -> String {
+        match self.week {
+            Some(w) => format!("weekly-{w}.xlsx"),
+            None => format!("daily-{}.xlsx", self.date),
+        }
+    }
+
+    /// The e-mail's body: the first section whole (the headline, or the ranking) and a
+    /// line per other section with how many lines it holds; the workbook has the rest.
+    /// As (plain text, HTML).
+    pub fn email(&self) -> (String, String) {
+        let esc = |s: &str| {
+            s.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+        };
+        let mut text = format!("{}\n\n", self.subject());
+        let mut html = format!(
+            "<html><body style=\"font-family:sans-serif\"><h2>{}</h2>",
+            esc(&self.subject())
+        );
+        if let Some(first) = self.sections.first() {
+            let cols: Vec<usize> = first
+                .show
+                .iter()
+                .filter_map(|c| first.table.column(c))
+                .take(8)
+                .collect();
+            html.push_str(&format!("<h3>{}</h3><table border=\"1\" cellpadding=\"4\" style=\"border-collapse:collapse\"><tr>", esc(&first.title)));
+            for &i in &cols {
+                html.push_str(&format!(
+                    "<th>{}</th>",
+                    esc(&dspdesk_core::metric::label(first.table.columns[i]))
+                ));
+            }
+            html.push_str("</tr>");
+            text.push_str(&format!("{}\n", first.title));
+            for row in first.table.rows.iter().take(40) {
+                let cells: Vec<String> = cols
+                    .iter()
+                    .map(|&i| cell_words(first.table.columns[i], &row[i]))
+                    .collect();
+                text.push_str(&format!("  {}\n", cells.join(" · ")));
+                html.push_str("<tr>");
+                for (k, c) in cells.iter().enumerate() {
+                    let align = if k == 0 { "left" } else { "right" };
+                    html.push_str(&format!("<td style=\"text-align:{align}\">{}</td>", esc(c)));
+                }
+                html.push_str("</tr>");
+            }
+            html.push_str("</table>");
+        }
+        html.push_str("<ul>");
+        text.push('\n');
+        for s in self.sections.iter().skip(1) {
+            let line = format!("{}: {} lines", s.title, s.table.rows.len());
+            html.push_str(&format!("<li>{}</li>", esc(&line)));
+            text.push_str(&format!("{line}\n"));
+        }
+        let tail = format!(
+            "Every section is in the attached workbook, {}.",
+            self.file_name()
+        );
+        html.push_str(&format!("</ul><p>{}</p></body></html>", esc(&tail)));
+        text.push_str(&format!("\n{tail}\n"));
+        (text, html)
+    }
+
     /// The report as a workbook: one sheet per section.
     pub fn workbook(&self) -> Result<Vec<u8>, AppError> {
         let sheets: Vec<(&str, &Table)> = self.sections.iter().map(|s| (s.id, &s.table)).collect();
         crate::shared::table::workbook(&sheets)
             .map_err(|e| AppError::Internal(format!("writing the workbook failed: {e}")))
+    }
+}
+
+/// A cell as an e-mail shows it: a metric's label, money and percentages as people
+/// read them.
+fn cell_words(column: &str, c: &Cell) -> String {
+    use dspdesk_core::display;
+    match c {
+        Cell::Text(t) if column == "metric" => dspdesk_core::metric::label(t),
+        Cell::Money(Some(d)) => display::money(*d),
+        Cell::Int(i) => display::count(*i),
+        Cell::Num(Some(x)) => display::one_decimal(*x),
+        other => other.display(),
     }
 }
 

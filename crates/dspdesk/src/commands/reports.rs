@@ -62,6 +62,12 @@ pub struct Common {
     /// Where to write (required for xlsx).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// E-mail it to these addresses (the headline in the message, the workbook
+    /// attached) through --smtp-url.
+    #[arg(long, value_delimiter = ',')]
+    pub email: Vec<String>,
+    #[command(flatten)]
+    pub mail: super::cases::MailArgs,
     #[command(flatten)]
     pub clock: Clock,
 }
@@ -108,6 +114,32 @@ pub async fn run(cli: &Cli, cmd: &ReportCommand) -> anyhow::Result<ExitCode> {
             }
         }
     };
+    if !args.email.is_empty() {
+        let Some(mailer) = args.mail.mailer()? else {
+            anyhow::bail!("--email needs an SMTP server: give --smtp-url or DSPDESK_SMTP_URL");
+        };
+        let (text, html) = r.email();
+        let book = r.workbook()?;
+        for to in &args.email {
+            mailer
+                .send_with_file(
+                    to.trim(),
+                    &r.subject(),
+                    &text,
+                    &html,
+                    (
+                        &r.file_name(),
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        book.clone(),
+                    ),
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("e-mail to {to}: {e}"))?;
+            outln!("sent {:?} to {to}", r.subject());
+        }
+        ws.close().await;
+        return Ok(ExitCode::SUCCESS);
+    }
     match args.format {
         ReportFormat::Json => {
             write(format!("{}\n", serde_json::to_string_pretty(&r.to_json())?).as_bytes())?

@@ -143,6 +143,23 @@ impl Env {
         sim
     }
 
+    /// The partner codes of a simulated `deliveries.csv` in `sim`.
+    #[allow(dead_code)]
+    pub fn partners_of(sim: &std::path::Path) -> std::collections::BTreeSet<String> {
+        let csv = std::fs::read_to_string(sim.join("deliveries.csv")).unwrap();
+        let col = csv
+            .lines()
+            .next()
+            .unwrap()
+            .split(',')
+            .position(|c| c == "partner")
+            .unwrap();
+        csv.lines()
+            .skip(1)
+            .filter_map(|l| l.split(',').nth(col).map(str::to_owned))
+            .collect()
+    }
+
     pub fn write(&self, name: &str, text: &str) -> PathBuf {
         let p = self.path(name);
         std::fs::write(&p, text).expect("write");
