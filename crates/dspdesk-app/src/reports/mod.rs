@@ -219,6 +219,8 @@ fn cell_words(column: &str, c: &Cell) -> String {
 struct Keep {
     actor: Actor,
     scope: ReportScope,
+    /// The partners the caller may see (a station manager: those at its stations).
+    seen: BTreeSet<String>,
     /// The coach's portfolio when one is asked for.
     portfolio: Option<BTreeSet<String>>,
 }
@@ -251,12 +253,17 @@ impl Keep {
         Ok(Keep {
             actor: actor.clone(),
             scope: scope.clone(),
+            seen: model
+                .partners()
+                .filter(|p| model.sees_partner(&actor.scope, p))
+                .cloned()
+                .collect(),
             portfolio,
         })
     }
 
     fn partner(&self, p: &str) -> bool {
-        self.actor.scope.allows_partner(p)
+        self.seen.contains(p)
             && self.scope.partner.as_deref().is_none_or(|x| x == p)
             && self.portfolio.as_ref().is_none_or(|k| k.contains(p))
     }

@@ -120,3 +120,38 @@ async fn the_daily_report_shows_each_role_its_own_and_downloads_as_a_workbook() 
     drop(app);
     t.finish().await;
 }
+
+/// A station manager's report holds the partners at its stations only: a partner
+/// defaulting elsewhere is not on its list.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_station_managers_report_names_only_the_partners_at_its_stations() {
+    let t = TestStore::sqlite().await;
+    // SWFT (at DEL4 only) is late every day: it defaults, network-wide.
+    let rows: String = crate::common::rows(10)
+        .lines()
+        .map(|l| {
+            if l.contains(",DEL4,SWFT,") {
+                l.replace("T20:00:00", "T23:00:00")
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let app = spawn_with(&t, &format!("{rows}\n")).await;
+    let program = logged_in(&app, "program").await;
+    let all = json(&program, format!("{}/api/v1/reports/daily", app.base)).await;
+    let defaulting = all["sections"][1]["rows"].to_string();
+    assert!(defaulting.contains("SWFT"), "SWFT defaults: {defaulting}");
+    let station = logged_in(&app, "station").await;
+    let theirs = json(&station, format!("{}/api/v1/reports/daily", app.base)).await;
+    assert!(!theirs.to_string().contains("SWFT"), "{theirs}");
+    assert!(
+        theirs.to_string().contains("ZIPX"),
+        "its own station's partner"
+    );
+    let pack = text(&station, format!("{}/reports/weekly", app.base)).await;
+    assert!(!pack.contains("SWFT"), "{pack}");
+    drop(app);
+    t.finish().await;
+}
