@@ -10,8 +10,8 @@ mod tests;
 
 pub use explain::{ComponentChange, Effect, Explanation};
 pub use ranking::{
-    COMPARISON_COLUMNS, Choices, Ranking, RankingFilter, Scorecard, bottom_table, defaulting_table,
-    ranking, ranking_filtered, scorecard, scores_table, unusual_table,
+    COMPARISON_COLUMNS, Choices, Ranking, RankingFilter, Scorecard, bottom_table, choices,
+    defaulting_table, ranking, ranking_filtered, scorecard, scores_table, unusual_table,
 };
 pub use rescore::{ScoreReport, runs, score_week};
 

@@ -36,8 +36,6 @@ pub struct Ranking {
     pub so_far: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
     /// What the ranking is narrowed to (ranks stay the network's).
     pub filter: RankingFilter,
-    /// The values the filters offer: the week's stations, the coaches, the MOTs run.
-    pub choices: Choices,
     /// How many partners the caller sees before the filter.
     pub unfiltered: usize,
 }
@@ -159,6 +157,7 @@ fn add_comparisons(
     anonymous: &dyn Fn(&str) -> bool,
 ) {
     let p = table.column("partner").unwrap_or(1);
+    let (sc, dt) = (table.column("score"), table.column("dot_pct"));
     table.columns.extend(COMPARISON_COLUMNS);
     for row in &mut table.rows {
         let code = row[p].export_text();
@@ -169,11 +168,11 @@ fn add_comparisons(
             ));
             continue;
         }
-        let now = |c: &str| row[table.columns.iter().position(|x| *x == c).unwrap_or(0)].clone();
-        let (score, dot) = match (now("score"), now("dot_pct")) {
-            (Cell::Num(a), Cell::Num(b)) => (a, b),
-            _ => (None, None),
+        let num = |i: Option<usize>| match i.map(|i| &row[i]) {
+            Some(Cell::Num(v)) => *v,
+            _ => None,
         };
+        let (score, dot) = (num(sc), num(dt));
         let was = before.partner(&code);
         // Scores and ratios are shown to one decimal: so is their change.
         let diff =
@@ -239,6 +238,44 @@ async fn passing(
     Ok(Some(keep))
 }
 
+/// The values the ranking's filters offer the caller in week `w`: the stations it
+/// sees with scores that week, the coaches, the modes of transport run. None for a
+/// partner user (its filters narrow nothing). Only the page needs them.
+pub async fn choices(ws: &Workspace, actor: &Actor, w: IsoWeek) -> Result<Choices, AppError> {
+    if actor.role.may(Action::RankAmongAnonymousPeers) {
+        return Ok(Choices::default());
+    }
+    let model = Model::load(ws).await?;
+    let stations: BTreeSet<String> = model
+        .week(w)
+        .pairs
+        .iter()
+        .filter_map(|r| {
+            r.station
+                .clone()
+                .filter(|st| actor.scope.allows(&r.partner, st))
+        })
+        .collect();
+    let coaches: BTreeSet<String> = crate::partners::coaches(ws)
+        .await?
+        .into_values()
+        .flatten()
+        .collect();
+    let mots: BTreeSet<String> = ws
+        .store
+        .blocks_in_scope(w.monday(), w.sunday(), &actor.scope)
+        .await?
+        .into_iter()
+        .map(|b| b.mot)
+        .filter(|m| !m.is_empty())
+        .collect();
+    Ok(Choices {
+        stations: stations.into_iter().collect(),
+        coaches: coaches.into_iter().collect(),
+        mots: mots.into_iter().collect(),
+    })
+}
+
 /// The ranking of a week (default: the last complete one) for the caller, every
 /// partner of the network; [`ranking_filtered`] narrows it.
 pub async fn ranking(
@@ -272,7 +309,6 @@ pub async fn ranking_filtered(
             bottom: None,
             so_far: None,
             filter,
-            choices: Choices::default(),
             unfiltered: 0,
         });
     };
@@ -298,46 +334,6 @@ pub async fn ranking_filtered(
     add_comparisons(&mut scores, &before, &names, &coaches, &|code: &str| {
         peers && !actor.scope.allows_partner(code)
     });
-    let sees_pair = |p: &str, st: &str| actor.scope.allows(p, st);
-    let mut stations: Vec<String> = scored
-        .pairs
-        .iter()
-        .filter_map(|r| {
-            r.station
-                .as_deref()
-                .filter(|st| sees_pair(&r.partner, st))
-                .map(str::to_owned)
-        })
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    if peers {
-        stations.clear();
-    }
-    let mut coach_names: Vec<String> = if peers {
-        Vec::new()
-    } else {
-        coaches.values().flatten().cloned().collect()
-    };
-    coach_names.sort();
-    coach_names.dedup();
-    let choices = Choices {
-        stations,
-        coaches: coach_names,
-        mots: if peers {
-            Vec::new()
-        } else {
-            ws.store
-                .blocks_in_scope(w.monday(), w.sunday(), &actor.scope)
-                .await?
-                .into_iter()
-                .map(|b| b.mot)
-                .filter(|m| !m.is_empty())
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect()
-        },
-    };
     let defaulting = model
         .last
         .map(|last| model.defaulting(last.min(w.sunday())))
@@ -375,7 +371,6 @@ pub async fn ranking_filtered(
         }),
         so_far: model.so_far(w),
         filter,
-        choices,
         unfiltered: scored
             .partners
             .iter()

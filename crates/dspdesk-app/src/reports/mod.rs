@@ -88,10 +88,29 @@ pub struct Report {
     pub sections: Vec<Section>,
 }
 
-/// The daily report.
-pub type Daily = Report;
-
 impl Report {
+    /// A report of its sections; a section that names no columns shows them all.
+    fn assemble(
+        kind: &'static str,
+        date: NaiveDate,
+        week: Option<IsoWeek>,
+        scope: ReportScope,
+        mut sections: Vec<Section>,
+    ) -> Report {
+        for s in &mut sections {
+            if s.show.is_empty() {
+                s.show = s.table.columns.clone();
+            }
+        }
+        Report {
+            kind,
+            date,
+            week,
+            scope,
+            sections,
+        }
+    }
+
     pub fn section(&self, id: &str) -> Option<&Section> {
         self.sections.iter().find(|s| s.id == id)
     }
@@ -476,6 +495,18 @@ async fn cases(
     })
 }
 
+/// The launches section of both reports: go / no-go.
+fn launches_section(table: Table) -> Section {
+    Section {
+        id: "launches",
+        title: "Launches not green: go / no-go".into(),
+        note: "Red: the target is near with mandatory items open; amber: within a week.".into(),
+        // Every column but the launch's id.
+        show: table.columns[1..].to_vec(),
+        table,
+    }
+}
+
 /// The launches not green in the report's scope, red first.
 async fn launches_table(
     ws: &Workspace,
@@ -525,7 +556,7 @@ pub async fn daily(
     date: Option<NaiveDate>,
     scope: ReportScope,
     now: DateTime<Utc>,
-) -> Result<Daily, AppError> {
+) -> Result<Report, AppError> {
     let scope = scope.normalised();
     let model = Model::load(ws).await?;
     let date = date
@@ -573,6 +604,12 @@ pub async fn daily(
         .collect();
     let launches = launches_table(ws, &keep, now).await?;
     let weekday = date.format("%A").to_string();
+    // Unusual days carry their partner in the first column.
+    let mut unusual_rows = unusual_table(&unusual);
+    unusual_rows.columns.insert(0, "partner");
+    for (row, u) in unusual_rows.rows.iter_mut().zip(&unusual) {
+        row.insert(0, Cell::text(&u.partner));
+    }
     let sections = vec![
         Section {
             id: "headline",
@@ -611,8 +648,8 @@ pub async fn daily(
             title: "Unusually bad days".into(),
             note: "The partner-stations whose DOT or DCR that day was far below their usual."
                 .into(),
-            table: unusual_table(&unusual),
-            show: vec!["station", "metric", "value", "median"],
+            table: unusual_rows,
+            show: vec!["partner", "station", "metric", "value", "median"],
         },
         Section {
             id: "cod",
@@ -638,39 +675,11 @@ pub async fn daily(
                 columns: vec!["partner", "document", "expires_on", "days_left"],
                 rows: lapsing,
             },
-            show: vec!["partner", "document", "expires_on", "days_left"],
+            show: vec![],
         },
-        Section {
-            id: "launches",
-            title: "Launches not green".into(),
-            note: "Red: the target is near with mandatory items open; amber: within a week.".into(),
-            table: launches,
-            show: vec![
-                "partner",
-                "station",
-                "colour",
-                "target_date",
-                "days_left",
-                "mandatory_open",
-            ],
-        },
+        launches_section(launches),
     ];
-    // Unusual days carry their partner in the first column shown.
-    let mut sections = sections;
-    if let Some(s) = sections.iter_mut().find(|s| s.id == "unusual") {
-        s.table.columns.insert(0, "partner");
-        for (row, u) in s.table.rows.iter_mut().zip(&unusual) {
-            row.insert(0, Cell::text(&u.partner));
-        }
-        s.show.insert(0, "partner");
-    }
-    Ok(Report {
-        kind: "daily",
-        date,
-        week: None,
-        scope,
-        sections,
-    })
+    Ok(Report::assemble("daily", date, None, scope, sections))
 }
 
 /// Keeps the rows of `t` whose partner passes (a table without a partner column is
@@ -870,7 +879,7 @@ pub async fn weekly(
                 columns: vec!["partner", "score", "tier", "reason"],
                 rows: bottom_rows,
             },
-            show: vec!["partner", "score", "tier", "reason"],
+            show: vec![],
         },
         Section {
             id: "consistently_bottom",
@@ -937,36 +946,7 @@ pub async fn weekly(
             table: vas,
             show: vec![],
         },
-        Section {
-            id: "launches",
-            title: "Launches: go / no-go".into(),
-            note: "Launches not green: red when mandatory items are open near the target.".into(),
-            table: launches_table(ws, &keep, now).await?,
-            show: vec![
-                "partner",
-                "station",
-                "colour",
-                "target_date",
-                "days_left",
-                "mandatory_open",
-            ],
-        },
+        launches_section(launches_table(ws, &keep, now).await?),
     ];
-    // A section that names no columns shows them all.
-    let sections = sections
-        .into_iter()
-        .map(|mut s| {
-            if s.show.is_empty() {
-                s.show = s.table.columns.clone();
-            }
-            s
-        })
-        .collect();
-    Ok(Report {
-        kind: "weekly",
-        date: last,
-        week: Some(w),
-        scope,
-        sections,
-    })
+    Ok(Report::assemble("weekly", last, Some(w), scope, sections))
 }

@@ -251,6 +251,27 @@ pub struct FilterForm {
     pub count: String,
 }
 
+/// Each code of column `key` gets its name (from `names`) under it, in every grid that
+/// has the column; a cell with a line under it already keeps it.
+pub fn name_column(
+    grids: &mut [Grid],
+    key: &str,
+    names: &std::collections::HashMap<String, String>,
+) {
+    for g in grids {
+        let Some(i) = g.keys.iter().position(|k| *k == key) else {
+            continue;
+        };
+        for row in &mut g.rows {
+            if row[i].sub.is_empty()
+                && let Some(n) = names.get(&row[i].raw)
+            {
+                row[i].sub = n.clone();
+            }
+        }
+    }
+}
+
 impl GridPage {
     /// Each partner's name under its code, in every grid with a partner column (codes
     /// stay in links and downloads).
@@ -264,18 +285,7 @@ impl GridPage {
     }
 
     fn name_column(&mut self, key: &str, names: &std::collections::HashMap<String, String>) {
-        for g in &mut self.grids {
-            let Some(i) = g.keys.iter().position(|k| *k == key) else {
-                continue;
-            };
-            for row in &mut g.rows {
-                if row[i].sub.is_empty()
-                    && let Some(n) = names.get(&row[i].raw)
-                {
-                    row[i].sub = n.clone();
-                }
-            }
-        }
+        name_column(&mut self.grids, key, names);
     }
 
     /// A page under the tab `tab`, for the week shown (if any).

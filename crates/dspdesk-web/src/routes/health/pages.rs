@@ -15,8 +15,8 @@ use crate::shared::render::{Chrome, chrome, f1, int, neighbours, render, segment
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use dspdesk_app::health::{
-    self, Effect, Ranking, RankingFilter, Scorecard, bottom_table, defaulting_table, scores_table,
-    unusual_table,
+    self, Choices, Effect, Ranking, RankingFilter, Scorecard, bottom_table, defaulting_table,
+    scores_table, unusual_table,
 };
 use dspdesk_app::{cod::cod_table, goals::goals_table};
 use dspdesk_core::health::{ScoreConfig, Tier};
@@ -106,8 +106,8 @@ pub fn rules_words(version: i64) -> String {
 
 /// The ranking's filters as a form: the week's stations, the coaches, the tiers and
 /// the modes of transport run.
-fn filter_form(r: &Ranking, of: usize) -> FilterForm {
-    let mut form = filter_choices(r, of);
+fn filter_form(r: &Ranking, choices: &Choices, of: usize) -> FilterForm {
+    let mut form = filter_choices(r, choices, of);
     // A choice the week does not offer (another week's station) stays chosen.
     for (_, _, chosen, options) in &mut form.fields {
         if !chosen.is_empty() && !options.iter().any(|(v, _)| v == chosen) {
@@ -117,7 +117,7 @@ fn filter_form(r: &Ranking, of: usize) -> FilterForm {
     form
 }
 
-fn filter_choices(r: &Ranking, of: usize) -> FilterForm {
+fn filter_choices(r: &Ranking, choices: &Choices, of: usize) -> FilterForm {
     let f = &r.filter;
     let same = |v: &[String]| v.iter().map(|x| (x.clone(), x.clone())).collect::<Vec<_>>();
     FilterForm {
@@ -126,13 +126,13 @@ fn filter_choices(r: &Ranking, of: usize) -> FilterForm {
                 "station",
                 "Station",
                 f.station.clone().unwrap_or_default(),
-                same(&r.choices.stations),
+                same(&choices.stations),
             ),
             (
                 "coach",
                 "Coach",
                 f.coach.clone().unwrap_or_default(),
-                same(&r.choices.coaches),
+                same(&choices.coaches),
             ),
             (
                 "tier",
@@ -148,7 +148,7 @@ fn filter_choices(r: &Ranking, of: usize) -> FilterForm {
                 "mot",
                 "MOT",
                 f.mot.clone().unwrap_or_default(),
-                same(&r.choices.mots),
+                same(&choices.mots),
             ),
         ],
         count: if f.is_empty() {
@@ -281,13 +281,14 @@ pub async fn scores(
         );
     }
     page.tiles = tiles(&r, &r.config);
-    if !u
-        .user
-        .role
-        .may(dspdesk_core::Action::RankAmongAnonymousPeers)
-        && r.week.is_some()
+    if let Some(w) = r.week
+        && !u
+            .user
+            .role
+            .may(dspdesk_core::Action::RankAmongAnonymousPeers)
     {
-        page.filters = Some(filter_form(&r, r.unfiltered));
+        let choices = health::choices(&s.ws, &u.actor, w).await?;
+        page.filters = Some(filter_form(&r, &choices, r.unfiltered));
         page.keep = r.filter.query();
     }
     let mut ranking = ranking_grid(&r, &wk);

@@ -4,7 +4,7 @@ use super::Route;
 use crate::AppState;
 use crate::shared::auth::{ApiUser, User};
 use crate::shared::error::{ApiError, PageError, PageResult};
-use crate::shared::grid::{Grid, GridSpec, no_links};
+use crate::shared::grid::{Grid, GridSpec, name_column, no_links};
 use crate::shared::render::{Chrome, chrome, render, segment};
 use askama::Template;
 use axum::Json;
@@ -219,11 +219,10 @@ async fn show(s: &AppState, u: &User, q: &ReportQuery, r: &Report) -> PageResult
         grids: grids(r),
     };
     // Names under codes, as on every screen.
-    let mut holder = crate::shared::grid::GridPage::new(chrome(u, "reports"), "", "", None);
-    holder.grids = std::mem::take(&mut page.grids);
-    holder.name_partners(&dspdesk_app::partners::names(&s.ws).await?);
-    holder.name_stations(&dspdesk_app::network::station_names(&s.ws).await?);
-    page.grids = holder.grids;
+    let partners = dspdesk_app::partners::names(&s.ws).await?;
+    name_column(&mut page.grids, "partner", &partners);
+    let stations = dspdesk_app::network::station_names(&s.ws).await?;
+    name_column(&mut page.grids, "station", &stations);
     Ok(render(page))
 }
 
