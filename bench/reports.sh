@@ -43,3 +43,32 @@ time_it "weekly pack, network, json" report weekly --format json
 time_it "weekly pack, network, workbook" report weekly --format xlsx --out "$WORK/pack.xlsx"
 time_it "weekly pack, one partner, json" report weekly --partner "$partner" --format json
 ls -l "$WORK/pack.xlsx" | awk '{print "workbook bytes: " $5}'
+
+# Scheduled sends: SUBS partner users subscribed to their own weekly pack, and one
+# `report send` on the Monday morning after the last week, to an SMTP server on loopback
+# (aiosmtpd; skipped where it is not installed). One run: each pack goes out once.
+SUBS="${SUBS:-50}"
+PY="${DSPDESK_SMTP_PYTHON:-$HOME/.cache/dspdesk-smtp/bin/python}"
+if "$PY" -c "import aiosmtpd" 2>/dev/null; then
+  port=$((20000 + RANDOM % 20000))
+  "$PY" -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$WORK/maildir" &
+  smtp=$!
+  trap 'kill $smtp 2>/dev/null || true' EXIT
+  last=$(awk -F, 'NR==1 {for (i=1;i<=NF;i++) if ($i=="date") c=i} NR>1 && $c>m {m=$c} END {print m}' "$WORK/sim/deliveries.csv")
+  monday=$(date -u -d "$last + 1 day" +%F)
+  awk -F, 'NR==1 {for (i=1;i<=NF;i++) if ($i=="partner") c=i} NR>1 {print $c}' "$WORK/sim/deliveries.csv" \
+    | sort -u | head -n "$SUBS" > "$WORK/subs.txt"
+  while read -r p; do
+    DSPDESK_PASSWORD=bench-password-1 "$BIN" "${D[@]}" users add "u-$p" --role partner --partner "$p" >/dev/null
+    "$BIN" "${D[@]}" users email "u-$p" --email "u-$p@example.com" >/dev/null
+    "$BIN" "${D[@]}" report subscribe --user "u-$p" --kind weekly --weekday monday --at 08:00 \
+      --now "${last}T00:00:00Z" >/dev/null
+  done < "$WORK/subs.txt"
+  s=$(date +%s.%N)
+  "$BIN" "${D[@]}" report send --smtp-url "smtp://127.0.0.1:$port" --now "${monday}T02:35:00Z"
+  e=$(date +%s.%N)
+  printf 'scheduled send, %s partner packs          %6.2f s  (%s messages)\n' \
+    "$(wc -l < "$WORK/subs.txt")" "$(echo "$e - $s" | bc)" "$(ls "$WORK/maildir/new" | wc -l)"
+else
+  echo "scheduled send: skipped (no aiosmtpd for $PY)"
+fi

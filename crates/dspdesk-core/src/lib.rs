@@ -24,6 +24,7 @@ pub mod onboarding;
 pub mod partners;
 pub mod plans;
 pub mod profit;
+pub mod reports;
 pub mod reviews;
 pub mod scope;
 pub mod status;

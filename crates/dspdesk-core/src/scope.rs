@@ -57,6 +57,7 @@ impl Role {
             Action::SettleDisputes => matches!(self, Admin | Program),
             Action::EditVas | Action::ManageVendors => matches!(self, Admin | Program),
             Action::NameSupervisors => matches!(self, Admin | Program | Partner),
+            Action::ScheduleReports => matches!(self, Admin | Program),
         }
     }
 }
@@ -99,6 +100,9 @@ pub enum Action {
     ManageVendors,
     /// Give a supervisor id a name and phone (a partner its own).
     NameSupervisors,
+    /// Subscribe other people to reports and end their subscriptions (anyone may
+    /// subscribe themselves).
+    ScheduleReports,
 }
 
 impl Action {
@@ -126,6 +130,9 @@ impl Action {
             Action::EditVas => "Only the program team edits the VAS offered and enrolled.",
             Action::ManageVendors => "Only the program team keeps the EV vendors.",
             Action::NameSupervisors => "Only the partner and the program team name supervisors.",
+            Action::ScheduleReports => {
+                "Only the program team subscribes other people to reports; anyone may subscribe themselves."
+            }
         }
     }
 }

@@ -29,6 +29,7 @@ mod partners;
 mod people;
 mod plans;
 mod profit;
+mod reports;
 mod reviews;
 mod supervisors;
 pub mod testing;
@@ -55,6 +56,7 @@ pub use partners::FileRequest;
 pub use people::{NewUser, TokenRow, UserRow};
 pub use plans::{NewPlan, PlanRow};
 pub use profit::BlockRow;
+pub use reports::{NewSubscription, ReportRunRow, RunEnd, SubscriptionRow};
 pub use reviews::{NewReview, ReviewRow, review_subject};
 pub use supervisors::{
     ContactRow as SupervisorContactRow, SpanRow as SupervisorSpanRow, SupervisorRow,

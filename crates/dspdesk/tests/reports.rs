@@ -60,6 +60,7 @@ fn the_daily_report_agrees_with_the_export_and_keeps_each_partner_to_itself() {
         ids,
         [
             "headline",
+            "trend",
             "defaulting",
             "unusual",
             "cod",
@@ -93,7 +94,7 @@ fn the_daily_report_agrees_with_the_export_and_keeps_each_partner_to_itself() {
             now,
         ])
         .ok();
-    assert!(run.stdout.contains("7 sheets"), "{}", run.stdout);
+    assert!(run.stdout.contains("8 sheets"), "{}", run.stdout);
     let bytes = std::fs::read(&out).unwrap();
     assert!(bytes.starts_with(b"PK"), "an xlsx is a zip");
 
@@ -115,6 +116,7 @@ fn the_daily_report_agrees_with_the_export_and_keeps_each_partner_to_itself() {
         ids,
         [
             "ranking",
+            "trend",
             "bottom",
             "consistently_bottom",
             "plans",
@@ -167,4 +169,181 @@ fn the_daily_report_agrees_with_the_export_and_keeps_each_partner_to_itself() {
         .run(&["report", "daily", "--partner", "NOPE", "--now", now])
         .fails_with(1);
     assert!(refused.stderr.contains("partner"), "{}", refused.stderr);
+}
+
+/// A number of a workbook cell as the independent reader (calamine) gives it.
+fn number(c: &calamine::Data) -> Option<f64> {
+    match c {
+        calamine::Data::Float(f) => Some(*f),
+        calamine::Data::Int(i) => Some(*i as f64),
+        _ => None,
+    }
+}
+
+/// The names of the files inside a workbook (an xlsx is a zip).
+fn parts(path: &std::path::Path) -> Vec<String> {
+    let z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    z.file_names().map(|n| n.unwrap().into_owned()).collect()
+}
+
+#[test]
+fn the_workbooks_read_back_by_another_reader_hold_the_export_s_numbers_and_their_charts() {
+    use calamine::{Reader, Xlsx, open_workbook};
+    let env = Env::new();
+    env.simulated(2, 5, 21, &["deliveries", "remittances"]);
+    let now = "2026-09-28T03:00:00Z";
+    let daily = env.path("daily.xlsx");
+    let weekly = env.path("weekly.xlsx");
+    env.run(&[
+        "report",
+        "daily",
+        "--format",
+        "xlsx",
+        "--out",
+        daily.to_str().unwrap(),
+        "--now",
+        now,
+    ])
+    .ok();
+    env.run(&[
+        "report",
+        "weekly",
+        "--format",
+        "xlsx",
+        "--out",
+        weekly.to_str().unwrap(),
+        "--now",
+        now,
+    ])
+    .ok();
+
+    // The daily trend: each of the last 14 days equals the export of that day.
+    let mut book: Xlsx<_> = open_workbook(&daily).unwrap();
+    let names = book.sheet_names();
+    assert_eq!(names[..2], ["headline", "trend"], "{names:?}");
+    let trend = book.worksheet_range("trend").unwrap();
+    let rows: Vec<_> = trend.rows().collect();
+    assert_eq!(rows[0][0].to_string(), "date");
+    assert_eq!(rows.len(), 15, "a header and 14 days");
+    let export: Value = serde_json::from_str(
+        &env.run(&[
+            "export",
+            "metrics",
+            "--grain",
+            "day",
+            "--by",
+            "",
+            "--from",
+            "2026-09-14",
+            "--to",
+            "2026-09-27",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .stdout,
+    )
+    .unwrap();
+    let export = export.as_array().unwrap();
+    assert_eq!(export.len(), 14, "{export:?}");
+    let header: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
+    for row in &rows[1..] {
+        let day = row[0].to_string();
+        let e = export
+            .iter()
+            .find(|e| e["date"] == day.as_str())
+            .unwrap_or_else(|| panic!("no export for {day}"));
+        for (k, name) in header.iter().enumerate().skip(1) {
+            assert_eq!(
+                number(&row[k]),
+                e[name.as_str()].as_f64(),
+                "{name} on {day}"
+            );
+        }
+    }
+    // The headline's numbers are numbers, and the day's equal the export's last day.
+    let headline = book.worksheet_range("headline").unwrap();
+    let dispatched = headline.rows().find(|r| r[0] == "dispatched").unwrap();
+    assert_eq!(number(&dispatched[1]), export[13]["dispatched"].as_f64());
+
+    // The pack: its ranking sheet is `export scores` for the week, to the digit.
+    let mut pack: Xlsx<_> = open_workbook(&weekly).unwrap();
+    let ranking = pack.worksheet_range("ranking").unwrap();
+    let header: Vec<String> = ranking
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    let scores: Value = serde_json::from_str(
+        &env.run(&[
+            "export",
+            "scores",
+            "--from",
+            "2026-09-21",
+            "--to",
+            "2026-09-27",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .stdout,
+    )
+    .unwrap();
+    let scores = scores.as_array().unwrap();
+    let body: Vec<_> = ranking.rows().skip(1).collect();
+    assert_eq!(body.len(), scores.len());
+    for (row, s) in body.iter().zip(scores) {
+        assert_eq!(
+            row[col("partner")].to_string(),
+            s["partner"].as_str().unwrap()
+        );
+        for k in ["rank", "score", "dot_pct"] {
+            assert_eq!(
+                number(&row[col(k)]),
+                s[k].as_f64(),
+                "{k} of {}",
+                s["partner"]
+            );
+        }
+    }
+    let weeks = pack.worksheet_range("trend").unwrap();
+    assert_eq!(
+        weeks.rows().count(),
+        4,
+        "a header and the 3 weeks with data"
+    );
+
+    // Each trend sheet carries its two native charts.
+    for path in [&daily, &weekly] {
+        let files = parts(path);
+        let charts = files
+            .iter()
+            .filter(|f| f.starts_with("xl/charts/chart"))
+            .count();
+        assert_eq!(charts, 2, "{files:?}");
+    }
+}
+
+#[test]
+fn the_daily_report_and_the_pack_read_as_they_did() {
+    let env = Env::new();
+    env.simulated(2, 4, 14, &["deliveries", "remittances"]);
+    let now = "2026-09-21T03:00:00Z";
+    let daily = env.run(&["report", "daily", "--now", now]).ok().stdout;
+    insta::assert_snapshot!("daily_report", daily);
+    let pack = env.run(&["report", "weekly", "--now", now]).ok().stdout;
+    insta::assert_snapshot!("weekly_pack", pack);
+    // As one page that prints: every section, each on its own page.
+    let html = env
+        .run(&["report", "weekly", "--format", "html", "--now", now])
+        .ok()
+        .stdout;
+    assert!(html.starts_with("<!doctype html>"), "{html}");
+    assert!(html.contains("break-before:page"));
+    for id in ["ranking", "trend", "bottom", "cod", "vas", "launches"] {
+        assert!(html.contains(&format!("<section id=\"{id}\">")), "{id}");
+    }
 }

@@ -1,5 +1,5 @@
-//! The scheduler's round: escalate what passed its deadlines and send the e-mail that
-//! is due. `dspdesk serve` runs a round every minute, `dspdesk jobs run` one for cron.
+//! The scheduler's round: escalate what passed its deadlines, send the e-mail that is
+//! due and the scheduled reports. `dspdesk serve` runs a round every minute, `dspdesk jobs run` one for cron.
 //! With several servers on one PostgreSQL database only the holder of the advisory
 //! lock runs a round; every change of a round is also conditional on the row still
 //! needing it, so a level is escalated, and a mail sent, once.
@@ -33,6 +33,10 @@ pub struct JobReport {
     pub connects_reminded: u64,
     /// Quarterly compliance checks opened.
     pub compliance_checks: u64,
+    /// Scheduled reports sent (and of those, sent late after downtime) or not sent.
+    pub reports_sent: u64,
+    pub reports_late: u64,
+    pub reports_failed: u64,
 }
 
 /// Runs one round as of `now`. `runner` names this process in the record of rounds.
@@ -46,7 +50,7 @@ pub async fn run_round(
         return Ok(JobReport::default());
     };
     let started = Utc::now();
-    let result = round(ws, mailer, now).await;
+    let result = round(ws, mailer, runner, now).await;
     let finished = Utc::now();
     if let Ok(r) = &result {
         ws.store
@@ -65,6 +69,7 @@ pub async fn run_round(
 async fn round(
     ws: &Workspace,
     mailer: Option<&Mailer>,
+    runner: &str,
     now: DateTime<Utc>,
 ) -> Result<JobReport, AppError> {
     let mut report = JobReport {
@@ -104,6 +109,10 @@ async fn round(
             let s = send_due(ws, m, now).await?;
             report.sent = s.sent;
             report.failed = s.failed;
+            let r = crate::reports::schedule::send_due(ws, m, runner, now).await?;
+            report.reports_sent = r.sent;
+            report.reports_late = r.late;
+            report.reports_failed = r.failed;
         }
         None => report.unsent_no_smtp = ws.store.outbox_due(now, 10_000).await?.len() as u64,
     }

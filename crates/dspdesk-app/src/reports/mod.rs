@@ -21,6 +21,11 @@ use dspdesk_core::{Counts, IsoWeek};
 use serde::Serialize;
 use std::collections::BTreeSet;
 
+pub mod schedule;
+
+/// A workbook's media type.
+pub const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 /// How far ahead the daily report looks for documents and guarantees lapsing.
 pub const LAPSING_WITHIN_DAYS: i64 = 30;
 
@@ -213,10 +218,101 @@ impl Report {
         (text, html)
     }
 
-    /// The report as a workbook: one sheet per section.
+    /// The report as one HTML document that prints: every section whole, each on its
+    /// own page.
+    pub fn to_html(&self) -> String {
+        let esc = |s: &str| {
+            s.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+        };
+        let mut html = format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{0}</title><style>body{{font-family:sans-serif;margin:1.5rem}}table{{border-collapse:collapse;margin:.5rem 0 1.5rem}}th,td{{border:1px solid #ccc;padding:.25rem .5rem}}td.n{{text-align:right;font-variant-numeric:tabular-nums}}section+section{{break-before:page}}p.note{{color:#555}}</style></head><body><h1>{0}</h1>",
+            esc(&self.subject())
+        );
+        for s in &self.sections {
+            html.push_str(&format!(
+                "<section id=\"{}\"><h2>{}</h2><p class=\"note\">{}</p>",
+                s.id,
+                esc(&s.title),
+                esc(&s.note)
+            ));
+            if s.table.rows.is_empty() {
+                html.push_str("<p>Nothing to show.</p></section>");
+                continue;
+            }
+            let cols: Vec<usize> = s.show.iter().filter_map(|c| s.table.column(c)).collect();
+            html.push_str("<table><thead><tr>");
+            for &i in &cols {
+                html.push_str(&format!(
+                    "<th>{}</th>",
+                    esc(&dspdesk_core::metric::label(s.table.columns[i]))
+                ));
+            }
+            html.push_str("</tr></thead><tbody>");
+            for row in &s.table.rows {
+                html.push_str("<tr>");
+                for &i in &cols {
+                    let numeric = !matches!(row[i], Cell::Text(_));
+                    html.push_str(&format!(
+                        "<td{}>{}</td>",
+                        if numeric { " class=\"n\"" } else { "" },
+                        esc(&cell_words(s.table.columns[i], &row[i]))
+                    ));
+                }
+                html.push_str("</tr>");
+            }
+            html.push_str("</tbody></table></section>");
+        }
+        html.push_str("</body></html>\n");
+        html
+    }
+
+    /// The report as a workbook: one sheet per section, numbers as numbers with their
+    /// formats, headers frozen; the trend's sheet carries native charts of its columns.
     pub fn workbook(&self) -> Result<Vec<u8>, AppError> {
-        let sheets: Vec<(&str, &Table)> = self.sections.iter().map(|s| (s.id, &s.table)).collect();
-        crate::shared::table::workbook(&sheets)
+        use crate::shared::table::{ChartKind, ChartSpec};
+        let trend_charts = |t: &Table| -> Vec<ChartSpec> {
+            let col = |c: &str| t.column(c);
+            let (Some(dispatched), Some(dot), Some(dcr)) =
+                (col("dispatched"), col("dot_pct"), col("dcr_pct"))
+            else {
+                return Vec::new();
+            };
+            vec![
+                ChartSpec {
+                    title: "DOT and DCR (%)".into(),
+                    kind: ChartKind::Line,
+                    category: 0,
+                    series: vec![dot, dcr],
+                },
+                ChartSpec {
+                    title: "Dispatched".into(),
+                    kind: ChartKind::Column,
+                    category: 0,
+                    series: vec![dispatched],
+                },
+            ]
+        };
+        let charts: Vec<Vec<ChartSpec>> = self
+            .sections
+            .iter()
+            .map(|s| {
+                if s.id == "trend" {
+                    trend_charts(&s.table)
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        let sheets: Vec<(&str, &Table, &[ChartSpec])> = self
+            .sections
+            .iter()
+            .zip(&charts)
+            .map(|(s, c)| (s.id, &s.table, c.as_slice()))
+            .collect();
+        crate::shared::table::charted_workbook(&sheets)
             .map_err(|e| AppError::Internal(format!("writing the workbook failed: {e}")))
     }
 }
@@ -322,12 +418,66 @@ fn headline_rows() -> [Reading; 8] {
     ]
 }
 
+/// How many days the daily report's trend shows, and weeks the pack's.
+pub const TREND_DAYS: i64 = 14;
+pub const TREND_WEEKS: i64 = 8;
+
+/// The trend: per period (a day or an ISO week, as its first column's text) the
+/// dispatches, DOT, DCR and NL of the pairs the report keeps, summed as the headline
+/// sums them.
+fn trend(
+    model: &Model,
+    keep: &Keep,
+    first: &'static str,
+    periods: &[(String, NaiveDate, NaiveDate)],
+) -> Table {
+    let mut rows: Vec<Vec<Cell>> = periods
+        .iter()
+        .map(|(label, from, to)| {
+            let c: Counts = model
+                .pairs
+                .iter()
+                .filter(|p| keep.pair(&p.partner, &p.station))
+                .flat_map(|p| p.days_between(*from, *to).iter().map(|(_, c)| *c))
+                .sum();
+            vec![
+                Cell::text(label),
+                Cell::Int(c.dispatched),
+                Cell::Num(c.dot_pct()),
+                Cell::Num(c.dcr_pct()),
+                Cell::Num(c.nl_dpmo()),
+            ]
+        })
+        .collect();
+    // Periods before anything was dispatched (before the data begins) say nothing.
+    let empty = rows
+        .iter()
+        .take_while(|r| matches!(r[1], Cell::Int(0)))
+        .count();
+    rows.drain(..empty);
+    Table {
+        columns: vec![first, "dispatched", "dot_pct", "dcr_pct", "nl_dpmo"],
+        rows,
+    }
+}
+
+fn trend_section(title: String, table: Table) -> Section {
+    Section {
+        id: "trend",
+        title,
+        note: "Dispatches, DOT, DCR and NL per period (from the first with dispatches), for what this report covers; the workbook draws them as charts.".into(),
+        table,
+        show: vec![],
+    }
+}
+
 /// `b − a` in the cells' unit (points for a percentage), empty when either is.
 fn change(a: &Cell, b: &Cell) -> Cell {
     match (a, b) {
         (Cell::Int(a), Cell::Int(b)) => Cell::Int(b - a),
         (Cell::Num(Some(a)), Cell::Num(Some(b))) => {
-            Cell::Num(Some(((b - a) * 10.0).round() / 10.0))
+            // `+ 0.0` makes a rounded -0.0 read 0.0.
+            Cell::Num(Some(((b - a) * 10.0).round() / 10.0 + 0.0))
         }
         (Cell::Money(Some(a)), Cell::Money(Some(b))) => Cell::Money(b.checked_sub(*a)),
         _ => Cell::Num(None),
@@ -627,6 +777,21 @@ pub async fn daily(
                 "change",
             ],
         },
+        trend_section(
+            format!("The last {TREND_DAYS} days to {date}"),
+            trend(
+                &model,
+                &keep,
+                "date",
+                &(0..TREND_DAYS)
+                    .rev()
+                    .map(|back| {
+                        let d = date - Duration::days(back);
+                        (d.to_string(), d, d)
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+        ),
         Section {
             id: "defaulting",
             title: "Defaulting on DOT".into(),
@@ -871,6 +1036,21 @@ pub async fn weekly(
                 "goal_p50_met_pct",
             ],
         },
+        trend_section(
+            format!("The last {TREND_WEEKS} weeks to {w}"),
+            trend(
+                &model,
+                &keep,
+                "week",
+                &(0..TREND_WEEKS)
+                    .rev()
+                    .map(|back| {
+                        let x = IsoWeek::of(w.monday() - Duration::weeks(back));
+                        (x.to_string(), x.monday(), x.sunday().min(last))
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+        ),
         Section {
             id: "bottom",
             title: format!("Bottom {}% this week", cfg.bottom.share_pct),

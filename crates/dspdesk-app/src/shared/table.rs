@@ -42,20 +42,52 @@ pub fn write_json(t: &Table, mut out: impl Write) -> std::io::Result<()> {
 /// numbers (money to 2 places), columns fitted. Sheet names are cut to Excel's 31
 /// characters.
 pub fn workbook(sheets: &[(&str, &Table)]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let charted: Vec<(&str, &Table, &[ChartSpec])> =
+        sheets.iter().map(|(n, t)| (*n, *t, &[][..])).collect();
+    charted_workbook(&charted)
+}
+
+/// How a chart draws its series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    Line,
+    Column,
+}
+
+/// A native Excel chart of a sheet's columns: `series` (column indexes) over the
+/// `category` column, every row.
+#[derive(Debug, Clone)]
+pub struct ChartSpec {
+    pub title: String,
+    pub kind: ChartKind,
+    pub category: usize,
+    pub series: Vec<usize>,
+}
+
+/// [`workbook`], with native charts on the sheets that name some, placed right of
+/// the table one under the other.
+pub fn charted_workbook(
+    sheets: &[(&str, &Table, &[ChartSpec])],
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_decimal::prelude::ToPrimitive;
-    use rust_xlsxwriter::{Format, Workbook};
+    use rust_xlsxwriter::{Chart, ChartType, Format, Workbook};
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let money = Format::new().set_num_format("#,##0.00");
     let ratio = Format::new().set_num_format("0.00");
-    for (name, t) in sheets {
+    for (name, t, charts) in sheets {
         let sheet = book.add_worksheet();
         let name: String = name
             .chars()
             .filter(|c| !"[]:*?/\\".contains(*c))
             .take(31)
             .collect();
-        sheet.set_name(if name.is_empty() { "Sheet" } else { &name })?;
+        let name = if name.is_empty() {
+            "Sheet".to_owned()
+        } else {
+            name
+        };
+        sheet.set_name(&name)?;
         for (c, h) in t.columns.iter().enumerate() {
             sheet.write_string_with_format(0, c as u16, *h, &bold)?;
         }
@@ -83,6 +115,28 @@ pub fn workbook(sheets: &[(&str, &Table)]) -> Result<Vec<u8>, rust_xlsxwriter::X
         }
         sheet.set_freeze_panes(1, 0)?;
         sheet.autofit();
+        let last = t.rows.len() as u32;
+        if last == 0 {
+            continue;
+        }
+        for (k, spec) in charts.iter().enumerate() {
+            let mut chart = Chart::new(match spec.kind {
+                ChartKind::Line => ChartType::Line,
+                ChartKind::Column => ChartType::Column,
+            });
+            chart.title().set_name(&spec.title);
+            let cat = spec.category as u16;
+            for &col in &spec.series {
+                let col = col as u16;
+                chart
+                    .add_series()
+                    .set_name((name.as_str(), 0, col))
+                    .set_categories((name.as_str(), 1, cat, last, cat))
+                    .set_values((name.as_str(), 1, col, last, col));
+            }
+            let at_col = t.columns.len() as u16 + 1;
+            sheet.insert_chart(1 + 16 * k as u32, at_col, &chart)?;
+        }
     }
     book.save_to_buffer()
 }

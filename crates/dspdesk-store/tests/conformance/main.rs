@@ -9,4 +9,5 @@ mod goals;
 mod health;
 mod ingest;
 mod network;
+mod reports;
 mod support;

@@ -474,6 +474,14 @@ pub async fn jobs(cli: &Cli, args: &JobsArgs) -> anyhow::Result<ExitCode> {
         r.connects_reminded,
         r.compliance_checks
     );
+    if mailer.is_some() {
+        outln!(
+            "scheduled reports: {} sent ({} late), {} not sent",
+            r.reports_sent,
+            r.reports_late,
+            r.reports_failed
+        );
+    }
     if mailer.is_none() && r.unsent_no_smtp > 0 {
         outln!(
             "{} e-mails wait in the outbox: no SMTP server is configured (--smtp-url or DSPDESK_SMTP_URL)",

@@ -15,6 +15,8 @@ pub enum ReportFormat {
     Text,
     Json,
     Csv,
+    /// A page that prints, every section whole.
+    Html,
     Xlsx,
 }
 
@@ -33,6 +35,77 @@ pub enum ReportCommand {
         after_help = "Examples:\n  dspdesk report weekly\n  dspdesk report weekly --week 2026-W47 --format xlsx --out pack.xlsx\n  dspdesk report weekly --user swft --format json"
     )]
     Weekly(WeeklyArgs),
+    /// Subscribe someone to a report: a daily time (the network's zone) or a weekday
+    /// and time for the pack. They get it as they see it (a coach their portfolio's, a
+    /// partner its own), narrowed as given.
+    #[command(
+        after_help = "Examples:\n  dspdesk report subscribe --user asha --kind daily --at 07:30\n  dspdesk report subscribe --user swft --kind weekly --weekday monday --at 08:00\n  dspdesk report subscribe --user lead --kind daily --at 07:00 --station BOM1"
+    )]
+    Subscribe(SubscribeArgs),
+    /// The subscriptions, each with when it goes out and its last run.
+    Subscriptions(ListArgs),
+    /// End a subscription (its runs are kept).
+    Unsubscribe(UnsubscribeArgs),
+    /// Send the scheduled reports that are due and were not sent (for cron; `serve`
+    /// does it every minute). Each run goes out once, whoever else sends.
+    #[command(
+        after_help = "Examples:\n  dspdesk report send --smtp-url smtp://127.0.0.1:25\n  */5 * * * * dspdesk report send   (with DSPDESK_SMTP_URL set)"
+    )]
+    Send(SendArgs),
+    /// The runs of the schedules, newest first: when, to whom, late or not.
+    Runs(RunsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SubscribeArgs {
+    /// Who receives it (their e-mail address, their scope).
+    #[arg(long)]
+    pub user: String,
+    /// daily or weekly.
+    #[arg(long)]
+    pub kind: String,
+    /// The time, HH:MM in the network's zone.
+    #[arg(long)]
+    pub at: String,
+    /// For weekly: monday … sunday.
+    #[arg(long)]
+    pub weekday: Option<String>,
+    #[command(flatten)]
+    pub narrow: Narrowing,
+    #[command(flatten)]
+    pub clock: Clock,
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ReportFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct UnsubscribeArgs {
+    pub id: i64,
+    #[command(flatten)]
+    pub clock: Clock,
+}
+
+#[derive(Args, Debug)]
+pub struct SendArgs {
+    #[command(flatten)]
+    pub mail: super::cases::MailArgs,
+    #[command(flatten)]
+    pub clock: Clock,
+}
+
+#[derive(Args, Debug)]
+pub struct RunsArgs {
+    /// Only this subscription's.
+    #[arg(long)]
+    pub subscription: Option<i64>,
+    #[arg(long, default_value_t = 50)]
+    pub limit: i64,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ReportFormat,
 }
 
 #[derive(Args, Debug)]
@@ -44,9 +117,9 @@ pub struct WeeklyArgs {
     pub common: Common,
 }
 
-/// What every report takes: its narrowing, the reader, the format and the clock.
+/// A report's narrowing within its reader's scope.
 #[derive(Args, Debug)]
-pub struct Common {
+pub struct Narrowing {
     #[arg(long)]
     pub station: Option<String>,
     /// A coach's portfolio (their user name).
@@ -54,6 +127,23 @@ pub struct Common {
     pub coach: Option<String>,
     #[arg(long)]
     pub partner: Option<String>,
+}
+
+impl Narrowing {
+    fn scope(&self) -> ReportScope {
+        ReportScope {
+            station: self.station.clone(),
+            coach: self.coach.clone(),
+            partner: self.partner.clone(),
+        }
+    }
+}
+
+/// What every report takes: its narrowing, the reader, the format and the clock.
+#[derive(Args, Debug)]
+pub struct Common {
+    #[command(flatten)]
+    pub narrow: Narrowing,
     /// As this user sees it (their scope).
     #[arg(long)]
     pub user: Option<String>,
@@ -85,6 +175,7 @@ pub async fn run(cli: &Cli, cmd: &ReportCommand) -> anyhow::Result<ExitCode> {
     let args = match cmd {
         ReportCommand::Daily(a) => &a.common,
         ReportCommand::Weekly(a) => &a.common,
+        other => return schedules(cli, other).await,
     };
     let ws = open(cli).await?;
     let actor = match &args.user {
@@ -94,14 +185,11 @@ pub async fn run(cli: &Cli, cmd: &ReportCommand) -> anyhow::Result<ExitCode> {
         },
         None => operator(),
     };
-    let scope = ReportScope {
-        station: args.station.clone(),
-        coach: args.coach.clone(),
-        partner: args.partner.clone(),
-    };
+    let scope = args.narrow.scope();
     let r = match cmd {
-        ReportCommand::Daily(a) => daily(&ws, &actor, a.date, scope, args.clock.now()).await?,
         ReportCommand::Weekly(a) => weekly(&ws, &actor, a.week, scope, args.clock.now()).await?,
+        ReportCommand::Daily(a) => daily(&ws, &actor, a.date, scope, args.clock.now()).await?,
+        _ => unreachable!("the schedule commands returned above"),
     };
     let write = |bytes: &[u8]| -> anyhow::Result<()> {
         match &args.out {
@@ -129,7 +217,7 @@ pub async fn run(cli: &Cli, cmd: &ReportCommand) -> anyhow::Result<ExitCode> {
                     &html,
                     (
                         &r.file_name(),
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        dspdesk_app::reports::XLSX_MIME,
                         book.clone(),
                     ),
                 )
@@ -144,6 +232,7 @@ pub async fn run(cli: &Cli, cmd: &ReportCommand) -> anyhow::Result<ExitCode> {
         ReportFormat::Json => {
             write(format!("{}\n", serde_json::to_string_pretty(&r.to_json())?).as_bytes())?
         }
+        ReportFormat::Html => write(r.to_html().as_bytes())?,
         ReportFormat::Xlsx => {
             let Some(out) = &args.out else {
                 anyhow::bail!("--format xlsx writes a file: give it with --out report.xlsx");
@@ -163,7 +252,17 @@ pub async fn run(cli: &Cli, cmd: &ReportCommand) -> anyhow::Result<ExitCode> {
                 None => outln!("Daily report, {} — {}", r.date, r.scope.words()),
             }
             for s in &r.sections {
-                outln!("\n{} ({} lines)", s.title, s.table.rows.len());
+                let n = s.table.rows.len();
+                outln!("\n{} ({n} line{})", s.title, if n == 1 { "" } else { "s" });
+                if n > 0 {
+                    let labels: Vec<String> = s
+                        .show
+                        .iter()
+                        .filter(|c| s.table.column(c).is_some())
+                        .map(|c| dspdesk_core::metric::label(c))
+                        .collect();
+                    outln!("  [{}]", labels.join(" · "));
+                }
                 for row in &s.table.rows {
                     let cells: Vec<String> = s
                         .show
@@ -174,6 +273,118 @@ pub async fn run(cli: &Cli, cmd: &ReportCommand) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+    }
+    ws.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The schedule commands: subscribe, list, unsubscribe, send, runs.
+async fn schedules(cli: &Cli, cmd: &ReportCommand) -> anyhow::Result<ExitCode> {
+    use dspdesk_app::reports::schedule;
+    let ws = open(cli).await?;
+    let me = operator();
+    match cmd {
+        ReportCommand::Subscribe(a) => {
+            let id = schedule::subscribe(
+                &ws,
+                &me,
+                schedule::SubscribeForm {
+                    user: Some(a.user.clone()),
+                    kind: a.kind.clone(),
+                    at: a.at.clone(),
+                    weekday: a.weekday.clone(),
+                    scope: a.narrow.scope(),
+                },
+                a.clock.now(),
+            )
+            .await?;
+            let s = schedule::subscriptions(&ws, &me, None)
+                .await?
+                .into_iter()
+                .find(|s| s.row.id == id);
+            if let Some(s) = s {
+                outln!(
+                    "subscription {id}: {} for {} {} ({}; times in {})",
+                    s.what(),
+                    s.row.username,
+                    s.when,
+                    s.covers(),
+                    ws.default_zone
+                );
+            }
+        }
+        ReportCommand::Subscriptions(a) => {
+            let subs = schedule::subscriptions(&ws, &me, None).await?;
+            match a.format {
+                ReportFormat::Json => outln!("{}", serde_json::to_string_pretty(&subs)?),
+                _ => {
+                    if subs.is_empty() {
+                        outln!("no subscriptions: `dspdesk report subscribe --help` makes one");
+                    }
+                    for s in &subs {
+                        outln!(
+                            "{:>4}  {:<7} {:<16} {:<28} {:<32} {}",
+                            s.row.id,
+                            s.row.kind,
+                            s.row.username,
+                            s.when,
+                            s.covers(),
+                            s.last_words(ws.default_zone)
+                        );
+                    }
+                }
+            }
+        }
+        ReportCommand::Unsubscribe(a) => {
+            schedule::unsubscribe(&ws, &me, a.id, a.clock.now()).await?;
+            outln!("subscription {} ended", a.id);
+        }
+        ReportCommand::Send(a) => {
+            let Some(mailer) = a.mail.mailer()? else {
+                anyhow::bail!(
+                    "sending reports needs an SMTP server: give --smtp-url or DSPDESK_SMTP_URL"
+                );
+            };
+            let runner = format!("cli:{}", std::process::id());
+            let r = schedule::send_due(&ws, &mailer, &runner, a.clock.now()).await?;
+            outln!(
+                "scheduled reports: {} sent ({} late), {} not sent",
+                r.sent,
+                r.late,
+                r.failed
+            );
+        }
+        ReportCommand::Runs(a) => {
+            let runs = ws
+                .store
+                .report_runs(a.subscription, a.limit.clamp(1, 10_000))
+                .await?;
+            match a.format {
+                ReportFormat::Json => outln!("{}", serde_json::to_string_pretty(&runs)?),
+                _ => {
+                    for r in &runs {
+                        outln!(
+                            "{:>5}  subscription {:<4} {}  {:<8}{}  {}  {}{}",
+                            r.id,
+                            r.subscription_id,
+                            r.period,
+                            r.state,
+                            if r.late { " (late)" } else { "" },
+                            r.started_at
+                                .with_timezone(&ws.default_zone)
+                                .format("%Y-%m-%d %H:%M %Z"),
+                            r.to_addr,
+                            if r.error.is_empty() {
+                                String::new()
+                            } else {
+                                format!("  {}", r.error)
+                            }
+                        );
+                    }
+                }
+            }
+        }
+        ReportCommand::Daily(_) | ReportCommand::Weekly(_) => unreachable!("reports are run above"),
     }
     ws.close().await;
     Ok(ExitCode::SUCCESS)

@@ -2,17 +2,21 @@
 
 use super::Route;
 use crate::AppState;
+use crate::routes::followups::may_change;
 use crate::shared::auth::{ApiUser, User};
 use crate::shared::error::{ApiError, PageError, PageResult};
+use crate::shared::extract::CsrfForm;
 use crate::shared::grid::{Grid, GridSpec, name_column, no_links};
 use crate::shared::render::{Chrome, chrome, render, segment};
 use askama::Template;
 use axum::Json;
-use axum::extract::{Query, State};
-use axum::http::header;
-use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use dspdesk_app::reports::schedule::{self, Subscription};
 use dspdesk_app::reports::{Report, ReportScope, daily, weekly};
+use dspdesk_core::Action;
 use dspdesk_core::table::Cell;
 
 pub fn routes() -> Vec<Route> {
@@ -24,6 +28,19 @@ pub fn routes() -> Vec<Route> {
             get(weekly_api),
             "The weekly review pack for an ISO week (default: the last complete one) within the caller's scope, narrowed by station, coach or partner: the ranking with tiers and change, the bottom and consistently-bottom partners with their reasons, improvement plans, open action items, profitability by block and MOT, the COD ledger, EV share, VAS adoption, launches not green. Partner users get every rank with the other partners withheld.",
             &[super::Query::Week, super::Query::Report],
+        ),
+        Route::page("/reports/schedules", post(schedule_form)),
+        Route::api(
+            "/api/v1/reports/subscriptions",
+            get(api_subscriptions).post(api_subscribe),
+            "The report subscriptions the caller may see (their own; the program team's: everyone's), each with when it goes out and its last run. POST {kind: daily|weekly, at: HH:MM, weekday, user, station, coach, partner} subscribes (another person needs the program team).",
+            &[],
+        ),
+        Route::api(
+            "/api/v1/reports/subscriptions/{subscription}",
+            get(api_subscription).delete(api_unsubscribe),
+            "One report subscription with its runs, newest first (when, to whom, late or not). DELETE ends it.",
+            &[],
         ),
         Route::api(
             "/api/v1/reports/daily",
@@ -49,6 +66,9 @@ pub struct ReportQuery {
     /// The pack's week.
     #[serde(default)]
     week: String,
+    /// What a schedule form did.
+    #[serde(default)]
+    done: String,
 }
 
 impl ReportQuery {
@@ -96,6 +116,22 @@ struct DailyPage {
     /// The query that reproduces the report, for its workbook link.
     keep: String,
     grids: Vec<Grid>,
+    /// The subscriptions to this report the viewer may see, and the form's choices.
+    schedules: Vec<ScheduleLine>,
+    may_others: bool,
+    weekdays: Vec<(String, &'static str)>,
+    zone: String,
+    done: String,
+}
+
+/// A subscription as the report page lists it.
+struct ScheduleLine {
+    id: i64,
+    who: String,
+    when: String,
+    scope: String,
+    last: String,
+    late: bool,
 }
 
 fn grids(r: &Report) -> Vec<Grid> {
@@ -182,7 +218,7 @@ async fn show(s: &AppState, u: &User, q: &ReportQuery, r: &Report) -> PageResult
             [
                 (
                     header::CONTENT_TYPE,
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+                    dspdesk_app::reports::XLSX_MIME.to_owned(),
                 ),
                 (
                     header::CONTENT_DISPOSITION,
@@ -217,7 +253,24 @@ async fn show(s: &AppState, u: &User, q: &ReportQuery, r: &Report) -> PageResult
             segment(q.partner.trim())
         ),
         grids: grids(r),
+        schedules: Vec::new(),
+        may_others: u.user.role.may(Action::ScheduleReports),
+        weekdays: schedule::weekdays(),
+        zone: s.ws.default_zone.to_string(),
+        done: q.done.clone(),
     };
+    page.schedules = schedule::subscriptions(&s.ws, &u.actor, Some(r.kind))
+        .await?
+        .iter()
+        .map(|x: &Subscription| ScheduleLine {
+            id: x.row.id,
+            who: x.row.username.clone(),
+            when: x.when.clone(),
+            scope: x.covers(),
+            last: x.last_words(u.zone),
+            late: x.last.as_ref().is_some_and(|l| l.late),
+        })
+        .collect();
     // Names under codes, as on every screen.
     let partners = dspdesk_app::partners::names(&s.ws).await?;
     name_column(&mut page.grids, "partner", &partners);
@@ -236,4 +289,135 @@ pub async fn api(
         .map_err(|m| ApiError::new(axum::http::StatusCode::BAD_REQUEST, m))?;
     let r = daily(&s.ws, &u.actor, date, q.scope(), chrono::Utc::now()).await?;
     Ok(Json(r.to_json()))
+}
+
+/// The report page's schedule form: subscribe (oneself, or anyone for the program
+/// team) or end a subscription.
+#[derive(serde::Deserialize, Default)]
+pub struct ScheduleForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    at: String,
+    #[serde(default)]
+    weekday: String,
+    #[serde(default)]
+    user: String,
+    #[serde(default)]
+    station: String,
+    #[serde(default)]
+    coach: String,
+    #[serde(default)]
+    partner: String,
+}
+
+pub async fn schedule_form(
+    State(s): State<AppState>,
+    CsrfForm { user: u, form: f }: CsrfForm<ScheduleForm>,
+) -> PageResult {
+    let kind = if f.kind == "weekly" {
+        "weekly"
+    } else {
+        "daily"
+    };
+    let now = chrono::Utc::now();
+    let done = if f.action == "end" {
+        let id: i64 =
+            f.id.trim()
+                .parse()
+                .map_err(|_| PageError::bad_request(format!("id={:?} is not a number", f.id)))?;
+        schedule::unsubscribe(&s.ws, &u.actor, id, now)
+            .await
+            .map(|()| format!("Subscription {id} ended."))
+    } else {
+        schedule::subscribe(
+            &s.ws,
+            &u.actor,
+            schedule::SubscribeForm {
+                user: Some(f.user.clone()),
+                kind: kind.into(),
+                at: f.at.clone(),
+                weekday: Some(f.weekday.clone()),
+                scope: ReportScope {
+                    station: Some(f.station.clone()),
+                    coach: Some(f.coach.clone()),
+                    partner: Some(f.partner.clone()),
+                },
+            },
+            now,
+        )
+        .await
+        .map(|id| format!("Subscribed (subscription {id})."))
+    };
+    let m = match done {
+        Ok(m) => m,
+        Err(e @ dspdesk_app::AppError::Invalid { .. }) => format!("Not subscribed: {e}"),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Redirect::to(&format!(
+        "/reports/{kind}?station={}&coach={}&partner={}&done={}#schedules",
+        segment(f.station.trim()),
+        segment(f.coach.trim()),
+        segment(f.partner.trim()),
+        segment(&m)
+    ))
+    .into_response())
+}
+
+pub async fn api_subscriptions(
+    State(s): State<AppState>,
+    ApiUser(u): ApiUser,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let subs = schedule::subscriptions(&s.ws, &u.actor, None).await?;
+    Ok(Json(serde_json::json!({ "subscriptions": subs })))
+}
+
+pub async fn api_subscribe(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ApiUser(u): ApiUser,
+    Json(form): Json<schedule::SubscribeForm>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    may_change(&u, &headers)?;
+    let id = schedule::subscribe(&s.ws, &u.actor, form, chrono::Utc::now()).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({ "id": id, "url": format!("/api/v1/reports/subscriptions/{id}") })),
+    ))
+}
+
+/// One subscription the caller may see, with its runs.
+pub async fn api_subscription(
+    State(s): State<AppState>,
+    ApiUser(u): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let sub = schedule::subscriptions(&s.ws, &u.actor, None)
+        .await?
+        .into_iter()
+        .find(|x| x.row.id == id)
+        .ok_or(dspdesk_app::AppError::NotFound("report subscription"))?;
+    let runs =
+        s.ws.store
+            .report_runs(Some(id), 100)
+            .await
+            .map_err(dspdesk_app::AppError::from)?;
+    Ok(Json(
+        serde_json::json!({ "subscription": sub, "runs": runs }),
+    ))
+}
+
+pub async fn api_unsubscribe(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ApiUser(u): ApiUser,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    may_change(&u, &headers)?;
+    schedule::unsubscribe(&s.ws, &u.actor, id, chrono::Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
