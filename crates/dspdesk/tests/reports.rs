@@ -190,7 +190,7 @@ fn parts(path: &std::path::Path) -> Vec<String> {
 fn the_workbooks_read_back_by_another_reader_hold_the_export_s_numbers_and_their_charts() {
     use calamine::{Reader, Xlsx, open_workbook};
     let env = Env::new();
-    env.simulated(2, 5, 21, &["deliveries", "remittances"]);
+    env.simulated(2, 5, 21, &["deliveries", "remittances", "routes"]);
     let now = "2026-09-28T03:00:00Z";
     let daily = env.path("daily.xlsx");
     let weekly = env.path("weekly.xlsx");
@@ -315,6 +315,99 @@ fn the_workbooks_read_back_by_another_reader_hold_the_export_s_numbers_and_their
         4,
         "a header and the 3 weeks with data"
     );
+
+    // Profitability: `export profit --by block,mot` for the week, every column.
+    let profit = pack.worksheet_range("profit").unwrap();
+    let header: Vec<String> = profit
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let exported: Value = serde_json::from_str(
+        &env.run(&[
+            "export",
+            "profit",
+            "--by",
+            "block,mot",
+            "--from",
+            "2026-09-21",
+            "--to",
+            "2026-09-27",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .stdout,
+    )
+    .unwrap();
+    let exported = exported.as_array().unwrap();
+    let rows: Vec<_> = profit.rows().skip(1).collect();
+    assert!(
+        !rows.is_empty() && rows.len() == exported.len(),
+        "{exported:?}"
+    );
+    for (row, e) in rows.iter().zip(exported) {
+        for (k, name) in header.iter().enumerate() {
+            let want = match &e[name.as_str()] {
+                Value::Number(n) => n.as_f64(),
+                Value::String(s) => s.parse::<f64>().ok(),
+                _ => None,
+            };
+            let got = number(&row[k]).or_else(|| row[k].to_string().parse().ok());
+            assert_eq!(got, want, "profit's {name} of {e}");
+        }
+    }
+    // The COD ledger: each pair's due and remitted are the sums of `export cod`.
+    let cod = pack.worksheet_range("cod").unwrap();
+    let header: Vec<String> = cod
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let col = |n: &str| header.iter().position(|h| h == n).unwrap();
+    let days: Value = serde_json::from_str(
+        &env.run(&[
+            "export",
+            "cod",
+            "--from",
+            "2026-09-21",
+            "--to",
+            "2026-09-27",
+            "--format",
+            "json",
+        ])
+        .ok()
+        .stdout,
+    )
+    .unwrap();
+    let rows: Vec<_> = cod.rows().skip(1).collect();
+    assert!(!rows.is_empty());
+    for row in rows {
+        let (p, st) = (
+            row[col("partner")].to_string(),
+            row[col("station")].to_string(),
+        );
+        for k in ["cod_due", "remitted"] {
+            let sum: rust_decimal::Decimal = days
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["partner"] == p.as_str() && d["station"] == st.as_str())
+                .map(|d| {
+                    d[k].as_str()
+                        .unwrap()
+                        .parse::<rust_decimal::Decimal>()
+                        .unwrap()
+                })
+                .sum();
+            let want = rust_decimal::prelude::ToPrimitive::to_f64(&sum);
+            assert_eq!(number(&row[col(k)]), want, "{k} of {p} at {st}");
+        }
+    }
 
     // Each trend sheet carries its two native charts.
     for path in [&daily, &weekly] {
