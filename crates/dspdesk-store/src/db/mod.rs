@@ -13,7 +13,7 @@ pub(crate) use dialect::{
     ROWS_PER_STATEMENT, delete_days_from, delete_days_sql, placeholders, vocabulary,
 };
 pub use lock::JobsLock;
-pub(crate) use version::BUMP_VERSION;
+pub(crate) use version::{BUMP_VERSION, dated_between};
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{

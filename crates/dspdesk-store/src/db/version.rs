@@ -15,6 +15,9 @@ pub(crate) const BUMP_VERSION: &str = "UPDATE data_version SET version = version
 #[derive(Default)]
 pub(crate) struct ReadCache {
     slots: RwLock<HashMap<TypeId, Slot>>,
+    /// Held while a slot is loaded, so that requests arriving together after a change
+    /// wait for one load instead of each reading the whole table.
+    loading: tokio::sync::Mutex<()>,
 }
 
 /// The data version some rows were read at, and the rows.
@@ -58,7 +61,8 @@ impl Store {
 
     /// What `load` reads, from the cache while the data version is unchanged. A
     /// transaction that changes the data bumps the version, in whichever process it
-    /// runs, so another process's change is seen on the next read.
+    /// runs, so another process's change is seen on the next read. One load at a time:
+    /// the rest wait for it and take its rows.
     pub(crate) async fn cached<T: Any + Send + Sync>(
         &self,
         load: impl Future<Output = Result<T>>,
@@ -67,8 +71,25 @@ impl Store {
         if let Some(rows) = self.cache.get::<T>(version) {
             return Ok(rows);
         }
+        let _loading = self.cache.loading.lock().await;
+        // Another request may have loaded it while this one waited.
+        if let Some(rows) = self.cache.get::<T>(version) {
+            return Ok(rows);
+        }
         let rows = Arc::new(load.await?);
         self.cache.put(version, rows.clone());
         Ok(rows)
     }
+}
+
+/// The rows of `rows` (sorted by date) with `from <= date <= to`.
+pub(crate) fn dated_between<T>(
+    rows: &[T],
+    date: impl Fn(&T) -> chrono::NaiveDate,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> &[T] {
+    let start = rows.partition_point(|r| date(r) < from);
+    let end = rows.partition_point(|r| date(r) <= to);
+    &rows[start..end.max(start)]
 }

@@ -71,9 +71,7 @@ impl Store {
         scope: &Scope,
     ) -> Result<Vec<FactRow>> {
         let all = self.all_facts().await?;
-        let start = all.partition_point(|f| f.date < from);
-        let end = all.partition_point(|f| f.date <= to);
-        Ok(all[start..end.max(start)]
+        Ok(crate::db::dated_between(&all, |r| r.date, from, to)
             .iter()
             .filter(|f| scope.allows(&f.partner, &f.station))
             .cloned()

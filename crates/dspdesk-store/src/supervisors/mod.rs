@@ -96,7 +96,8 @@ macro_rules! row_of {
 
 impl Store {
     /// Supervisor rows with `from <= date <= to` that `scope` may see; with `who`, only
-    /// that partner's supervisor.
+    /// that partner's supervisor. Ordered by partner, supervisor, date and station; read
+    /// through one copy kept per data version.
     pub async fn supervisors_in_scope(
         &self,
         from: NaiveDate,
@@ -104,31 +105,38 @@ impl Store {
         who: Option<(&str, &str)>,
         scope: &Scope,
     ) -> Result<Vec<SupervisorRow>> {
-        let filter = if who.is_some() {
-            " AND partner = $3 AND supervisor = $4"
-        } else {
-            ""
-        };
+        let all = self.cached(self.load_supervisors()).await?;
+        let mut rows: Vec<SupervisorRow> = crate::db::dated_between(&all, |r| r.date, from, to)
+            .iter()
+            .filter(|s| who.is_none_or(|(p, sup)| s.partner == p && s.supervisor == sup))
+            .filter(|s| scope.allows(&s.partner, &s.station))
+            .cloned()
+            .collect();
+        rows.sort_by(|a, b| {
+            (&a.partner, &a.supervisor, a.date, &a.station).cmp(&(
+                &b.partner,
+                &b.supervisor,
+                b.date,
+                &b.station,
+            ))
+        });
+        Ok(rows)
+    }
+
+    /// Every supervisor row, by date.
+    async fn load_supervisors(&self) -> Result<Vec<SupervisorRow>> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM daily_supervisors WHERE date >= $1 AND date <= $2{filter} ORDER BY partner, supervisor, date, station"
+            "SELECT {COLUMNS} FROM daily_supervisors ORDER BY date, partner, supervisor, station"
         );
         let rows = on_pool!(self, |pool| {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(from)
-                .bind(to);
-            if let Some((p, s)) = who {
-                q = q.bind(p).bind(s);
-            }
-            q.fetch_all(pool)
+            sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                .fetch_all(pool)
                 .await?
                 .iter()
                 .map(|r| Ok(row_of!(r)))
                 .collect::<Result<Vec<_>, sqlx::Error>>()?
         });
-        Ok(rows
-            .into_iter()
-            .filter(|s| scope.allows(&s.partner, &s.station))
-            .collect())
+        Ok(rows)
     }
 
     /// The first and last date up to `to` on which each supervisor of each partner ran a

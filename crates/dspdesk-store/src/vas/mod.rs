@@ -70,20 +70,33 @@ impl VasList {
 }
 
 impl Store {
-    /// VAS packages with `from <= date <= to` that `scope` may see.
+    /// VAS packages with `from <= date <= to` that `scope` may see, ordered by partner,
+    /// kind, station and date. Read through one copy kept per data version.
     pub async fn vas_in_scope(
         &self,
         from: NaiveDate,
         to: NaiveDate,
         scope: &Scope,
     ) -> Result<Vec<VasRow>> {
+        let all = self.cached(self.load_vas()).await?;
+        let mut rows: Vec<VasRow> = crate::db::dated_between(&all, |r| r.date, from, to)
+            .iter()
+            .filter(|v| scope.allows(&v.partner, &v.station))
+            .cloned()
+            .collect();
+        rows.sort_by(|a, b| {
+            (&a.partner, &a.vas, &a.station, a.date).cmp(&(&b.partner, &b.vas, &b.station, b.date))
+        });
+        Ok(rows)
+    }
+
+    /// Every VAS row, by date.
+    async fn load_vas(&self) -> Result<Vec<VasRow>> {
         let rows = on_pool!(self, |pool| {
             sqlx::query(
                 "SELECT partner, station, date, vas, dispatched, delivered FROM daily_vas
-                 WHERE date >= $1 AND date <= $2 ORDER BY partner, vas, station, date",
+                 ORDER BY date, partner, vas, station",
             )
-            .bind(from)
-            .bind(to)
             .fetch_all(pool)
             .await?
             .into_iter()
@@ -101,10 +114,7 @@ impl Store {
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?
         });
-        Ok(rows
-            .into_iter()
-            .filter(|v| scope.allows(&v.partner, &v.station))
-            .collect())
+        Ok(rows)
     }
 
     /// A VAS configuration list as (station or partner, kind) pairs, sorted.

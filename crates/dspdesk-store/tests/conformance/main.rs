@@ -2,6 +2,7 @@
 //! One module per aggregate, as in `src/`; `support` builds the rows they share.
 
 mod cod;
+mod derived;
 mod facts;
 mod flags;
 mod followups;
