@@ -517,17 +517,21 @@ pub async fn list(
         .filter(|r| partner.is_none_or(|p| r.invoice.partner == p))
         .collect();
     let disputes = ws.store.disputes().await?;
+    // Every row's GST case and dispute, read at once.
+    let ids: Vec<i64> = rows
+        .iter()
+        .flat_map(|r| [r.gst_followup, r.dispute_followup])
+        .flatten()
+        .collect();
+    let followups = ws.store.followups_by_id(&ids).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let gst_case = match row.gst_followup {
-            Some(id) => ws.store.followup(id).await?,
-            None => None,
-        };
+        let gst_case = row.gst_followup.and_then(|id| followups.get(&id).cloned());
         let dispute = match (
             row.dispute_followup,
             disputes.iter().find(|d| d.invoice_id == row.id),
         ) {
-            (Some(id), Some(d)) => ws.store.followup(id).await?.map(|f| DisputeView {
+            (Some(id), Some(d)) => followups.get(&id).cloned().map(|f| DisputeView {
                 age_days: (now - f.opened_at).num_days(),
                 dispute: d.clone(),
                 followup: f,

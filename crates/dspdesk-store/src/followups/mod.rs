@@ -482,6 +482,34 @@ impl Store {
         Ok(row)
     }
 
+    /// The follow-ups with these ids, by id, in one query per 500 (a list that shows
+    /// each row's follow-up reads them at once, not one by one).
+    pub async fn followups_by_id(
+        &self,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, FollowupRow>> {
+        let mut out = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(crate::db::ROWS_PER_STATEMENT) {
+            let rows = on_pool!(self, |pool| {
+                let sql = format!(
+                    "SELECT {COLUMNS} FROM followups WHERE id IN ({})",
+                    crate::db::placeholders(pool, chunk.len(), 1)
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                q.fetch_all(pool)
+                    .await?
+                    .iter()
+                    .map(|r| Ok(decode_followup!(r)))
+                    .collect::<Result<Vec<FollowupRow>, sqlx::Error>>()?
+            });
+            out.extend(rows.into_iter().map(|f| (f.id, f)));
+        }
+        Ok(out)
+    }
+
     /// Applies one change. `Err(NotFound)` when the follow-up is gone or no longer in
     /// the expected state (someone else changed it first): nothing is written.
     pub async fn edit_followup(&self, id: i64, e: &Edit) -> Result<()> {

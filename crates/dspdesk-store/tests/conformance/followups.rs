@@ -78,6 +78,11 @@ async fn followups_open_once_change_with_history_and_list_by_scope() {
             .unwrap()
             .unwrap();
         let row = s.followup(a).await.unwrap().unwrap();
+        // Read at once by id: the same rows as one by one; an unknown id is left out.
+        let both = s.followups_by_id(&[z, a, 999_999]).await.unwrap();
+        assert_eq!(both.len(), 2, "{b}");
+        assert_eq!(both[&a], row, "{b}");
+        assert_eq!(both[&z], s.followup(z).await.unwrap().unwrap(), "{b}");
         assert_eq!(
             (row.state, row.amount_minor, row.owner.as_deref()),
             (State::Open, Some(12_345), Some("coach")),
