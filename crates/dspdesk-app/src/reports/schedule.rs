@@ -368,7 +368,11 @@ async fn send_one(
     };
     let report = build(ws, &user, row, cadence, due, now)
         .await
-        .map_err(|e| fail(&to, format!("the report could not be made: {e}"), true))?;
+        .map_err(|e| {
+            // A narrowing the recipient may no longer see will not come right by waiting.
+            let retry = !matches!(e, AppError::NotFound(_));
+            fail(&to, format!("the report could not be made: {e}"), retry)
+        })?;
     let mut subject = report.subject();
     if late {
         subject.push_str(&format!(
