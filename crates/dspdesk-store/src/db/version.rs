@@ -68,6 +68,16 @@ impl Store {
         load: impl Future<Output = Result<T>>,
     ) -> Result<Arc<T>> {
         let version = self.data_version().await?;
+        self.cached_at(version, load).await
+    }
+
+    /// What `load` reads, from the cache while `version` (read before `load` runs, by
+    /// the caller, from the counter that guards `T`) is the one the rows were read at.
+    pub(crate) async fn cached_at<T: Any + Send + Sync>(
+        &self,
+        version: i64,
+        load: impl Future<Output = Result<T>>,
+    ) -> Result<Arc<T>> {
         if let Some(rows) = self.cache.get::<T>(version) {
             return Ok(rows);
         }

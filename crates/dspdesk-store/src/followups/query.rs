@@ -143,10 +143,88 @@ macro_rules! bind_all {
     }};
 }
 
+/// Every open follow-up, by time left: what the worklists, the queue and the reports
+/// read, kept per follow-ups version.
+struct OpenFollowups(Vec<FollowupRow>);
+
+/// Whether an open follow-up passes the scope and the filter: [`clauses`] in Rust,
+/// clause by clause.
+fn picks(scope: &Scope, f: &FollowupFilter, r: &FollowupRow) -> bool {
+    let scope_ok = match scope {
+        Scope::All => true,
+        Scope::Partners(p) => p.contains(&r.partner),
+        Scope::Stations(s) => s.contains(&r.station),
+    };
+    let owner_in = |owners: &Vec<String>| r.owner.as_ref().is_some_and(|o| owners.contains(o));
+    scope_ok
+        && f.owners.as_ref().is_none_or(owner_in)
+        && f.kind.is_none_or(|k| r.kind == k)
+        && f.state.is_none_or(|s| r.state == s)
+        && f.partner.as_ref().is_none_or(|p| &r.partner == p)
+        && f.station.as_ref().is_none_or(|s| &r.station == s)
+        && f.owner.as_ref().is_none_or(|o| r.owner.as_ref() == Some(o))
+        && f.subject.as_ref().is_none_or(|s| &r.subject == s)
+        && f.own_items_of
+            .as_ref()
+            .is_none_or(|u| r.kind != Kind::ActionItem || r.owner.as_ref() == Some(u))
+        && (!f.unassigned || r.owner.is_none())
+        && f.overdue_at.is_none_or(|t| r.resolve_by < t)
+}
+
 impl Store {
+    /// The follow-ups version: bumped by trigger on every write to `followups`.
+    async fn followups_version(&self) -> Result<i64> {
+        let v = on_pool!(self, |pool| {
+            sqlx::query("SELECT version FROM followups_version WHERE id = 1")
+                .fetch_one(pool)
+                .await?
+                .try_get::<i64, _>("version")?
+        });
+        Ok(v)
+    }
+
+    async fn load_open_followups(&self) -> Result<OpenFollowups> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM followups WHERE state IN ('open', 'in_progress', 'waiting_on_partner') ORDER BY resolve_by, id"
+        );
+        let rows = on_pool!(self, |pool| {
+            sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(|r| Ok(decode_followup!(r)))
+                .collect::<Result<Vec<FollowupRow>, sqlx::Error>>()?
+        });
+        Ok(OpenFollowups(rows))
+    }
+
     /// One page of the follow-ups the scope allows and the filter picks, open ones
     /// first by time left, then the rest newest first; and how many there are in all.
+    /// Open-only lists (every worklist) read the open follow-ups kept per follow-ups
+    /// version; the others ask the database.
     pub async fn followups(
+        &self,
+        scope: &Scope,
+        f: &FollowupFilter,
+    ) -> Result<(Vec<FollowupRow>, i64)> {
+        if f.open_only || f.overdue_at.is_some() {
+            let version = self.followups_version().await?;
+            let open = self.cached_at(version, self.load_open_followups()).await?;
+            let picked: Vec<&FollowupRow> = open.0.iter().filter(|r| picks(scope, f, r)).collect();
+            let n = picked.len() as i64;
+            let page = picked
+                .into_iter()
+                .skip(f.offset.max(0) as usize)
+                .take(f.limit.clamp(1, 10_000) as usize)
+                .cloned()
+                .collect();
+            return Ok((page, n));
+        }
+        self.followups_in_database(scope, f).await
+    }
+
+    /// [`Store::followups`] from the database, whatever the filter.
+    pub async fn followups_in_database(
         &self,
         scope: &Scope,
         f: &FollowupFilter,

@@ -229,3 +229,109 @@ async fn one_process_at_a_time_holds_the_jobs_lock() {
         t.finish().await;
     }
 }
+
+/// Open-only lists come from the open follow-ups kept per follow-ups version: the same
+/// pages and counts as the database gives for every filter, and any write, through any
+/// handle and any statement, is seen on the next read.
+#[tokio::test]
+async fn open_lists_from_the_kept_copy_equal_the_database_and_follow_every_write() {
+    for t in TestStore::all().await {
+        let s = &t.store;
+        let b = t.backend();
+        let mut ids = Vec::new();
+        for (i, (p, st)) in [
+            ("SWFT", "DEL4"),
+            ("ZIPX", "BOM1"),
+            ("SWFT", "BOM1"),
+            ("", "DEL4"),
+            ("ZIPX", ""),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let mut c = case(None, p, st);
+            c.kind = [Kind::Point, Kind::ActionItem, Kind::Nl][i % 3];
+            c.owner = [Some("coach".to_string()), None, Some("asha".to_string())][i % 3].clone();
+            c.subject = if i % 2 == 0 {
+                "review:1".into()
+            } else {
+                String::new()
+            };
+            c.opened_at = t0() + Duration::hours(i as i64);
+            c.clock = c.kind.default_sla().clock(c.opened_at);
+            ids.push(s.open_followup(&c, &[]).await.unwrap().unwrap());
+        }
+        let scopes = [
+            Scope::All,
+            Scope::Partners(["SWFT".to_string()].into()),
+            Scope::Stations(["BOM1".to_string()].into()),
+        ];
+        let filters = [
+            FollowupFilter::default(),
+            FollowupFilter {
+                kind: Some(Kind::ActionItem),
+                ..Default::default()
+            },
+            FollowupFilter {
+                owner: Some("coach".into()),
+                ..Default::default()
+            },
+            FollowupFilter {
+                owners: Some(vec!["asha".into(), "coach".into()]),
+                ..Default::default()
+            },
+            FollowupFilter {
+                unassigned: true,
+                subject: Some("review:1".into()),
+                ..Default::default()
+            },
+            FollowupFilter {
+                own_items_of: Some("asha".into()),
+                partner: Some("ZIPX".into()),
+                ..Default::default()
+            },
+            FollowupFilter {
+                overdue_at: Some(t0() + Duration::hours(80)),
+                station: Some("DEL4".into()),
+                ..Default::default()
+            },
+            FollowupFilter {
+                state: Some(State::Open),
+                offset: 1,
+                limit: 2,
+                ..Default::default()
+            },
+        ];
+        let check = |label: &str| format!("{label} ({b})");
+        for scope in &scopes {
+            for f in &filters {
+                let f = FollowupFilter {
+                    open_only: f.overdue_at.is_none(),
+                    limit: if f.limit == 0 { 100 } else { f.limit },
+                    ..f.clone()
+                };
+                let kept = s.followups(scope, &f).await.unwrap();
+                let db = s.followups_in_database(scope, &f).await.unwrap();
+                assert_eq!(kept, db, "{}", check(&format!("{scope:?} {f:?}")));
+            }
+        }
+        let open = FollowupFilter {
+            open_only: true,
+            limit: 100,
+            ..Default::default()
+        };
+        let (before, n) = s.followups(&Scope::All, &open).await.unwrap();
+        assert_eq!(n, 5, "{b}");
+        assert_eq!(before.len(), 5);
+        // Another handle (another process) resolves one with a plain statement.
+        let other = dspdesk_store::Store::connect(&t.url).await.unwrap();
+        let mut e = Edit::new("web:asha", t0() + Duration::hours(2), "state", "x".into());
+        e.set.push(("state", Value::Text(Some("resolved".into()))));
+        other.edit_followup(ids[0], &e).await.unwrap();
+        let (after, n) = s.followups(&Scope::All, &open).await.unwrap();
+        assert_eq!(n, 4, "{b}");
+        assert!(after.iter().all(|r| r.id != ids[0]));
+        other.close().await;
+        t.finish().await;
+    }
+}
