@@ -140,29 +140,28 @@ impl Store {
     }
 
     /// The first and last date up to `to` on which each supervisor of each partner ran a
-    /// route, per station (the caller folds the stations a scope may see).
+    /// route, per station (the caller folds the stations a scope may see). From the
+    /// copy kept per data version, which is sorted by date.
     pub async fn supervisor_spans(&self, to: NaiveDate) -> Result<Vec<SpanRow>> {
-        let rows = on_pool!(self, |pool| {
-            sqlx::query(
-                "SELECT partner, station, supervisor, MIN(date) AS first, MAX(date) AS last FROM daily_supervisors
-                 WHERE date <= $1 GROUP BY partner, station, supervisor",
-            )
-            .bind(to)
-            .fetch_all(pool)
-            .await?
+        let all = self.cached(self.load_supervisors()).await?;
+        let mut by: BTreeMap<(&str, &str, &str), (NaiveDate, NaiveDate)> = BTreeMap::new();
+        for r in all.iter().take_while(|r| r.date <= to) {
+            let e = by
+                .entry((&r.partner, &r.station, &r.supervisor))
+                .or_insert((r.date, r.date));
+            e.0 = e.0.min(r.date);
+            e.1 = e.1.max(r.date);
+        }
+        Ok(by
             .into_iter()
-            .map(|r| {
-                Ok(SpanRow {
-                    partner: r.try_get("partner")?,
-                    station: r.try_get("station")?,
-                    supervisor: r.try_get("supervisor")?,
-                    first: r.try_get("first")?,
-                    last: r.try_get("last")?,
-                })
+            .map(|((partner, station, supervisor), (first, last))| SpanRow {
+                partner: partner.to_owned(),
+                station: station.to_owned(),
+                supervisor: supervisor.to_owned(),
+                first,
+                last,
             })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?
-        });
-        Ok(rows)
+            .collect())
     }
 
     /// Whether the partner's routes name the supervisor at a station `scope` may see.

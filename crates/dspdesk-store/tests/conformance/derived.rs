@@ -163,6 +163,25 @@ async fn blocks_vas_and_supervisors_read_in_order_within_range_and_scope_and_fol
         let keys: Vec<&str> = everyone.iter().map(|x| x.supervisor.as_str()).collect();
         assert_eq!(keys, ["S1", "S2"]);
 
+        // Spans: the first and last day of each supervisor per station, up to a day.
+        let span = |rows: &[dspdesk_store::SupervisorSpanRow], p: &str, st: &str| {
+            rows.iter()
+                .find(|r| r.partner == p && r.station == st && r.supervisor == "S1")
+                .map(|r| {
+                    (
+                        chrono::Datelike::day(&r.first),
+                        chrono::Datelike::day(&r.last),
+                    )
+                })
+        };
+        let spans = other.supervisor_spans(d(21)).await.unwrap();
+        assert_eq!(spans.len(), 4, "{}", t.backend());
+        assert_eq!(span(&spans, "SWFT", "DEL4"), Some((20, 21)));
+        assert_eq!(span(&spans, "ZIPX", "BOM1"), Some((20, 20)));
+        let spans = other.supervisor_spans(d(20)).await.unwrap();
+        assert_eq!(span(&spans, "SWFT", "DEL4"), Some((20, 20)));
+        assert!(other.supervisor_spans(d(19)).await.unwrap().is_empty());
+
         // A change through the first handle is what the second reads next.
         s.replace_facts(&days, &rows(5)).await.unwrap();
         let again = other.blocks_in_scope(d(20), d(21), &all).await.unwrap();
