@@ -147,6 +147,25 @@ macro_rules! bind_all {
 /// read, kept per follow-ups version.
 struct OpenFollowups(Vec<FollowupRow>);
 
+/// Every follow-up, in the order of a list with the closed ones: open first by time
+/// left, then newest first (what the SLA report and the "all" lists read), kept per
+/// follow-ups version.
+struct AllFollowups(Vec<FollowupRow>);
+
+/// The order of a list with the closed ones, as the SQL's ORDER BY gives it.
+fn all_order(a: &FollowupRow, b: &FollowupRow) -> std::cmp::Ordering {
+    let key = |r: &FollowupRow| {
+        let open = r.state.is_open();
+        (
+            !open,
+            open.then_some(r.resolve_by),
+            std::cmp::Reverse(r.updated_at),
+            std::cmp::Reverse(r.id),
+        )
+    };
+    key(a).cmp(&key(b))
+}
+
 /// Whether an open follow-up passes the scope and the filter: [`clauses`] in Rust,
 /// clause by clause.
 fn picks(scope: &Scope, f: &FollowupFilter, r: &FollowupRow) -> bool {
@@ -198,19 +217,32 @@ impl Store {
         Ok(OpenFollowups(rows))
     }
 
+    async fn load_all_followups(&self) -> Result<AllFollowups> {
+        let sql = format!("SELECT {COLUMNS} FROM followups");
+        let mut rows = on_pool!(self, |pool| {
+            sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                .fetch_all(pool)
+                .await?
+                .iter()
+                .map(|r| Ok(decode_followup!(r)))
+                .collect::<Result<Vec<FollowupRow>, sqlx::Error>>()?
+        });
+        rows.sort_by(all_order);
+        Ok(AllFollowups(rows))
+    }
+
     /// One page of the follow-ups the scope allows and the filter picks, open ones
     /// first by time left, then the rest newest first; and how many there are in all.
-    /// Open-only lists (every worklist) read the open follow-ups kept per follow-ups
-    /// version; the others ask the database.
+    /// Read from the follow-ups kept per follow-ups version (the open ones alone for
+    /// an open-only list, every worklist), filtered as the SQL would.
     pub async fn followups(
         &self,
         scope: &Scope,
         f: &FollowupFilter,
     ) -> Result<(Vec<FollowupRow>, i64)> {
-        if f.open_only || f.overdue_at.is_some() {
-            let version = self.followups_version().await?;
-            let open = self.cached_at(version, self.load_open_followups()).await?;
-            let picked: Vec<&FollowupRow> = open.0.iter().filter(|r| picks(scope, f, r)).collect();
+        let version = self.followups_version().await?;
+        let page = |rows: &[FollowupRow]| {
+            let picked: Vec<&FollowupRow> = rows.iter().filter(|r| picks(scope, f, r)).collect();
             let n = picked.len() as i64;
             let page = picked
                 .into_iter()
@@ -218,9 +250,14 @@ impl Store {
                 .take(f.limit.clamp(1, 10_000) as usize)
                 .cloned()
                 .collect();
-            return Ok((page, n));
+            (page, n)
+        };
+        if f.open_only || f.overdue_at.is_some() {
+            let open = self.cached_at(version, self.load_open_followups()).await?;
+            return Ok(page(&open.0));
         }
-        self.followups_in_database(scope, f).await
+        let all = self.cached_at(version, self.load_all_followups()).await?;
+        Ok(page(&all.0))
     }
 
     /// [`Store::followups`] from the database, whatever the filter.
