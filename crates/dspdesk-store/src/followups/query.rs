@@ -202,10 +202,9 @@ impl Store {
         Ok(v)
     }
 
-    async fn load_open_followups(&self) -> Result<OpenFollowups> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM followups WHERE state IN ('open', 'in_progress', 'waiting_on_partner') ORDER BY resolve_by, id"
-        );
+    /// The follow-ups `where_order` (a WHERE and ORDER BY, or nothing) selects.
+    async fn followups_where(&self, where_order: &str) -> Result<Vec<FollowupRow>> {
+        let sql = format!("SELECT {COLUMNS} FROM followups {where_order}");
         let rows = on_pool!(self, |pool| {
             sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
                 .fetch_all(pool)
@@ -214,19 +213,19 @@ impl Store {
                 .map(|r| Ok(decode_followup!(r)))
                 .collect::<Result<Vec<FollowupRow>, sqlx::Error>>()?
         });
-        Ok(OpenFollowups(rows))
+        Ok(rows)
+    }
+
+    async fn load_open_followups(&self) -> Result<OpenFollowups> {
+        self.followups_where(
+            "WHERE state IN ('open', 'in_progress', 'waiting_on_partner') ORDER BY resolve_by, id",
+        )
+        .await
+        .map(OpenFollowups)
     }
 
     async fn load_all_followups(&self) -> Result<AllFollowups> {
-        let sql = format!("SELECT {COLUMNS} FROM followups");
-        let mut rows = on_pool!(self, |pool| {
-            sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-                .fetch_all(pool)
-                .await?
-                .iter()
-                .map(|r| Ok(decode_followup!(r)))
-                .collect::<Result<Vec<FollowupRow>, sqlx::Error>>()?
-        });
+        let mut rows = self.followups_where("").await?;
         rows.sort_by(all_order);
         Ok(AllFollowups(rows))
     }
