@@ -160,12 +160,6 @@ impl Report {
     /// line per other section with how many lines it holds; the workbook has the rest.
     /// As (plain text, HTML).
     pub fn email(&self) -> (String, String) {
-        let esc = |s: &str| {
-            s.replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;")
-                .replace('"', "&quot;")
-        };
         let mut text = format!("{}\n\n", self.subject());
         let mut html = format!(
             "<html><body style=\"font-family:sans-serif\"><h2>{}</h2>",
@@ -221,12 +215,6 @@ impl Report {
     /// The report as one HTML document that prints: every section whole, each on its
     /// own page.
     pub fn to_html(&self) -> String {
-        let esc = |s: &str| {
-            s.replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;")
-                .replace('"', "&quot;")
-        };
         let mut html = format!(
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{0}</title><style>body{{font-family:sans-serif;margin:1.5rem}}table{{border-collapse:collapse;margin:.5rem 0 1.5rem}}th,td{{border:1px solid #ccc;padding:.25rem .5rem}}td.n{{text-align:right;font-variant-numeric:tabular-nums}}section+section{{break-before:page}}p.note{{color:#555}}</style></head><body><h1>{0}</h1>",
             esc(&self.subject())
@@ -317,6 +305,14 @@ impl Report {
     }
 }
 
+/// Text made safe inside HTML (an element's text or an attribute's value).
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
 /// A cell as an e-mail shows it: a metric's label, money and percentages as people
 /// read them.
 fn cell_words(column: &str, c: &Cell) -> String {
@@ -401,6 +397,16 @@ impl Keep {
     }
 }
 
+/// The counts of the pairs the report keeps, summed over `from..=to`.
+fn counts_between(model: &Model, keep: &Keep, from: NaiveDate, to: NaiveDate) -> Counts {
+    model
+        .pairs
+        .iter()
+        .filter(|p| keep.pair(&p.partner, &p.station))
+        .flat_map(|p| p.days_between(from, to).iter().map(|(_, c)| *c))
+        .sum()
+}
+
 /// A headline row: its metric and how its value is read from counts.
 type Reading = (&'static str, fn(&Counts) -> Cell);
 
@@ -434,12 +440,7 @@ fn trend(
     let mut rows: Vec<Vec<Cell>> = periods
         .iter()
         .map(|(label, from, to)| {
-            let c: Counts = model
-                .pairs
-                .iter()
-                .filter(|p| keep.pair(&p.partner, &p.station))
-                .flat_map(|p| p.days_between(*from, *to).iter().map(|(_, c)| *c))
-                .sum();
+            let c = counts_between(model, keep, *from, *to);
             vec![
                 Cell::text(label),
                 Cell::Int(c.dispatched),
@@ -490,14 +491,7 @@ fn change(a: &Cell, b: &Cell) -> Cell {
 fn headline(model: &Model, keep: &Keep, date: NaiveDate) -> Table {
     let week = IsoWeek::of(date);
     let before = date - Duration::days(7);
-    let sum = |from: NaiveDate, to: NaiveDate| -> Counts {
-        model
-            .pairs
-            .iter()
-            .filter(|p| keep.pair(&p.partner, &p.station))
-            .flat_map(|p| p.days_between(from, to).iter().map(|(_, c)| *c))
-            .sum()
-    };
+    let sum = |from: NaiveDate, to: NaiveDate| counts_between(model, keep, from, to);
     let (day, wtd, last) = (
         sum(date, date),
         sum(week.monday(), date),

@@ -34,10 +34,6 @@ pub struct Subscription {
 }
 
 impl Subscription {
-    pub fn cadence(&self) -> Result<Cadence, AppError> {
-        cadence_of(&self.row)
-    }
-
     /// What it covers: "all asha may see", or its narrowing.
     pub fn covers(&self) -> String {
         let scope = self.scope();
@@ -58,11 +54,7 @@ impl Subscription {
     }
 
     pub fn scope(&self) -> ReportScope {
-        ReportScope {
-            station: self.row.station.clone(),
-            coach: self.row.coach.clone(),
-            partner: self.row.partner.clone(),
-        }
+        scope_of(&self.row)
     }
 
     /// "sent 2026-11-30 07:30 to asha@example.com", "failed …", or "not sent yet".
@@ -89,6 +81,15 @@ impl Subscription {
             ),
             _ => format!("being sent since {}", at(r.started_at)),
         }
+    }
+}
+
+/// A subscription's narrowing.
+fn scope_of(row: &SubscriptionRow) -> ReportScope {
+    ReportScope {
+        station: row.station.clone(),
+        coach: row.coach.clone(),
+        partner: row.partner.clone(),
     }
 }
 
@@ -411,11 +412,7 @@ async fn build(
     now: DateTime<Utc>,
 ) -> Result<Report, AppError> {
     let actor = Actor::user(user, "schedule");
-    let scope = ReportScope {
-        station: row.station.clone(),
-        coach: row.coach.clone(),
-        partner: row.partner.clone(),
-    };
+    let scope = scope_of(row);
     match cadence {
         Cadence::Daily { .. } => {
             let last = ws.loaded_range().await?.map(|(_, l)| l);
@@ -433,8 +430,37 @@ async fn build(
 
 /// The weekdays as a form offers them: (value, name).
 pub fn weekdays() -> Vec<(String, &'static str)> {
-    (1..=7u32)
-        .filter_map(|n| parse_weekday(&n.to_string()).ok())
+    std::iter::successors(Some(chrono::Weekday::Mon), |w| Some(w.succ()))
+        .take(7)
         .map(|w| (weekday_name(w).to_ascii_lowercase(), weekday_name(w)))
         .collect()
+}
+
+/// The runs of the schedules the caller may see, newest first: of one subscription
+/// (not found unless the caller sees it) or of all of theirs (everyone's for the
+/// program team).
+pub async fn runs(
+    ws: &Workspace,
+    actor: &Actor,
+    subscription: Option<i64>,
+    limit: i64,
+) -> Result<Vec<ReportRunRow>, AppError> {
+    let seen: Vec<i64> = subscriptions(ws, actor, None)
+        .await?
+        .iter()
+        .map(|s| s.row.id)
+        .collect();
+    if let Some(id) = subscription
+        && !seen.contains(&id)
+    {
+        return Err(AppError::NotFound("report subscription"));
+    }
+    let all = actor.role.may(Action::ScheduleReports);
+    Ok(ws
+        .store
+        .report_runs(subscription, limit.clamp(1, 10_000))
+        .await?
+        .into_iter()
+        .filter(|r| all || seen.contains(&r.subscription_id))
+        .collect())
 }

@@ -355,10 +355,7 @@ async fn schedules(cli: &Cli, cmd: &ReportCommand) -> anyhow::Result<ExitCode> {
             );
         }
         ReportCommand::Runs(a) => {
-            let runs = ws
-                .store
-                .report_runs(a.subscription, a.limit.clamp(1, 10_000))
-                .await?;
+            let runs = schedule::runs(&ws, &me, a.subscription, a.limit).await?;
             match a.format {
                 ReportFormat::Json => outln!("{}", serde_json::to_string_pretty(&runs)?),
                 _ => {

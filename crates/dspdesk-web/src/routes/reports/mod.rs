@@ -401,11 +401,7 @@ pub async fn api_subscription(
         .into_iter()
         .find(|x| x.row.id == id)
         .ok_or(dspdesk_app::AppError::NotFound("report subscription"))?;
-    let runs =
-        s.ws.store
-            .report_runs(Some(id), 100)
-            .await
-            .map_err(dspdesk_app::AppError::from)?;
+    let runs = schedule::runs(&s.ws, &u.actor, Some(id), 100).await?;
     Ok(Json(
         serde_json::json!({ "subscription": sub, "runs": runs }),
     ))
