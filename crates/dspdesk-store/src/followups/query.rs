@@ -143,14 +143,14 @@ macro_rules! bind_all {
     }};
 }
 
-/// Every open follow-up, by time left: what the worklists, the queue and the reports
-/// read, kept per follow-ups version.
-struct OpenFollowups(Vec<FollowupRow>);
-
-/// Every follow-up, in the order of a list with the closed ones: open first by time
-/// left, then newest first (what the SLA report and the "all" lists read), kept per
-/// follow-ups version.
-struct AllFollowups(Vec<FollowupRow>);
+/// Every follow-up, read once per follow-ups version, in the order of a list with the
+/// closed ones (open first by time left, then newest first: what the SLA report and
+/// the "all" lists read); and the open ones' places in it by time left, then id (what
+/// the worklists, the queue and the reports read).
+struct KeptFollowups {
+    all: Vec<FollowupRow>,
+    open: Vec<usize>,
+}
 
 /// The order of a list with the closed ones, as the SQL's ORDER BY gives it.
 fn all_order(a: &FollowupRow, b: &FollowupRow) -> std::cmp::Ordering {
@@ -202,10 +202,9 @@ impl Store {
         Ok(v)
     }
 
-    /// The follow-ups `where_order` (a WHERE and ORDER BY, or nothing) selects.
-    async fn followups_where(&self, where_order: &str) -> Result<Vec<FollowupRow>> {
-        let sql = format!("SELECT {COLUMNS} FROM followups {where_order}");
-        let rows = on_pool!(self, |pool| {
+    async fn load_followups(&self) -> Result<KeptFollowups> {
+        let sql = format!("SELECT {COLUMNS} FROM followups");
+        let mut all = on_pool!(self, |pool| {
             sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
                 .fetch_all(pool)
                 .await?
@@ -213,35 +212,26 @@ impl Store {
                 .map(|r| Ok(decode_followup!(r)))
                 .collect::<Result<Vec<FollowupRow>, sqlx::Error>>()?
         });
-        Ok(rows)
-    }
-
-    async fn load_open_followups(&self) -> Result<OpenFollowups> {
-        self.followups_where(
-            "WHERE state IN ('open', 'in_progress', 'waiting_on_partner') ORDER BY resolve_by, id",
-        )
-        .await
-        .map(OpenFollowups)
-    }
-
-    async fn load_all_followups(&self) -> Result<AllFollowups> {
-        let mut rows = self.followups_where("").await?;
-        rows.sort_by(all_order);
-        Ok(AllFollowups(rows))
+        all.sort_by(all_order);
+        let mut open: Vec<usize> = (0..all.len()).filter(|&i| all[i].state.is_open()).collect();
+        open.sort_by_key(|&i| (all[i].resolve_by, all[i].id));
+        Ok(KeptFollowups { all, open })
     }
 
     /// One page of the follow-ups the scope allows and the filter picks, open ones
     /// first by time left, then the rest newest first; and how many there are in all.
     /// Read from the follow-ups kept per follow-ups version (the open ones alone for
-    /// an open-only list, every worklist), filtered as the SQL would.
+    /// an open-only list, every worklist), filtered as the SQL would; read once for
+    /// both kinds of list.
     pub async fn followups(
         &self,
         scope: &Scope,
         f: &FollowupFilter,
     ) -> Result<(Vec<FollowupRow>, i64)> {
         let version = self.followups_version().await?;
-        let page = |rows: &[FollowupRow]| {
-            let picked: Vec<&FollowupRow> = rows.iter().filter(|r| picks(scope, f, r)).collect();
+        let kept = self.cached_at(version, self.load_followups()).await?;
+        let page = |rows: &mut dyn Iterator<Item = &FollowupRow>| {
+            let picked: Vec<&FollowupRow> = rows.filter(|r| picks(scope, f, r)).collect();
             let n = picked.len() as i64;
             let page = picked
                 .into_iter()
@@ -252,11 +242,9 @@ impl Store {
             (page, n)
         };
         if f.open_only || f.overdue_at.is_some() {
-            let open = self.cached_at(version, self.load_open_followups()).await?;
-            return Ok(page(&open.0));
+            return Ok(page(&mut kept.open.iter().map(|&i| &kept.all[i])));
         }
-        let all = self.cached_at(version, self.load_all_followups()).await?;
-        Ok(page(&all.0))
+        Ok(page(&mut kept.all.iter()))
     }
 
     /// [`Store::followups`] from the database, whatever the filter.
