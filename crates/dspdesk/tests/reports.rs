@@ -21,15 +21,12 @@ fn the_daily_report_agrees_with_the_export_and_keeps_each_partner_to_itself() {
     let r = report(&[]);
     let date = r["date"].as_str().unwrap().to_owned();
     assert_eq!(date, "2026-09-20", "the last day with data");
-    let export: Value = serde_json::from_str(
-        &env.run(&[
-            "export", "metrics", "--grain", "day", "--from", &date, "--to", &date, "--format",
-            "json",
-        ])
-        .ok()
-        .stdout,
-    )
-    .unwrap();
+    let export: Value = exported(
+        &env,
+        &[
+            "metrics", "--grain", "day", "--from", &date, "--to", &date, "--format", "json",
+        ],
+    );
     let headline = r["sections"]
         .as_array()
         .unwrap()
@@ -128,9 +125,9 @@ fn the_daily_report_agrees_with_the_export_and_keeps_each_partner_to_itself() {
             "launches"
         ]
     );
-    let scores: Value = serde_json::from_str(
-        &env.run(&[
-            "export",
+    let scores: Value = exported(
+        &env,
+        &[
             "scores",
             "--from",
             "2026-09-14",
@@ -138,11 +135,8 @@ fn the_daily_report_agrees_with_the_export_and_keeps_each_partner_to_itself() {
             "2026-09-20",
             "--format",
             "json",
-        ])
-        .ok()
-        .stdout,
-    )
-    .unwrap();
+        ],
+    );
     let ranking = w["sections"][0]["rows"].as_array().unwrap();
     let scores = scores.as_array().unwrap();
     assert_eq!(ranking.len(), scores.len());
@@ -178,6 +172,24 @@ fn number(c: &calamine::Data) -> Option<f64> {
         calamine::Data::Int(i) => Some(*i as f64),
         _ => None,
     }
+}
+
+/// A sheet's first row: its column names.
+fn header_of(sheet: &calamine::Range<calamine::Data>) -> Vec<String> {
+    sheet
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect()
+}
+
+/// `dspdesk export …` as JSON.
+fn exported(env: &Env, args: &[&str]) -> Value {
+    let mut all = vec!["export"];
+    all.extend_from_slice(args);
+    serde_json::from_str(&env.run(&all).ok().stdout).unwrap()
 }
 
 /// The names of the files inside a workbook (an xlsx is a zip).
@@ -225,9 +237,9 @@ fn the_workbooks_read_back_by_another_reader_hold_the_export_s_numbers_and_their
     let rows: Vec<_> = trend.rows().collect();
     assert_eq!(rows[0][0].to_string(), "date");
     assert_eq!(rows.len(), 15, "a header and 14 days");
-    let export: Value = serde_json::from_str(
-        &env.run(&[
-            "export",
+    let export: Value = exported(
+        &env,
+        &[
             "metrics",
             "--grain",
             "day",
@@ -239,11 +251,8 @@ fn the_workbooks_read_back_by_another_reader_hold_the_export_s_numbers_and_their
             "2026-09-27",
             "--format",
             "json",
-        ])
-        .ok()
-        .stdout,
-    )
-    .unwrap();
+        ],
+    );
     let export = export.as_array().unwrap();
     assert_eq!(export.len(), 14, "{export:?}");
     let header: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
@@ -269,17 +278,11 @@ fn the_workbooks_read_back_by_another_reader_hold_the_export_s_numbers_and_their
     // The pack: its ranking sheet is `export scores` for the week, to the digit.
     let mut pack: Xlsx<_> = open_workbook(&weekly).unwrap();
     let ranking = pack.worksheet_range("ranking").unwrap();
-    let header: Vec<String> = ranking
-        .rows()
-        .next()
-        .unwrap()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+    let header = header_of(&ranking);
     let col = |n: &str| header.iter().position(|h| h == n).unwrap();
-    let scores: Value = serde_json::from_str(
-        &env.run(&[
-            "export",
+    let scores: Value = exported(
+        &env,
+        &[
             "scores",
             "--from",
             "2026-09-21",
@@ -287,11 +290,8 @@ fn the_workbooks_read_back_by_another_reader_hold_the_export_s_numbers_and_their
             "2026-09-27",
             "--format",
             "json",
-        ])
-        .ok()
-        .stdout,
-    )
-    .unwrap();
+        ],
+    );
     let scores = scores.as_array().unwrap();
     let body: Vec<_> = ranking.rows().skip(1).collect();
     assert_eq!(body.len(), scores.len());
@@ -318,16 +318,10 @@ fn the_workbooks_read_back_by_another_reader_hold_the_export_s_numbers_and_their
 
     // Profitability: `export profit --by block,mot` for the week, every column.
     let profit = pack.worksheet_range("profit").unwrap();
-    let header: Vec<String> = profit
-        .rows()
-        .next()
-        .unwrap()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
-    let exported: Value = serde_json::from_str(
-        &env.run(&[
-            "export",
+    let header = header_of(&profit);
+    let by_block: Value = exported(
+        &env,
+        &[
             "profit",
             "--by",
             "block,mot",
@@ -337,18 +331,15 @@ fn the_workbooks_read_back_by_another_reader_hold_the_export_s_numbers_and_their
             "2026-09-27",
             "--format",
             "json",
-        ])
-        .ok()
-        .stdout,
-    )
-    .unwrap();
-    let exported = exported.as_array().unwrap();
+        ],
+    );
+    let by_block = by_block.as_array().unwrap();
     let rows: Vec<_> = profit.rows().skip(1).collect();
     assert!(
-        !rows.is_empty() && rows.len() == exported.len(),
-        "{exported:?}"
+        !rows.is_empty() && rows.len() == by_block.len(),
+        "{by_block:?}"
     );
-    for (row, e) in rows.iter().zip(exported) {
+    for (row, e) in rows.iter().zip(by_block) {
         for (k, name) in header.iter().enumerate() {
             let want = match &e[name.as_str()] {
                 Value::Number(n) => n.as_f64(),
@@ -361,17 +352,11 @@ fn the_workbooks_read_back_by_another_reader_hold_the_export_s_numbers_and_their
     }
     // The COD ledger: each pair's due and remitted are the sums of `export cod`.
     let cod = pack.worksheet_range("cod").unwrap();
-    let header: Vec<String> = cod
-        .rows()
-        .next()
-        .unwrap()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+    let header = header_of(&cod);
     let col = |n: &str| header.iter().position(|h| h == n).unwrap();
-    let days: Value = serde_json::from_str(
-        &env.run(&[
-            "export",
+    let days: Value = exported(
+        &env,
+        &[
             "cod",
             "--from",
             "2026-09-21",
@@ -379,11 +364,8 @@ fn the_workbooks_read_back_by_another_reader_hold_the_export_s_numbers_and_their
             "2026-09-27",
             "--format",
             "json",
-        ])
-        .ok()
-        .stdout,
-    )
-    .unwrap();
+        ],
+    );
     let rows: Vec<_> = cod.rows().skip(1).collect();
     assert!(!rows.is_empty());
     for row in rows {
