@@ -610,9 +610,10 @@ pub fn station_day(
         DayAccumulator::default()
     };
     if let Some(path) = deliveries {
-        let file = std::fs::File::open(path).map_err(|e| IngestError::io(path, e))?;
-        let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
-            .map_err(|e| lake_err(path, e))?;
+        let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
+            crate::finalize::whole_file(path)?,
+        )
+        .map_err(|e| lake_err(path, e))?;
         let mask = parquet::arrow::ProjectionMask::columns(builder.parquet_schema(), FACT_COLUMNS);
         let reader = builder
             .with_projection(mask)
