@@ -36,7 +36,9 @@ pub mod testing;
 mod vas;
 
 pub use cod::RemitRow;
-pub use db::{AuditFilter, AuditRow, Db, JobsLock, Result, Store, StoreError, redact};
+pub use db::{
+    AuditFilter, AuditRow, DEFAULT_WINDOW_DAYS, Db, JobsLock, Result, Store, StoreError, redact,
+};
 pub use documents::{DocumentRow, GuaranteeRow, NewDocument, NewGuarantee};
 pub use ev::{ConnectRow, GoalRow as EvGoalRow, NewConnect, NewVendor, VendorRow};
 pub use facts::FactRow;

@@ -119,7 +119,7 @@ pub struct RecomputeReport {
 }
 
 /// Recomputes every station-day's facts (within the dates, when given) from the lake
-/// and replaces them in one transaction.
+/// and replaces everything derived within those dates in one transaction.
 pub async fn recompute(
     ws: &Workspace,
     from: Option<NaiveDate>,
@@ -149,27 +149,23 @@ pub async fn recompute(
         }
     }
     let days: Vec<(String, NaiveDate)> = days.into_iter().collect();
+    let station_days = days.len() as u64;
     let t = Instant::now();
     let lake = ws.lake.clone();
-    let (derived, remitted) = tokio::task::spawn_blocking({
-        let days = days.clone();
-        let remit_days = remit_days.clone();
-        move || -> Result<_, IngestError> {
-            let rows = facts_for_days(&lake, &days, &deliveries, &routes)?;
-            let remitted = remitted_for_days(&lake, &remit_days)?;
-            Ok((rows, remitted))
-        }
+    let (derived, remitted) = tokio::task::spawn_blocking(move || -> Result<_, IngestError> {
+        let rows = facts_for_days(&lake, &days, &deliveries, &routes)?;
+        let remitted = remitted_for_days(&lake, &remit_days)?;
+        Ok((rows, remitted))
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))??;
     let seconds_compute = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    ws.store.replace_facts(&days, &derived).await?;
-    let remit_keys: Vec<(String, NaiveDate)> =
-        remit_days.into_iter().map(|(s, d, _)| (s, d)).collect();
-    ws.store.replace_remitted(&remit_keys, &remitted).await?;
+    ws.store
+        .replace_derived_between(from, to, &derived, &remitted)
+        .await?;
     Ok(RecomputeReport {
-        station_days: days.len() as u64,
+        station_days,
         rows,
         facts: derived.facts.len() as u64,
         seconds_compute,

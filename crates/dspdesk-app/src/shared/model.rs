@@ -251,11 +251,9 @@ impl Model {
     pub async fn load(ws: &Workspace) -> Result<Arc<Model>, AppError> {
         ws.views
             .get_or(&ws.store, ViewKey::Model, || async {
-                let (from, to) = match ws.store.facts_range().await? {
-                    Some(r) => r,
-                    None => (NaiveDate::MIN, NaiveDate::MIN),
-                };
-                let facts = ws.store.facts_between(from, to).await?;
+                // The whole history, read once per data version and folded: the COD
+                // owed runs from the first day.
+                let facts = ws.store.every_fact().await?;
                 let remitted = ws.store.all_remitted().await?;
                 let goals = ws.store.route_goals().await?;
                 let configs = Configs::from_rows(

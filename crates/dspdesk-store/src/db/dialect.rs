@@ -1,21 +1,50 @@
 //! SQL that differs between the backends only in how it names bound parameters.
 
-use sqlx::postgres::PgPool;
-use sqlx::sqlite::SqlitePool;
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgPool, Postgres};
+use sqlx::sqlite::{Sqlite, SqlitePool};
 
-/// How a backend writes bound parameters in generated multi-row statements.
+/// How a backend writes bound parameters in generated multi-row statements, and the
+/// connection a bulk write of derived rows runs on.
 pub(crate) trait Dialect {
     /// SQLite looks `$N` names up one by one (quadratic in their number), so long
     /// statements use plain positional `?` there; PostgreSQL needs `$N`.
     const POSITIONAL: bool;
+    type Database: sqlx::Database;
+
+    /// A connection for replacing many rows derived from the lake in one transaction.
+    async fn bulk_connection(&self) -> sqlx::Result<PoolConnection<Self::Database>>;
 }
 
 impl Dialect for SqlitePool {
     const POSITIONAL: bool = true;
+    type Database = Sqlite;
+
+    /// On SQLite, a connection used once and then closed, set for a bulk write: a page
+    /// cache large enough that a year's rows are not spilled to the file and read
+    /// back mid-transaction, statement journals in memory, and no foreign-key lookups
+    /// per row (the rows are derived: the same transaction writes the stations and
+    /// partners they name, and neither is ever deleted). Closed after use, so no other
+    /// write ever runs without the checks.
+    async fn bulk_connection(&self) -> sqlx::Result<PoolConnection<Sqlite>> {
+        let mut conn = self.acquire().await?;
+        conn.close_on_drop();
+        sqlx::raw_sql(
+            "PRAGMA foreign_keys = OFF; PRAGMA temp_store = MEMORY; PRAGMA cache_size = -262144;",
+        )
+        .execute(&mut *conn)
+        .await?;
+        Ok(conn)
+    }
 }
 
 impl Dialect for PgPool {
     const POSITIONAL: bool = false;
+    type Database = Postgres;
+
+    async fn bulk_connection(&self) -> sqlx::Result<PoolConnection<Postgres>> {
+        self.acquire().await
+    }
 }
 
 /// `($1,$2),($3,$4),…` (PostgreSQL) or `(?,?),(?,?),…` (SQLite): placeholders for
@@ -46,11 +75,22 @@ pub(crate) fn placeholders<D: Dialect>(_pool: &D, rows: usize, cols: usize) -> S
 /// bound parameters (SQLite 32,766; PostgreSQL 65,535).
 pub(crate) const ROWS_PER_STATEMENT: usize = 500;
 
+/// Deletes the rows of `days` station-days from `table`. SQLite plans a row-value
+/// `IN (VALUES …)` as a scan of the whole table, once per statement (a second per file
+/// once a year is loaded), so there the days are joined to the `(station, date)` index
+/// and the rows found are deleted by rowid; PostgreSQL plans the `IN` as a join itself.
 pub(crate) fn delete_days_sql<D: Dialect>(pool: &D, table: &str, days: usize) -> String {
-    format!(
-        "DELETE FROM {table} WHERE (station, date) IN (VALUES {})",
-        placeholders(pool, days, 2)
-    )
+    if D::POSITIONAL {
+        format!(
+            "DELETE FROM {table} WHERE rowid IN (SELECT t.rowid FROM (VALUES {}) AS v JOIN {table} AS t ON t.station = v.column1 AND t.date = v.column2)",
+            placeholders(pool, days, 2)
+        )
+    } else {
+        format!(
+            "DELETE FROM {table} WHERE (station, date) IN (VALUES {})",
+            placeholders(pool, days, 2)
+        )
+    }
 }
 
 /// Deletes the rows of station-days from a table derived from the lake (facts, blocks,

@@ -13,7 +13,8 @@ pub(crate) use dialect::{
     ROWS_PER_STATEMENT, delete_days_from, delete_days_sql, placeholders, vocabulary,
 };
 pub use lock::JobsLock;
-pub(crate) use version::{BUMP_VERSION, dated_between};
+pub use version::DEFAULT_WINDOW_DAYS;
+pub(crate) use version::{BUMP_VERSION, Window};
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -35,6 +36,10 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("not found: {0}")]
     NotFound(String),
+    /// Rows that would break the database's integrity, caught by a check the database
+    /// does not make itself (see `Dialect::bulk_connection`).
+    #[error("{0}")]
+    Integrity(String),
     #[error("database error: {0}")]
     Sql(#[from] sqlx::Error),
 }

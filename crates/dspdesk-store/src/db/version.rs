@@ -2,6 +2,7 @@
 //! bumps, so that each process can tell whether what it read is still current.
 
 use super::{Result, Store, on_pool};
+use chrono::NaiveDate;
 use sqlx::Row;
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
@@ -12,16 +13,59 @@ pub(crate) const BUMP_VERSION: &str = "UPDATE data_version SET version = version
 
 /// Rows as last read, one slot per row type, with the data version they were read at.
 /// Keyed by type so that the connection knows nothing of the aggregates it caches.
-#[derive(Default)]
 pub(crate) struct ReadCache {
     slots: RwLock<HashMap<TypeId, Slot>>,
     /// Held while a slot is loaded, so that requests arriving together after a change
     /// wait for one load instead of each reading the whole table.
     loading: tokio::sync::Mutex<()>,
+    /// Days of a dated table kept, back from its latest date: `DEFAULT_WINDOW_DAYS`
+    /// unless set.
+    window_days: std::sync::atomic::AtomicU32,
+}
+
+/// What the copy of a dated table (facts, route blocks, VAS, supervisors) holds by
+/// default: the last 26 weeks before its latest date. A read further back widens the
+/// copy to reach it until the data next changes.
+pub const DEFAULT_WINDOW_DAYS: u32 = 26 * 7;
+
+/// The rows of a dated table with `date >= from`, sorted by date; `span` is the first
+/// and last date of the whole table.
+#[derive(Debug)]
+pub(crate) struct Window<T> {
+    pub(crate) from: NaiveDate,
+    pub(crate) rows: Vec<T>,
+    pub(crate) span: Option<(NaiveDate, NaiveDate)>,
+}
+
+impl<T> Window<T> {
+    /// The rows with `from <= date <= to`; `from` must not be before the window's.
+    pub(crate) fn between(
+        &self,
+        date: impl Fn(&T) -> NaiveDate,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> &[T] {
+        debug_assert!(
+            from >= self.from,
+            "{from} is before the window ({})",
+            self.from
+        );
+        dated_between(&self.rows, date, from, to)
+    }
 }
 
 /// The data version some rows were read at, and the rows.
 type Slot = (i64, Arc<dyn Any + Send + Sync>);
+
+impl Default for ReadCache {
+    fn default() -> Self {
+        ReadCache {
+            slots: Default::default(),
+            loading: Default::default(),
+            window_days: DEFAULT_WINDOW_DAYS.into(),
+        }
+    }
+}
 
 impl std::fmt::Debug for ReadCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -71,6 +115,26 @@ impl Store {
         self.cached_at(version, load).await
     }
 
+    /// What `load` reads, from the cache while the data version is unchanged and the
+    /// kept value `fits` (it answers the same question); one load at a time.
+    pub(crate) async fn cached_where<T: Any + Send + Sync>(
+        &self,
+        fits: impl Fn(&T) -> bool,
+        load: impl Future<Output = Result<T>>,
+    ) -> Result<Arc<T>> {
+        let version = self.data_version().await?;
+        if let Some(v) = self.cache.get::<T>(version).filter(|v| fits(v)) {
+            return Ok(v);
+        }
+        let _loading = self.cache.loading.lock().await;
+        if let Some(v) = self.cache.get::<T>(version).filter(|v| fits(v)) {
+            return Ok(v);
+        }
+        let v = Arc::new(load.await?);
+        self.cache.put(version, v.clone());
+        Ok(v)
+    }
+
     /// What `load` reads, from the cache while `version` (read before `load` runs, by
     /// the caller, from the counter that guards `T`) is the one the rows were read at.
     pub(crate) async fn cached_at<T: Any + Send + Sync>(
@@ -89,6 +153,94 @@ impl Store {
         let rows = Arc::new(load.await?);
         self.cache.put(version, rows.clone());
         Ok(rows)
+    }
+}
+
+impl Store {
+    /// How many days back from a dated table's latest date this handle keeps in memory
+    /// (at least one). Pages that read further back widen the copy until the data next
+    /// changes.
+    pub fn set_cache_window_days(&self, days: u32) {
+        self.cache
+            .window_days
+            .store(days.max(1), std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The rows of the dated `table` from `from` on (and at least the default window),
+    /// from the copy kept per data version when it reaches back that far; otherwise
+    /// read again by `load(start)`, which returns the rows with `date >= start` sorted
+    /// by date. One load at a time, as `cached_at`.
+    pub(crate) async fn windowed<T, F, Fut>(
+        &self,
+        table: &'static str,
+        from: NaiveDate,
+        load: F,
+    ) -> Result<Arc<Window<T>>>
+    where
+        T: Any + Send + Sync,
+        F: FnOnce(NaiveDate) -> Fut,
+        Fut: Future<Output = Result<Vec<T>>>,
+    {
+        let version = self.data_version().await?;
+        let covers = |w: &Window<T>| w.from <= from;
+        if let Some(w) = self.cache.get::<Window<T>>(version).filter(|w| covers(w)) {
+            return Ok(w);
+        }
+        let _loading = self.cache.loading.lock().await;
+        let kept = self.cache.get::<Window<T>>(version);
+        if let Some(w) = kept.as_ref().filter(|w| covers(w)) {
+            return Ok(w.clone());
+        }
+        let span = self.date_span(table).await?;
+        let window = match span {
+            None => Window {
+                from: NaiveDate::MIN,
+                rows: Vec::new(),
+                span,
+            },
+            Some((first, last)) => {
+                let days = self
+                    .cache
+                    .window_days
+                    .load(std::sync::atomic::Ordering::Relaxed);
+                let default_from = last
+                    .checked_sub_signed(chrono::Duration::days(i64::from(days) - 1))
+                    .unwrap_or(first);
+                let mut start = from.min(default_from);
+                if let Some(k) = &kept {
+                    start = start.min(k.from);
+                }
+                // Nothing is older than the first date: reading from there is reading all.
+                let start = start.max(first);
+                let rows = load(start).await?;
+                Window {
+                    from: if start == first {
+                        NaiveDate::MIN
+                    } else {
+                        start
+                    },
+                    rows,
+                    span,
+                }
+            }
+        };
+        let window = Arc::new(window);
+        self.cache.put(version, window.clone());
+        Ok(window)
+    }
+
+    /// The first and last date of a dated table.
+    async fn date_span(&self, table: &'static str) -> Result<Option<(NaiveDate, NaiveDate)>> {
+        let sql = format!("SELECT MIN(date) AS first, MAX(date) AS last FROM {table}");
+        let span = on_pool!(self, |pool| {
+            let r = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .fetch_one(pool)
+                .await?;
+            let first: Option<NaiveDate> = r.try_get("first")?;
+            let last: Option<NaiveDate> = r.try_get("last")?;
+            first.zip(last)
+        });
+        Ok(span)
     }
 }
 

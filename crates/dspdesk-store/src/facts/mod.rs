@@ -1,8 +1,8 @@
 //! Daily facts per partner × station × date: the additive counts of `metrics.md`.
 //! Screens read them far more often than ingests change them, so every read goes
-//! through one copy kept per data version.
+//! through one copy kept per data version: of the recent weeks, not the whole table.
 
-use crate::db::{Dialect, Result, Store, on_pool, placeholders};
+use crate::db::{Dialect, Result, Store, Window, on_pool, placeholders};
 use chrono::NaiveDate;
 use dspdesk_core::{Counts, Scope};
 use sqlx::Row;
@@ -63,65 +63,79 @@ impl Store {
 
     /// Facts with `from <= date <= to` that `scope` may see, ordered by date, station,
     /// partner. Every screen and API reads facts through this; the scope is applied
-    /// here, never left to a caller.
+    /// here, never left to a caller. Served from the window of recent facts kept per
+    /// data version, widened when a page asks further back.
     pub async fn facts_in_scope(
         &self,
         from: NaiveDate,
         to: NaiveDate,
         scope: &Scope,
     ) -> Result<Vec<FactRow>> {
-        let all = self.all_facts().await?;
-        Ok(crate::db::dated_between(&all, |r| r.date, from, to)
+        let window = self.facts_window(from).await?;
+        Ok(window
+            .between(|r| r.date, from, to)
             .iter()
             .filter(|f| scope.allows(&f.partner, &f.station))
             .cloned()
             .collect())
     }
 
-    /// Every fact, read once per data version.
-    async fn all_facts(&self) -> Result<Arc<Vec<FactRow>>> {
-        self.cached(self.load_facts()).await
+    async fn facts_window(&self, from: NaiveDate) -> Result<Arc<Window<FactRow>>> {
+        self.windowed("daily_facts", from, |start| self.load_facts(Some(start)))
+            .await
     }
 
-    async fn load_facts(&self) -> Result<Vec<FactRow>> {
+    /// Every fact, straight from the database and not kept: for what folds the whole
+    /// history once per data version (the scoring model), and the reference the kept
+    /// window is tested against.
+    pub async fn every_fact(&self) -> Result<Vec<FactRow>> {
+        self.load_facts(None).await
+    }
+
+    /// The facts dated `from` on (all when `None`), by date, station and partner.
+    async fn load_facts(&self, from: Option<NaiveDate>) -> Result<Vec<FactRow>> {
+        let sql = format!(
+            "SELECT partner, station, date, dispatched, delivered, on_time, attempted, rejected, rts, lost, nl_value_minor, cod_due_minor, vas_dispatched, vas_delivered, routes, packages_routed
+             FROM daily_facts {} ORDER BY date, station, partner",
+            if from.is_some() { "WHERE date >= $1" } else { "" }
+        );
         let rows = on_pool!(self, |pool| {
-            sqlx::query(
-                "SELECT partner, station, date, dispatched, delivered, on_time, attempted, rejected, rts, lost, nl_value_minor, cod_due_minor, vas_dispatched, vas_delivered, routes, packages_routed
-                 FROM daily_facts ORDER BY date, station, partner",
-            )
-            .fetch_all(pool)
-            .await?
-            .into_iter()
-            .map(|r| {
-                Ok(FactRow {
-                    partner: r.try_get("partner")?,
-                    station: r.try_get("station")?,
-                    date: r.try_get("date")?,
-                    counts: Counts {
-                        dispatched: r.try_get("dispatched")?,
-                        delivered: r.try_get("delivered")?,
-                        on_time: r.try_get("on_time")?,
-                        attempted: r.try_get("attempted")?,
-                        rejected: r.try_get("rejected")?,
-                        rts: r.try_get("rts")?,
-                        lost: r.try_get("lost")?,
-                        nl_value_minor: r.try_get("nl_value_minor")?,
-                        cod_due_minor: r.try_get("cod_due_minor")?,
-                        vas_dispatched: r.try_get("vas_dispatched")?,
-                        vas_delivered: r.try_get("vas_delivered")?,
-                        routes: r.try_get("routes")?,
-                        packages_routed: r.try_get("packages_routed")?,
-                    },
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            if let Some(f) = from {
+                q = q.bind(f);
+            }
+            q.fetch_all(pool)
+                .await?
+                .into_iter()
+                .map(|r| {
+                    Ok(FactRow {
+                        partner: r.try_get("partner")?,
+                        station: r.try_get("station")?,
+                        date: r.try_get("date")?,
+                        counts: Counts {
+                            dispatched: r.try_get("dispatched")?,
+                            delivered: r.try_get("delivered")?,
+                            on_time: r.try_get("on_time")?,
+                            attempted: r.try_get("attempted")?,
+                            rejected: r.try_get("rejected")?,
+                            rts: r.try_get("rts")?,
+                            lost: r.try_get("lost")?,
+                            nl_value_minor: r.try_get("nl_value_minor")?,
+                            cod_due_minor: r.try_get("cod_due_minor")?,
+                            vas_dispatched: r.try_get("vas_dispatched")?,
+                            vas_delivered: r.try_get("vas_delivered")?,
+                            routes: r.try_get("routes")?,
+                            packages_routed: r.try_get("packages_routed")?,
+                        },
+                    })
                 })
-            })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?
+                .collect::<Result<Vec<_>, sqlx::Error>>()?
         });
         Ok(rows)
     }
 
     /// The first and last date with facts.
     pub async fn facts_range(&self) -> Result<Option<(NaiveDate, NaiveDate)>> {
-        let all = self.all_facts().await?;
-        Ok(all.first().zip(all.last()).map(|(a, b)| (a.date, b.date)))
+        Ok(self.facts_window(NaiveDate::MAX).await?.span)
     }
 }

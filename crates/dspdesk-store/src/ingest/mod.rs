@@ -9,7 +9,8 @@ pub use lake_files::LakeFileRow;
 
 use crate::cod::{RemitRow, insert_remitted};
 use crate::db::{
-    BUMP_VERSION, ROWS_PER_STATEMENT, Result, Store, delete_days_from, on_pool, placeholders,
+    BUMP_VERSION, Dialect, ROWS_PER_STATEMENT, Result, Store, delete_days_from, on_pool,
+    placeholders,
 };
 use crate::facts::{FactRow, insert_facts};
 use crate::profit::{BlockRow, insert_blocks};
@@ -17,6 +18,7 @@ use crate::supervisors::{SupervisorRow, insert_supervisors};
 use crate::vas::{VasRow, insert_vas};
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
+use std::collections::BTreeSet;
 
 /// A batch's outcome, as the ingest log records it.
 pub use dspdesk_core::ingest::IngestOutcome as Outcome;
@@ -98,7 +100,75 @@ impl DayRows {
         self.vas.extend(o.vas);
         self.supervisors.extend(o.supervisors);
     }
+
+    /// Every partner and every station the rows (and `remitted`) name.
+    fn named<'a>(&'a self, remitted: &'a [RemitRow]) -> (BTreeSet<&'a str>, BTreeSet<&'a str>) {
+        let mut partners = BTreeSet::new();
+        let mut stations = BTreeSet::new();
+        let mut add = |p: &'a str, s: &'a str| {
+            partners.insert(p);
+            stations.insert(s);
+        };
+        self.facts.iter().for_each(|r| add(&r.partner, &r.station));
+        self.blocks.iter().for_each(|r| add(&r.partner, &r.station));
+        self.vas.iter().for_each(|r| add(&r.partner, &r.station));
+        self.supervisors
+            .iter()
+            .for_each(|r| add(&r.partner, &r.station));
+        remitted.iter().for_each(|r| add(&r.partner, &r.station));
+        (partners, stations)
+    }
 }
+
+/// Fails unless every code in `$codes` (a set of `&str`) is in `$table`: what a foreign
+/// key checks per row, checked once per name (the bulk connection turns the per-row
+/// checks off on SQLite).
+macro_rules! ensure_known {
+    ($pool:expr, $exec:expr, $table:literal, $codes:expr) => {
+        let codes: Vec<&str> = $codes.iter().copied().collect();
+        for chunk in codes.chunks(ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "SELECT code FROM {} WHERE code IN (VALUES {})",
+                $table,
+                placeholders($pool, chunk.len(), 1)
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for c in chunk {
+                q = q.bind(*c);
+            }
+            let found: BTreeSet<String> = q
+                .fetch_all(&mut *$exec)
+                .await?
+                .into_iter()
+                .map(|r| r.try_get::<String, _>("code"))
+                .collect::<Result<_, sqlx::Error>>()?;
+            if let Some(missing) = chunk.iter().find(|c| !found.contains(**c)) {
+                return Err(crate::db::StoreError::Integrity(format!(
+                    "derived rows name {missing:?}, which is not in {}; nothing was written",
+                    $table
+                )));
+            }
+        }
+    };
+}
+
+/// Checks, inside the transaction, that every partner and station the rows name exists.
+macro_rules! ensure_named_known {
+    ($pool:expr, $tx:expr, $rows:expr, $remitted:expr) => {
+        let (partners, stations) = $rows.named($remitted);
+        ensure_known!($pool, $tx, "partners", partners);
+        ensure_known!($pool, $tx, "stations", stations);
+    };
+}
+
+/// Every table derived from the lake, each keyed by station and date.
+const DERIVED_TABLES: [&str; 5] = [
+    "daily_facts",
+    "daily_blocks",
+    "daily_vas",
+    "daily_supervisors",
+    "daily_remitted",
+];
 
 /// Replaces every derived row of the station-days `$days` with `$rows` (a `DayRows`).
 macro_rules! replace_day_rows {
@@ -148,7 +218,8 @@ impl Store {
     /// touched. All or nothing.
     pub async fn commit_ingest(&self, c: &IngestCommit<'_>) -> Result<i64> {
         let id = on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut conn = pool.bulk_connection().await?;
+            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
             let id: i64 = bind_batch!(sqlx::query(INSERT_BATCH), c.batch)
                 .fetch_one(&mut *tx)
                 .await?
@@ -194,6 +265,7 @@ impl Store {
                 }
                 q.execute(&mut *tx).await?;
             }
+            ensure_named_known!(pool, tx, c.rows, c.remitted);
             replace_day_rows!(pool, &mut *tx, c.fact_days, c.rows);
             delete_days_from!(pool, &mut *tx, "daily_remitted", c.remit_days);
             insert_remitted!(pool, &mut *tx, c.remitted);
@@ -208,8 +280,64 @@ impl Store {
     /// in one transaction.
     pub async fn replace_facts(&self, days: &[(String, NaiveDate)], rows: &DayRows) -> Result<()> {
         on_pool!(self, |pool| {
-            let mut tx = pool.begin().await?;
+            let mut conn = pool.bulk_connection().await?;
+            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+            ensure_named_known!(pool, tx, rows, &[]);
             replace_day_rows!(pool, &mut *tx, days, rows);
+            sqlx::query(BUMP_VERSION).execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Replaces everything derived from the lake dated within `from..=to` (either end
+    /// open): the facts, route blocks, VAS, supervisors and deposits, with `rows` and
+    /// `remitted`, in one transaction. What a recompute of the lake does: rows of
+    /// station-days the lake no longer holds go too. With no dates the tables are
+    /// emptied whole, which SQLite does without visiting a row.
+    pub async fn replace_derived_between(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        rows: &DayRows,
+        remitted: &[RemitRow],
+    ) -> Result<()> {
+        let mut clauses = Vec::new();
+        if from.is_some() {
+            clauses.push("date >= $1");
+        }
+        if to.is_some() {
+            clauses.push(if from.is_some() {
+                "date <= $2"
+            } else {
+                "date <= $1"
+            });
+        }
+        let filter = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", clauses.join(" AND "))
+        };
+        on_pool!(self, |pool| {
+            let mut conn = pool.bulk_connection().await?;
+            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+            ensure_named_known!(pool, tx, rows, remitted);
+            for table in DERIVED_TABLES {
+                let sql = format!("DELETE FROM {table}{filter}");
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                if let Some(f) = from {
+                    q = q.bind(f);
+                }
+                if let Some(t) = to {
+                    q = q.bind(t);
+                }
+                q.execute(&mut *tx).await?;
+            }
+            insert_facts!(pool, &mut *tx, rows.facts);
+            insert_blocks!(pool, &mut *tx, rows.blocks);
+            insert_vas!(pool, &mut *tx, rows.vas);
+            insert_supervisors!(pool, &mut *tx, rows.supervisors);
+            insert_remitted!(pool, &mut *tx, remitted);
             sqlx::query(BUMP_VERSION).execute(&mut *tx).await?;
             tx.commit().await?;
         });

@@ -56,7 +56,7 @@ pub(crate) use insert_blocks;
 
 impl Store {
     /// Route blocks with `from <= date <= to` that `scope` may see, ordered by date,
-    /// station, partner, block and MOT. Read through one copy kept per data version,
+    /// station, partner, block and MOT. Read through the window kept per data version,
     /// as the facts are: the pages that ask (profit, EV, the reports) ask often.
     pub async fn blocks_in_scope(
         &self,
@@ -64,20 +64,25 @@ impl Store {
         to: NaiveDate,
         scope: &Scope,
     ) -> Result<Vec<BlockRow>> {
-        let all = self.cached(self.load_blocks()).await?;
-        Ok(crate::db::dated_between(&all, |r| r.date, from, to)
+        let window = self
+            .windowed("daily_blocks", from, |start| self.load_blocks(start))
+            .await?;
+        Ok(window
+            .between(|r| r.date, from, to)
             .iter()
             .filter(|b| scope.allows(&b.partner, &b.station))
             .cloned()
             .collect())
     }
 
-    async fn load_blocks(&self) -> Result<Vec<BlockRow>> {
+    /// The route blocks dated `from` on, by date, station, partner, block and MOT.
+    async fn load_blocks(&self, from: NaiveDate) -> Result<Vec<BlockRow>> {
         let rows = on_pool!(self, |pool| {
             sqlx::query(
                 "SELECT partner, station, date, block_hours, mot, routes, delivered, distance_m, payout_given_routes, payout_given_minor, delivered_unpaid_rows, cost_given_routes, cost_given_minor, distance_m_uncosted
-                 FROM daily_blocks ORDER BY date, station, partner, block_hours, mot",
+                 FROM daily_blocks WHERE date >= $1 ORDER BY date, station, partner, block_hours, mot",
             )
+            .bind(from)
             .fetch_all(pool)
             .await?
             .into_iter()

@@ -29,6 +29,12 @@ pub struct SpanRow {
     pub last: NaiveDate,
 }
 
+/// The spans up to one day, as last folded.
+struct Spans {
+    to: NaiveDate,
+    rows: Vec<SpanRow>,
+}
+
 /// A supervisor's name and phone as their partner gave them.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ContactRow {
@@ -105,8 +111,13 @@ impl Store {
         who: Option<(&str, &str)>,
         scope: &Scope,
     ) -> Result<Vec<SupervisorRow>> {
-        let all = self.cached(self.load_supervisors()).await?;
-        let mut rows: Vec<SupervisorRow> = crate::db::dated_between(&all, |r| r.date, from, to)
+        let window = self
+            .windowed("daily_supervisors", from, |start| {
+                self.load_supervisors(start)
+            })
+            .await?;
+        let mut rows: Vec<SupervisorRow> = window
+            .between(|r| r.date, from, to)
             .iter()
             .filter(|s| who.is_none_or(|(p, sup)| s.partner == p && s.supervisor == sup))
             .filter(|s| scope.allows(&s.partner, &s.station))
@@ -123,13 +134,14 @@ impl Store {
         Ok(rows)
     }
 
-    /// Every supervisor row, by date.
-    async fn load_supervisors(&self) -> Result<Vec<SupervisorRow>> {
+    /// The supervisor rows dated `from` on, by date.
+    async fn load_supervisors(&self, from: NaiveDate) -> Result<Vec<SupervisorRow>> {
         let sql = format!(
-            "SELECT {COLUMNS} FROM daily_supervisors ORDER BY date, partner, supervisor, station"
+            "SELECT {COLUMNS} FROM daily_supervisors WHERE date >= $1 ORDER BY date, partner, supervisor, station"
         );
         let rows = on_pool!(self, |pool| {
             sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(from)
                 .fetch_all(pool)
                 .await?
                 .iter()
@@ -140,28 +152,47 @@ impl Store {
     }
 
     /// The first and last date up to `to` on which each supervisor of each partner ran a
-    /// route, per station (the caller folds the stations a scope may see). From the
-    /// copy kept per data version, which is sorted by date.
+    /// route, per station (the caller folds the stations a scope may see), ordered by
+    /// partner, station and supervisor. Reaches back before the kept window, so it is
+    /// folded by the database, once per data version and day.
     pub async fn supervisor_spans(&self, to: NaiveDate) -> Result<Vec<SpanRow>> {
-        let all = self.cached(self.load_supervisors()).await?;
-        let mut by: BTreeMap<(&str, &str, &str), (NaiveDate, NaiveDate)> = BTreeMap::new();
-        for r in all.iter().take_while(|r| r.date <= to) {
-            let e = by
-                .entry((&r.partner, &r.station, &r.supervisor))
-                .or_insert((r.date, r.date));
-            e.0 = e.0.min(r.date);
-            e.1 = e.1.max(r.date);
-        }
-        Ok(by
-            .into_iter()
-            .map(|((partner, station, supervisor), (first, last))| SpanRow {
-                partner: partner.to_owned(),
-                station: station.to_owned(),
-                supervisor: supervisor.to_owned(),
-                first,
-                last,
+        let spans = self
+            .cached_where(|s: &Spans| s.to == to, async {
+                Ok(Spans {
+                    to,
+                    rows: self.load_spans(to).await?,
+                })
             })
-            .collect())
+            .await?;
+        Ok(spans.rows.clone())
+    }
+
+    async fn load_spans(&self, to: NaiveDate) -> Result<Vec<SpanRow>> {
+        let mut rows = on_pool!(self, |pool| {
+            sqlx::query(
+                "SELECT partner, station, supervisor, MIN(date) AS first, MAX(date) AS last
+                 FROM daily_supervisors WHERE date <= $1 GROUP BY partner, station, supervisor",
+            )
+            .bind(to)
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .map(|r| {
+                Ok(SpanRow {
+                    partner: r.try_get("partner")?,
+                    station: r.try_get("station")?,
+                    supervisor: r.try_get("supervisor")?,
+                    first: r.try_get("first")?,
+                    last: r.try_get("last")?,
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?
+        });
+        // Sorted here: PostgreSQL's collation may order text otherwise.
+        rows.sort_by(|a, b| {
+            (&a.partner, &a.station, &a.supervisor).cmp(&(&b.partner, &b.station, &b.supervisor))
+        });
+        Ok(rows)
     }
 
     /// Whether the partner's routes name the supervisor at a station `scope` may see.

@@ -78,8 +78,11 @@ impl Store {
         to: NaiveDate,
         scope: &Scope,
     ) -> Result<Vec<VasRow>> {
-        let all = self.cached(self.load_vas()).await?;
-        let mut rows: Vec<VasRow> = crate::db::dated_between(&all, |r| r.date, from, to)
+        let window = self
+            .windowed("daily_vas", from, |start| self.load_vas(start))
+            .await?;
+        let mut rows: Vec<VasRow> = window
+            .between(|r| r.date, from, to)
             .iter()
             .filter(|v| scope.allows(&v.partner, &v.station))
             .cloned()
@@ -90,13 +93,14 @@ impl Store {
         Ok(rows)
     }
 
-    /// Every VAS row, by date.
-    async fn load_vas(&self) -> Result<Vec<VasRow>> {
+    /// The VAS rows dated `from` on, by date.
+    async fn load_vas(&self, from: NaiveDate) -> Result<Vec<VasRow>> {
         let rows = on_pool!(self, |pool| {
             sqlx::query(
                 "SELECT partner, station, date, vas, dispatched, delivered FROM daily_vas
-                 ORDER BY date, partner, vas, station",
+                 WHERE date >= $1 ORDER BY date, partner, vas, station",
             )
+            .bind(from)
             .fetch_all(pool)
             .await?
             .into_iter()

@@ -23,6 +23,11 @@ pub struct ServeArgs {
     /// (another server, or cron with `dspdesk jobs run`, does).
     #[arg(long, env = "DSPDESK_JOBS_EVERY", default_value_t = 60)]
     pub jobs_every: u64,
+    /// Weeks of daily facts, route blocks, VAS and supervisors kept in memory, back
+    /// from the newest day; pages that read further back widen it until the data next
+    /// changes.
+    #[arg(long, env = "DSPDESK_CACHE_WEEKS", default_value_t = 26, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub cache_weeks: u32,
     #[command(flatten)]
     pub mail: super::cases::MailArgs,
 }
@@ -73,6 +78,7 @@ pub async fn serve_workspace(ws: Workspace, args: &ServeArgs) -> anyhow::Result<
         "dspdesk is serving on http://{} (Ctrl-C stops it)",
         listener.local_addr()?
     );
+    ws.store.set_cache_window_days(args.cache_weeks * 7);
     let mailer = args.mail.mailer()?;
     let shown = mailer.as_ref().map(|m| m.shown.clone());
     spawn_scheduler(ws.clone(), mailer, args.jobs_every);
