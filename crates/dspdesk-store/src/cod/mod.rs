@@ -1,7 +1,9 @@
 //! Cash remitted: what each partner deposited at a station on a date, derived from the
 //! lake like the facts and read through the same per-version cache.
 
-use crate::db::{BUMP_VERSION, Dialect, Result, Store, delete_days_from, on_pool, placeholders};
+use crate::db::{
+    BUMP_VERSION, Dialect, Result, Store, delete_days_from, map_rows, on_pool, placeholders,
+};
 use chrono::NaiveDate;
 use sqlx::Row;
 use std::sync::Arc;
@@ -50,22 +52,16 @@ impl Store {
 
     async fn load_remitted(&self) -> Result<Vec<RemitRow>> {
         let rows = on_pool!(self, |pool| {
-            sqlx::query(
+            let q = sqlx::query(
                 "SELECT partner, station, date, amount_minor, deposits FROM daily_remitted ORDER BY date, station, partner",
-            )
-            .fetch_all(pool)
-            .await?
-            .into_iter()
-            .map(|r| {
-                Ok(RemitRow {
-                    partner: r.try_get("partner")?,
-                    station: r.try_get("station")?,
-                    date: r.try_get("date")?,
-                    amount_minor: r.try_get("amount_minor")?,
-                    deposits: r.try_get("deposits")?,
-                })
+            );
+            map_rows!(q, pool, |r| RemitRow {
+                partner: r.try_get("partner")?,
+                station: r.try_get("station")?,
+                date: r.try_get("date")?,
+                amount_minor: r.try_get("amount_minor")?,
+                deposits: r.try_get("deposits")?,
             })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?
         });
         Ok(rows)
     }

@@ -72,6 +72,24 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
+/// Runs `$query` on `$exec` and maps each row (`&$r`) with `$map` as it arrives, into a
+/// `Vec`. `fetch_all` holds every row as the driver's values first (on SQLite about a
+/// kilobyte a row, a quarter of a gigabyte for a year's facts) and a process keeps
+/// the high-water mark; here only the mapped rows are held.
+macro_rules! map_rows {
+    ($query:expr, $exec:expr, |$r:ident| $map:expr) => {{
+        use futures_util::TryStreamExt as _;
+        let mut rows = $query.fetch($exec);
+        let mut out = Vec::new();
+        while let Some(row) = rows.try_next().await? {
+            let $r = &row;
+            out.push($map);
+        }
+        out
+    }};
+}
+pub(crate) use map_rows;
+
 impl Store {
     /// Connects and brings the schema up to date. `sqlite://PATH` creates the file.
     pub async fn connect(url: &str) -> Result<Store> {

@@ -2,7 +2,7 @@
 //! Screens read them far more often than ingests change them, so every read goes
 //! through one copy kept per data version: of the recent weeks, not the whole table.
 
-use crate::db::{Dialect, Result, Store, Window, on_pool, placeholders};
+use crate::db::{Dialect, Result, Store, Window, map_rows, on_pool, placeholders};
 use chrono::NaiveDate;
 use dspdesk_core::{Counts, Scope};
 use sqlx::Row;
@@ -104,32 +104,26 @@ impl Store {
             if let Some(f) = from {
                 q = q.bind(f);
             }
-            q.fetch_all(pool)
-                .await?
-                .into_iter()
-                .map(|r| {
-                    Ok(FactRow {
-                        partner: r.try_get("partner")?,
-                        station: r.try_get("station")?,
-                        date: r.try_get("date")?,
-                        counts: Counts {
-                            dispatched: r.try_get("dispatched")?,
-                            delivered: r.try_get("delivered")?,
-                            on_time: r.try_get("on_time")?,
-                            attempted: r.try_get("attempted")?,
-                            rejected: r.try_get("rejected")?,
-                            rts: r.try_get("rts")?,
-                            lost: r.try_get("lost")?,
-                            nl_value_minor: r.try_get("nl_value_minor")?,
-                            cod_due_minor: r.try_get("cod_due_minor")?,
-                            vas_dispatched: r.try_get("vas_dispatched")?,
-                            vas_delivered: r.try_get("vas_delivered")?,
-                            routes: r.try_get("routes")?,
-                            packages_routed: r.try_get("packages_routed")?,
-                        },
-                    })
-                })
-                .collect::<Result<Vec<_>, sqlx::Error>>()?
+            map_rows!(q, pool, |r| FactRow {
+                partner: r.try_get("partner")?,
+                station: r.try_get("station")?,
+                date: r.try_get("date")?,
+                counts: Counts {
+                    dispatched: r.try_get("dispatched")?,
+                    delivered: r.try_get("delivered")?,
+                    on_time: r.try_get("on_time")?,
+                    attempted: r.try_get("attempted")?,
+                    rejected: r.try_get("rejected")?,
+                    rts: r.try_get("rts")?,
+                    lost: r.try_get("lost")?,
+                    nl_value_minor: r.try_get("nl_value_minor")?,
+                    cod_due_minor: r.try_get("cod_due_minor")?,
+                    vas_dispatched: r.try_get("vas_dispatched")?,
+                    vas_delivered: r.try_get("vas_delivered")?,
+                    routes: r.try_get("routes")?,
+                    packages_routed: r.try_get("packages_routed")?,
+                },
+            })
         });
         Ok(rows)
     }

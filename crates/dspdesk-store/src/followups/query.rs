@@ -2,7 +2,7 @@
 //! sorted by time left, with a count for paging.
 
 use super::{COLUMNS, FollowupRow, decode_followup};
-use crate::db::{Result, Store, on_pool};
+use crate::db::{Result, Store, map_rows, on_pool};
 use chrono::{DateTime, Utc};
 use dspdesk_core::Scope;
 use dspdesk_core::followups::{Kind, State};
@@ -205,12 +205,8 @@ impl Store {
     async fn load_followups(&self) -> Result<KeptFollowups> {
         let sql = format!("SELECT {COLUMNS} FROM followups");
         let mut all = on_pool!(self, |pool| {
-            sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-                .fetch_all(pool)
-                .await?
-                .iter()
-                .map(|r| Ok(decode_followup!(r)))
-                .collect::<Result<Vec<FollowupRow>, sqlx::Error>>()?
+            let q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            map_rows!(q, pool, |r| decode_followup!(r))
         });
         all.sort_by(all_order);
         let mut open: Vec<usize> = (0..all.len()).filter(|&i| all[i].state.is_open()).collect();

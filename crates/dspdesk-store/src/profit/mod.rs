@@ -1,7 +1,7 @@
 //! Route blocks: each partner's routes of one block length and mode of transport at a
 //! station-day, summed for pricing. Derived from the lake, like the facts.
 
-use crate::db::{Dialect, Result, Store, on_pool, placeholders};
+use crate::db::{Dialect, Result, Store, map_rows, on_pool, placeholders};
 use chrono::NaiveDate;
 use dspdesk_core::Scope;
 use dspdesk_core::profit::BlockCounts;
@@ -78,35 +78,29 @@ impl Store {
     /// The route blocks dated `from` on, by date, station, partner, block and MOT.
     async fn load_blocks(&self, from: NaiveDate) -> Result<Vec<BlockRow>> {
         let rows = on_pool!(self, |pool| {
-            sqlx::query(
+            let q = sqlx::query(
                 "SELECT partner, station, date, block_hours, mot, routes, delivered, distance_m, payout_given_routes, payout_given_minor, delivered_unpaid_rows, cost_given_routes, cost_given_minor, distance_m_uncosted
                  FROM daily_blocks WHERE date >= $1 ORDER BY date, station, partner, block_hours, mot",
             )
-            .bind(from)
-            .fetch_all(pool)
-            .await?
-            .into_iter()
-            .map(|r| {
-                Ok(BlockRow {
-                    partner: r.try_get("partner")?,
-                    station: r.try_get("station")?,
-                    date: r.try_get("date")?,
-                    block_hours: r.try_get("block_hours")?,
-                    mot: r.try_get("mot")?,
-                    counts: BlockCounts {
-                        routes: r.try_get("routes")?,
-                        delivered: r.try_get("delivered")?,
-                        distance_m: r.try_get("distance_m")?,
-                        payout_given_routes: r.try_get("payout_given_routes")?,
-                        payout_given_minor: r.try_get("payout_given_minor")?,
-                        delivered_unpaid_rows: r.try_get("delivered_unpaid_rows")?,
-                        cost_given_routes: r.try_get("cost_given_routes")?,
-                        cost_given_minor: r.try_get("cost_given_minor")?,
-                        distance_m_uncosted: r.try_get("distance_m_uncosted")?,
-                    },
-                })
+            .bind(from);
+            map_rows!(q, pool, |r| BlockRow {
+                partner: r.try_get("partner")?,
+                station: r.try_get("station")?,
+                date: r.try_get("date")?,
+                block_hours: r.try_get("block_hours")?,
+                mot: r.try_get("mot")?,
+                counts: BlockCounts {
+                    routes: r.try_get("routes")?,
+                    delivered: r.try_get("delivered")?,
+                    distance_m: r.try_get("distance_m")?,
+                    payout_given_routes: r.try_get("payout_given_routes")?,
+                    payout_given_minor: r.try_get("payout_given_minor")?,
+                    delivered_unpaid_rows: r.try_get("delivered_unpaid_rows")?,
+                    cost_given_routes: r.try_get("cost_given_routes")?,
+                    cost_given_minor: r.try_get("cost_given_minor")?,
+                    distance_m_uncosted: r.try_get("distance_m_uncosted")?,
+                },
             })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?
         });
         Ok(rows)
     }

@@ -2,7 +2,7 @@
 //! deliveries joined to them (derived from the lake, replaced with the facts), and the
 //! name and phone a partner gives a supervisor id (audited).
 
-use crate::db::{Dialect, Result, Store, on_pool, placeholders, write_audit};
+use crate::db::{Dialect, Result, Store, map_rows, on_pool, placeholders, write_audit};
 use chrono::{DateTime, NaiveDate, Utc};
 use dspdesk_core::{Counts, Scope};
 use sqlx::Row;
@@ -140,13 +140,8 @@ impl Store {
             "SELECT {COLUMNS} FROM daily_supervisors WHERE date >= $1 ORDER BY date, partner, supervisor, station"
         );
         let rows = on_pool!(self, |pool| {
-            sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-                .bind(from)
-                .fetch_all(pool)
-                .await?
-                .iter()
-                .map(|r| Ok(row_of!(r)))
-                .collect::<Result<Vec<_>, sqlx::Error>>()?
+            let q = sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(from);
+            map_rows!(q, pool, |r| row_of!(r))
         });
         Ok(rows)
     }

@@ -2,7 +2,7 @@
 //! the lake, replaced with the facts), and the configuration the program team edits:
 //! the kinds offered at each station and each partner's enrolment (audited).
 
-use crate::db::{Dialect, Result, Store, on_pool, placeholders, write_audit};
+use crate::db::{Dialect, Result, Store, map_rows, on_pool, placeholders, write_audit};
 use chrono::{DateTime, NaiveDate, Utc};
 use dspdesk_core::Scope;
 use dspdesk_core::vas::VasCounts;
@@ -96,27 +96,21 @@ impl Store {
     /// The VAS rows dated `from` on, by date.
     async fn load_vas(&self, from: NaiveDate) -> Result<Vec<VasRow>> {
         let rows = on_pool!(self, |pool| {
-            sqlx::query(
+            let q = sqlx::query(
                 "SELECT partner, station, date, vas, dispatched, delivered FROM daily_vas
                  WHERE date >= $1 ORDER BY date, partner, vas, station",
             )
-            .bind(from)
-            .fetch_all(pool)
-            .await?
-            .into_iter()
-            .map(|r| {
-                Ok(VasRow {
-                    partner: r.try_get("partner")?,
-                    station: r.try_get("station")?,
-                    date: r.try_get("date")?,
-                    vas: r.try_get("vas")?,
-                    counts: VasCounts {
-                        dispatched: r.try_get("dispatched")?,
-                        delivered: r.try_get("delivered")?,
-                    },
-                })
+            .bind(from);
+            map_rows!(q, pool, |r| VasRow {
+                partner: r.try_get("partner")?,
+                station: r.try_get("station")?,
+                date: r.try_get("date")?,
+                vas: r.try_get("vas")?,
+                counts: VasCounts {
+                    dispatched: r.try_get("dispatched")?,
+                    delivered: r.try_get("delivered")?,
+                },
             })
-            .collect::<Result<Vec<_>, sqlx::Error>>()?
         });
         Ok(rows)
     }
