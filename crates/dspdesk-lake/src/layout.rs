@@ -64,8 +64,50 @@ impl Lake {
         Ok(LakeLock { _file: file })
     }
 
-    /// Removes staging folders and every lake file not in `current` (relative paths).
-    /// Call with the lock held. Returns how many files were removed.
+    /// Whether an ingest may have left files behind: it marked the lake before
+    /// writing and did not get to tidy up after (a crash, a kill, a refusal).
+    pub fn is_dirty(&self, _lock: &LakeLock) -> bool {
+        self.root.join(DIRTY).exists()
+    }
+
+    /// Marks the lake as being written, before an ingest writes station-day files,
+    /// so that whoever takes the lock next sweeps the whole lake unless this ingest
+    /// tidies up itself (`tidy_days`). Durable before any file is written.
+    pub fn mark_dirty(&self, _lock: &LakeLock) -> Result<(), IngestError> {
+        let path = self.root.join(DIRTY);
+        File::create(&path).map_err(|e| IngestError::io(&path, e))?;
+        sync_dir(&self.root).map_err(|e| IngestError::io(&self.root, e))
+    }
+
+    /// After a commit: in the folders of the station-days just written (`current`,
+    /// relative paths, one current file per folder), removes every other file, then
+    /// the mark. What the whole sweep would remove, found without walking the lake:
+    /// only these folders changed. Returns how many files were removed.
+    pub fn tidy_days(&self, _lock: &LakeLock, current: &HashSet<String>) -> usize {
+        let mut removed = 0;
+        let dirs: HashSet<&Path> = current
+            .iter()
+            .filter_map(|p| Path::new(p).parent())
+            .collect();
+        for dir in dirs {
+            let abs = self.root.join(dir);
+            let Ok(entries) = std::fs::read_dir(&abs) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let rel = dir.join(entry.file_name());
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                if !current.contains(&rel) && std::fs::remove_file(entry.path()).is_ok() {
+                    removed += 1;
+                }
+            }
+        }
+        let _ = std::fs::remove_file(self.root.join(DIRTY));
+        removed
+    }
+
+    /// Removes staging folders and every lake file not in `current` (relative paths),
+    /// and the mark. Call with the lock held. Returns how many files were removed.
     pub fn collect_garbage(&self, _lock: &LakeLock, current: &HashSet<String>) -> usize {
         let _ = std::fs::remove_dir_all(self.root.join(".staging"));
         let _ = std::fs::create_dir_all(self.root.join(".staging"));
@@ -74,9 +116,19 @@ impl Lake {
             let dir = self.root.join(kind.as_str());
             removed += sweep(&self.root, &dir, current);
         }
+        let _ = std::fs::remove_file(self.root.join(DIRTY));
         removed
     }
+
+    /// Empties the staging folder: all a clean lake needs when the lock is taken.
+    pub fn clear_staging(&self, _lock: &LakeLock) {
+        let _ = std::fs::remove_dir_all(self.root.join(".staging"));
+        let _ = std::fs::create_dir_all(self.root.join(".staging"));
+    }
 }
+
+/// The mark an ingest leaves while it writes (see `Lake::mark_dirty`).
+const DIRTY: &str = ".writing";
 
 fn sweep(root: &Path, dir: &Path, current: &HashSet<String>) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else {

@@ -338,12 +338,16 @@ fn reading_zones(stored: &HashMap<String, Tz>, profile: &ImportProfile) -> HashM
 }
 
 /// Takes the lake's lock (one ingest at a time) and removes what an interrupted one
-/// left behind.
+/// left behind, walking the whole lake only when one did (it left its mark).
 async fn lock_lake(ws: &Workspace) -> Result<dspdesk_lake::LakeLock, AppError> {
     let lake = ws.lake.clone();
     let lock = blocking(move || lake.lock()).await??;
-    ws.lake
-        .collect_garbage(&lock, &ws.store.all_lake_paths().await?);
+    if ws.lake.is_dirty(&lock) {
+        ws.lake
+            .collect_garbage(&lock, &ws.store.all_lake_paths().await?);
+    } else {
+        ws.lake.clear_staging(&lock);
+    }
     Ok(lock)
 }
 
@@ -627,6 +631,8 @@ pub async fn ingest(
 
     let t1 = Instant::now();
     let staged = Arc::new(staged);
+    // From here until the commit is tidied up, a crash leaves files to sweep.
+    lake.mark_dirty(&lock)?;
     let written = write_checked(ws, path, &staged, &tag, opts.mode).await?;
     let _ = std::fs::remove_dir_all(&staging);
     let written = match written {
@@ -646,7 +652,9 @@ pub async fn ingest(
     let stations = new_stations(&d.days, &zones, &profile, default_zone);
     report.batch_id = commit(ws, &log, counts, &staged, &stations, &d).await?;
     report.seconds_commit = t3.elapsed().as_secs_f64();
-    lake.collect_garbage(&lock, &ws.store.all_lake_paths().await?);
+    let current: std::collections::HashSet<String> =
+        written.iter().map(|d| d.path.clone()).collect();
+    lake.tidy_days(&lock, &current);
     drop(lock);
     report.outcome = Outcome::Loaded;
     report.seconds = t0.elapsed().as_secs_f64();

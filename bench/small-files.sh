@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Loads a network one station-day file at a time, as a network really sends it: the
+# routes and deliveries of STATIONS stations × DAYS days split into one CSV per
+# station-day, loaded by one `ingest` command each (every file its own transaction; the
+# flags and cases are refreshed once per command). Prints files per second and the
+# server's resident memory with everything loaded. BEFORE=/path/to/an/older/dspdesk
+# loads the same files with that binary in the same run, side by side.
+# Usage: bench/small-files.sh [STATIONS] [PARTNERS] [DAYS] [VOLUME]
+#        (default 100 500 364 150; WORK=/tmp/dspdesk-small, BIN=…)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WORK="${WORK:-/tmp/dspdesk-small}"
+. bench/lib.sh
+network_args "$@"
+mkdir -p "$WORK"
+if simulate_once "$WORK" || [ ! -d "$WORK/split" ]; then
+  rm -rf "$WORK/split"
+  # One file per station-day and kind, named so that a glob lists them by date.
+  python3 - "$WORK/sim" "$WORK/split" <<'PY'
+import csv, os, sys
+sim, out = sys.argv[1], sys.argv[2]
+for kind in ("routes", "deliveries"):
+    os.makedirs(f"{out}/{kind}", exist_ok=True)
+    with open(f"{sim}/{kind}.csv", newline="") as f:
+        r = csv.reader(f)
+        head = next(r)
+        s, d = head.index("station"), head.index("date")
+        files = {}
+        for row in r:
+            k = (row[d], row[s])
+            w = files.get(k)
+            if w is None:
+                h = open(f"{out}/{kind}/{row[d]}_{row[s]}.csv", "w", newline="")
+                w = files[k] = (h, csv.writer(h))
+                w[1].writerow(head)
+            w[1].writerow(row)
+        for h, _ in files.values():
+            h.close()
+PY
+fi
+files=$(ls "$WORK/split/deliveries" | wc -l)
+rows=$(($(cat "$WORK/split/deliveries"/*.csv | wc -l) - files))
+echo "$files station-days, $rows delivery rows, one file each (and as many routes files)"
+
+# Loads every file with binary $1 into a fresh folder; prints seconds.
+load() {
+  local bin="$1" data="$WORK/data-$2"
+  rm -rf "$data"
+  local t0 t1
+  t0=$(date +%s.%N)
+  (cd "$WORK/split/routes" && ls | xargs "$bin" --quiet --data-dir "$data" ingest routes >/dev/null)
+  (cd "$WORK/split/deliveries" && ls | xargs "$bin" --quiet --data-dir "$data" ingest deliveries >/dev/null)
+  t1=$(date +%s.%N)
+  echo "$t1 - $t0" | bc
+}
+
+RUNS="${RUNS:-1}"
+: > "$WORK/now"; : > "$WORK/before"
+for i in $(seq 1 "$RUNS"); do
+  if [ -n "${BEFORE:-}" ]; then
+    b=$(load "$BEFORE" before); echo "$b" >> "$WORK/before"
+    echo "run $i before: $b s ($(echo "2 * $files / $b" | bc) files/s), serve RSS $(rss "$BEFORE" "$WORK/data-before")"
+  fi
+  n=$(load "$BIN" now); echo "$n" >> "$WORK/now"
+  echo "run $i now:    $n s ($(echo "2 * $files / $n" | bc) files/s), serve RSS $(rss "$BIN" "$WORK/data-now")"
+done
+echo "median now: $(median < "$WORK/now") s"
+[ -n "${BEFORE:-}" ] && echo "median before: $(median < "$WORK/before") s"
+exit 0
