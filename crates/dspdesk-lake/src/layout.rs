@@ -108,9 +108,8 @@ impl Lake {
 
     /// Removes staging folders and every lake file not in `current` (relative paths),
     /// and the mark. Call with the lock held. Returns how many files were removed.
-    pub fn collect_garbage(&self, _lock: &LakeLock, current: &HashSet<String>) -> usize {
-        let _ = std::fs::remove_dir_all(self.root.join(".staging"));
-        let _ = std::fs::create_dir_all(self.root.join(".staging"));
+    pub fn collect_garbage(&self, lock: &LakeLock, current: &HashSet<String>) -> usize {
+        self.clear_staging(lock);
         let mut removed = 0;
         for kind in Kind::ALL {
             let dir = self.root.join(kind.as_str());

@@ -123,16 +123,7 @@ impl Store {
         load: impl Future<Output = Result<T>>,
     ) -> Result<Arc<T>> {
         let version = self.data_version().await?;
-        if let Some(v) = self.cache.get::<T>(version).filter(|v| fits(v)) {
-            return Ok(v);
-        }
-        let _loading = self.cache.loading.lock().await;
-        if let Some(v) = self.cache.get::<T>(version).filter(|v| fits(v)) {
-            return Ok(v);
-        }
-        let v = Arc::new(load.await?);
-        self.cache.put(version, v.clone());
-        Ok(v)
+        self.kept_or_load(version, fits, |_| load).await
     }
 
     /// What `load` reads, from the cache while `version` (read before `load` runs, by
@@ -142,17 +133,34 @@ impl Store {
         version: i64,
         load: impl Future<Output = Result<T>>,
     ) -> Result<Arc<T>> {
-        if let Some(rows) = self.cache.get::<T>(version) {
-            return Ok(rows);
+        self.kept_or_load(version, |_| true, |_| load).await
+    }
+
+    /// The kept `T` when it was read at `version` and `fits`; otherwise what `load`
+    /// makes of the kept one read at `version` that does not fit (if any), kept in its
+    /// place. One load at a time: requests that arrive meanwhile wait and take it.
+    async fn kept_or_load<T, Fut>(
+        &self,
+        version: i64,
+        fits: impl Fn(&T) -> bool,
+        load: impl FnOnce(Option<Arc<T>>) -> Fut,
+    ) -> Result<Arc<T>>
+    where
+        T: Any + Send + Sync,
+        Fut: Future<Output = Result<T>>,
+    {
+        if let Some(v) = self.cache.get::<T>(version).filter(|v| fits(v)) {
+            return Ok(v);
         }
         let _loading = self.cache.loading.lock().await;
         // Another request may have loaded it while this one waited.
-        if let Some(rows) = self.cache.get::<T>(version) {
-            return Ok(rows);
+        let kept = self.cache.get::<T>(version);
+        if let Some(v) = kept.as_ref().filter(|v| fits(v)) {
+            return Ok(v.clone());
         }
-        let rows = Arc::new(load.await?);
-        self.cache.put(version, rows.clone());
-        Ok(rows)
+        let v = Arc::new(load(kept).await?);
+        self.cache.put(version, v.clone());
+        Ok(v)
     }
 }
 
@@ -183,50 +191,40 @@ impl Store {
     {
         let version = self.data_version().await?;
         let covers = |w: &Window<T>| w.from <= from;
-        if let Some(w) = self.cache.get::<Window<T>>(version).filter(|w| covers(w)) {
-            return Ok(w);
-        }
-        let _loading = self.cache.loading.lock().await;
-        let kept = self.cache.get::<Window<T>>(version);
-        if let Some(w) = kept.as_ref().filter(|w| covers(w)) {
-            return Ok(w.clone());
-        }
-        let span = self.date_span(table).await?;
-        let window = match span {
-            None => Window {
-                from: NaiveDate::MIN,
-                rows: Vec::new(),
-                span,
-            },
-            Some((first, last)) => {
-                let days = self
-                    .cache
-                    .window_days
-                    .load(std::sync::atomic::Ordering::Relaxed);
-                let default_from = last
-                    .checked_sub_signed(chrono::Duration::days(i64::from(days) - 1))
-                    .unwrap_or(first);
-                let mut start = from.min(default_from);
-                if let Some(k) = &kept {
-                    start = start.min(k.from);
-                }
-                // Nothing is older than the first date: reading from there is reading all.
-                let start = start.max(first);
-                let rows = load(start).await?;
-                Window {
-                    from: if start == first {
-                        NaiveDate::MIN
-                    } else {
-                        start
-                    },
-                    rows,
+        self.kept_or_load(version, covers, |kept| async move {
+            let span = self.date_span(table).await?;
+            let Some((first, last)) = span else {
+                return Ok(Window {
+                    from: NaiveDate::MIN,
+                    rows: Vec::new(),
                     span,
-                }
+                });
+            };
+            let days = self
+                .cache
+                .window_days
+                .load(std::sync::atomic::Ordering::Relaxed);
+            let default_from = last
+                .checked_sub_signed(chrono::Duration::days(i64::from(days) - 1))
+                .unwrap_or(first);
+            let mut start = from.min(default_from);
+            if let Some(k) = &kept {
+                start = start.min(k.from);
             }
-        };
-        let window = Arc::new(window);
-        self.cache.put(version, window.clone());
-        Ok(window)
+            // Nothing is older than the first date: reading from there is reading all.
+            let start = start.max(first);
+            let rows = load(start).await?;
+            Ok(Window {
+                from: if start == first {
+                    NaiveDate::MIN
+                } else {
+                    start
+                },
+                rows,
+                span,
+            })
+        })
+        .await
     }
 
     /// The first and last date of a dated table.

@@ -26,7 +26,7 @@ pub struct ServeArgs {
     /// Weeks of daily facts, route blocks, VAS and supervisors kept in memory, back
     /// from the newest day; pages that read further back widen it until the data next
     /// changes.
-    #[arg(long, env = "DSPDESK_CACHE_WEEKS", default_value_t = 26, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    #[arg(long, env = "DSPDESK_CACHE_WEEKS", default_value_t = dspdesk_store::DEFAULT_WINDOW_DAYS / 7, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub cache_weeks: u32,
     #[command(flatten)]
     pub mail: super::cases::MailArgs,
