@@ -5,23 +5,26 @@
 # flags and cases are refreshed once per command). Prints files per second and the
 # server's resident memory with everything loaded. BEFORE=/path/to/an/older/dspdesk
 # loads the same files with that binary in the same run, side by side.
+# KINDS="remittances" loads the COD deposits instead, a file per station-day (each
+# file's references are checked against every stored deposit).
 # Usage: bench/small-files.sh [STATIONS] [PARTNERS] [DAYS] [VOLUME]
-#        (default 100 500 364 150; WORK=/tmp/dspdesk-small, BIN=…)
+#        (default 100 500 364 150; WORK=/tmp/dspdesk-small, BIN=…, KINDS="routes deliveries")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK="${WORK:-/tmp/dspdesk-small}"
 . bench/lib.sh
 network_args "$@"
 mkdir -p "$WORK"
-if simulate_once "$WORK" || [ ! -d "$WORK/split" ]; then
+KINDS="${KINDS:-routes deliveries}"
+if simulate_once "$WORK" || [ ! -d "$WORK/split" ] || [ ! -d "$WORK/split/remittances" ]; then
   rm -rf "$WORK/split"
   # One file per station-day and kind, named so that a glob lists them by date.
   python3 - "$WORK/sim" "$WORK/split" <<'PY'
 import csv, os, sys
 sim, out = sys.argv[1], sys.argv[2]
-for kind in ("routes", "deliveries"):
+for kind, name in (("routes", "routes"), ("deliveries", "deliveries"), ("remittances", "cod_remittances")):
     os.makedirs(f"{out}/{kind}", exist_ok=True)
-    with open(f"{sim}/{kind}.csv", newline="") as f:
+    with open(f"{sim}/{name}.csv", newline="") as f:
         r = csv.reader(f)
         head = next(r)
         s, d = head.index("station"), head.index("date")
@@ -38,9 +41,11 @@ for kind in ("routes", "deliveries"):
             h.close()
 PY
 fi
-files=$(ls "$WORK/split/deliveries" | wc -l)
-rows=$(($(cat "$WORK/split/deliveries"/*.csv | wc -l) - files))
-echo "$files station-days, $rows delivery rows, one file each (and as many routes files)"
+last=${KINDS##* }
+files=$(ls "$WORK/split/$last" | wc -l)
+rows=$(($(cat "$WORK/split/$last"/*.csv | wc -l) - files))
+echo "$files station-days, $rows $last rows, one file each, of: $KINDS"
+nkinds=$(echo $KINDS | wc -w)
 
 # Loads every file with binary $1 into a fresh folder; prints seconds.
 load() {
@@ -48,8 +53,9 @@ load() {
   rm -rf "$data"
   local t0 t1
   t0=$(date +%s.%N)
-  (cd "$WORK/split/routes" && ls | xargs "$bin" --quiet --data-dir "$data" ingest routes >/dev/null)
-  (cd "$WORK/split/deliveries" && ls | xargs "$bin" --quiet --data-dir "$data" ingest deliveries >/dev/null)
+  for kind in $KINDS; do
+    (cd "$WORK/split/$kind" && ls | xargs "$bin" --quiet --data-dir "$data" ingest "$kind" >/dev/null)
+  done
   t1=$(date +%s.%N)
   echo "$t1 - $t0" | bc
 }
@@ -59,10 +65,10 @@ RUNS="${RUNS:-1}"
 for i in $(seq 1 "$RUNS"); do
   if [ -n "${BEFORE:-}" ]; then
     b=$(load "$BEFORE" before); echo "$b" >> "$WORK/before"
-    echo "run $i before: $b s ($(echo "2 * $files / $b" | bc) files/s), serve RSS $(rss "$BEFORE" "$WORK/data-before")"
+    echo "run $i before: $b s ($(echo "$nkinds * $files / $b" | bc) files/s), serve RSS $(rss "$BEFORE" "$WORK/data-before")"
   fi
   n=$(load "$BIN" now); echo "$n" >> "$WORK/now"
-  echo "run $i now:    $n s ($(echo "2 * $files / $n" | bc) files/s), serve RSS $(rss "$BIN" "$WORK/data-now")"
+  echo "run $i now:    $n s ($(echo "$nkinds * $files / $n" | bc) files/s), serve RSS $(rss "$BIN" "$WORK/data-now")"
 done
 echo "median now: $(median < "$WORK/now") s"
 [ -n "${BEFORE:-}" ] && echo "median before: $(median < "$WORK/before") s"

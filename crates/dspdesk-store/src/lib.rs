@@ -35,7 +35,7 @@ mod supervisors;
 pub mod testing;
 mod vas;
 
-pub use cod::RemitRow;
+pub use cod::{DepositRef, RemitRow};
 pub use db::{
     AuditFilter, AuditRow, DEFAULT_WINDOW_DAYS, Db, JobsLock, Result, Store, StoreError, redact,
 };

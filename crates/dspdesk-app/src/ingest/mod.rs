@@ -19,7 +19,7 @@ use dspdesk_lake::{
     DayMode, ImportProfile, IngestError, Kind, Progress, StageOptions, Staged, Zones,
 };
 use dspdesk_store::batches_api::{IngestCommit, NewBatch, Outcome};
-use dspdesk_store::{DayRows, LakeFileRow, RemitRow};
+use dspdesk_store::{DayRows, DepositRef, LakeFileRow, RemitRow};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -131,6 +131,7 @@ struct Derived {
     rows: DayRows,
     remit_days: Vec<(String, NaiveDate)>,
     remitted: Vec<RemitRow>,
+    references: Vec<DepositRef>,
 }
 
 fn load_profile(kind: Kind, opts: &IngestOptions) -> Result<ImportProfile, AppError> {
@@ -278,10 +279,17 @@ async fn derive(
             days,
             fact_days: Vec::new(),
             rows: DayRows::default(),
+            references: Vec::new(),
         });
     }
-    let mut deliveries = ws.store.current_files(Kind::Deliveries.as_str()).await?;
-    let mut routes = ws.store.current_files(Kind::Routes.as_str()).await?;
+    let mut deliveries = ws
+        .store
+        .current_files_on(Kind::Deliveries.as_str(), &days)
+        .await?;
+    let mut routes = ws
+        .store
+        .current_files_on(Kind::Routes.as_str(), &days)
+        .await?;
     let fresh = if kind == Kind::Deliveries {
         &mut deliveries
     } else {
@@ -302,6 +310,7 @@ async fn derive(
         rows,
         remit_days: Vec::new(),
         remitted: Vec::new(),
+        references: Vec::new(),
     })
 }
 
@@ -360,62 +369,122 @@ async fn write_days(
     tag: &str,
     mode: DayMode,
 ) -> Result<Result<Vec<dspdesk_lake::LakeDay>, IngestError>, AppError> {
-    let stored = ws.store.current_files(kind.as_str()).await?;
+    let days: Vec<(String, NaiveDate)> = staged.days.keys().cloned().collect();
+    let stored = ws.store.current_files_on(kind.as_str(), &days).await?;
     let (staged, lake, tag) = (staged.clone(), ws.lake.clone(), tag.to_owned());
     blocking(move || dspdesk_lake::finalize(&staged, &lake, &tag, &stored, mode)).await
 }
 
 /// A remittance `reference` is unique per partner across every stored deposit, not
 /// only within a file: a deposit already stored at another station-day refuses the
-/// file. Station-days the file replaces do not count against it.
+/// file. Station-days the file replaces do not count against it. Stored references are
+/// looked up in the database, not read from every stored file. Returns the references
+/// of the files just written, to be recorded with them.
 async fn check_references(
     ws: &Workspace,
     path: &Path,
     written: &[dspdesk_lake::LakeDay],
-) -> Result<Result<(), IngestError>, AppError> {
-    let stored = ws.store.current_files(Kind::Remittances.as_str()).await?;
+) -> Result<Result<Vec<DepositRef>, IngestError>, AppError> {
+    if let Err(e) = index_old_references(ws).await? {
+        return Ok(Err(e));
+    }
     let lake = ws.lake.clone();
-    let new: Vec<String> = written.iter().map(|d| d.path.clone()).collect();
-    let replaced: std::collections::HashSet<(String, NaiveDate)> = written
+    let new: Vec<(String, NaiveDate, String)> = written
         .iter()
-        .map(|d| (d.station.clone(), d.date))
+        .map(|d| (d.station.clone(), d.date, d.path.clone()))
         .collect();
-    let path = path.to_path_buf();
-    blocking(move || {
+    let file = path.to_path_buf();
+    let incoming = blocking(move || {
         // A reference twice among the new files (a merge keeps a stored deposit whose
         // reference the file also carries on another day) is refused too.
-        let mut incoming: HashMap<(String, String), &String> = HashMap::new();
-        for rel in &new {
-            for key in dspdesk_lake::engine::references(&lake.absolute(rel))? {
-                if let Some(other) = incoming.insert(key.clone(), rel) {
+        let mut seen: HashMap<(String, String), String> = HashMap::new();
+        let mut out = Vec::new();
+        for (station, date, rel) in new {
+            for (partner, reference) in dspdesk_lake::engine::references(&lake.absolute(&rel))? {
+                if let Some(other) = seen.insert((partner.clone(), reference.clone()), rel.clone()) {
                     return Err(IngestError::Unreadable {
-                        path: path.clone(),
+                        path: file.clone(),
                         message: format!(
-                            "column reference: {:?} of partner {} would be stored twice (in {other} and {rel}); a reference is unique per partner. Remove the row, or correct the stored deposit's day with --replace",
-                            key.1, key.0
+                            "column reference: {reference:?} of partner {partner} would be stored twice (in {other} and {rel}); a reference is unique per partner. Remove the row, or correct the stored deposit's day with --replace"
                         ),
                     });
                 }
+                out.push(DepositRef {
+                    partner,
+                    reference,
+                    station: station.clone(),
+                    date,
+                });
             }
         }
-        for ((station, date), rel) in &stored {
-            if replaced.contains(&(station.clone(), *date)) {
-                continue;
-            }
-            for (partner, reference) in dspdesk_lake::engine::references(&lake.absolute(rel))? {
-                if incoming.contains_key(&(partner.clone(), reference.clone())) {
-                    return Err(IngestError::Unreadable {
-                        path: path.clone(),
-                        message: format!(
-                            "column reference: {reference:?} of partner {partner} is already stored (a deposit at {station} on {date}); a reference is unique per partner. Remove the row, or correct the stored deposit's day with --replace"
-                        ),
-                    });
-                }
-            }
-        }
-        Ok(())
+        Ok(out)
     })
-    .await
+    .await?;
+    let incoming = match incoming {
+        Ok(v) => v,
+        Err(e) => return Ok(Err(e)),
+    };
+    let keys: Vec<(String, String)> = incoming
+        .iter()
+        .map(|r| (r.partner.clone(), r.reference.clone()))
+        .collect();
+    let replaced: std::collections::HashSet<(&str, NaiveDate)> = written
+        .iter()
+        .map(|d| (d.station.as_str(), d.date))
+        .collect();
+    let stored = ws.store.stored_references(&keys).await?;
+    if let Some(hit) = stored
+        .iter()
+        .find(|r| !replaced.contains(&(r.station.as_str(), r.date)))
+    {
+        return Ok(Err(IngestError::Unreadable {
+            path: path.to_path_buf(),
+            message: format!(
+                "column reference: {:?} of partner {} is already stored (a deposit at {} on {}); a reference is unique per partner. Remove the row, or correct the stored deposit's day with --replace",
+                hit.reference, hit.partner, hit.station, hit.date
+            ),
+        }));
+    }
+    Ok(Ok(incoming))
+}
+
+/// Records the references of remittance station-days stored before references were
+/// recorded (a database an earlier version wrote), reading each of their files once.
+async fn index_old_references(ws: &Workspace) -> Result<Result<(), IngestError>, AppError> {
+    let old = ws
+        .store
+        .unindexed_deposit_days(Kind::Remittances.as_str())
+        .await?;
+    if old.is_empty() {
+        return Ok(Ok(()));
+    }
+    let lake = ws.lake.clone();
+    let days: Vec<(String, NaiveDate)> = old.iter().map(|(s, d, _)| (s.clone(), *d)).collect();
+    let refs = blocking(move || {
+        use rayon::prelude::*;
+        old.par_iter()
+            .map(|(station, date, rel)| {
+                Ok(dspdesk_lake::engine::references(&lake.absolute(rel))?
+                    .into_iter()
+                    .map(|(partner, reference)| DepositRef {
+                        partner,
+                        reference,
+                        station: station.clone(),
+                        date: *date,
+                    })
+                    .collect::<Vec<_>>())
+            })
+            .collect::<Result<Vec<Vec<DepositRef>>, IngestError>>()
+    })
+    .await?;
+    match refs {
+        Ok(refs) => {
+            let refs: Vec<DepositRef> = refs.into_iter().flatten().collect();
+            ws.store.index_references(&days, &refs).await?;
+            Ok(Ok(()))
+        }
+        Err(e) => Ok(Err(e)),
+    }
 }
 
 /// A profile's `timezone` is the zone of the stations a file introduces; a station
@@ -484,26 +553,32 @@ fn reading_hash(
 
 /// Writes the staged station-days and, for remittances, checks their references
 /// against every stored deposit; on a refusal nothing written stays.
+/// The station-days written, and for remittances their deposits' references.
+type Written = (Vec<dspdesk_lake::LakeDay>, Vec<DepositRef>);
+
 async fn write_checked(
     ws: &Workspace,
     path: &Path,
     staged: &Arc<Staged>,
     tag: &str,
     mode: DayMode,
-) -> Result<Result<Vec<dspdesk_lake::LakeDay>, IngestError>, AppError> {
+) -> Result<Result<Written, IngestError>, AppError> {
     let written = match write_days(ws, staged.kind, staged, tag, mode).await? {
         Ok(w) => w,
         Err(e) => return Ok(Err(e)),
     };
-    if staged.kind == Kind::Remittances
-        && let Err(e) = check_references(ws, path, &written).await?
-    {
-        for day in &written {
-            let _ = std::fs::remove_file(ws.lake.absolute(&day.path));
-        }
-        return Ok(Err(e));
+    if staged.kind != Kind::Remittances {
+        return Ok(Ok((written, Vec::new())));
     }
-    Ok(Ok(written))
+    match check_references(ws, path, &written).await? {
+        Ok(refs) => Ok(Ok((written, refs))),
+        Err(e) => {
+            for day in &written {
+                let _ = std::fs::remove_file(ws.lake.absolute(&day.path));
+            }
+            Ok(Err(e))
+        }
+    }
 }
 
 /// When the same file read the same way is current already: the id of the
@@ -575,6 +650,7 @@ async fn commit(
         rows: &d.rows,
         remit_days: &d.remit_days,
         remitted: &d.remitted,
+        references: &d.references,
     };
     Ok(ws.store.commit_ingest(&commit).await?)
 }
@@ -635,7 +711,7 @@ pub async fn ingest(
     lake.mark_dirty(&lock)?;
     let written = write_checked(ws, path, &staged, &tag, opts.mode).await?;
     let _ = std::fs::remove_dir_all(&staging);
-    let written = match written {
+    let (written, references) = match written {
         Ok(w) => w,
         Err(e) => return Err(refuse(ws, &log, Some(&staged), e).await),
     };
@@ -643,7 +719,8 @@ pub async fn ingest(
     crash_point("after_lake_write");
 
     let t2 = Instant::now();
-    let d = derive(ws, kind, &written).await?;
+    let mut d = derive(ws, kind, &written).await?;
+    d.references = references;
     report.seconds_facts = t2.elapsed().as_secs_f64();
     report.facts = d.rows.facts.len() as u64;
 

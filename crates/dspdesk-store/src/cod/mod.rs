@@ -1,6 +1,11 @@
 //! Cash remitted: what each partner deposited at a station on a date, derived from the
 //! lake like the facts and read through the same per-version cache.
 
+mod references;
+
+pub use references::DepositRef;
+pub(crate) use references::insert_references;
+
 use crate::db::{
     BUMP_VERSION, Dialect, Result, Store, delete_days_from, map_rows, on_pool, placeholders,
 };

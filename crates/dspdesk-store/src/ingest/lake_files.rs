@@ -1,6 +1,6 @@
 //! The lake's manifest: which Parquet file is current for each kind × station × date.
 
-use crate::db::{Result, Store, on_pool};
+use crate::db::{Result, Store, map_rows, on_pool};
 use chrono::NaiveDate;
 use sqlx::Row;
 use std::collections::{HashMap, HashSet};
@@ -58,6 +58,51 @@ impl Store {
                 .collect::<Result<HashMap<_, _>, sqlx::Error>>()?
         });
         Ok(rows)
+    }
+
+    /// The current file of each of `days` that has one, of one kind: what an ingest
+    /// needs, read without every other station-day's row (a network that sends a file
+    /// per station-day would otherwise read the whole manifest per file).
+    pub async fn current_files_on(
+        &self,
+        kind: &str,
+        days: &[(String, NaiveDate)],
+    ) -> Result<HashMap<(String, NaiveDate), String>> {
+        let (Some(first), Some(last)) = (
+            days.iter().map(|d| d.1).min(),
+            days.iter().map(|d| d.1).max(),
+        ) else {
+            return Ok(HashMap::new());
+        };
+        let wanted: HashSet<&(String, NaiveDate)> = days.iter().collect();
+        let mut stations: Vec<&str> = days.iter().map(|d| d.0.as_str()).collect();
+        stations.sort_unstable();
+        stations.dedup();
+        let mut out = HashMap::new();
+        // Stations in bounded groups: every backend takes this many parameters.
+        for group in stations.chunks(500) {
+            let list: Vec<String> = (0..group.len()).map(|i| format!("${}", i + 4)).collect();
+            let sql = format!(
+                "SELECT station, date, path FROM lake_files
+                 WHERE kind = $1 AND date >= $2 AND date <= $3 AND station IN ({})",
+                list.join(", ")
+            );
+            let rows: Vec<((String, NaiveDate), String)> = on_pool!(self, |pool| {
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+                    .bind(kind)
+                    .bind(first)
+                    .bind(last);
+                for s in group {
+                    q = q.bind(*s);
+                }
+                map_rows!(q, pool, |r| (
+                    (r.try_get("station")?, r.try_get("date")?),
+                    r.try_get("path")?
+                ))
+            });
+            out.extend(rows.into_iter().filter(|(k, _)| wanted.contains(k)));
+        }
+        Ok(out)
     }
 
     /// The current file of one kind × station × date.

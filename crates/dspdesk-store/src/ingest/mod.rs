@@ -7,7 +7,7 @@ mod lake_files;
 
 pub use lake_files::LakeFileRow;
 
-use crate::cod::{RemitRow, insert_remitted};
+use crate::cod::{DepositRef, RemitRow, insert_references, insert_remitted};
 use crate::db::{
     BUMP_VERSION, Dialect, ROWS_PER_STATEMENT, Result, Store, delete_days_from, on_pool,
     placeholders,
@@ -199,6 +199,8 @@ pub struct IngestCommit<'a> {
     /// The complete deposits of every station-day in `remit_days`.
     pub remit_days: &'a [(String, NaiveDate)],
     pub remitted: &'a [RemitRow],
+    /// The references of every deposit in `remit_days`.
+    pub references: &'a [DepositRef],
 }
 
 impl Store {
@@ -269,6 +271,8 @@ impl Store {
             replace_day_rows!(pool, &mut *tx, c.fact_days, c.rows);
             delete_days_from!(pool, &mut *tx, "daily_remitted", c.remit_days);
             insert_remitted!(pool, &mut *tx, c.remitted);
+            delete_days_from!(pool, &mut *tx, "deposit_references", c.remit_days);
+            insert_references!(pool, &mut *tx, c.references);
             sqlx::query(BUMP_VERSION).execute(&mut *tx).await?;
             tx.commit().await?;
             id

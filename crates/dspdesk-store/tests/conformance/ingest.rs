@@ -92,6 +92,7 @@ async fn a_failed_commit_changes_nothing() {
                 },
                 remit_days: &[],
                 remitted: &[],
+                references: &[],
             })
             .await;
         assert!(err.is_err(), "{}", t.backend());
@@ -148,6 +149,7 @@ async fn the_batch_log_and_recompute_behave_alike() {
             rows: &DayRows::default(),
             remit_days: &[],
             remitted: &[],
+            references: &[],
         })
         .await
         .unwrap();

@@ -77,6 +77,7 @@ pub async fn commit(store: &Store, hash: &str, files: &[LakeFileRow], facts: &[F
             },
             remit_days: &[],
             remitted: &[],
+            references: &[],
         })
         .await
         .unwrap()
