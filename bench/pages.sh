@@ -3,8 +3,11 @@
 # CONNS connections for SECONDS each (wrk, loopback), against the demo, as the program
 # team and as a partner user: p50, p99 and requests per second per route, then the
 # slowest five by p99. Release build.
+# DATA=path/to/a/data/folder serves that folder instead of the demo (a year loaded by
+# bench/serve-memory.sh, say), with a program user and a partner user added to it.
 # Usage: bench/pages.sh [CONNS] [SECONDS]
-#   (STATIONS=8 PARTNERS=30 DAYS=120 WORK=/tmp/dspdesk-pages BIN=path/to/dspdesk ONLY="/vas /ev")
+#   (STATIONS=8 PARTNERS=30 DAYS=120 WORK=/tmp/dspdesk-pages BIN=path/to/dspdesk ONLY="/vas /ev"
+#    DATA=…)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CONNS="${1:-200}"; SECS="${2:-3}"
@@ -20,8 +23,17 @@ ulimit -n 65536 2>/dev/null || ulimit -n 4096
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$PORT"
 rm -rf "$WORK"; mkdir -p "$WORK"
-"$BIN" demo --dir "$WORK/demo" --stations "$STATIONS" --partners "$PARTNERS" --days "$DAYS" \
-  --addr "127.0.0.1:$PORT" --jobs-every 0 >"$WORK/demo.log" 2>&1 &
+if [ -n "${DATA:-}" ]; then
+  # The first partner by code, and a user of each role the routes are asked as.
+  partner=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT code FROM partners ORDER BY code LIMIT 1").fetchone()[0])' "$DATA/dspdesk.db")
+  DSPDESK_PASSWORD=program-demo-password "$BIN" --quiet --data-dir "$DATA" users add program --role program >/dev/null 2>&1 || true
+  DSPDESK_PASSWORD=partner-demo-password "$BIN" --quiet --data-dir "$DATA" users add partner --role partner --partner "$partner" >/dev/null 2>&1 || true
+  echo "serving $DATA; the partner user is $partner's" > "$WORK/demo.log"
+  "$BIN" --quiet --data-dir "$DATA" serve --addr "127.0.0.1:$PORT" --jobs-every 0 >>"$WORK/demo.log" 2>&1 &
+else
+  "$BIN" demo --dir "$WORK/demo" --stations "$STATIONS" --partners "$PARTNERS" --days "$DAYS" \
+    --addr "127.0.0.1:$PORT" --jobs-every 0 >"$WORK/demo.log" 2>&1 &
+fi
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do
@@ -47,7 +59,7 @@ for p in json.load(sys.stdin)["paths"]:
         print(p)')
 # ONLY="/vas /ev" measures just those routes.
 if [ -n "${ONLY:-}" ]; then PAGES="$ONLY"; APIS=""; fi
-partner=$(grep -oE 'partner \(([A-Z0-9]+)\)' "$WORK/demo.log" | head -n1 | sed -E 's/.*\((.*)\)/\1/')
+[ -n "${DATA:-}" ] || partner=$(grep -oE 'partner \(([A-Z0-9]+)\)' "$WORK/demo.log" | head -n1 | sed -E 's/.*\((.*)\)/\1/')
 run() {
   local role="$1" path="$2" c="$3"
   local out
@@ -60,7 +72,11 @@ run() {
   printf '%-8s %-45s p50 %9s  p99 %9s  %9s req/s %s\n' "$role" "$path" "$p50" "$p99" "$rps" \
     "${non2xx:+ non-2xx $non2xx}" | tee -a "$WORK/results.txt"
 }
-echo "== $CONNS connections, ${SECS} s a route; demo: $STATIONS stations, $PARTNERS partners, $DAYS days"
+if [ -n "${DATA:-}" ]; then
+  echo "== $CONNS connections, ${SECS} s a route; $DATA"
+else
+  echo "== $CONNS connections, ${SECS} s a route; demo: $STATIONS stations, $PARTNERS partners, $DAYS days"
+fi
 P=$(cookie program); Q=$(cookie partner)
 for path in $PAGES $APIS; do run program "$path" "$P"; done
 EXTRA="/partners/$partner/scorecard"; [ -n "${ONLY:-}" ] && EXTRA=""

@@ -12,7 +12,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use dspdesk_core::Action;
 use dspdesk_core::ev::{Goal, ev_routes_pct, goal_problem, is_ev};
 use dspdesk_core::week::IsoWeek;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A partner's routes in a week and how many ran on an EV.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -89,26 +89,26 @@ pub async fn board(ws: &Workspace, actor: &Actor, weeks: u32) -> Result<Vec<Line
         .into_iter()
         .map(|g| (g.partner, g.goal))
         .collect();
+    // One read of the files, and the weekly shares by partner and week: a page of 500
+    // partners over a year would otherwise be 500 reads and a search of every row per
+    // cell.
+    let files = ws.store.partner_files().await?;
+    let shares: HashMap<(&str, IsoWeek), Option<f64>> = rows
+        .iter()
+        .map(|r| ((r.partner.as_str(), r.week), r.ev_routes_pct))
+        .collect();
     let mut out = Vec::new();
     for partner in model
         .partners()
         .filter(|p| model.sees_partner(&actor.scope, p))
     {
-        let share_in = |w: IsoWeek| {
-            rows.iter()
-                .find(|r| &r.partner == partner && r.week == w)
-                .and_then(|r| r.ev_routes_pct)
-        };
+        let share_in = |w: IsoWeek| shares.get(&(partner.as_str(), w)).copied().flatten();
         let trend = (0..weeks)
             .map(|k| share_in(IsoWeek::of(first.monday() + chrono::Duration::weeks(k))))
             .collect();
         let share = share_in(last);
         let goal = goals.get(partner).cloned();
-        let fleet = ws
-            .store
-            .partner_file(partner)
-            .await?
-            .and_then(|f| f.fleet_ev_pct());
+        let fleet = files.get(partner).and_then(|f| f.fleet_ev_pct());
         out.push(Line {
             partner: partner.clone(),
             week: last,

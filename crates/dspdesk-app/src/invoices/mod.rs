@@ -516,7 +516,13 @@ pub async fn list(
         .filter(|r| sees(&actor.scope, &r.invoice.partner))
         .filter(|r| partner.is_none_or(|p| r.invoice.partner == p))
         .collect();
-    let disputes = ws.store.disputes().await?;
+    let disputes: std::collections::HashMap<i64, _> = ws
+        .store
+        .disputes()
+        .await?
+        .into_iter()
+        .map(|d| (d.invoice_id, d))
+        .collect();
     // Every row's GST case and dispute, read at once.
     let ids: Vec<i64> = rows
         .iter()
@@ -527,10 +533,7 @@ pub async fn list(
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let gst_case = row.gst_followup.and_then(|id| followups.get(&id).cloned());
-        let dispute = match (
-            row.dispute_followup,
-            disputes.iter().find(|d| d.invoice_id == row.id),
-        ) {
+        let dispute = match (row.dispute_followup, disputes.get(&row.id)) {
             (Some(id), Some(d)) => followups.get(&id).cloned().map(|f| DisputeView {
                 age_days: (now - f.opened_at).num_days(),
                 dispute: d.clone(),

@@ -1,7 +1,7 @@
 //! Partners' files and the changes partners propose; every change audited in its
 //! transaction (the audit names the fields changed, never the bank account).
 
-use crate::db::{Result, Store, StoreError, on_pool, write_audit};
+use crate::db::{Result, Store, StoreError, map_rows, on_pool, write_audit};
 use chrono::{DateTime, Utc};
 use dspdesk_core::partners::PartnerFile;
 use sqlx::Row;
@@ -45,6 +45,28 @@ macro_rules! upsert_file {
     }};
 }
 
+/// A partner's file from a row of `FILE_COLUMNS` (either backend's row).
+macro_rules! file_of {
+    ($r:expr) => {{
+        let r = $r;
+        PartnerFile {
+            partner: r.try_get("partner")?,
+            legal_name: r.try_get("legal_name")?,
+            gstin: r.try_get("gstin")?,
+            pan: r.try_get("pan")?,
+            contact_name: r.try_get("contact_name")?,
+            contact_phone: r.try_get("contact_phone")?,
+            contact_email: r.try_get("contact_email")?,
+            bank_account: r.try_get("bank_account")?,
+            bank_ifsc: r.try_get("bank_ifsc")?,
+            fleet_2w: r.try_get("fleet_2w")?,
+            fleet_3w: r.try_get("fleet_3w")?,
+            fleet_4w: r.try_get("fleet_4w")?,
+            fleet_ev: r.try_get("fleet_ev")?,
+        }
+    }};
+}
+
 impl Store {
     /// Every partner's legal name from its file, where one is written.
     pub async fn partner_names(&self) -> Result<std::collections::HashMap<String, String>> {
@@ -67,25 +89,21 @@ impl Store {
                 .fetch_optional(pool)
                 .await?
             {
-                Some(r) => Some(PartnerFile {
-                    partner: r.try_get("partner")?,
-                    legal_name: r.try_get("legal_name")?,
-                    gstin: r.try_get("gstin")?,
-                    pan: r.try_get("pan")?,
-                    contact_name: r.try_get("contact_name")?,
-                    contact_phone: r.try_get("contact_phone")?,
-                    contact_email: r.try_get("contact_email")?,
-                    bank_account: r.try_get("bank_account")?,
-                    bank_ifsc: r.try_get("bank_ifsc")?,
-                    fleet_2w: r.try_get("fleet_2w")?,
-                    fleet_3w: r.try_get("fleet_3w")?,
-                    fleet_4w: r.try_get("fleet_4w")?,
-                    fleet_ev: r.try_get("fleet_ev")?,
-                }),
+                Some(r) => Some(file_of!(&r)),
                 None => None,
             }
         });
         Ok(row)
+    }
+
+    /// Every partner's file, by partner: one read for a page that lists many.
+    pub async fn partner_files(&self) -> Result<std::collections::HashMap<String, PartnerFile>> {
+        let sql = format!("SELECT {FILE_COLUMNS} FROM partner_files");
+        let rows = on_pool!(self, |pool| {
+            let q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            map_rows!(q, pool, |r| file_of!(r))
+        });
+        Ok(rows.into_iter().map(|f| (f.partner.clone(), f)).collect())
     }
 
     /// Saves a file (the program team), audited with the fields changed.
