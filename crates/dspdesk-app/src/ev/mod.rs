@@ -5,6 +5,7 @@
 pub mod connects;
 
 use crate::shared::actor::Actor;
+use crate::shared::cache::ViewKey;
 use crate::shared::error::AppError;
 use crate::shared::model::Model;
 use crate::shared::workspace::Workspace;
@@ -13,6 +14,7 @@ use dspdesk_core::Action;
 use dspdesk_core::ev::{Goal, ev_routes_pct, goal_problem, is_ev};
 use dspdesk_core::week::IsoWeek;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// A partner's routes in a week and how many ran on an EV.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -42,8 +44,22 @@ pub struct Line {
     pub trend: Vec<Option<f64>>,
 }
 
-/// Every week's EV share of the partners the caller may see, from `from` to `to`.
+/// Every week's EV share of the partners the caller may see, from `from` to `to`:
+/// computed once per data version and scope (a year of a large network is hundreds of
+/// thousands of route blocks to fold, and the EV board is asked for often).
 pub async fn weekly(
+    ws: &Workspace,
+    actor: &Actor,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Arc<Vec<Week>>, AppError> {
+    let key = ViewKey::EvWeeks(actor.scope.clone(), from, to);
+    ws.views
+        .get_or(&ws.store, key, || fold_weeks(ws, actor, from, to))
+        .await
+}
+
+async fn fold_weeks(
     ws: &Workspace,
     actor: &Actor,
     from: NaiveDate,

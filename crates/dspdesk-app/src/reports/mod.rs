@@ -995,8 +995,9 @@ pub async fn weekly(
     let mut ev = crate::ev::weeks_table(
         &crate::ev::weekly(ws, actor, w.monday(), w.sunday())
             .await?
-            .into_iter()
+            .iter()
             .filter(|x| keep.partner_at(&model, &x.partner))
+            .cloned()
             .collect::<Vec<_>>(),
     );
     ev.rows

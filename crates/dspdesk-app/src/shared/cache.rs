@@ -19,6 +19,10 @@ pub enum ViewKey {
     Stations(Scope, Option<IsoWeek>),
     Station(Scope, StationCode, Option<IsoWeek>),
     Profit(NaiveDate, NaiveDate, Vec<ProfitBy>, Scope),
+    /// Every partner's weekly EV share of routes, from, to.
+    EvWeeks(Scope, NaiveDate, NaiveDate),
+    /// The supervisor ready reckoner as of a day, without contacts.
+    Supervisors(Scope, NaiveDate),
     #[cfg(test)]
     Test(&'static str),
 }

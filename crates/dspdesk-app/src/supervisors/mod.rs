@@ -7,6 +7,7 @@
 
 use crate::network::drill::{self, RouteLine, RouteView};
 use crate::shared::actor::Actor;
+use crate::shared::cache::ViewKey;
 use crate::shared::error::AppError;
 use crate::shared::model::Model;
 use crate::shared::workspace::Workspace;
@@ -102,6 +103,26 @@ pub async fn reckoner(
             lines: Vec::new(),
         });
     };
+    // What the data decides is computed once per data version, scope and day; the
+    // names and phones partners give are read each time.
+    let key = ViewKey::Supervisors(actor.scope.clone(), as_of);
+    let folded = ws
+        .views
+        .get_or(&ws.store, key, || fold(ws, &actor.scope, as_of))
+        .await?;
+    let contacts = ws.store.supervisor_contacts().await?;
+    let mut r = Reckoner::clone(&folded);
+    for l in &mut r.lines {
+        if let Some(c) = contacts.get(&(l.partner.clone(), l.supervisor.clone())) {
+            l.name = c.name.clone();
+            l.phone = c.phone.clone();
+        }
+    }
+    Ok(r)
+}
+
+/// The reckoner of the supervisors `scope` sees, without their names and phones.
+async fn fold(ws: &Workspace, scope: &Scope, as_of: NaiveDate) -> Result<Reckoner, AppError> {
     let from = window_start(as_of);
     // The cut is the network's: read every row, then show only what the caller sees.
     let rows = ws
@@ -117,20 +138,19 @@ pub async fn reckoner(
         .iter()
         .filter(|c| c.routes >= TOP_MIN_ROUTES && c.dispatched > 0)
         .count();
-    let seen = totals(&rows, &actor.scope);
+    let seen = totals(&rows, scope);
     // Tenure and the top performer are the supervisor's, whoever looks; the counts are
     // those of the stations the caller sees.
     let span_rows = ws.store.supervisor_spans(as_of).await?;
     let everywhere = spans(&span_rows, &Scope::All);
-    let visible = spans(&span_rows, &actor.scope);
-    let contacts = ws.store.supervisor_contacts().await?;
+    let visible = spans(&span_rows, scope);
     let mut lines = Vec::with_capacity(visible.len());
     for (key, (first, last)) in visible {
         let c = seen.get(&key).copied().unwrap_or_default();
         let whole = network.get(&key).copied().unwrap_or_default();
         let first_any = everywhere.get(&key).map_or(first, |s| s.0);
         let in_top = top.get(&key).copied().unwrap_or(false);
-        let mut l = line(&key, (first_any, last), as_of, &c, contacts.get(&key));
+        let mut l = line(&key, (first_any, last), as_of, &c, None);
         l.top_dot = in_top;
         l.top_performer = is_top_performer(l.tenure_days, &whole, in_top);
         lines.push(l);

@@ -75,6 +75,10 @@ async fn a_partner_sees_and_names_only_its_own_supervisors() {
             page.contains("Asha Rao") && page.contains("+91 98450 12345"),
             "{b}"
         );
+        // The reckoner, read before the naming and kept for the data version, shows
+        // the name at once: names are not the data's.
+        let v = json(&partner, format!("{base}/api/v1/supervisors")).await;
+        assert_eq!(v["lines"][0]["name"], "Asha Rao", "{b}: {v}");
         let bad = post_form(
             &partner,
             url.clone(),

@@ -110,7 +110,7 @@ pub async fn run(cli: &Cli, args: &EvArgs) -> anyhow::Result<ExitCode> {
                 Format::Json => outln!("{}", serde_json::to_string_pretty(&rows)?),
                 Format::Csv => print_csv(&ev::weeks_table(&rows))?,
                 Format::Text => {
-                    for r in &rows {
+                    for r in rows.iter() {
                         outln!(
                             "{:<6} {} {:>5} routes {:>5} EV {}",
                             r.partner,
