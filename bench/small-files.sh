@@ -28,14 +28,21 @@ for kind, name in (("routes", "routes"), ("deliveries", "deliveries"), ("remitta
         r = csv.reader(f)
         head = next(r)
         s, d = head.index("station"), head.index("date")
-        files = {}
+        # At most 512 files open at once: a year is tens of thousands of station-days.
+        files, started = {}, set()
         for row in r:
             k = (row[d], row[s])
             w = files.get(k)
             if w is None:
-                h = open(f"{out}/{kind}/{row[d]}_{row[s]}.csv", "w", newline="")
+                if len(files) >= 512:
+                    for h, _ in files.values():
+                        h.close()
+                    files.clear()
+                h = open(f"{out}/{kind}/{row[d]}_{row[s]}.csv", "a" if k in started else "w", newline="")
                 w = files[k] = (h, csv.writer(h))
-                w[1].writerow(head)
+                if k not in started:
+                    w[1].writerow(head)
+                    started.add(k)
             w[1].writerow(row)
         for h, _ in files.values():
             h.close()
@@ -43,7 +50,7 @@ PY
 fi
 last=${KINDS##* }
 files=$(ls "$WORK/split/$last" | wc -l)
-rows=$(($(cat "$WORK/split/$last"/*.csv | wc -l) - files))
+rows=$(($(find "$WORK/split/$last" -name "*.csv" -exec cat {} + | wc -l) - files))
 echo "$files station-days, $rows $last rows, one file each, of: $KINDS"
 nkinds=$(echo $KINDS | wc -w)
 
