@@ -512,9 +512,10 @@ pub async fn list(
         .store
         .invoices()
         .await?
-        .into_iter()
+        .iter()
         .filter(|r| sees(&actor.scope, &r.invoice.partner))
         .filter(|r| partner.is_none_or(|p| r.invoice.partner == p))
+        .cloned()
         .collect();
     let disputes: std::collections::HashMap<i64, _> = ws
         .store

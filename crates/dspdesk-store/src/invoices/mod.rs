@@ -8,6 +8,7 @@ use crate::followups::{Edit, NewFollowup, NewNotification, apply_edit, insert_fo
 use chrono::{DateTime, NaiveDate, Utc};
 use dspdesk_core::invoices::{Invoice, Note, TaxCheck};
 use sqlx::Row;
+use std::sync::Arc;
 
 /// An invoice to store, checked.
 #[derive(Debug, Clone)]
@@ -261,7 +262,19 @@ impl Store {
     }
 
     /// Every invoice, newest first (the app layer keeps what the caller may see).
-    pub async fn invoices(&self) -> Result<Vec<InvoiceRow>> {
+    /// Every invoice, newest first: kept per invoices version (bumped by trigger on
+    /// every write, in any process) and read again only when it changed.
+    pub async fn invoices(&self) -> Result<Arc<Vec<InvoiceRow>>> {
+        let version = on_pool!(self, |pool| {
+            sqlx::query("SELECT version FROM invoices_version WHERE id = 1")
+                .fetch_one(pool)
+                .await?
+                .try_get::<i64, _>("version")?
+        });
+        self.cached_at(version, self.load_invoices()).await
+    }
+
+    async fn load_invoices(&self) -> Result<Vec<InvoiceRow>> {
         let sql = format!("SELECT {COLUMNS} FROM invoices ORDER BY invoice_date DESC, id DESC");
         let rows = on_pool!(self, |pool| {
             let rows = sqlx::query(sqlx::AssertSqlSafe(sql))

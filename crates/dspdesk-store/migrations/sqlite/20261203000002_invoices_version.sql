@@ -1,0 +1,20 @@
+-- A number every write to invoices bumps, by trigger (so no write path can miss it):
+-- each process keeps the invoices it read and reads them again only when they
+-- changed, in any process.
+CREATE TABLE invoices_version (
+    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    version BIGINT NOT NULL
+);
+INSERT INTO invoices_version (id, version) VALUES (1, 0);
+CREATE TRIGGER invoices_version_insert AFTER INSERT ON invoices
+BEGIN
+    UPDATE invoices_version SET version = version + 1 WHERE id = 1;
+END;
+CREATE TRIGGER invoices_version_update AFTER UPDATE ON invoices
+BEGIN
+    UPDATE invoices_version SET version = version + 1 WHERE id = 1;
+END;
+CREATE TRIGGER invoices_version_delete AFTER DELETE ON invoices
+BEGIN
+    UPDATE invoices_version SET version = version + 1 WHERE id = 1;
+END;
