@@ -40,7 +40,7 @@ async fn references_stored_before_they_were_recorded_still_refuse_a_second_use()
     // are not recorded.
     let day = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
     ws.store
-        .index_references(&[("DEL4".into(), day)], &[])
+        .forget_references(&[("DEL4".into(), day)])
         .await
         .unwrap();
     assert_eq!(

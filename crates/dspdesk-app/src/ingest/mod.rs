@@ -16,7 +16,7 @@ use crate::shared::workspace::Workspace;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use dspdesk_lake::{
-    DayMode, ImportProfile, IngestError, Kind, Progress, StageOptions, Staged, Zones,
+    DayMode, ImportProfile, IngestError, Kind, Lake, Progress, StageOptions, Staged, Zones,
 };
 use dspdesk_store::batches_api::{IngestCommit, NewBatch, Outcome};
 use dspdesk_store::{DayRows, DepositRef, LakeFileRow, RemitRow};
@@ -245,11 +245,12 @@ async fn stage_file(
 }
 
 /// The daily facts and route blocks (deliveries, routes) or the deposits
-/// (remittances) of the station-days just written.
+/// (remittances, with their `references`) of the station-days just written.
 async fn derive(
     ws: &Workspace,
     kind: Kind,
     written: &[dspdesk_lake::LakeDay],
+    references: Vec<DepositRef>,
 ) -> Result<Derived, AppError> {
     let files: Vec<LakeFileRow> = written
         .iter()
@@ -279,7 +280,7 @@ async fn derive(
             days,
             fact_days: Vec::new(),
             rows: DayRows::default(),
-            references: Vec::new(),
+            references,
         });
     }
     let mut deliveries = ws
@@ -310,7 +311,7 @@ async fn derive(
         rows,
         remit_days: Vec::new(),
         remitted: Vec::new(),
-        references: Vec::new(),
+        references,
     })
 }
 
@@ -400,21 +401,17 @@ async fn check_references(
         let mut seen: HashMap<(String, String), String> = HashMap::new();
         let mut out = Vec::new();
         for (station, date, rel) in new {
-            for (partner, reference) in dspdesk_lake::engine::references(&lake.absolute(&rel))? {
-                if let Some(other) = seen.insert((partner.clone(), reference.clone()), rel.clone()) {
+            for r in day_references(&lake, &station, date, &rel)? {
+                if let Some(other) = seen.insert((r.partner.clone(), r.reference.clone()), rel.clone()) {
                     return Err(IngestError::Unreadable {
                         path: file.clone(),
                         message: format!(
-                            "column reference: {reference:?} of partner {partner} would be stored twice (in {other} and {rel}); a reference is unique per partner. Remove the row, or correct the stored deposit's day with --replace"
+                            "column reference: {:?} of partner {} would be stored twice (in {other} and {rel}); a reference is unique per partner. Remove the row, or correct the stored deposit's day with --replace",
+                            r.reference, r.partner
                         ),
                     });
                 }
-                out.push(DepositRef {
-                    partner,
-                    reference,
-                    station: station.clone(),
-                    date,
-                });
+                out.push(r);
             }
         }
         Ok(out)
@@ -448,6 +445,24 @@ async fn check_references(
     Ok(Ok(incoming))
 }
 
+/// The deposits' references in one station-day's remittance file.
+fn day_references(
+    lake: &Lake,
+    station: &str,
+    date: NaiveDate,
+    rel: &str,
+) -> Result<Vec<DepositRef>, IngestError> {
+    Ok(dspdesk_lake::engine::references(&lake.absolute(rel))?
+        .into_iter()
+        .map(|(partner, reference)| DepositRef {
+            partner,
+            reference,
+            station: station.to_owned(),
+            date,
+        })
+        .collect())
+}
+
 /// Records the references of remittance station-days stored before references were
 /// recorded (a database an earlier version wrote), reading each of their files once.
 async fn index_old_references(ws: &Workspace) -> Result<Result<(), IngestError>, AppError> {
@@ -463,17 +478,7 @@ async fn index_old_references(ws: &Workspace) -> Result<Result<(), IngestError>,
     let refs = blocking(move || {
         use rayon::prelude::*;
         old.par_iter()
-            .map(|(station, date, rel)| {
-                Ok(dspdesk_lake::engine::references(&lake.absolute(rel))?
-                    .into_iter()
-                    .map(|(partner, reference)| DepositRef {
-                        partner,
-                        reference,
-                        station: station.clone(),
-                        date: *date,
-                    })
-                    .collect::<Vec<_>>())
-            })
+            .map(|(station, date, rel)| day_references(&lake, station, *date, rel))
             .collect::<Result<Vec<Vec<DepositRef>>, IngestError>>()
     })
     .await?;
@@ -719,8 +724,7 @@ pub async fn ingest(
     crash_point("after_lake_write");
 
     let t2 = Instant::now();
-    let mut d = derive(ws, kind, &written).await?;
-    d.references = references;
+    let d = derive(ws, kind, &written, references).await?;
     report.seconds_facts = t2.elapsed().as_secs_f64();
     report.facts = d.rows.facts.len() as u64;
 

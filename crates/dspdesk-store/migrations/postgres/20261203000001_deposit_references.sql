@@ -12,3 +12,11 @@ CREATE TABLE deposit_references (
 );
 CREATE INDEX deposit_references_reference ON deposit_references (reference, partner);
 CREATE INDEX deposit_references_station_day ON deposit_references (station, date);
+
+-- A row here while remittance days stored before references were recorded still have
+-- to be read from the lake: a load checks this one row, not every stored day.
+CREATE TABLE deposit_references_pending (
+    id INTEGER PRIMARY KEY CHECK (id = 1)
+);
+INSERT INTO deposit_references_pending (id)
+    SELECT 1 WHERE EXISTS (SELECT 1 FROM lake_files WHERE kind = 'cod_remittances');

@@ -74,12 +74,20 @@ impl Store {
 
     /// The stored station-days of the deposits' lake files (`kind`), with their path,
     /// whose references are not recorded: those loaded before references were, to be
-    /// read once from the lake.
+    /// read once from the lake. Only while that is pending (one row to look at):
+    /// otherwise every recorded day would be compared on every load.
     pub async fn unindexed_deposit_days(
         &self,
         kind: &str,
     ) -> Result<Vec<(String, NaiveDate, String)>> {
         let rows = on_pool!(self, |pool| {
+            let pending = sqlx::query("SELECT id FROM deposit_references_pending")
+                .fetch_optional(pool)
+                .await?
+                .is_some();
+            if !pending {
+                return Ok(Vec::new());
+            }
             let q = sqlx::query(
                 "SELECT f.station, f.date, f.path FROM lake_files f
                  WHERE f.kind = $1 AND f.rows > 0
@@ -97,8 +105,9 @@ impl Store {
         Ok(rows)
     }
 
-    /// Records the references of `days` as `refs`, replacing what was recorded for
-    /// them, in one transaction.
+    /// Records the references read from the lake for `days` (those
+    /// [`Store::unindexed_deposit_days`] listed) as `refs`, replacing what was recorded
+    /// for them, and ends the pending read, in one transaction.
     pub async fn index_references(
         &self,
         days: &[(String, NaiveDate)],
@@ -108,6 +117,26 @@ impl Store {
             let mut tx = pool.begin().await?;
             delete_days_from!(pool, &mut *tx, "deposit_references", days);
             insert_references!(pool, &mut *tx, refs);
+            sqlx::query("DELETE FROM deposit_references_pending")
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Forgets the recorded references of `days` and has the next remittance load read
+    /// them from the lake again: the state a database from before references were
+    /// recorded is in, and the repair if they were ever in doubt.
+    pub async fn forget_references(&self, days: &[(String, NaiveDate)]) -> Result<()> {
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            delete_days_from!(pool, &mut *tx, "deposit_references", days);
+            sqlx::query(
+                "INSERT INTO deposit_references_pending (id) VALUES (1) ON CONFLICT DO NOTHING",
+            )
+            .execute(&mut *tx)
+            .await?;
             tx.commit().await?;
         });
         Ok(())

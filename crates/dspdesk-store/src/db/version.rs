@@ -94,8 +94,15 @@ impl ReadCache {
 impl Store {
     /// A number that changes whenever daily facts change, in any process.
     pub async fn data_version(&self) -> Result<i64> {
+        self.counter("data_version").await
+    }
+
+    /// The number in a version table (`data_version`, `followups_version`,
+    /// `invoices_version`): one row, bumped on every write to what it counts.
+    pub(crate) async fn counter(&self, table: &'static str) -> Result<i64> {
+        let sql = format!("SELECT version FROM {table} WHERE id = 1");
         let v = on_pool!(self, |pool| {
-            sqlx::query("SELECT version FROM data_version WHERE id = 1")
+            sqlx::query(sqlx::AssertSqlSafe(sql))
                 .fetch_one(pool)
                 .await?
                 .try_get::<i64, _>("version")?

@@ -193,13 +193,7 @@ fn picks(scope: &Scope, f: &FollowupFilter, r: &FollowupRow) -> bool {
 impl Store {
     /// The follow-ups version: bumped by trigger on every write to `followups`.
     async fn followups_version(&self) -> Result<i64> {
-        let v = on_pool!(self, |pool| {
-            sqlx::query("SELECT version FROM followups_version WHERE id = 1")
-                .fetch_one(pool)
-                .await?
-                .try_get::<i64, _>("version")?
-        });
-        Ok(v)
+        self.counter("followups_version").await
     }
 
     async fn load_followups(&self) -> Result<KeptFollowups> {

@@ -1,6 +1,6 @@
 //! The lake's manifest: which Parquet file is current for each kind × station × date.
 
-use crate::db::{Result, Store, map_rows, on_pool};
+use crate::db::{ROWS_PER_STATEMENT, Result, Store, map_rows, on_pool};
 use chrono::NaiveDate;
 use sqlx::Row;
 use std::collections::{HashMap, HashSet};
@@ -80,7 +80,7 @@ impl Store {
         stations.dedup();
         let mut out = HashMap::new();
         // Stations in bounded groups: every backend takes this many parameters.
-        for group in stations.chunks(500) {
+        for group in stations.chunks(ROWS_PER_STATEMENT) {
             let list: Vec<String> = (0..group.len()).map(|i| format!("${}", i + 4)).collect();
             let sql = format!(
                 "SELECT station, date, path FROM lake_files

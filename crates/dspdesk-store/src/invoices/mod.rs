@@ -261,16 +261,11 @@ impl Store {
         Ok(ids)
     }
 
-    /// Every invoice, newest first (the app layer keeps what the caller may see).
-    /// Every invoice, newest first: kept per invoices version (bumped by trigger on
-    /// every write, in any process) and read again only when it changed.
+    /// Every invoice, newest first (the app layer keeps what the caller may see):
+    /// kept per invoices version (bumped by trigger on every write, in any process)
+    /// and read again only when it changed.
     pub async fn invoices(&self) -> Result<Arc<Vec<InvoiceRow>>> {
-        let version = on_pool!(self, |pool| {
-            sqlx::query("SELECT version FROM invoices_version WHERE id = 1")
-                .fetch_one(pool)
-                .await?
-                .try_get::<i64, _>("version")?
-        });
+        let version = self.counter("invoices_version").await?;
         self.cached_at(version, self.load_invoices()).await
     }
 

@@ -130,7 +130,7 @@ async fn deposit_references_are_kept_with_their_station_days() {
 
         // A database from before references were recorded: its days are listed, with
         // their files, until their references are.
-        s.index_references(&[("BOM1".into(), d(21))], &[])
+        s.forget_references(&[("BOM1".into(), d(21))])
             .await
             .unwrap();
         assert_eq!(
