@@ -12,13 +12,16 @@ use std::time::Instant;
 type Files = HashMap<(String, NaiveDate), String>;
 
 /// Computes the facts, route blocks, VAS and supervisors of `days` from the given
-/// current files, in parallel.
+/// current files, in parallel. The rows come in the order the tables keep them (date,
+/// station, partner, …), so storing them appends.
 pub fn facts_for_days(
     lake: &Lake,
     days: &[(String, NaiveDate)],
     deliveries: &Files,
     routes: &Files,
 ) -> Result<DayRows, IngestError> {
+    let mut days: Vec<&(String, NaiveDate)> = days.iter().collect();
+    days.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
     let per_day: Vec<DayRows> = days
         .par_iter()
         .map(|(station, date)| {
@@ -90,6 +93,8 @@ pub fn remitted_for_days(
     lake: &Lake,
     days: &[(String, NaiveDate, String)],
 ) -> Result<Vec<RemitRow>, IngestError> {
+    let mut days: Vec<&(String, NaiveDate, String)> = days.iter().collect();
+    days.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
     let per_day: Vec<Vec<RemitRow>> = days
         .par_iter()
         .map(|(station, date, path)| {

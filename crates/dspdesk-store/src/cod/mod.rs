@@ -7,7 +7,7 @@ pub use references::DepositRef;
 pub(crate) use references::insert_references;
 
 use crate::db::{
-    BUMP_VERSION, Dialect, Result, Store, delete_days_from, map_rows, on_pool, placeholders,
+    BUMP_VERSION, BulkRow, Cell, Result, Store, delete_days_from, insert_rows, map_rows, on_pool,
 };
 use chrono::NaiveDate;
 use sqlx::Row;
@@ -23,31 +23,20 @@ pub struct RemitRow {
     pub deposits: i64,
 }
 
-pub(crate) fn insert_remitted_sql<D: Dialect>(pool: &D, rows: usize) -> String {
-    format!(
-        "INSERT INTO daily_remitted (partner, station, date, amount_minor, deposits) VALUES {}",
-        placeholders(pool, rows, 5)
-    )
+impl BulkRow for RemitRow {
+    const TABLE: &'static str = "daily_remitted";
+    const COLUMNS: &'static [&'static str] =
+        &["partner", "station", "date", "amount_minor", "deposits"];
+    fn cells<'a>(&'a self, out: &mut Vec<Cell<'a>>) {
+        out.extend([
+            Cell::Text(&self.partner),
+            Cell::Text(&self.station),
+            Cell::Date(self.date),
+            Cell::I64(self.amount_minor),
+            Cell::I64(self.deposits),
+        ]);
+    }
 }
-
-macro_rules! insert_remitted {
-    ($pool:expr, $exec:expr, $rows:expr) => {
-        for chunk in $rows.chunks($crate::db::ROWS_PER_STATEMENT) {
-            let sql = $crate::cod::insert_remitted_sql($pool, chunk.len());
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for r in chunk {
-                q = q
-                    .bind(&r.partner)
-                    .bind(&r.station)
-                    .bind(r.date)
-                    .bind(r.amount_minor)
-                    .bind(r.deposits);
-            }
-            q.execute($exec).await?;
-        }
-    };
-}
-pub(crate) use insert_remitted;
 
 impl Store {
     /// Every deposit total, ordered by date, read once per data version.
@@ -80,7 +69,7 @@ impl Store {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             delete_days_from!(pool, &mut *tx, "daily_remitted", days);
-            insert_remitted!(pool, &mut *tx, rows);
+            insert_rows(pool, &mut *tx, rows).await?;
             sqlx::query(BUMP_VERSION).execute(&mut *tx).await?;
             tx.commit().await?;
         });

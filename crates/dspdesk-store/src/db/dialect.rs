@@ -1,5 +1,6 @@
 //! SQL that differs between the backends only in how it names bound parameters.
 
+use super::bulk::BulkRow;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgPool, Postgres};
 use sqlx::sqlite::{Sqlite, SqlitePool};
@@ -14,6 +15,21 @@ pub(crate) trait Dialect {
 
     /// A connection for replacing many rows derived from the lake in one transaction.
     async fn bulk_connection(&self) -> sqlx::Result<PoolConnection<Self::Database>>;
+
+    /// Inserts many rows on a connection (in its open transaction).
+    async fn insert_bulk<T: BulkRow>(
+        conn: &mut <Self::Database as sqlx::Database>::Connection,
+        rows: &[T],
+    ) -> sqlx::Result<()>;
+}
+
+/// Inserts many rows on a connection of `_pool`'s backend (in its open transaction).
+pub(crate) async fn insert_rows<D: Dialect, T: BulkRow>(
+    _pool: &D,
+    conn: &mut <D::Database as sqlx::Database>::Connection,
+    rows: &[T],
+) -> sqlx::Result<()> {
+    D::insert_bulk(conn, rows).await
 }
 
 impl Dialect for SqlitePool {
@@ -36,6 +52,13 @@ impl Dialect for SqlitePool {
         .await?;
         Ok(conn)
     }
+
+    async fn insert_bulk<T: BulkRow>(
+        conn: &mut sqlx::sqlite::SqliteConnection,
+        rows: &[T],
+    ) -> sqlx::Result<()> {
+        super::bulk::insert_sqlite(conn, rows).await
+    }
 }
 
 impl Dialect for PgPool {
@@ -44,6 +67,13 @@ impl Dialect for PgPool {
 
     async fn bulk_connection(&self) -> sqlx::Result<PoolConnection<Postgres>> {
         self.acquire().await
+    }
+
+    async fn insert_bulk<T: BulkRow>(
+        conn: &mut sqlx::postgres::PgConnection,
+        rows: &[T],
+    ) -> sqlx::Result<()> {
+        super::bulk::insert_pg(conn, rows).await
     }
 }
 
@@ -75,16 +105,14 @@ pub(crate) fn placeholders<D: Dialect>(_pool: &D, rows: usize, cols: usize) -> S
 /// bound parameters (SQLite 32,766; PostgreSQL 65,535).
 pub(crate) const ROWS_PER_STATEMENT: usize = 500;
 
-/// Deletes the rows of `days` station-days from `table`. SQLite plans a row-value
-/// `IN (VALUES …)` as a scan of the whole table, once per statement (a second per file
-/// once a year is loaded), so there the days are joined to the `(station, date)` index
-/// and the rows found are deleted by rowid; PostgreSQL plans the `IN` as a join itself.
+/// Deletes the rows of `days` station-days from `table`, whose key begins with
+/// `(date, station)`. SQLite plans a row-value `IN (VALUES …)` as a scan of the whole
+/// table, so there each day is a term of an `OR`, which it plans as one search of the
+/// key per day; PostgreSQL plans the `IN` as a join itself.
 pub(crate) fn delete_days_sql<D: Dialect>(pool: &D, table: &str, days: usize) -> String {
     if D::POSITIONAL {
-        format!(
-            "DELETE FROM {table} WHERE rowid IN (SELECT t.rowid FROM (VALUES {}) AS v JOIN {table} AS t ON t.station = v.column1 AND t.date = v.column2)",
-            placeholders(pool, days, 2)
-        )
+        let terms = vec!["(station = ? AND date = ?)"; days];
+        format!("DELETE FROM {table} WHERE {}", terms.join(" OR "))
     } else {
         format!(
             "DELETE FROM {table} WHERE (station, date) IN (VALUES {})",
@@ -93,11 +121,15 @@ pub(crate) fn delete_days_sql<D: Dialect>(pool: &D, table: &str, days: usize) ->
     }
 }
 
+/// Station-days per delete: SQLite nests an `OR` of n terms n deep, and refuses
+/// expressions deeper than 1,000.
+pub(crate) const DAYS_PER_DELETE: usize = 200;
+
 /// Deletes the rows of station-days from a table derived from the lake (facts, blocks,
 /// deposits) on an executor (a transaction), in chunks.
 macro_rules! delete_days_from {
     ($pool:expr, $exec:expr, $table:expr, $days:expr) => {
-        for chunk in $days.chunks($crate::db::ROWS_PER_STATEMENT) {
+        for chunk in $days.chunks($crate::db::DAYS_PER_DELETE) {
             let sql = $crate::db::delete_days_sql($pool, $table, chunk.len());
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for (station, date) in chunk {

@@ -2,16 +2,19 @@
 //! error type, `on_pool!`, the SQL dialect, the data version and the audit log.
 
 mod audit;
+mod bulk;
 mod dialect;
 mod lock;
 mod version;
 
 pub(crate) use audit::{AUDIT, write_audit};
 pub use audit::{AuditFilter, AuditRow};
-pub(crate) use dialect::Dialect;
+pub(crate) use bulk::{BulkRow, Cell};
 pub(crate) use dialect::{
-    ROWS_PER_STATEMENT, delete_days_from, delete_days_sql, placeholders, vocabulary,
+    DAYS_PER_DELETE, ROWS_PER_STATEMENT, delete_days_from, delete_days_sql, placeholders,
+    vocabulary,
 };
+pub(crate) use dialect::{Dialect, insert_rows};
 pub use lock::JobsLock;
 pub use version::DEFAULT_WINDOW_DAYS;
 pub(crate) use version::{BUMP_VERSION, Window};

@@ -2,7 +2,7 @@
 //! Screens read them far more often than ingests change them, so every read goes
 //! through one copy kept per data version: of the recent weeks, not the whole table.
 
-use crate::db::{Dialect, Result, Store, Window, map_rows, on_pool, placeholders};
+use crate::db::{BulkRow, Cell, Result, Store, Window, map_rows, on_pool};
 use chrono::NaiveDate;
 use dspdesk_core::{Counts, Scope};
 use sqlx::Row;
@@ -16,44 +16,53 @@ pub struct FactRow {
     pub counts: Counts,
 }
 
-pub(crate) fn insert_sql<D: Dialect>(pool: &D, rows: usize) -> String {
-    format!(
-        "INSERT INTO daily_facts (partner, station, date, dispatched, delivered, on_time, attempted, rejected, rts, lost, nl_value_minor, cod_due_minor, vas_dispatched, vas_delivered, routes, packages_routed) VALUES {}",
-        placeholders(pool, rows, 16)
-    )
+impl BulkRow for FactRow {
+    const TABLE: &'static str = "daily_facts";
+    const COLUMNS: &'static [&'static str] = &[
+        "partner",
+        "station",
+        "date",
+        "dispatched",
+        "delivered",
+        "on_time",
+        "attempted",
+        "rejected",
+        "rts",
+        "lost",
+        "nl_value_minor",
+        "cod_due_minor",
+        "vas_dispatched",
+        "vas_delivered",
+        "routes",
+        "packages_routed",
+    ];
+    fn cells<'a>(&'a self, out: &mut Vec<Cell<'a>>) {
+        let c = &self.counts;
+        out.extend([
+            Cell::Text(&self.partner),
+            Cell::Text(&self.station),
+            Cell::Date(self.date),
+        ]);
+        out.extend(
+            [
+                c.dispatched,
+                c.delivered,
+                c.on_time,
+                c.attempted,
+                c.rejected,
+                c.rts,
+                c.lost,
+                c.nl_value_minor,
+                c.cod_due_minor,
+                c.vas_dispatched,
+                c.vas_delivered,
+                c.routes,
+                c.packages_routed,
+            ]
+            .map(Cell::I64),
+        );
+    }
 }
-
-/// Inserts fact rows on an executor (a transaction), in chunks.
-macro_rules! insert_facts {
-    ($pool:expr, $exec:expr, $facts:expr) => {
-        for chunk in $facts.chunks($crate::db::ROWS_PER_STATEMENT) {
-            let sql = $crate::facts::insert_sql($pool, chunk.len());
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for f in chunk {
-                let c = &f.counts;
-                q = q
-                    .bind(&f.partner)
-                    .bind(&f.station)
-                    .bind(f.date)
-                    .bind(c.dispatched)
-                    .bind(c.delivered)
-                    .bind(c.on_time)
-                    .bind(c.attempted)
-                    .bind(c.rejected)
-                    .bind(c.rts)
-                    .bind(c.lost)
-                    .bind(c.nl_value_minor)
-                    .bind(c.cod_due_minor)
-                    .bind(c.vas_dispatched)
-                    .bind(c.vas_delivered)
-                    .bind(c.routes)
-                    .bind(c.packages_routed);
-            }
-            q.execute($exec).await?;
-        }
-    };
-}
-pub(crate) use insert_facts;
 
 impl Store {
     /// Facts with `from <= date <= to`, ordered by date, station, partner.

@@ -7,15 +7,15 @@ mod lake_files;
 
 pub use lake_files::LakeFileRow;
 
-use crate::cod::{DepositRef, RemitRow, insert_references, insert_remitted};
+use crate::cod::{DepositRef, RemitRow, insert_references};
 use crate::db::{
-    BUMP_VERSION, Dialect, ROWS_PER_STATEMENT, Result, Store, delete_days_from, on_pool,
-    placeholders,
+    BUMP_VERSION, Dialect, ROWS_PER_STATEMENT, Result, Store, delete_days_from, insert_rows,
+    on_pool, placeholders,
 };
-use crate::facts::{FactRow, insert_facts};
-use crate::profit::{BlockRow, insert_blocks};
-use crate::supervisors::{SupervisorRow, insert_supervisors};
-use crate::vas::{VasRow, insert_vas};
+use crate::facts::FactRow;
+use crate::profit::BlockRow;
+use crate::supervisors::SupervisorRow;
+use crate::vas::VasRow;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 use std::collections::BTreeSet;
@@ -174,13 +174,13 @@ const DERIVED_TABLES: [&str; 5] = [
 macro_rules! replace_day_rows {
     ($pool:expr, $exec:expr, $days:expr, $rows:expr) => {
         delete_days_from!($pool, $exec, "daily_facts", $days);
-        insert_facts!($pool, $exec, $rows.facts);
+        $crate::db::insert_rows($pool, $exec, &$rows.facts).await?;
         delete_days_from!($pool, $exec, "daily_blocks", $days);
-        insert_blocks!($pool, $exec, $rows.blocks);
+        $crate::db::insert_rows($pool, $exec, &$rows.blocks).await?;
         delete_days_from!($pool, $exec, "daily_vas", $days);
-        insert_vas!($pool, $exec, $rows.vas);
+        $crate::db::insert_rows($pool, $exec, &$rows.vas).await?;
         delete_days_from!($pool, $exec, "daily_supervisors", $days);
-        insert_supervisors!($pool, $exec, $rows.supervisors);
+        $crate::db::insert_rows($pool, $exec, &$rows.supervisors).await?;
     };
 }
 
@@ -270,7 +270,7 @@ impl Store {
             ensure_named_known!(pool, tx, c.rows, c.remitted);
             replace_day_rows!(pool, &mut *tx, c.fact_days, c.rows);
             delete_days_from!(pool, &mut *tx, "daily_remitted", c.remit_days);
-            insert_remitted!(pool, &mut *tx, c.remitted);
+            insert_rows(pool, &mut *tx, c.remitted).await?;
             delete_days_from!(pool, &mut *tx, "deposit_references", c.remit_days);
             insert_references!(pool, &mut *tx, c.references);
             sqlx::query(BUMP_VERSION).execute(&mut *tx).await?;
@@ -337,11 +337,11 @@ impl Store {
                 }
                 q.execute(&mut *tx).await?;
             }
-            insert_facts!(pool, &mut *tx, rows.facts);
-            insert_blocks!(pool, &mut *tx, rows.blocks);
-            insert_vas!(pool, &mut *tx, rows.vas);
-            insert_supervisors!(pool, &mut *tx, rows.supervisors);
-            insert_remitted!(pool, &mut *tx, remitted);
+            insert_rows(pool, &mut *tx, &rows.facts).await?;
+            insert_rows(pool, &mut *tx, &rows.blocks).await?;
+            insert_rows(pool, &mut *tx, &rows.vas).await?;
+            insert_rows(pool, &mut *tx, &rows.supervisors).await?;
+            insert_rows(pool, &mut *tx, remitted).await?;
             sqlx::query(BUMP_VERSION).execute(&mut *tx).await?;
             tx.commit().await?;
         });

@@ -1,7 +1,7 @@
 //! Route blocks: each partner's routes of one block length and mode of transport at a
 //! station-day, summed for pricing. Derived from the lake, like the facts.
 
-use crate::db::{Dialect, Result, Store, map_rows, on_pool, placeholders};
+use crate::db::{BulkRow, Cell, Result, Store, map_rows, on_pool};
 use chrono::NaiveDate;
 use dspdesk_core::Scope;
 use dspdesk_core::profit::BlockCounts;
@@ -18,41 +18,49 @@ pub struct BlockRow {
     pub counts: BlockCounts,
 }
 
-pub(crate) fn insert_blocks_sql<D: Dialect>(pool: &D, rows: usize) -> String {
-    format!(
-        "INSERT INTO daily_blocks (partner, station, date, block_hours, mot, routes, delivered, distance_m, payout_given_routes, payout_given_minor, delivered_unpaid_rows, cost_given_routes, cost_given_minor, distance_m_uncosted) VALUES {}",
-        placeholders(pool, rows, 14)
-    )
+impl BulkRow for BlockRow {
+    const TABLE: &'static str = "daily_blocks";
+    const COLUMNS: &'static [&'static str] = &[
+        "partner",
+        "station",
+        "date",
+        "block_hours",
+        "mot",
+        "routes",
+        "delivered",
+        "distance_m",
+        "payout_given_routes",
+        "payout_given_minor",
+        "delivered_unpaid_rows",
+        "cost_given_routes",
+        "cost_given_minor",
+        "distance_m_uncosted",
+    ];
+    fn cells<'a>(&'a self, out: &mut Vec<Cell<'a>>) {
+        let c = &self.counts;
+        out.extend([
+            Cell::Text(&self.partner),
+            Cell::Text(&self.station),
+            Cell::Date(self.date),
+            Cell::I32(self.block_hours),
+            Cell::Text(&self.mot),
+        ]);
+        out.extend(
+            [
+                c.routes,
+                c.delivered,
+                c.distance_m,
+                c.payout_given_routes,
+                c.payout_given_minor,
+                c.delivered_unpaid_rows,
+                c.cost_given_routes,
+                c.cost_given_minor,
+                c.distance_m_uncosted,
+            ]
+            .map(Cell::I64),
+        );
+    }
 }
-
-macro_rules! insert_blocks {
-    ($pool:expr, $exec:expr, $rows:expr) => {
-        for chunk in $rows.chunks($crate::db::ROWS_PER_STATEMENT) {
-            let sql = $crate::profit::insert_blocks_sql($pool, chunk.len());
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for b in chunk {
-                let c = &b.counts;
-                q = q
-                    .bind(&b.partner)
-                    .bind(&b.station)
-                    .bind(b.date)
-                    .bind(b.block_hours)
-                    .bind(&b.mot)
-                    .bind(c.routes)
-                    .bind(c.delivered)
-                    .bind(c.distance_m)
-                    .bind(c.payout_given_routes)
-                    .bind(c.payout_given_minor)
-                    .bind(c.delivered_unpaid_rows)
-                    .bind(c.cost_given_routes)
-                    .bind(c.cost_given_minor)
-                    .bind(c.distance_m_uncosted);
-            }
-            q.execute($exec).await?;
-        }
-    };
-}
-pub(crate) use insert_blocks;
 
 impl Store {
     /// Route blocks with `from <= date <= to` that `scope` may see, ordered by date,

@@ -2,7 +2,7 @@
 //! deliveries joined to them (derived from the lake, replaced with the facts), and the
 //! name and phone a partner gives a supervisor id (audited).
 
-use crate::db::{Dialect, Result, Store, map_rows, on_pool, placeholders, write_audit};
+use crate::db::{BulkRow, Cell, Result, Store, map_rows, on_pool, write_audit};
 use chrono::{DateTime, NaiveDate, Utc};
 use dspdesk_core::{Counts, Scope};
 use sqlx::Row;
@@ -46,37 +46,41 @@ pub struct ContactRow {
     pub updated_at: DateTime<Utc>,
 }
 
-pub(crate) fn insert_supervisors_sql<D: Dialect>(pool: &D, rows: usize) -> String {
-    format!(
-        "INSERT INTO daily_supervisors (partner, station, date, supervisor, routes, packages, delivered, on_time, lost, nl_value_minor) VALUES {}",
-        placeholders(pool, rows, 10)
-    )
+impl BulkRow for SupervisorRow {
+    const TABLE: &'static str = "daily_supervisors";
+    const COLUMNS: &'static [&'static str] = &[
+        "partner",
+        "station",
+        "date",
+        "supervisor",
+        "routes",
+        "packages",
+        "delivered",
+        "on_time",
+        "lost",
+        "nl_value_minor",
+    ];
+    fn cells<'a>(&'a self, out: &mut Vec<Cell<'a>>) {
+        let c = &self.counts;
+        out.extend([
+            Cell::Text(&self.partner),
+            Cell::Text(&self.station),
+            Cell::Date(self.date),
+            Cell::Text(&self.supervisor),
+        ]);
+        out.extend(
+            [
+                c.routes,
+                c.dispatched,
+                c.delivered,
+                c.on_time,
+                c.lost,
+                c.nl_value_minor,
+            ]
+            .map(Cell::I64),
+        );
+    }
 }
-
-macro_rules! insert_supervisors {
-    ($pool:expr, $exec:expr, $rows:expr) => {
-        for chunk in $rows.chunks($crate::db::ROWS_PER_STATEMENT) {
-            let sql = $crate::supervisors::insert_supervisors_sql($pool, chunk.len());
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for s in chunk {
-                let c = &s.counts;
-                q = q
-                    .bind(&s.partner)
-                    .bind(&s.station)
-                    .bind(s.date)
-                    .bind(&s.supervisor)
-                    .bind(c.routes)
-                    .bind(c.dispatched)
-                    .bind(c.delivered)
-                    .bind(c.on_time)
-                    .bind(c.lost)
-                    .bind(c.nl_value_minor);
-            }
-            q.execute($exec).await?;
-        }
-    };
-}
-pub(crate) use insert_supervisors;
 
 const COLUMNS: &str = "partner, station, date, supervisor, routes, packages, delivered, on_time, lost, nl_value_minor";
 

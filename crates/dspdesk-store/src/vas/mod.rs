@@ -2,7 +2,7 @@
 //! the lake, replaced with the facts), and the configuration the program team edits:
 //! the kinds offered at each station and each partner's enrolment (audited).
 
-use crate::db::{Dialect, Result, Store, map_rows, on_pool, placeholders, write_audit};
+use crate::db::{BulkRow, Cell, Result, Store, map_rows, on_pool, write_audit};
 use chrono::{DateTime, NaiveDate, Utc};
 use dspdesk_core::Scope;
 use dspdesk_core::vas::VasCounts;
@@ -17,32 +17,27 @@ pub struct VasRow {
     pub counts: VasCounts,
 }
 
-pub(crate) fn insert_vas_sql<D: Dialect>(pool: &D, rows: usize) -> String {
-    format!(
-        "INSERT INTO daily_vas (partner, station, date, vas, dispatched, delivered) VALUES {}",
-        placeholders(pool, rows, 6)
-    )
+impl BulkRow for VasRow {
+    const TABLE: &'static str = "daily_vas";
+    const COLUMNS: &'static [&'static str] = &[
+        "partner",
+        "station",
+        "date",
+        "vas",
+        "dispatched",
+        "delivered",
+    ];
+    fn cells<'a>(&'a self, out: &mut Vec<Cell<'a>>) {
+        out.extend([
+            Cell::Text(&self.partner),
+            Cell::Text(&self.station),
+            Cell::Date(self.date),
+            Cell::Text(&self.vas),
+            Cell::I64(self.counts.dispatched),
+            Cell::I64(self.counts.delivered),
+        ]);
+    }
 }
-
-macro_rules! insert_vas {
-    ($pool:expr, $exec:expr, $rows:expr) => {
-        for chunk in $rows.chunks($crate::db::ROWS_PER_STATEMENT) {
-            let sql = $crate::vas::insert_vas_sql($pool, chunk.len());
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for v in chunk {
-                q = q
-                    .bind(&v.partner)
-                    .bind(&v.station)
-                    .bind(v.date)
-                    .bind(&v.vas)
-                    .bind(v.counts.dispatched)
-                    .bind(v.counts.delivered);
-            }
-            q.execute($exec).await?;
-        }
-    };
-}
-pub(crate) use insert_vas;
 
 /// Which list of VAS configuration an edit is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
