@@ -98,6 +98,8 @@ pub struct Mapping {
     /// Per canonical column: timestamps without an offset are UTC (`naive_utc`).
     naive_utc: Vec<bool>,
     header_len: usize,
+    /// Where the station sits among the canonical columns: its zone places times.
+    station: Option<usize>,
     pub source_columns: Vec<usize>,
 }
 
@@ -145,6 +147,7 @@ impl Mapping {
                 .map(|c| profile.naive_utc.iter().any(|n| n == c.name))
                 .collect(),
             header_len: headers.len(),
+            station: kind.columns().iter().position(|c| c.name == "station"),
             source_columns,
         })
     }
@@ -244,9 +247,8 @@ impl Mapping {
         }
         let columns = self.kind.columns();
         // The station's zone is needed before timestamps: find the station first.
-        let station_zone = columns
-            .iter()
-            .position(|c| c.name == "station")
+        let station_zone = self
+            .station
             .and_then(|i| std::str::from_utf8(self.raw(rec, i)).ok())
             .filter(|s| validate_code(s).is_ok())
             .map(&mut *zone);

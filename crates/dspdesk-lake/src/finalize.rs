@@ -143,7 +143,11 @@ fn finalize_day(
         }
     }
     batches.extend(day.memory.iter().cloned());
-    let staged = concat_batches(&schema, &batches).map_err(|e| lake_err(lake.root(), e))?;
+    let mut staged = concat_batches(&schema, &batches).map_err(|e| lake_err(lake.root(), e))?;
+    if batches.len() > 1 {
+        // Converters gather in parallel: put the rows back in the file's order.
+        staged = in_row_order(&staged).map_err(|e| lake_err(lake.root(), e))?;
+    }
     let mut batch = to_lake(kind, station, *date, &staged).map_err(|e| lake_err(lake.root(), e))?;
 
     if let (Some(old), false) = (old, mode == DayMode::Replace) {
@@ -328,6 +332,15 @@ fn convert_column(
         ),
         _ => arrow::compute::cast(src, to)?,
     })
+}
+
+/// A staging batch sorted by its `_row` column, the row number in the source file.
+fn in_row_order(batch: &RecordBatch) -> Result<RecordBatch, arrow::error::ArrowError> {
+    let rows = batch
+        .column_by_name("_row")
+        .expect("staging batches number their rows");
+    let indices = arrow::compute::sort_to_indices(rows, None, None)?;
+    take_record_batch(batch, &indices)
 }
 
 /// Lake files are sorted by partner, then route (or reference): the engine counts

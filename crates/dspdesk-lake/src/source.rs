@@ -407,11 +407,14 @@ pub struct Prefetch {
     done: bool,
 }
 
-const PREFETCH_BATCH: usize = 4096;
+/// Records a batch carries, unless the caller says otherwise.
+pub const PREFETCH_BATCH: usize = 4096;
 
 impl Prefetch {
-    /// Takes over a source whose columns are already selected.
-    pub fn spawn(mut src: Box<dyn RecordSource>) -> Prefetch {
+    /// Takes over a source whose columns are already selected, reading `batch_rows`
+    /// records a batch.
+    pub fn spawn(mut src: Box<dyn RecordSource>, batch_rows: usize) -> Prefetch {
+        let batch_rows = batch_rows.max(1);
         let headers = src.headers().to_vec();
         let (tx, batches) = std::sync::mpsc::sync_channel(4);
         let (recycle, returned) = std::sync::mpsc::sync_channel::<Vec<(u64, ByteRecord)>>(8);
@@ -420,7 +423,7 @@ impl Prefetch {
             loop {
                 let mut batch = returned.try_recv().unwrap_or_default();
                 let mut filled = 0;
-                while filled < PREFETCH_BATCH {
+                while filled < batch_rows {
                     if batch.len() <= filled {
                         batch.push((0, ByteRecord::new()));
                     }
@@ -437,7 +440,7 @@ impl Prefetch {
                     }
                 }
                 batch.truncate(filled);
-                let last = filled < PREFETCH_BATCH;
+                let last = filled < batch_rows;
                 if filled > 0 && tx.send(Ok(batch)).is_err() {
                     return; // the reader stopped early
                 }
@@ -457,6 +460,30 @@ impl Prefetch {
             hash,
             done: false,
         }
+    }
+}
+
+/// Records read ahead, with their row numbers.
+pub type Records = Vec<(u64, ByteRecord)>;
+
+impl Prefetch {
+    /// The next batch of records read ahead, whole; `None` at the end.
+    pub fn next_batch(&mut self) -> Result<Option<Records>, IngestError> {
+        if self.done {
+            return Ok(None);
+        }
+        match self.batches.recv() {
+            Ok(batch) => batch.map(Some),
+            Err(_) => {
+                self.done = true;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Where a spent batch goes back to the reader, so its buffers are reused.
+    pub fn recycler(&self) -> std::sync::mpsc::SyncSender<Records> {
+        self.recycle.clone()
     }
 }
 

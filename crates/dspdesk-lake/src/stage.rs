@@ -16,7 +16,7 @@ use arrow::record_batch::RecordBatch;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use csv::ByteRecord;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -29,8 +29,13 @@ pub struct StageOptions {
     pub skip_bad_rows: bool,
     /// Errors listed in the message (all are counted).
     pub max_errors: usize,
-    /// Rows held in memory before they are spilled to the staging folder.
+    /// Rows held in memory before they are spilled to the staging folder (by all
+    /// converters together).
     pub spill_rows: usize,
+    /// Threads converting records: one per core by default.
+    pub converters: usize,
+    /// Records handed to a converter at a time.
+    pub batch_rows: usize,
 }
 
 impl Default for StageOptions {
@@ -39,6 +44,8 @@ impl Default for StageOptions {
             skip_bad_rows: false,
             max_errors: 50,
             spill_rows: 2_000_000,
+            converters: std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+            batch_rows: source::PREFETCH_BATCH,
         }
     }
 }
@@ -49,7 +56,8 @@ impl Default for StageOptions {
 pub struct DayStage {
     /// Spilled parts: an Arrow IPC file and the index of this day's batch in it.
     pub parts: Vec<(PathBuf, usize)>,
-    pub memory: Option<RecordBatch>,
+    /// What is still in memory, a batch per converter that gathered rows of the day.
+    pub memory: Vec<RecordBatch>,
     pub rows: u64,
 }
 
@@ -273,33 +281,26 @@ fn stage_inner(
     }
     check_types(&*src, &mapping, path)?;
     src.select(&mapping.source_columns);
-    let mut src = source::Prefetch::spawn(src);
+    let mut src = source::Prefetch::spawn(src, opts.batch_rows);
 
-    let schema = staging_schema(kind);
-    let pos = Positions::of(kind);
     let rejects_path = rejects_path(path);
     let rejects = if opts.skip_bad_rows {
         Some(open_rejects(&rejects_path, src.headers())?)
     } else {
         None
     };
+    let pos = Positions::of(kind);
     let mut stager = Stager {
         kind,
         mapping: &mapping,
         opts,
-        pos,
-        zones: ZoneCache {
-            by_station: zones,
-            default: default_zone,
-            last: None,
-        },
+        pos: &pos,
         keys: FirstRows::default(),
         rejects,
         rejects_path,
-        gather: Gather::new(schema, staging_dir, opts.spill_rows),
     };
-    let tally = stager.read_all(&mut src)?;
-    stager.finish(tally, path, &mut src)
+    let (tally, gathers) = stager.read_all(&mut src, (zones, default_zone), staging_dir)?;
+    stager.finish(tally, gathers, path, &mut src, staging_dir)
 }
 
 /// Where the columns the staging loop looks at sit in a converted row.
@@ -365,48 +366,6 @@ impl ZoneCache<'_> {
 /// the keys, keeps memory small on files of tens of millions of rows.
 type FirstRows = HashMap<u64, u64, BuildHasherDefault<IdentityHasher>>;
 
-/// Records the row's key as seen, or, when it was seen before, adds the error that
-/// names the first row and returns false.
-#[inline]
-fn first_use(
-    keys: &mut FirstRows,
-    kind: Kind,
-    pos: &Positions,
-    values: &[Value<'_>],
-    row: u64,
-    row_errors: &mut Vec<RowError>,
-) -> bool {
-    let key_parts: Vec<&[u8]> = match kind {
-        Kind::Remittances => vec![text(&values[pos.partner]), text(&values[pos.key])],
-        _ => vec![text(&values[pos.key])],
-    };
-    let date = match (kind, values[pos.date]) {
-        (Kind::Remittances, _) => None,
-        (_, Value::Date(d)) => Some(d),
-        _ => None,
-    };
-    let duplicate_of = match keys.entry(key_hash(&key_parts, date)) {
-        std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
-        std::collections::hash_map::Entry::Vacant(e) => {
-            e.insert(row);
-            None
-        }
-    };
-    let Some(first) = duplicate_of else {
-        return true;
-    };
-    row_errors.push(RowError {
-        row,
-        column: kind.key_column().into(),
-        value: String::from_utf8_lossy(key_parts[key_parts.len() - 1]).into_owned(),
-        message: match kind {
-            Kind::Remittances => format!("is used again by this partner (first at row {first}); a reference is unique per partner"),
-            _ => format!("appears again for this date (first at row {first}); a key may appear once in a file"),
-        },
-    });
-    false
-}
-
 /// Creates the rejects file, headed by the row number, the reasons and the source's
 /// own header.
 fn open_rejects(
@@ -441,57 +400,189 @@ struct Tally {
     shown: Vec<RowError>,
 }
 
+/// What one converter reports of a batch of records: each row's outcome, in order.
+enum Outcome {
+    /// A profile's skip rule dropped it.
+    Skipped,
+    /// It did not convert; the reasons.
+    Bad(Vec<RowError>),
+    /// It converted; the hash of its key (and date).
+    Good(u64),
+}
+
+/// A converted batch on its way to the merge: its records (for the rejects file and
+/// the messages) and each row's outcome.
+struct Converted {
+    worker: usize,
+    seq: u64,
+    records: Arc<source::Records>,
+    outcomes: Vec<Outcome>,
+}
+
+/// Which rows of a batch to gather, as the merge decided in file order.
+type Verdict = Vec<bool>;
+
 /// What reading one file needs between its set-up and its end.
 struct Stager<'a> {
     kind: Kind,
     mapping: &'a Mapping,
     opts: &'a StageOptions,
-    pos: Positions,
-    zones: ZoneCache<'a>,
+    pos: &'a Positions,
     keys: FirstRows,
     rejects: Option<csv::Writer<std::fs::File>>,
     rejects_path: PathBuf,
-    gather: Gather<'a>,
 }
 
-impl Stager<'_> {
-    /// Reads every record: converts it, checks its key and gathers it, or rejects it.
-    fn read_all(&mut self, src: &mut source::Prefetch) -> Result<Tally, IngestError> {
-        let mapping = self.mapping;
-        let mut tally = Tally::default();
-        let mut row_errors = Vec::new();
-        let mut rec = ByteRecord::new();
-        while let Some(row) = src.next_record(&mut rec)? {
-            tally.read += 1;
-            if mapping.skips(&rec) {
-                tally.skipped += 1;
-                continue;
-            }
-            row_errors.clear();
-            let mut values = Vec::with_capacity(self.pos.count);
-            let zones = &mut self.zones;
-            let mut zone = |station: &str| zones.get(station);
-            let ok = mapping.convert(&rec, row, &mut zone, &mut values, &mut row_errors)
-                && first_use(
-                    &mut self.keys,
-                    self.kind,
-                    &self.pos,
-                    &values,
-                    row,
-                    &mut row_errors,
+/// Batches handed to the converters and not yet merged, per converter.
+const IN_FLIGHT_PER_WORKER: usize = 2;
+
+impl<'a> Stager<'a> {
+    /// Reads every record. Converters (one per core) convert batches of records and
+    /// gather the good rows of each into their own station-day buffers; this thread
+    /// merges their outcomes in file order, so keys are checked, errors counted and
+    /// rejects written exactly as one reader would, and tells each converter which
+    /// rows to gather. Returns the tally and every converter's gathered rows.
+    fn read_all<'d>(
+        &mut self,
+        src: &mut source::Prefetch,
+        zones: (&'a HashMap<String, Tz>, Tz),
+        staging_dir: &'d Path,
+    ) -> Result<(Tally, Vec<Gather<'d>>), IngestError> {
+        let workers = self.opts.converters.max(1);
+        let schema = staging_schema(self.kind);
+        let spill_rows = (self.opts.spill_rows / workers).max(1);
+        let (work_tx, work_rx) = std::sync::mpsc::channel::<(u64, source::Records)>();
+        let work_rx = std::sync::Mutex::new(work_rx);
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<Converted>();
+        let recycle = src.recycler();
+        let (mapping, kind, pos) = (self.mapping, self.kind, self.pos);
+        std::thread::scope(|scope| {
+            let mut verdicts = Vec::new();
+            let mut handles = Vec::new();
+            for w in 0..workers {
+                let (verdict_tx, verdict_rx) = std::sync::mpsc::channel::<Verdict>();
+                verdicts.push(verdict_tx);
+                let converter = Converter {
+                    worker: w,
+                    kind,
+                    mapping,
+                    pos,
+                    zones: ZoneCache {
+                        by_station: zones.0,
+                        default: zones.1,
+                        last: None,
+                    },
+                    gather: Gather::new(schema.clone(), staging_dir, spill_rows, w),
+                };
+                let (work_rx, done_tx, recycle) = (&work_rx, done_tx.clone(), recycle.clone());
+                handles.push(
+                    scope.spawn(move || converter.run(work_rx, &done_tx, &verdict_rx, &recycle)),
                 );
-            if !ok {
-                self.reject(&mut tally, row, &rec, &row_errors)?;
-                continue;
             }
-            if tally.rejected > 0 && !self.opts.skip_bad_rows {
-                // The file will not load: keep reading only to list every error.
-                continue;
+            drop(done_tx);
+            let merged = self.merge_all(src, &work_tx, &done_rx, &verdicts, workers);
+            drop(work_tx);
+            drop(verdicts);
+            let mut gathers = Vec::new();
+            let mut failed = None;
+            for h in handles {
+                match h.join() {
+                    Ok(Ok(g)) => gathers.push(g),
+                    Ok(Err(e)) => {
+                        failed.get_or_insert(e);
+                    }
+                    Err(_) => {
+                        failed.get_or_insert(IngestError::Unreadable {
+                            path: staging_dir.into(),
+                            message: "a converter stopped unexpectedly".into(),
+                        });
+                    }
+                }
             }
-            self.gather.push(row, &values, &self.pos)?;
-            tally.loaded += 1;
+            let tally = merged?;
+            match failed {
+                Some(e) => Err(e),
+                None => Ok((tally, gathers)),
+            }
+        })
+    }
+
+    /// Hands batches to the converters, a few per converter at a time, and merges
+    /// what they report in file order.
+    fn merge_all(
+        &mut self,
+        src: &mut source::Prefetch,
+        work: &std::sync::mpsc::Sender<(u64, source::Records)>,
+        done: &std::sync::mpsc::Receiver<Converted>,
+        verdicts: &[std::sync::mpsc::Sender<Verdict>],
+        workers: usize,
+    ) -> Result<Tally, IngestError> {
+        let mut tally = Tally::default();
+        let mut sent = 0u64;
+        let mut next = 0u64;
+        let mut ended = false;
+        let mut pending: BTreeMap<u64, Converted> = BTreeMap::new();
+        loop {
+            while !ended && sent - next < (workers * IN_FLIGHT_PER_WORKER) as u64 {
+                match src.next_batch()? {
+                    Some(batch) => {
+                        if work.send((sent, batch)).is_err() {
+                            ended = true;
+                        } else {
+                            sent += 1;
+                        }
+                    }
+                    None => ended = true,
+                }
+            }
+            if next == sent {
+                return Ok(tally);
+            }
+            // Every converter gone with batches unmerged: the join reports why.
+            let Ok(c) = done.recv() else {
+                return Ok(tally);
+            };
+            pending.insert(c.seq, c);
+            while let Some(c) = pending.remove(&next) {
+                let verdict = self.merge(&mut tally, &c)?;
+                let worker = c.worker;
+                // Let go of the records first: the converter hands them back to the
+                // reader for reuse once it holds the only reference.
+                drop(c);
+                let _ = verdicts[worker].send(verdict);
+                next += 1;
+            }
         }
-        Ok(tally)
+    }
+
+    /// Merges one converted batch: counts its rows, checks each good row's key
+    /// against every earlier row's, rejects what is bad, and decides what is gathered.
+    fn merge(&mut self, tally: &mut Tally, c: &Converted) -> Result<Verdict, IngestError> {
+        let mut verdict = vec![false; c.outcomes.len()];
+        for (i, ((row, rec), outcome)) in c.records.iter().zip(&c.outcomes).enumerate() {
+            tally.read += 1;
+            match outcome {
+                Outcome::Skipped => tally.skipped += 1,
+                Outcome::Bad(errors) => self.reject(tally, *row, rec, errors)?,
+                Outcome::Good(hash) => match self.keys.entry(*hash) {
+                    std::collections::hash_map::Entry::Occupied(e) => {
+                        let error =
+                            duplicate(self.kind, self.mapping, self.pos, rec, *row, *e.get());
+                        self.reject(tally, *row, rec, &[error])?;
+                    }
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(*row);
+                        // Once a row is bad a file without --skip-bad-rows will not
+                        // load: the rest is read only to list every error.
+                        if tally.rejected == 0 || self.opts.skip_bad_rows {
+                            verdict[i] = true;
+                            tally.loaded += 1;
+                        }
+                    }
+                },
+            }
+        }
+        Ok(verdict)
     }
 
     /// Counts a bad row, keeps its first errors for the message and, with
@@ -527,12 +618,14 @@ impl Stager<'_> {
     }
 
     /// Refuses the file if any row was bad (unless skipping them) or it had no rows;
-    /// otherwise hands over what was gathered.
+    /// otherwise hands over what the converters gathered, as one set of station-days.
     fn finish(
         self,
         tally: Tally,
+        gathers: Vec<Gather<'_>>,
         path: &Path,
         src: &mut source::Prefetch,
+        staging_dir: &Path,
     ) -> Result<Staged, IngestError> {
         if let Some(mut w) = self.rejects {
             w.flush()
@@ -550,12 +643,22 @@ impl Stager<'_> {
             return Err(IngestError::NoRows { path: path.into() });
         }
         let content_hash = src.content_hash()?;
-        let staging_dir = self.gather.dir.into();
-        let (days, partners) = self.gather.finish()?;
+        let mut days: BTreeMap<StationDay, DayStage> = BTreeMap::new();
+        let mut partners = BTreeSet::new();
+        for g in gathers {
+            let (gathered, named) = g.finish()?;
+            partners.extend(named.into_iter().map(String::from));
+            for (key, stage) in gathered {
+                let day = days.entry(key).or_default();
+                day.parts.extend(stage.parts);
+                day.memory.extend(stage.memory);
+                day.rows += stage.rows;
+            }
+        }
         Ok(Staged {
             kind: self.kind,
             path: path.into(),
-            staging_dir,
+            staging_dir: staging_dir.into(),
             days,
             partners,
             rows_read: tally.read,
@@ -567,6 +670,126 @@ impl Stager<'_> {
         })
     }
 }
+
+/// One converter thread: converts the batches it takes, reports each row's outcome,
+/// and gathers the rows the merge tells it to.
+struct Converter<'a, 'd> {
+    worker: usize,
+    kind: Kind,
+    mapping: &'a Mapping,
+    pos: &'a Positions,
+    zones: ZoneCache<'a>,
+    gather: Gather<'d>,
+}
+
+impl<'d> Converter<'_, 'd> {
+    fn run(
+        self,
+        work: &std::sync::Mutex<std::sync::mpsc::Receiver<(u64, source::Records)>>,
+        done: &std::sync::mpsc::Sender<Converted>,
+        verdicts: &std::sync::mpsc::Receiver<Verdict>,
+        recycle: &std::sync::mpsc::SyncSender<source::Records>,
+    ) -> Result<Gather<'d>, IngestError> {
+        let Converter {
+            worker,
+            kind,
+            mapping,
+            pos,
+            mut zones,
+            mut gather,
+        } = self;
+        let count = pos.count;
+        loop {
+            let next = match work.lock() {
+                Ok(rx) => rx.recv(),
+                Err(_) => break,
+            };
+            let Ok((seq, batch)) = next else { break };
+            let records = Arc::new(batch);
+            let mut values: Vec<Value<'_>> = Vec::with_capacity(records.len() * count);
+            let mut row_values = Vec::with_capacity(count);
+            let mut outcomes = Vec::with_capacity(records.len());
+            for (row, rec) in records.iter() {
+                if mapping.skips(rec) {
+                    outcomes.push(Outcome::Skipped);
+                    values.extend(std::iter::repeat_n(Value::Null, count));
+                    continue;
+                }
+                let mut errors = Vec::new();
+                let mut zone = |station: &str| zones.get(station);
+                if mapping.convert(rec, *row, &mut zone, &mut row_values, &mut errors) {
+                    outcomes.push(Outcome::Good(key_of(kind, pos, &row_values)));
+                } else {
+                    outcomes.push(Outcome::Bad(errors));
+                }
+                row_values.resize(count, Value::Null);
+                values.extend_from_slice(&row_values);
+            }
+            let converted = Converted {
+                worker,
+                seq,
+                records: records.clone(),
+                outcomes,
+            };
+            if done.send(converted).is_err() {
+                break;
+            }
+            let Ok(verdict) = verdicts.recv() else { break };
+            for (i, keep) in verdict.iter().enumerate() {
+                if *keep {
+                    gather.push(records[i].0, &values[i * count..(i + 1) * count], pos)?;
+                }
+            }
+            drop(row_values);
+            drop(values);
+            if let Ok(batch) = Arc::try_unwrap(records) {
+                let _ = recycle.try_send(batch);
+            }
+        }
+        Ok(gather)
+    }
+}
+
+/// The hash of a converted row's key: its key column and date, or for deposits its
+/// partner and reference. Hashes, not keys, are kept: memory stays small on files of
+/// tens of millions of rows.
+fn key_of(kind: Kind, pos: &Positions, values: &[Value<'_>]) -> u64 {
+    match (kind, values[pos.date]) {
+        (Kind::Remittances, _) => {
+            key_hash(&[text(&values[pos.partner]), text(&values[pos.key])], None)
+        }
+        (_, Value::Date(d)) => key_hash(&[text(&values[pos.key])], Some(d)),
+        _ => key_hash(&[text(&values[pos.key])], None),
+    }
+}
+
+/// The error of a row whose key an earlier row (`first`) already used.
+fn duplicate(
+    kind: Kind,
+    mapping: &Mapping,
+    pos: &Positions,
+    rec: &ByteRecord,
+    row: u64,
+    first: u64,
+) -> RowError {
+    RowError {
+        row,
+        column: kind.key_column().into(),
+        value: mapping.raw_text(rec, pos.key),
+        message: match kind {
+            Kind::Remittances => format!(
+                "is used again by this partner (first at row {first}); a reference is unique per partner"
+            ),
+            _ => format!(
+                "appears again for this date (first at row {first}); a key may appear once in a file"
+            ),
+        },
+    }
+}
+
+/// The partners named by gathered rows: hashed, not ordered, as they are looked up
+/// once per row.
+type Partners = HashSet<Box<str>>;
 
 /// Good rows gathered by station-day in memory, spilled to the staging folder
 /// whenever `spill_rows` are held.
@@ -580,13 +803,15 @@ struct Gather<'d> {
     /// station-day, and comparing saves building and hashing a key per row.
     last: Option<(StationDay, usize)>,
     days: BTreeMap<StationDay, DayStage>,
-    partners: BTreeSet<String>,
+    partners: Partners,
     buffered: usize,
     spills: usize,
+    /// The converter this gathers for: its spill files are its own.
+    worker: usize,
 }
 
 impl<'d> Gather<'d> {
-    fn new(schema: SchemaRef, dir: &'d Path, spill_rows: usize) -> Gather<'d> {
+    fn new(schema: SchemaRef, dir: &'d Path, spill_rows: usize, worker: usize) -> Gather<'d> {
         Gather {
             schema,
             dir,
@@ -595,9 +820,10 @@ impl<'d> Gather<'d> {
             index: HashMap::new(),
             last: None,
             days: BTreeMap::new(),
-            partners: BTreeSet::new(),
+            partners: HashSet::new(),
             buffered: 0,
             spills: 0,
+            worker,
         }
     }
 
@@ -611,7 +837,7 @@ impl<'d> Gather<'d> {
         if let Value::Text(p) = values[pos.partner]
             && !self.partners.contains(p)
         {
-            self.partners.insert(p.to_owned());
+            self.partners.insert(p.into());
         }
         let idx = self.buffer_of(station, date);
         let buf = &mut self.bufs[idx].1;
@@ -625,7 +851,7 @@ impl<'d> Gather<'d> {
                 &mut self.bufs,
                 &self.schema,
                 self.dir,
-                self.spills,
+                (self.worker, self.spills),
                 &mut self.days,
             )?;
             self.spills += 1;
@@ -651,7 +877,7 @@ impl<'d> Gather<'d> {
     }
 
     /// What is still in memory becomes each station-day's in-memory batch.
-    fn finish(mut self) -> Result<(BTreeMap<StationDay, DayStage>, BTreeSet<String>), IngestError> {
+    fn finish(mut self) -> Result<(BTreeMap<StationDay, DayStage>, Partners), IngestError> {
         for (key, mut buf) in self.bufs {
             if buf.is_empty() {
                 continue;
@@ -661,7 +887,7 @@ impl<'d> Gather<'d> {
                 .map_err(|e| lake_err(self.dir, e))?;
             let day = self.days.entry(key).or_default();
             day.rows += batch.num_rows() as u64;
-            day.memory = Some(batch);
+            day.memory.push(batch);
         }
         Ok((self.days, self.partners))
     }
@@ -687,10 +913,10 @@ fn spill(
     bufs: &mut [(StationDay, DayBuf)],
     schema: &SchemaRef,
     dir: &Path,
-    n: usize,
+    (worker, n): (usize, usize),
     days: &mut BTreeMap<StationDay, DayStage>,
 ) -> Result<(), IngestError> {
-    let part = dir.join(format!("spill-{n:05}.arrow"));
+    let part = dir.join(format!("spill-{worker}-{n:05}.arrow"));
     let file = std::fs::File::create(&part).map_err(|e| IngestError::io(&part, e))?;
     let mut w = FileWriter::try_new(std::io::BufWriter::with_capacity(1 << 20, file), schema)
         .map_err(|e| lake_err(&part, e))?;
