@@ -395,14 +395,15 @@ impl RecordSource for ParquetSource {
     }
 }
 
-/// Runs a source on its own thread, a batch of records ahead of the reader, so that
-/// reading, hashing and tokenising use one core and converting the other.
+/// Records read ahead, with their row numbers.
+pub type Records = Vec<(u64, ByteRecord)>;
+
+/// Runs a source on its own thread, batches of records ahead of the converters, so
+/// that reading, hashing and tokenising use one core and converting the others.
 pub struct Prefetch {
     headers: Vec<String>,
-    batches: std::sync::mpsc::Receiver<Result<Vec<(u64, ByteRecord)>, IngestError>>,
-    recycle: std::sync::mpsc::SyncSender<Vec<(u64, ByteRecord)>>,
-    current: std::vec::IntoIter<(u64, ByteRecord)>,
-    spent: Vec<(u64, ByteRecord)>,
+    batches: std::sync::mpsc::Receiver<Result<Records, IngestError>>,
+    recycle: std::sync::mpsc::SyncSender<Records>,
     hash: std::sync::mpsc::Receiver<Result<String, IngestError>>,
     done: bool,
 }
@@ -417,7 +418,7 @@ impl Prefetch {
         let batch_rows = batch_rows.max(1);
         let headers = src.headers().to_vec();
         let (tx, batches) = std::sync::mpsc::sync_channel(4);
-        let (recycle, returned) = std::sync::mpsc::sync_channel::<Vec<(u64, ByteRecord)>>(8);
+        let (recycle, returned) = std::sync::mpsc::sync_channel::<Records>(8);
         let (hash_tx, hash) = std::sync::mpsc::sync_channel(1);
         std::thread::spawn(move || {
             loop {
@@ -455,18 +456,16 @@ impl Prefetch {
             headers,
             batches,
             recycle,
-            current: Vec::new().into_iter(),
-            spent: Vec::new(),
             hash,
             done: false,
         }
     }
-}
 
-/// Records read ahead, with their row numbers.
-pub type Records = Vec<(u64, ByteRecord)>;
+    /// The source's header.
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
 
-impl Prefetch {
     /// The next batch of records read ahead, whole; `None` at the end.
     pub fn next_batch(&mut self) -> Result<Option<Records>, IngestError> {
         if self.done {
@@ -485,37 +484,9 @@ impl Prefetch {
     pub fn recycler(&self) -> std::sync::mpsc::SyncSender<Records> {
         self.recycle.clone()
     }
-}
 
-impl RecordSource for Prefetch {
-    fn headers(&self) -> &[String] {
-        &self.headers
-    }
-
-    fn next_record(&mut self, rec: &mut ByteRecord) -> Result<Option<u64>, IngestError> {
-        loop {
-            if let Some((row, mut r)) = self.current.next() {
-                // Hand the caller this record and keep its old buffer for reuse.
-                std::mem::swap(rec, &mut r);
-                self.spent.push((0, r));
-                return Ok(Some(row));
-            }
-            if self.done {
-                return Ok(None);
-            }
-            let spent = std::mem::take(&mut self.spent);
-            let _ = self.recycle.try_send(spent);
-            match self.batches.recv() {
-                Ok(batch) => self.current = batch?.into_iter(),
-                Err(_) => {
-                    self.done = true;
-                    return Ok(None);
-                }
-            }
-        }
-    }
-
-    fn content_hash(&mut self) -> Result<String, IngestError> {
+    /// The whole file's content hash, once every record was read.
+    pub fn content_hash(&mut self) -> Result<String, IngestError> {
         self.hash.recv().map_err(|_| IngestError::Unreadable {
             path: std::path::PathBuf::new(),
             message: "the reader stopped before the end of the file".into(),

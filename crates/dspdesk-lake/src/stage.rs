@@ -5,7 +5,7 @@ use crate::convert::{Mapping, Value};
 use crate::error::{IngestError, RowError};
 use crate::profile::ImportProfile;
 use crate::schema::{ColType, Kind};
-use crate::source::{self, Progress, RecordSource};
+use crate::source::{self, Progress};
 use arrow::array::{
     ArrayBuilder, ArrayRef, Float64Builder, Int32Builder, Int64Builder, StringBuilder,
     UInt8Builder, UInt64Builder,

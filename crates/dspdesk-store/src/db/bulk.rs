@@ -4,9 +4,10 @@
 //! reset per row. The driver's way (a boxed, copied argument per value, and a string
 //! per date) cost more than SQLite's own work.
 
+use super::dialect::placeholders_of;
 use chrono::NaiveDate;
-use sqlx::postgres::PgConnection;
-use sqlx::sqlite::SqliteConnection;
+use sqlx::postgres::{PgConnection, PgPool};
+use sqlx::sqlite::{SqliteConnection, SqlitePool};
 use std::ffi::{CStr, c_int};
 
 /// One value of a row written in bulk.
@@ -39,17 +40,11 @@ pub(crate) async fn insert_pg<T: BulkRow>(conn: &mut PgConnection, rows: &[T]) -
     let cols = T::COLUMNS.len();
     let mut cells = Vec::with_capacity(cols);
     for chunk in rows.chunks(super::ROWS_PER_STATEMENT) {
-        let mut sql = insert_head::<T>();
-        for r in 0..chunk.len() {
-            sql.push_str(if r == 0 { "(" } else { ",(" });
-            for c in 0..cols {
-                if c > 0 {
-                    sql.push(',');
-                }
-                sql.push_str(&format!("${}", r * cols + c + 1));
-            }
-            sql.push(')');
-        }
+        let sql = format!(
+            "{}{}",
+            insert_head::<T>(),
+            placeholders_of::<PgPool>(chunk.len(), cols)
+        );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for row in chunk {
             cells.clear();
@@ -79,8 +74,11 @@ pub(crate) async fn insert_sqlite<T: BulkRow>(
     }
     let mut handle = conn.lock_handle().await?;
     let db = handle.as_raw_handle().as_ptr();
-    let marks = vec!["?"; T::COLUMNS.len()].join(",");
-    let sql = format!("{}({marks})", insert_head::<T>());
+    let sql = format!(
+        "{}{}",
+        insert_head::<T>(),
+        placeholders_of::<SqlitePool>(1, T::COLUMNS.len())
+    );
     let mut stmt = Statement::prepare(db, &sql)?;
     let mut cells = Vec::with_capacity(T::COLUMNS.len());
     let mut date_text = DateText::default();

@@ -80,6 +80,11 @@ impl Dialect for PgPool {
 /// `($1,$2),($3,$4),…` (PostgreSQL) or `(?,?),(?,?),…` (SQLite): placeholders for
 /// `rows` rows of `cols` values, for the backend of `_pool`.
 pub(crate) fn placeholders<D: Dialect>(_pool: &D, rows: usize, cols: usize) -> String {
+    placeholders_of::<D>(rows, cols)
+}
+
+/// [`placeholders`] for a backend named by its type.
+pub(crate) fn placeholders_of<D: Dialect>(rows: usize, cols: usize) -> String {
     let mut sql = String::with_capacity(rows * cols * 5);
     for r in 0..rows {
         if r > 0 {
